@@ -1,0 +1,105 @@
+package org.rnn4j.kernel;
+
+/**
+ * The dense float32 kernels every cell and layer is built from.
+ *
+ * <p>Matrices are row-major strided views: a view is {@code (array, offset, ld)} and element (i, j)
+ * is {@code array[offset + i * ld + j]}. Names follow EJML's grammar: {@code mult} is A·B,
+ * {@code multTransA} is Aᵀ·B, {@code multTransB} is A·Bᵀ, and the suffix {@code Add} means the result is
+ * accumulated into C ({@code C += ...}). Every method reads its inputs without modifying them and writes
+ * only the argument documented as modified. Outputs must not alias inputs.
+ *
+ * <p>Two implementations exist with identical results up to float rounding: {@link ScalarKernels}, the
+ * reference, and {@code VectorKernels}, which uses {@code jdk.incubator.vector}. {@link #select()} picks
+ * one; the system property {@code rnn4j.kernels=scalar} forces the scalar path everywhere.
+ *
+ * <p>Kernels are single-threaded and stateless; {@link Compute} splits large products across threads.
+ */
+public interface Kernels {
+
+    /** Human-readable name, e.g. {@code "scalar"} or {@code "vector(256 bits)"}. */
+    String name();
+
+    /**
+     * C += A·B.
+     *
+     * @param m rows of A and C
+     * @param n columns of B and C
+     * @param k columns of A, rows of B
+     * @param a (m, k), not modified
+     * @param b (k, n), not modified
+     * @param c (m, n), modified
+     */
+    void multAdd(int m, int n, int k,
+                 float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb,
+                 float[] c, int cOff, int ldc);
+
+    /**
+     * C += Aᵀ·B.
+     *
+     * @param a (k, m), not modified
+     * @param b (k, n), not modified
+     * @param c (m, n), modified
+     */
+    void multTransAAdd(int m, int n, int k,
+                       float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc);
+
+    /**
+     * C += A·Bᵀ.
+     *
+     * @param a (m, k), not modified
+     * @param b (n, k), not modified
+     * @param c (m, n), modified
+     */
+    void multTransBAdd(int m, int n, int k,
+                       float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc);
+
+    /** y += alpha·x over n contiguous elements; x not modified, y modified. */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** x *= alpha over n contiguous elements; x modified. */
+    void scale(int n, float alpha, float[] x, int xOff);
+
+    /** Adds the vector bias (n) to each of the m rows of C (m, n); bias not modified, C modified. */
+    void addRowBias(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc);
+
+    /** out[j] += Σ_i A[i, j] for A (m, n): the gradient of a row-broadcast bias; A not modified, out modified. */
+    void sumRowsAdd(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff);
+
+    /**
+     * Applies an activation in place to the block X (m, n): {@code x = f(x)}; X modified.
+     */
+    void activate(Activation f, int m, int n, float[] x, int off, int ld);
+
+    /**
+     * Multiplies the gradient block D (m, n) in place by the activation's derivative, expressed through the
+     * activation's output Y (m, n): {@code d *= f'(y)}. Y not modified, D modified. Y and D may share an
+     * array but not elements.
+     */
+    void activateBackward(Activation f, int m, int n,
+                          float[] y, int yOff, int ldy,
+                          float[] d, int dOff, int ldd);
+
+    /** The reference implementation. */
+    static Kernels scalar() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /**
+     * The fastest implementation available: the Vector API kernels when the {@code jdk.incubator.vector}
+     * module is present (run the JVM with {@code --add-modules jdk.incubator.vector}) and the system property
+     * {@code rnn4j.kernels} is not {@code scalar}; the scalar reference otherwise.
+     */
+    static Kernels select() {
+        String forced = System.getProperty("rnn4j.kernels", "auto");
+        if (forced.equalsIgnoreCase("scalar") || !VectorSupport.available()) {
+            return scalar();
+        }
+        return VectorSupport.kernels();
+    }
+}
