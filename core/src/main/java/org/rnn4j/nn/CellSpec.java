@@ -1,0 +1,42 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.param.ParamLayout;
+
+/**
+ * Which recurrent cell a layer uses, with its options. Specs are immutable values validated when built;
+ * start from {@link #rnnTanh()}, {@link #rnnRelu()}, {@link #lstm()} or {@link #gru()}.
+ */
+public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec {
+
+    /** Elman RNN with tanh (PyTorch {@code nn.RNN(nonlinearity='tanh')}). */
+    static RnnSpec rnnTanh() {
+        return new RnnSpec(RnnSpec.Nonlinearity.TANH);
+    }
+
+    /** Elman RNN with ReLU; with {@link Init#IDENTITY} this is the IRNN. */
+    static RnnSpec rnnRelu() {
+        return new RnnSpec(RnnSpec.Nonlinearity.RELU);
+    }
+
+    /** LSTM with a forget gate and no options; add them with {@code with...} methods. */
+    static LstmSpec lstm() {
+        return LstmSpec.PLAIN;
+    }
+
+    /** GRU in PyTorch's form (reset applied after the recurrent product). */
+    static GruSpec gru() {
+        return GruSpec.PYTORCH;
+    }
+
+    /** "RNN", "LSTM" or "GRU": the PyTorch module name. */
+    String kind();
+
+    /** R: the size of the output of a layer of hidden size H. */
+    int outputSize(int hiddenSize);
+
+    /**
+     * Creates a cell and declares its parameters in {@code layout} with the given name suffix
+     * (e.g. {@code _l0} or {@code _l1_reverse}).
+     */
+    Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix);
+}

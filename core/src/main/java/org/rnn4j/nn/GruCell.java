@@ -1,0 +1,233 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Activation;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.param.ParamLayout;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * GRU cell (Cho et al. 2014), gate order r, z, n as in PyTorch.
+ *
+ * <pre>
+ * r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)
+ * z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)
+ * n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))     linear before reset (default, PyTorch/ONNX)
+ * n_t = tanh(W_in x_t + b_in + W_hn (r_t ⊙ h_{t-1}) + b_hn)     original form (Cho et al.)
+ * h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}
+ * </pre>
+ * Shapes: B batch, T steps, I input, H hidden (= R), G = 3H. Derivation: {@code docs/cells/gru.md}.
+ */
+final class GruCell implements Cell<GruCell.GruTape> {
+
+    /** The GRU's extra buffers. */
+    static final class GruTape extends Tape {
+        /**
+         * (T, B, H) per step: W_hn h_{t-1} + b_hn in the default form, r_t ⊙ h_{t-1} in the original form.
+         */
+        final float[] aux;
+        /** (B, G) recurrent product of the current step (default form). */
+        final float[] rec;
+        /** (T, B, G) gradient of the recurrent product's output (default form; it differs from dA in the n rows). */
+        float[] dRec;
+        /** (B, H) gradient at r_t ⊙ h_{t-1} (original form). */
+        float[] dRh;
+
+        GruTape(GruCell cell, int batch, int steps, boolean reverse) {
+            super(cell, batch, steps, reverse);
+            this.aux = new float[steps * batch * cell.hidden];
+            this.rec = cell.linearBeforeReset ? new float[batch * 3 * cell.hidden] : new float[0];
+        }
+
+        @Override
+        void ensureBackward(Cell<?> cell) {
+            super.ensureBackward(cell);
+            if (dRh == null) {
+                GruCell gc = (GruCell) cell;
+                dRec = gc.linearBeforeReset ? new float[pre.length] : dA;
+                dRh = new float[batch * gc.hidden];
+            }
+        }
+    }
+
+    private final int inputSize;
+    private final int hidden;
+    private final int gw;
+    private final boolean linearBeforeReset;
+    private final StandardWeights weights;
+
+    GruCell(GruSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.gw = 3 * hidden;
+        this.linearBeforeReset = spec.linearBeforeReset();
+        this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    @Override
+    public int outputSize() {
+        return hidden;
+    }
+
+    @Override
+    public boolean hasCellState() {
+        return false;
+    }
+
+    @Override
+    public int gateWidth() {
+        return gw;
+    }
+
+    @Override
+    public GruTape newTape(int batch, int steps, boolean reverse) {
+        return new GruTape(this, batch, steps, reverse);
+    }
+
+    @Override
+    public void initialize(float[] w, Init init, RandomGenerator rng) {
+        weights.initialize(w, init, hidden, rng);
+    }
+
+    @Override
+    public void projectInput(Compute cx, float[] w, GruTape tp, float[] x, int xOff) {
+        // In the default form b_hh is added with the recurrent product, since b_hn sits inside r ⊙ (...).
+        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, !linearBeforeReset);
+    }
+
+    @Override
+    public void forwardStep(Compute cx, float[] w, GruTape tp, int t) {
+        Kernels k = cx.kernels();
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;             // (B, G) gates r, z, n of step t
+        int hPrev = tp.prev(t) * bsz * h;   // (B, H)
+        int hNext = tp.next(t) * bsz * h;   // (B, H)
+        int aux = t * bsz * h;              // (B, H)
+        int whh = weights.whh.offset();
+
+        if (linearBeforeReset) {
+            // rec (B, G) = h_{t-1} W_hhᵀ + b_hh
+            Arrays.fill(tp.rec, 0f);
+            k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
+            cx.multTransBAdd(bsz, gw, h, tp.h, hPrev, h, w, whh, h, tp.rec, 0, gw);
+            for (int b = 0; b < bsz; b++) {
+                int row = pre + b * gw;
+                for (int j = 0; j < 2 * h; j++) {
+                    tp.pre[row + j] += tp.rec[b * gw + j];
+                }
+            }
+            k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
+            for (int b = 0; b < bsz; b++) {
+                int row = pre + b * gw;
+                for (int j = 0; j < h; j++) {
+                    float hn = tp.rec[b * gw + 2 * h + j];
+                    tp.aux[aux + b * h + j] = hn;
+                    tp.pre[row + 2 * h + j] += tp.pre[row + j] * hn;
+                }
+            }
+        } else {
+            cx.multTransBAdd(bsz, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
+            k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
+            for (int b = 0; b < bsz; b++) {
+                for (int j = 0; j < h; j++) {
+                    tp.aux[aux + b * h + j] = tp.pre[pre + b * gw + j] * tp.h[hPrev + b * h + j];
+                }
+            }
+            cx.multTransBAdd(bsz, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
+        }
+        k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
+        for (int b = 0; b < bsz; b++) {
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                float z = tp.pre[row + h + j];
+                float n = tp.pre[row + 2 * h + j];
+                tp.h[hNext + b * h + j] = (1f - z) * n + z * tp.h[hPrev + b * h + j];
+            }
+        }
+    }
+
+    @Override
+    public void backwardStep(Compute cx, float[] w, float[] g, GruTape tp, int t,
+                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int hPrev = tp.prev(t) * bsz * h;
+        int aux = t * bsz * h;
+        int whh = weights.whh.offset();
+
+        // through h_t = (1 - z) n + z h_{t-1}: dA^z, dA^n, and the direct path dh_{t-1} = dh ⊙ z
+        for (int b = 0; b < bsz; b++) {
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                float z = tp.pre[row + h + j];
+                float n = tp.pre[row + 2 * h + j];
+                float d = dh[b * h + j];
+                float hp = tp.h[hPrev + b * h + j];
+                tp.dA[row + h + j] = d * (hp - n) * z * (1f - z);
+                tp.dA[row + 2 * h + j] = d * (1f - z) * (1f - n * n);
+                dhPrev[b * h + j] = d * z;
+            }
+        }
+        if (linearBeforeReset) {
+            for (int b = 0; b < bsz; b++) {
+                int row = pre + b * gw;
+                for (int j = 0; j < h; j++) {
+                    float r = tp.pre[row + j];
+                    float dAn = tp.dA[row + 2 * h + j];
+                    float dAr = dAn * tp.aux[aux + b * h + j] * r * (1f - r);
+                    tp.dA[row + j] = dAr;
+                    tp.dRec[row + j] = dAr;
+                    tp.dRec[row + h + j] = tp.dA[row + h + j];
+                    tp.dRec[row + 2 * h + j] = dAn * r;
+                }
+            }
+            cx.multAdd(bsz, h, gw, tp.dRec, pre, gw, w, whh, h, dhPrev, 0, h);
+        } else {
+            // d(r ⊙ h_{t-1}) = dA^n · W_hn
+            Arrays.fill(tp.dRh, 0f);
+            cx.multAdd(bsz, h, h, tp.dA, pre + 2 * h, gw, w, whh + 2 * h * h, h, tp.dRh, 0, h);
+            for (int b = 0; b < bsz; b++) {
+                int row = pre + b * gw;
+                for (int j = 0; j < h; j++) {
+                    float r = tp.pre[row + j];
+                    float drh = tp.dRh[b * h + j];
+                    tp.dA[row + j] = drh * tp.h[hPrev + b * h + j] * r * (1f - r);
+                    dhPrev[b * h + j] += drh * r;
+                }
+            }
+            cx.multAdd(bsz, h, 2 * h, tp.dA, pre, gw, w, whh, h, dhPrev, 0, h);
+        }
+    }
+
+    @Override
+    public void backwardSequence(Compute cx, float[] w, float[] g, GruTape tp, float[] x, int xOff,
+                                 float[] dx, int dxOff) {
+        int rows = tp.steps * tp.batch;
+        int h = hidden;
+        int hPrev0 = tp.firstPrevIndex() * tp.batch * h;
+        weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
+        if (linearBeforeReset) {
+            weights.recurrentGrads(cx, g, rows, tp.dRec, tp.h, hPrev0);
+        } else {
+            int whh = weights.whh.offset();
+            // r and z rows read h_{t-1}; n rows read r_t ⊙ h_{t-1}
+            cx.multTransAAdd(2 * h, h, rows, tp.dA, 0, gw, tp.h, hPrev0, h, g, whh, h);
+            cx.multTransAAdd(h, h, rows, tp.dA, 2 * h, gw, tp.aux, 0, h, g, whh + 2 * h * h, h);
+            cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, g, weights.bhh.offset());
+        }
+    }
+}

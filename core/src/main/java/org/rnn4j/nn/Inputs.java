@@ -1,0 +1,77 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.tensor.Tensor;
+
+/** Checks of user-supplied tensors; every message names the tensor, what was expected and what came. */
+final class Inputs {
+
+    private Inputs() {
+    }
+
+    /** x must be (B, T, features) with B, T ≥ 1 and finite values. */
+    static void checkSequenceInput(String name, Tensor x, int features) {
+        if (x == null) {
+            throw new IllegalArgumentException("input " + name + " is missing; expected shape (batch, steps, "
+                    + features + ")");
+        }
+        int[] s = x.shape();
+        if (s.length != 3 || s[2] != features) {
+            throw new IllegalArgumentException("input " + name + " must have shape (batch, steps, " + features
+                    + "), got " + Tensor.shapeString(s)
+                    + (s.length == 3 ? ": " + s[2] + " features per step instead of " + features : ""));
+        }
+        if (s[0] < 1 || s[1] < 1) {
+            throw new IllegalArgumentException("input " + name + " is empty: shape " + Tensor.shapeString(s)
+                    + "; need at least one sequence and one step");
+        }
+        checkFinite(name, x);
+    }
+
+    /** Every value finite; the message gives the index of the first offender. */
+    static void checkFinite(String name, Tensor x) {
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new IllegalArgumentException("input " + name + " contains " + d[i] + " at index "
+                        + indexString(i, x.shape()) + "; inputs must be finite numbers");
+            }
+        }
+    }
+
+    static void checkLengths(int[] lengths, int batch, int steps) {
+        if (lengths == null) {
+            return;
+        }
+        if (lengths.length != batch) {
+            throw new IllegalArgumentException("lengths has " + lengths.length + " entries but the batch has "
+                    + batch + " sequences");
+        }
+        for (int b = 0; b < batch; b++) {
+            if (lengths[b] < 1 || lengths[b] > steps) {
+                throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + " is outside [1, "
+                        + steps + "]: each sequence needs at least one step and at most T = " + steps);
+            }
+        }
+    }
+
+    /** A null tensor passes (optional argument); otherwise its shape must equal {@code expected}. */
+    static void checkShape(String name, Tensor t, int... expected) {
+        if (t == null) {
+            return;
+        }
+        if (!java.util.Arrays.equals(t.shape(), expected)) {
+            throw new IllegalArgumentException(name + " must have shape " + Tensor.shapeString(expected)
+                    + ", got " + Tensor.shapeString(t.shape()));
+        }
+        checkFinite(name, t);
+    }
+
+    private static String indexString(int flat, int[] shape) {
+        int[] idx = new int[shape.length];
+        for (int a = shape.length - 1; a >= 0; a--) {
+            idx[a] = flat % shape[a];
+            flat /= shape[a];
+        }
+        return java.util.Arrays.toString(idx);
+    }
+}

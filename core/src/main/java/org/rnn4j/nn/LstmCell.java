@@ -1,0 +1,318 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Activation;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.ParamView;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * LSTM cell with a forget gate (Hochreiter &amp; Schmidhuber 1997; Gers, Schmidhuber &amp; Cummins 2000) and the
+ * options of {@link LstmSpec}: diagonal peepholes, coupled input/forget gate, recurrent projection (LSTMP,
+ * Sak, Senior &amp; Beaufays 2014) and cell clipping.
+ *
+ * <pre>
+ * a_t = W_ih x_t + b_ih + W_hh r_{t-1} + b_hh            gate order i, f, g, o (f, g, o with CIFG)
+ * i_t = σ(a^i + p_i ⊙ c_{t-1})        (i_t = 1 - f_t with CIFG)
+ * f_t = σ(a^f + p_f ⊙ c_{t-1})
+ * g_t = tanh(a^g)
+ * c_t = clip(f_t ⊙ c_{t-1} + i_t ⊙ g_t)
+ * o_t = σ(a^o + p_o ⊙ c_t)
+ * m_t = o_t ⊙ tanh(c_t)
+ * r_t = W_hr m_t  (projection)  or  r_t = m_t
+ * </pre>
+ * Peephole terms are present only with peepholes. Shapes: B batch, T steps, I input, H hidden, P projection,
+ * R = P or H, G = gates·H. Derivation of the backward pass: {@code docs/cells/lstm.md}.
+ */
+final class LstmCell implements Cell<LstmCell.LstmTape> {
+
+    /** The LSTM's extra buffers. */
+    static final class LstmTape extends Tape {
+        /** (T, B, H) tanh(c_t). */
+        final float[] tanhC;
+        /** (T, B, H) m_t = o_t ⊙ tanh(c_t), kept only with a projection (else it is the output r_t). */
+        final float[] m;
+        /** (T, B, P) dL/dr_t per step, for the deferred projection gradient; projection only. */
+        float[] dR;
+        /** (B, H) dL/dm_t of the current backward step. */
+        float[] dm;
+
+        LstmTape(LstmCell cell, int batch, int steps, boolean reverse) {
+            super(cell, batch, steps, reverse);
+            int bh = batch * cell.hidden;
+            this.tanhC = new float[steps * bh];
+            this.m = cell.projSize > 0 ? new float[steps * bh] : new float[0];
+        }
+
+        @Override
+        void ensureBackward(Cell<?> cell) {
+            super.ensureBackward(cell);
+            if (dm == null) {
+                LstmCell lc = (LstmCell) cell;
+                dm = new float[batch * lc.hidden];
+                dR = lc.projSize > 0 ? new float[steps * batch * lc.projSize] : new float[0];
+            }
+        }
+    }
+
+    private final LstmSpec spec;
+    private final int inputSize;
+    private final int hidden;
+    private final int projSize;
+    private final int out;          // R
+    private final int gw;           // G
+    private final boolean cifg;
+    private final float clip;
+    // column offsets of the gate blocks within a row of pre (i is -1 with CIFG)
+    private final int colI;
+    private final int colF;
+    private final int colG;
+    private final int colO;
+    private final StandardWeights weights;
+    private final ParamView peephole;   // (3, H) rows i, f, o; (2, H) rows f, o with CIFG; null without
+    private final ParamView projection; // weight_hr (P, H), or null
+
+    LstmCell(LstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        this.spec = spec;
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.projSize = spec.projSize();
+        this.out = spec.outputSize(hidden);
+        this.cifg = spec.cifg();
+        this.gw = spec.gates() * hidden;
+        this.clip = spec.cellClip();
+        this.colI = cifg ? -1 : 0;
+        this.colF = cifg ? 0 : hidden;
+        this.colG = colF + hidden;
+        this.colO = colG + hidden;
+        this.weights = new StandardWeights(layout, suffix, gw, inputSize, out);
+        this.projection = projSize > 0 ? layout.add("weight_hr" + suffix, projSize, hidden) : null;
+        this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, cifg ? 2 : 3, hidden) : null;
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public boolean hasCellState() {
+        return true;
+    }
+
+    @Override
+    public int gateWidth() {
+        return gw;
+    }
+
+    @Override
+    public LstmTape newTape(int batch, int steps, boolean reverse) {
+        return new LstmTape(this, batch, steps, reverse);
+    }
+
+    // peephole vector offsets in the flat array (only valid with peepholes)
+    private int peepI() {
+        return peephole.offset();
+    }
+
+    private int peepF() {
+        return peephole.offset() + (cifg ? 0 : hidden);
+    }
+
+    private int peepO() {
+        return peephole.offset() + (cifg ? hidden : 2 * hidden);
+    }
+
+    @Override
+    public void initialize(float[] w, Init init, RandomGenerator rng) {
+        weights.initialize(w, init, hidden, rng);
+        float k = (float) (1.0 / Math.sqrt(hidden));
+        if (projection != null) {
+            if (init == Init.PYTORCH) {
+                Initializers.uniform(w, projection.offset(), projection.size(), k, rng);
+            } else {
+                Initializers.glorotUniform(w, projection.offset(), projSize, hidden, rng);
+            }
+        }
+        if (peephole != null) {
+            if (init == Init.PYTORCH) {
+                Initializers.uniform(w, peephole.offset(), peephole.size(), k, rng);
+            } else {
+                Initializers.fill(w, peephole.offset(), peephole.size(), 0f);
+            }
+        }
+        if (init == Init.GLOROT_ORTHOGONAL) {
+            setForgetBias(w, 1f);
+        }
+    }
+
+    /** Sets the forget-gate rows of b_ih to {@code value} and those of b_hh to 0, so their sum is {@code value}. */
+    void setForgetBias(float[] w, float value) {
+        Arrays.fill(w, weights.bih.offset() + colF, weights.bih.offset() + colF + hidden, value);
+        Arrays.fill(w, weights.bhh.offset() + colF, weights.bhh.offset() + colF + hidden, 0f);
+    }
+
+    @Override
+    public void projectInput(Compute cx, float[] w, LstmTape tp, float[] x, int xOff) {
+        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+    }
+
+    @Override
+    public void forwardStep(Compute cx, float[] w, LstmTape tp, int t) {
+        Kernels k = cx.kernels();
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;                 // (B, G) gates of step t
+        int cPrev = tp.prev(t) * bsz * h;       // (B, H) c_{t-1}
+        int cNext = tp.next(t) * bsz * h;       // (B, H) c_t
+        int aux = t * bsz * h;                  // (B, H) slices of tanhC and m
+
+        cx.multTransBAdd(bsz, gw, out, tp.h, tp.prev(t) * bsz * out, out, w, weights.whh.offset(), out,
+                tp.pre, pre, gw);
+        if (peephole != null) {
+            for (int b = 0; b < bsz; b++) {
+                int row = pre + b * gw;
+                int cb = cPrev + b * h;
+                for (int j = 0; j < h; j++) {
+                    if (!cifg) {
+                        tp.pre[row + colI + j] += w[peepI() + j] * tp.c[cb + j];
+                    }
+                    tp.pre[row + colF + j] += w[peepF() + j] * tp.c[cb + j];
+                }
+            }
+        }
+        // i and f are adjacent (f alone with CIFG)
+        k.activate(Activation.SIGMOID, bsz, cifg ? h : 2 * h, tp.pre, pre, gw);
+        k.activate(Activation.TANH, bsz, h, tp.pre, pre + colG, gw);
+        for (int b = 0; b < bsz; b++) {
+            int row = pre + b * gw;
+            int cb = b * h;
+            for (int j = 0; j < h; j++) {
+                float f = tp.pre[row + colF + j];
+                float i = cifg ? 1f - f : tp.pre[row + colI + j];
+                float c = f * tp.c[cPrev + cb + j] + i * tp.pre[row + colG + j];
+                if (clip > 0f) {
+                    c = Math.max(-clip, Math.min(clip, c));
+                }
+                tp.c[cNext + cb + j] = c;
+                if (peephole != null) {
+                    tp.pre[row + colO + j] += w[peepO() + j] * c;
+                }
+            }
+        }
+        k.activate(Activation.SIGMOID, bsz, h, tp.pre, pre + colO, gw);
+        System.arraycopy(tp.c, cNext, tp.tanhC, aux, bsz * h);
+        k.activate(Activation.TANH, bsz, h, tp.tanhC, aux, h);
+
+        // m_t = o ⊙ tanh(c_t), written straight into the output when there is no projection
+        float[] mBuf = projection != null ? tp.m : tp.h;
+        int mOff = projection != null ? aux : tp.next(t) * bsz * out;
+        for (int b = 0; b < bsz; b++) {
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                mBuf[mOff + b * h + j] = tp.pre[row + colO + j] * tp.tanhC[aux + b * h + j];
+            }
+        }
+        if (projection != null) {
+            int rNext = tp.next(t) * bsz * out;
+            Arrays.fill(tp.h, rNext, rNext + bsz * out, 0f);
+            cx.multTransBAdd(bsz, out, h, tp.m, aux, h, w, projection.offset(), h, tp.h, rNext, out);
+        }
+    }
+
+    @Override
+    public void backwardStep(Compute cx, float[] w, float[] g, LstmTape tp, int t,
+                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int cPrev = tp.prev(t) * bsz * h;
+        int cNext = tp.next(t) * bsz * h;
+        int aux = t * bsz * h;
+
+        // dm_t = W_hrᵀ dr_t with a projection, else dm_t = dr_t
+        float[] dm = dh;
+        if (projection != null) {
+            System.arraycopy(dh, 0, tp.dR, t * bsz * out, bsz * out);
+            dm = tp.dm;
+            Arrays.fill(dm, 0, bsz * h, 0f);
+            cx.multAdd(bsz, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
+        }
+        for (int b = 0; b < bsz; b++) {
+            int row = pre + b * gw;
+            int cb = b * h;
+            for (int j = 0; j < h; j++) {
+                float o = tp.pre[row + colO + j];
+                float tc = tp.tanhC[aux + cb + j];
+                float cNew = tp.c[cNext + cb + j];
+                float cOld = tp.c[cPrev + cb + j];
+                float dmj = dm[cb + j];
+
+                float dAo = dmj * tc * o * (1f - o);
+                float dct = dc[cb + j] + dmj * o * (1f - tc * tc);
+                if (peephole != null) {
+                    dct += dAo * w[peepO() + j];
+                    g[peepO() + j] += dAo * cNew;
+                }
+                if (clip > 0f && Math.abs(cNew) >= clip) {
+                    dct = 0f;   // the clamp was active: c_t does not depend on its inputs
+                }
+                float f = tp.pre[row + colF + j];
+                float gg = tp.pre[row + colG + j];
+                float i = cifg ? 1f - f : tp.pre[row + colI + j];
+                float dAg = dct * i * (1f - gg * gg);
+                // with CIFG, i = 1 - f sends -dct·g to f
+                float dAf = dct * (cifg ? cOld - gg : cOld) * f * (1f - f);
+                float dcp = dct * f;
+                if (!cifg) {
+                    float dAi = dct * gg * i * (1f - i);
+                    tp.dA[row + colI + j] = dAi;
+                    if (peephole != null) {
+                        dcp += dAi * w[peepI() + j];
+                        g[peepI() + j] += dAi * cOld;
+                    }
+                }
+                if (peephole != null) {
+                    dcp += dAf * w[peepF() + j];
+                    g[peepF() + j] += dAf * cOld;
+                }
+                tp.dA[row + colF + j] = dAf;
+                tp.dA[row + colG + j] = dAg;
+                tp.dA[row + colO + j] = dAo;
+                dcPrev[cb + j] = dcp;
+            }
+        }
+        // dr_{t-1} = dA_t · W_hh
+        Arrays.fill(dhPrev, 0, bsz * out, 0f);
+        cx.multAdd(bsz, out, gw, tp.dA, pre, gw, w, weights.whh.offset(), out, dhPrev, 0, out);
+    }
+
+    @Override
+    public void backwardSequence(Compute cx, float[] w, float[] g, LstmTape tp, float[] x, int xOff,
+                                 float[] dx, int dxOff) {
+        int rows = tp.steps * tp.batch;
+        weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
+        weights.recurrentGrads(cx, g, rows, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * out);
+        if (projection != null) {
+            // dW_hr (P, H) += Σ_t dr_tᵀ m_t
+            cx.multTransAAdd(projSize, hidden, rows, tp.dR, 0, projSize, tp.m, 0, hidden, g, projection.offset(), hidden);
+        }
+    }
+
+    LstmSpec spec() {
+        return spec;
+    }
+}

@@ -1,0 +1,430 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.Parameters;
+import org.rnn4j.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A stacked, optionally bidirectional recurrent network: rnn4j's {@code nn.RNN} / {@code nn.LSTM} /
+ * {@code nn.GRU}. Batch-first: input (B, T, I), output (B, T, R·dirs); states (layers·dirs, B, R) and, for
+ * the LSTM, cell states (layers·dirs, B, H), indexed {@code layer * dirs + direction} as in PyTorch.
+ *
+ * <pre>{@code
+ * Recurrent lstm = Recurrent.builder()
+ *         .cell(CellSpec.lstm().withProjSize(64))
+ *         .inputSize(40).hiddenSize(256).numLayers(2).bidirectional(true)
+ *         .seed(7).build();
+ * Recurrent.Output out = lstm.forward(x, lengths);        // x (B, T, 40)
+ * lstm.backward(dOutput, null, null);                      // accumulates into lstm.parameters().grads()
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #forward} remembers what {@link #backward} needs, so backward always refers to the
+ * latest forward. Buffers are allocated for a (B, T) and reused while it stays the same. Not thread-safe;
+ * parallelism is inside, through the {@link Compute} given to the builder.
+ *
+ * <p>Dropout between layers is applied only after {@link #train(RandomGenerator)} and until {@link #eval()}.
+ */
+public final class Recurrent {
+
+    /** Outputs of a forward pass. {@code cN} is null without cell state. */
+    public record Output(Tensor output, Tensor hN, Tensor cN) {
+    }
+
+    /** Gradients of a backward pass with respect to the inputs. {@code dc0} is null without cell state. */
+    public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {
+    }
+
+    private final RecurrentConfig config;
+    private final Compute cx;
+    private final RecurrentLayer<?>[] layers;   // index layer * dirs + direction
+    private Parameters params;
+    private RandomGenerator dropoutRng;
+
+    // buffers of the last forward, sized for (B, T)
+    private int batch = -1;
+    private int steps = -1;
+    private int[] lengths;
+    private float[] xTime;         // (T, B, I)
+    private float[][] outs;        // per layer (T, B, D)
+    private float[][] layerInputs; // per layer l > 0: the input it read, (T, B, D) (after dropout)
+    private float[][] keepMasks;   // per layer l < L-1: dropout keep mask scaled by 1/(1-p), or null in eval
+    private float[][] dOuts;       // per layer (T, B, D) gradient buffers for backward
+    private float[] dxTime;        // (T, B, I)
+    private boolean forwardDone;
+
+    /** Declares the network's parameters in {@code layout}; {@link #attach} must follow. */
+    Recurrent(RecurrentConfig config, ParamLayout.Builder layout, Compute cx) {
+        this.config = config;
+        this.cx = cx;
+        int dirs = config.directions();
+        this.layers = new RecurrentLayer<?>[config.numLayers() * dirs];
+        for (int l = 0; l < config.numLayers(); l++) {
+            int in = l == 0 ? config.inputSize() : config.outputSize();
+            for (int d = 0; d < dirs; d++) {
+                String suffix = "_l" + l + (d == 1 ? "_reverse" : "");
+                layers[l * dirs + d] = RecurrentLayer.of(config.cell().create(in, config.hiddenSize(), layout, suffix), d == 1);
+            }
+        }
+    }
+
+    /** Binds the parameter arrays and initialises this network's views in them. */
+    void attach(Parameters params, Init init, RandomGenerator rng) {
+        this.params = params;
+        for (RecurrentLayer<?> layer : layers) {
+            layer.cell().initialize(params.values(), init, rng);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public RecurrentConfig config() {
+        return config;
+    }
+
+    /** Parameter values and gradients (shared with the enclosing model, if any). */
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Enables dropout between layers, drawing masks from {@code rng}. */
+    public void train(RandomGenerator rng) {
+        this.dropoutRng = rng;
+    }
+
+    /** Disables dropout. */
+    public void eval() {
+        this.dropoutRng = null;
+    }
+
+    /** Forward pass over full-length sequences from zero states. */
+    public Output forward(Tensor x) {
+        return forward(x, null, null, null);
+    }
+
+    /** Forward pass over right-padded sequences of the given lengths (null = all T) from zero states. */
+    public Output forward(Tensor x, int[] lengths) {
+        return forward(x, lengths, null, null);
+    }
+
+    /**
+     * Forward pass.
+     *
+     * @param x       (B, T, I) input
+     * @param lengths length of each sequence in [1, T], or null when all have T steps
+     * @param h0      (layers·dirs, B, R) initial states, or null for zeros
+     * @param c0      (layers·dirs, B, H) initial cell states (LSTM), or null for zeros
+     */
+    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
+        Inputs.checkSequenceInput("x", x, config.inputSize());
+        int b = x.dim(0);
+        int t = x.dim(1);
+        Inputs.checkLengths(lengths, b, t);
+        int states = config.numLayers() * config.directions();
+        int r = config.outputSizePerDirection();
+        Inputs.checkShape("h0", h0, states, b, r);
+        if (c0 != null && !config.hasCellState()) {
+            throw new IllegalArgumentException("c0 was given but a " + config.cell().kind() + " has no cell state");
+        }
+        Inputs.checkShape("c0", c0, states, b, config.hiddenSize());
+        allocate(b, t);
+        Layouts.batchToTime(x.data(), xTime, b, t, config.inputSize());
+        runForward(lengths, h0 == null ? null : h0.data(), c0 == null ? null : c0.data());
+
+        Tensor y = Tensor.zeros(b, t, config.outputSize());
+        Layouts.timeToBatch(outs[config.numLayers() - 1], y.data(), b, t, config.outputSize());
+        Tensor hN = Tensor.zeros(states, b, r);
+        Tensor cN = config.hasCellState() ? Tensor.zeros(states, b, config.hiddenSize()) : null;
+        for (int i = 0; i < states; i++) {
+            layers[i].finalState(hN.data(), i * b * r);
+            if (cN != null) {
+                layers[i].finalCell(cN.data(), i * b * config.hiddenSize());
+            }
+        }
+        return new Output(y, hN, cN);
+    }
+
+    /** Time-major forward on the internal buffers: xTime must be filled. */
+    private void runForward(int[] lengths, float[] h0, float[] c0) {
+        this.lengths = lengths == null ? null : lengths.clone();
+        int dirs = config.directions();
+        int r = config.outputSizePerDirection();
+        int h = config.hiddenSize();
+        int d = config.outputSize();
+        float[] w = params.values();
+        float[] in = xTime;
+        for (int l = 0; l < config.numLayers(); l++) {
+            if (l > 0) {
+                in = applyDropout(l - 1);
+                layerInputs[l] = in;
+            }
+            for (int dir = 0; dir < dirs; dir++) {
+                int s = l * dirs + dir;
+                layers[s].forward(cx, w, in, 0, batch, steps, this.lengths,
+                        h0, s * batch * r, c0, s * batch * h, outs[l], dir * r, d);
+            }
+        }
+        forwardDone = true;
+    }
+
+    /** The input of layer l+1: layer l's output, with dropout in training. */
+    private float[] applyDropout(int l) {
+        float p = config.dropout();
+        if (dropoutRng == null || p == 0f) {
+            keepMasks[l] = null;
+            return outs[l];
+        }
+        int n = steps * batch * config.outputSize();
+        if (keepMasks[l] == null || keepMasks[l].length != n) {
+            keepMasks[l] = new float[n];
+        }
+        float[] mask = keepMasks[l];
+        float scale = 1f / (1f - p);
+        float[] dropped = dOutsScratch(l);
+        for (int i = 0; i < n; i++) {
+            mask[i] = dropoutRng.nextFloat() < p ? 0f : scale;
+            dropped[i] = outs[l][i] * mask[i];
+        }
+        return dropped;
+    }
+
+    private float[][] droppedBuffers;
+
+    private float[] dOutsScratch(int l) {
+        if (droppedBuffers[l] == null) {
+            droppedBuffers[l] = new float[outs[l].length];
+        }
+        return droppedBuffers[l];
+    }
+
+    /**
+     * Backward pass for the latest forward. Accumulates into {@link #parameters()}' gradients.
+     *
+     * @param dOutput (B, T, R·dirs) gradient of the output, or null
+     * @param dhN     (layers·dirs, B, R) gradient of the final states, or null
+     * @param dcN     (layers·dirs, B, H) gradient of the final cell states, or null
+     * @return gradients of x, h0 and c0
+     */
+    public InputGrads backward(Tensor dOutput, Tensor dhN, Tensor dcN) {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward called before forward");
+        }
+        int states = config.numLayers() * config.directions();
+        int r = config.outputSizePerDirection();
+        int dsz = config.outputSize();
+        Inputs.checkShape("dOutput", dOutput, batch, steps, dsz);
+        Inputs.checkShape("dhN", dhN, states, batch, r);
+        if (dcN != null && !config.hasCellState()) {
+            throw new IllegalArgumentException("dcN was given but a " + config.cell().kind() + " has no cell state");
+        }
+        Inputs.checkShape("dcN", dcN, states, batch, config.hiddenSize());
+        float[] top = dOuts[config.numLayers() - 1];
+        if (dOutput == null) {
+            Arrays.fill(top, 0f);
+        } else {
+            Layouts.batchToTime(dOutput.data(), top, batch, steps, dsz);
+        }
+        Tensor dh0 = Tensor.zeros(states, batch, r);
+        Tensor dc0 = config.hasCellState() ? Tensor.zeros(states, batch, config.hiddenSize()) : null;
+        runBackward(dhN == null ? null : dhN.data(), dcN == null ? null : dcN.data(), dh0.data(),
+                dc0 == null ? null : dc0.data());
+        Tensor dx = Tensor.zeros(batch, steps, config.inputSize());
+        Layouts.timeToBatch(dxTime, dx.data(), batch, steps, config.inputSize());
+        return new InputGrads(dx, dh0, dc0);
+    }
+
+    /** Time-major backward: dOuts[top] must be filled; writes dxTime, dh0, dc0. */
+    private void runBackward(float[] dhN, float[] dcN, float[] dh0, float[] dc0) {
+        int dirs = config.directions();
+        int r = config.outputSizePerDirection();
+        int h = config.hiddenSize();
+        int d = config.outputSize();
+        float[] w = params.values();
+        float[] g = params.grads();
+        Arrays.fill(dxTime, 0f);
+        for (int l = config.numLayers() - 1; l >= 0; l--) {
+            float[] in = l == 0 ? xTime : layerInputs[l];
+            float[] dIn = l == 0 ? dxTime : dOuts[l - 1];
+            if (l > 0) {
+                Arrays.fill(dIn, 0f);
+            }
+            for (int dir = 0; dir < dirs; dir++) {
+                int s = l * dirs + dir;
+                layers[s].backward(cx, w, g, in, 0, dOuts[l], dir * r, d,
+                        dhN, s * batch * r, dcN, s * batch * h, dIn, 0, dh0, s * batch * r, dc0, s * batch * h);
+            }
+            if (l > 0 && keepMasks[l - 1] != null) {
+                float[] mask = keepMasks[l - 1];
+                for (int i = 0; i < dIn.length; i++) {
+                    dIn[i] *= mask[i];
+                }
+            }
+        }
+    }
+
+    private void allocate(int b, int t) {
+        if (b == batch && t == steps) {
+            return;
+        }
+        batch = b;
+        steps = t;
+        int nl = config.numLayers();
+        xTime = new float[t * b * config.inputSize()];
+        dxTime = new float[xTime.length];
+        outs = new float[nl][t * b * config.outputSize()];
+        dOuts = new float[nl][t * b * config.outputSize()];
+        layerInputs = new float[nl][];
+        keepMasks = new float[nl][];
+        droppedBuffers = new float[nl][];
+        forwardDone = false;
+    }
+
+    /**
+     * A stream over this network for step-by-step inference: state is kept between calls, and feeding a sequence
+     * in pieces gives the same numbers as feeding it whole. Only unidirectional networks can stream.
+     *
+     * @param batch number of parallel streams B
+     */
+    public Stream stream(int batch) {
+        if (config.bidirectional()) {
+            throw new IllegalStateException("a bidirectional network needs the whole sequence; it cannot stream");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        return new Stream(this, batch);
+    }
+
+    /**
+     * Step-by-step inference with state carried between calls. Created by {@link Recurrent#stream(int)}. It
+     * uses the network's buffers: do not interleave it with forward/backward calls on the same network.
+     */
+    public static final class Stream {
+        private final Recurrent net;
+        private final int batch;
+        private final float[] h;   // (layers, B, R)
+        private final float[] c;   // (layers, B, H) or empty
+
+        private Stream(Recurrent net, int batch) {
+            this.net = net;
+            this.batch = batch;
+            RecurrentConfig cfg = net.config;
+            this.h = new float[cfg.numLayers() * batch * cfg.outputSizePerDirection()];
+            this.c = new float[cfg.hasCellState() ? cfg.numLayers() * batch * cfg.hiddenSize() : 0];
+        }
+
+        /** Feeds one step x (B, I) and returns the top layer's output (B, R). */
+        public Tensor step(Tensor x) {
+            Inputs.checkShape("x", x, batch, net.config.inputSize());
+            Tensor y = chunk(Tensor.of(x.data(), batch, 1, net.config.inputSize()));
+            return Tensor.of(y.data(), batch, net.config.outputSize());
+        }
+
+        /** Feeds a chunk x (B, T, I) and returns the top layer's outputs (B, T, R). */
+        public Tensor chunk(Tensor x) {
+            Inputs.checkSequenceInput("x", x, net.config.inputSize());
+            if (x.dim(0) != batch) {
+                throw new IllegalArgumentException("this stream has batch " + batch + " but x has shape "
+                        + Tensor.shapeString(x.shape()));
+            }
+            int t = x.dim(1);
+            net.allocate(batch, t);
+            Layouts.batchToTime(x.data(), net.xTime, batch, t, net.config.inputSize());
+            net.runForward(null, h, c.length == 0 ? null : c);
+            Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
+            Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y.data(), batch, t, net.config.outputSize());
+            int r = net.config.outputSizePerDirection();
+            int hid = net.config.hiddenSize();
+            for (int l = 0; l < net.layers.length; l++) {
+                net.layers[l].finalState(h, l * batch * r);
+                if (c.length > 0) {
+                    net.layers[l].finalCell(c, l * batch * hid);
+                }
+            }
+            return y;
+        }
+
+        /** Sets every state back to zero. */
+        public void reset() {
+            Arrays.fill(h, 0f);
+            Arrays.fill(c, 0f);
+        }
+    }
+
+    /** Builds a standalone network with its own parameters. */
+    public static final class Builder {
+        private CellSpec cell = CellSpec.lstm();
+        private int inputSize = -1;
+        private int hiddenSize = -1;
+        private int numLayers = 1;
+        private boolean bidirectional;
+        private float dropout;
+        private Init init = Init.PYTORCH;
+        private long seed = 0L;
+        private Compute compute;
+
+        private Builder() {
+        }
+
+        public Builder cell(CellSpec cell) {
+            this.cell = cell;
+            return this;
+        }
+
+        public Builder inputSize(int n) {
+            this.inputSize = n;
+            return this;
+        }
+
+        public Builder hiddenSize(int n) {
+            this.hiddenSize = n;
+            return this;
+        }
+
+        public Builder numLayers(int n) {
+            this.numLayers = n;
+            return this;
+        }
+
+        public Builder bidirectional(boolean on) {
+            this.bidirectional = on;
+            return this;
+        }
+
+        public Builder dropout(float p) {
+            this.dropout = p;
+            return this;
+        }
+
+        public Builder init(Init init) {
+            this.init = init;
+            return this;
+        }
+
+        /** Seed of the initialisation. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Kernels and threads; defaults to {@link Compute#serial()}. */
+        public Builder compute(Compute compute) {
+            this.compute = compute;
+            return this;
+        }
+
+        public Recurrent build() {
+            RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+            ParamLayout.Builder layout = ParamLayout.builder();
+            Recurrent net = new Recurrent(cfg, layout, compute == null ? Compute.serial() : compute);
+            net.attach(new Parameters(layout.build()), init, new SplittableRandom(seed));
+            return net;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.rnn4j.nn;
+
+/**
+ * The buffers one direction of one layer keeps for a batch of {@code B} sequences of {@code T} steps: what
+ * the forward pass computes and what the backward pass needs. Allocated once per (B, T) and reused; cells
+ * extend it with their own buffers.
+ *
+ * <p>Shape legend: B batch, T steps, G gate width (gates × H), R output size (H, or P with a projection),
+ * H hidden size.
+ *
+ * <p>Time is indexed by the real step {@code t} for per-step buffers. The state history is indexed so that a
+ * forward layer reads its previous state at {@code t} and writes {@code t + 1} (index 0 holds the initial
+ * state), while a reverse layer reads {@code t + 1} and writes {@code t} (index T holds the initial state).
+ */
+public class Tape {
+
+    final int batch;
+    final int steps;
+    final boolean reverse;
+
+    /** Length of each sequence, or null when every sequence has all T steps. Set by the layer per call. */
+    int[] lengths;
+
+    /** (T, B, G) input projection plus biases; after the forward step, the gates after their activation. */
+    final float[] pre;
+    /** (T+1, B, R) outputs r_t (the recurrent state); see the class comment for the indexing. */
+    final float[] h;
+    /** (T+1, B, H) cell states c_t for cells that have one, else empty. */
+    final float[] c;
+    /** (T, B, G) gradient of the loss with respect to the gate pre-activations; allocated by the first backward. */
+    float[] dA;
+
+    protected Tape(Cell<?> cell, int batch, int steps, boolean reverse) {
+        this.batch = batch;
+        this.steps = steps;
+        this.reverse = reverse;
+        this.pre = new float[steps * batch * cell.gateWidth()];
+        this.h = new float[(steps + 1) * batch * cell.outputSize()];
+        this.c = cell.hasCellState() ? new float[(steps + 1) * batch * cell.hiddenSize()] : new float[0];
+    }
+
+    /** Index in the state history of the state before step t. */
+    final int prev(int t) {
+        return reverse ? t + 1 : t;
+    }
+
+    /** Index in the state history of the state after step t. */
+    final int next(int t) {
+        return reverse ? t : t + 1;
+    }
+
+    /** Index in the state history of the initial state. */
+    final int initialIndex() {
+        return reverse ? steps : 0;
+    }
+
+    /** Index in the state history of the final state. */
+    final int finalIndex() {
+        return reverse ? 0 : steps;
+    }
+
+    /** Row offset (in states) of the first "previous state" in step order: the (T·B, R) matrix of r_{t-1}. */
+    final int firstPrevIndex() {
+        return reverse ? 1 : 0;
+    }
+
+    /** Whether sequence b is still running at step t (right padding: t < length). */
+    final boolean active(int b, int t) {
+        return lengths == null || t < lengths[b];
+    }
+
+    /** Allocates the backward buffers on first use; cells override to add theirs (and call super). */
+    void ensureBackward(Cell<?> cell) {
+        if (dA == null) {
+            dA = new float[pre.length];
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.rnn4j.param;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The layout of all parameters of a model in one flat {@code float[]}: an ordered list of named views.
+ * Gradients and optimizer state use parallel arrays with the same layout, so an optimizer is one loop.
+ */
+public final class ParamLayout {
+
+    private final List<ParamView> views;
+    private final Map<String, ParamView> byName;
+    private final int size;
+
+    private ParamLayout(List<ParamView> views, int size) {
+        this.views = Collections.unmodifiableList(new ArrayList<>(views));
+        Map<String, ParamView> map = new LinkedHashMap<>();
+        for (ParamView v : views) {
+            map.put(v.name(), v);
+        }
+        this.byName = Collections.unmodifiableMap(map);
+        this.size = size;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** All views in layout order. */
+    public List<ParamView> views() {
+        return views;
+    }
+
+    /** Total number of floats. */
+    public int size() {
+        return size;
+    }
+
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
+    /** The view with this name; the error lists the names that exist. */
+    public ParamView view(String name) {
+        ParamView v = byName.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no parameter named '" + name + "'; this model has " + byName.keySet());
+        }
+        return v;
+    }
+
+    /** Appends views one after the other. */
+    public static final class Builder {
+        private final List<ParamView> views = new ArrayList<>();
+        private final Map<String, ParamView> names = new LinkedHashMap<>();
+        private int size;
+
+        private Builder() {
+        }
+
+        /** Adds a view of the given shape at the end of the layout and returns it. */
+        public ParamView add(String name, int... shape) {
+            if (names.containsKey(name)) {
+                throw new IllegalArgumentException("parameter '" + name + "' declared twice");
+            }
+            ParamView v = new ParamView(name, size, shape);
+            long newSize = (long) size + v.size();
+            if (newSize > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("model too large for one float array at '" + name + "'");
+            }
+            views.add(v);
+            names.put(name, v);
+            size = (int) newSize;
+            return v;
+        }
+
+        public ParamLayout build() {
+            return new ParamLayout(views, size);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.rnn4j.param;
+
+import java.util.Arrays;
+
+/**
+ * A named range of the flat parameter array: {@code size()} floats from {@code offset}, read as a row-major
+ * tensor of the given shape. Names follow PyTorch's ({@code weight_ih_l0}, {@code bias_hh_l1_reverse}, ...).
+ */
+public record ParamView(String name, int offset, int[] shape) {
+
+    public ParamView {
+        shape = shape.clone();
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset for " + name);
+        }
+    }
+
+    public int size() {
+        int s = 1;
+        for (int d : shape) {
+            s *= d;
+        }
+        return s;
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParamView v && v.name.equals(name) && v.offset == offset && Arrays.equals(v.shape, shape);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + offset;
+    }
+
+    @Override
+    public String toString() {
+        return name + org.rnn4j.tensor.Tensor.shapeString(shape) + "@" + offset;
+    }
+}
