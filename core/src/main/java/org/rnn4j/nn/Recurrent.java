@@ -57,7 +57,7 @@ public final class Recurrent {
     private float[] dxTime;        // (T, B, I)
     private boolean forwardDone;
 
-    /** Declares the network's parameters in {@code layout}; {@link #attach} must follow. */
+    /** Declares the network's parameters in {@code layout}; {@link #bind} (and usually {@link #initialize}) must follow. */
     Recurrent(RecurrentConfig config, ParamLayout.Builder layout, Compute cx) {
         this.config = config;
         this.cx = cx;
@@ -72,12 +72,30 @@ public final class Recurrent {
         }
     }
 
-    /** Binds the parameter arrays and initialises this network's views in them. */
-    void attach(Parameters params, Init init, RandomGenerator rng) {
+    /** Binds the parameter arrays this network computes with (its views must be in their layout). */
+    void bind(Parameters params) {
         this.params = params;
+    }
+
+    /** Initialises this network's views in the bound parameters. */
+    void initialize(Init init, RandomGenerator rng) {
         for (RecurrentLayer<?> layer : layers) {
             layer.cell().initialize(params.values(), init, rng);
         }
+    }
+
+    /**
+     * A second network of the same configuration computing with the same parameter and gradient arrays, with
+     * buffers of its own (tests use it to run chunks of one sequence side by side).
+     */
+    Recurrent sharingParameters() {
+        ParamLayout.Builder layout = ParamLayout.builder();
+        Recurrent twin = new Recurrent(config, layout, cx);
+        if (!layout.build().views().equals(params.layout().views().subList(0, layout.build().views().size()))) {
+            throw new IllegalStateException("layout mismatch");
+        }
+        twin.bind(params);
+        return twin;
     }
 
     public static Builder builder() {
@@ -423,7 +441,8 @@ public final class Recurrent {
             RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
             ParamLayout.Builder layout = ParamLayout.builder();
             Recurrent net = new Recurrent(cfg, layout, compute == null ? Compute.serial() : compute);
-            net.attach(new Parameters(layout.build()), init, new SplittableRandom(seed));
+            net.bind(new Parameters(layout.build()));
+            net.initialize(init, new SplittableRandom(seed));
             return net;
         }
     }
