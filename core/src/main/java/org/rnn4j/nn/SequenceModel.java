@@ -1,0 +1,263 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.Parameters;
+import org.rnn4j.tensor.Tensor;
+
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A recurrent network with a linear output layer: the unit that is trained, saved and run. All parameters
+ * live in one {@link Parameters}: the network's under PyTorch's names ({@code weight_ih_l0}, ...) and the
+ * head's as {@code head.weight} and {@code head.bias}.
+ *
+ * <pre>{@code
+ * SequenceModel model = SequenceModel.builder()
+ *         .cell(CellSpec.gru()).inputSize(3).hiddenSize(32).numLayers(2)
+ *         .head(Head.LAST_STEP).outputSize(5).seed(1).build();
+ * Tensor logits = model.forward(x, lengths);                        // (B, 5)
+ * LossValue loss = Losses.softmaxCrossEntropy(logits, labels);
+ * model.parameters().zeroGrad();
+ * model.backward(loss.gradient());
+ * }</pre>
+ *
+ * <p>Lifecycle as for {@link Recurrent}: backward refers to the latest forward; not thread-safe.
+ */
+public final class SequenceModel {
+
+    private final Recurrent rnn;
+    private final Linear head;
+    private final Head headKind;
+    private final Parameters params;
+    private final Compute cx;
+
+    // the latest forward
+    private int batch;
+    private int steps;
+    private float[] headInput;   // (rows, D): every step (B·T rows, batch-first) or the final states (B rows)
+    private float[] headGradIn;  // (rows, D)
+    private boolean forwardDone;
+
+    private SequenceModel(RecurrentConfig config, Head headKind, int outputs, Init init, long seed, Compute cx) {
+        ParamLayout.Builder layout = ParamLayout.builder();
+        this.cx = cx;
+        this.rnn = new Recurrent(config, layout, cx);
+        this.head = new Linear(config.outputSize(), outputs, layout, "head.");
+        this.headKind = headKind;
+        this.params = new Parameters(layout.build());
+        rnn.bind(params);
+        RandomGenerator rng = new SplittableRandom(seed);
+        rnn.initialize(init, rng);
+        head.initialize(params.values(), rng);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** The recurrent part (for its configuration, or to run it without the head). */
+    public Recurrent recurrent() {
+        return rnn;
+    }
+
+    public Head head() {
+        return headKind;
+    }
+
+    /** Number of outputs of the head. */
+    public int outputSize() {
+        return head.out;
+    }
+
+    /** Enables dropout between recurrent layers with masks drawn from rng. */
+    public void train(RandomGenerator rng) {
+        rnn.train(rng);
+    }
+
+    /** Disables dropout. */
+    public void eval() {
+        rnn.eval();
+    }
+
+    /** Forward over full-length sequences. */
+    public Tensor forward(Tensor x) {
+        return forward(x, null);
+    }
+
+    /**
+     * Forward pass: (B, T, I) → (B, T, outputs) with {@link Head#EVERY_STEP}, (B, outputs) with
+     * {@link Head#LAST_STEP}.
+     *
+     * @param lengths length of each sequence in [1, T], or null
+     */
+    public Tensor forward(Tensor x, int[] lengths) {
+        Recurrent.Output out = rnn.forward(x, lengths);
+        batch = x.dim(0);
+        steps = x.dim(1);
+        RecurrentConfig cfg = rnn.config();
+        int d = cfg.outputSize();
+        float[] w = params.values();
+        if (headKind == Head.EVERY_STEP) {
+            headInput = out.output().data();
+            Tensor y = Tensor.zeros(batch, steps, head.out);
+            head.forward(cx, w, headInput, batch * steps, y.data());
+            forwardDone = true;
+            return y;
+        }
+        headInput = topFinalStates(out.hN());
+        Tensor y = Tensor.zeros(batch, head.out);
+        head.forward(cx, w, headInput, batch, y.data());
+        forwardDone = true;
+        return y;
+    }
+
+    /** (B, R·dirs): the top layer's final state of each direction, side by side. */
+    private float[] topFinalStates(Tensor hN) {
+        RecurrentConfig cfg = rnn.config();
+        int dirs = cfg.directions();
+        int r = cfg.outputSizePerDirection();
+        float[] s = new float[batch * r * dirs];
+        int top = (cfg.numLayers() - 1) * dirs;
+        for (int dir = 0; dir < dirs; dir++) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(hN.data(), ((top + dir) * batch + b) * r, s, (b * dirs + dir) * r, r);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Backward pass for the latest forward, from the gradient of the loss with respect to the predictions.
+     * Accumulates into {@link #parameters()}' gradients.
+     *
+     * @param dPrediction same shape as the last forward's result
+     * @return the gradient with respect to the input x (B, T, I)
+     */
+    public Tensor backward(Tensor dPrediction) {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward called before forward");
+        }
+        RecurrentConfig cfg = rnn.config();
+        int d = cfg.outputSize();
+        int rows = headKind == Head.EVERY_STEP ? batch * steps : batch;
+        if (headKind == Head.EVERY_STEP) {
+            Inputs.checkShape("dPrediction", dPrediction, batch, steps, head.out);
+        } else {
+            Inputs.checkShape("dPrediction", dPrediction, batch, head.out);
+        }
+        if (dPrediction == null) {
+            throw new IllegalArgumentException("dPrediction is missing");
+        }
+        if (headGradIn == null || headGradIn.length != rows * d) {
+            headGradIn = new float[rows * d];
+        }
+        head.backward(cx, params.values(), params.grads(), headInput, dPrediction.data(), rows, headGradIn);
+        if (headKind == Head.EVERY_STEP) {
+            return rnn.backward(Tensor.of(headGradIn.clone(), batch, steps, d), null, null).dx();
+        }
+        int dirs = cfg.directions();
+        int r = cfg.outputSizePerDirection();
+        int states = cfg.numLayers() * dirs;
+        Tensor dhN = Tensor.zeros(states, batch, r);
+        int top = (cfg.numLayers() - 1) * dirs;
+        for (int dir = 0; dir < dirs; dir++) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(headGradIn, (b * dirs + dir) * r, dhN.data(), ((top + dir) * batch + b) * r, r);
+            }
+        }
+        return rnn.backward(null, dhN, null).dx();
+    }
+
+    /** Builds a model; the names follow PyTorch's nn.LSTM arguments. */
+    public static final class Builder {
+        private CellSpec cell = CellSpec.lstm();
+        private int inputSize = -1;
+        private int hiddenSize = -1;
+        private int numLayers = 1;
+        private boolean bidirectional;
+        private float dropout;
+        private Head head = Head.LAST_STEP;
+        private int outputSize = -1;
+        private Init init = Init.PYTORCH;
+        private long seed;
+        private Compute compute;
+
+        private Builder() {
+        }
+
+        public Builder cell(CellSpec cell) {
+            this.cell = cell;
+            return this;
+        }
+
+        public Builder inputSize(int n) {
+            this.inputSize = n;
+            return this;
+        }
+
+        public Builder hiddenSize(int n) {
+            this.hiddenSize = n;
+            return this;
+        }
+
+        public Builder numLayers(int n) {
+            this.numLayers = n;
+            return this;
+        }
+
+        public Builder bidirectional(boolean on) {
+            this.bidirectional = on;
+            return this;
+        }
+
+        public Builder dropout(float p) {
+            this.dropout = p;
+            return this;
+        }
+
+        public Builder head(Head head) {
+            this.head = head;
+            return this;
+        }
+
+        /** Number of outputs of the linear head (classes, or regression targets). */
+        public Builder outputSize(int n) {
+            this.outputSize = n;
+            return this;
+        }
+
+        public Builder init(Init init) {
+            this.init = init;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder compute(Compute compute) {
+            this.compute = compute;
+            return this;
+        }
+
+        public SequenceModel build() {
+            RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+            if (outputSize < 1) {
+                throw new IllegalArgumentException("outputSize (the head's number of outputs) must be at least 1, got "
+                        + outputSize);
+            }
+            if (head == null) {
+                throw new IllegalArgumentException("head must be EVERY_STEP or LAST_STEP");
+            }
+            return new SequenceModel(cfg, head, outputSize, init == null ? Init.PYTORCH : init, seed,
+                    compute == null ? Compute.serial() : compute);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.rnn4j.nn;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.loss.LossValue;
+import org.rnn4j.loss.Losses;
+import org.rnn4j.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+import static org.rnn4j.testutil.Close.assertClose;
+
+/** The model (network + head + loss) is differentiated correctly end to end, for both heads. */
+class SequenceModelTest {
+
+    @ParameterizedTest(name = "{0} head, bidirectional={1}")
+    @CsvSource({"LAST_STEP,false", "LAST_STEP,true", "EVERY_STEP,false", "EVERY_STEP,true"})
+    void modelGradientsMatchFiniteDifferences(Head head, boolean bidirectional) {
+        int b = 3;
+        int t = 4;
+        int[] lengths = {4, 2, 3};
+        SequenceModel model = SequenceModel.builder().cell(CellSpec.lstm().withPeepholes(true))
+                .inputSize(2).hiddenSize(5).numLayers(2).bidirectional(bidirectional)
+                .head(head).outputSize(3).seed(21).compute(Compute.serial(Kernels.scalar())).build();
+        SplittableRandom rnd = new SplittableRandom(4);
+        Tensor x = GradientCheckTest.random(rnd, b, t, 2);
+        int[] classes = new int[head == Head.EVERY_STEP ? b * t : b];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = rnd.nextInt(3);
+        }
+        int[] lossLengths = head == Head.EVERY_STEP ? lengths : null;
+
+        model.parameters().zeroGrad();
+        LossValue loss = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths);
+        Tensor dx = model.backward(loss.gradient());
+        float[] analytic = model.parameters().grads().clone();
+
+        float[] w = model.parameters().values();
+        float[] numeric = new float[w.length];
+        double eps = 1e-2;
+        for (int i = 0; i < w.length; i++) {
+            float saved = w[i];
+            w[i] = (float) (saved + eps);
+            double plus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            w[i] = (float) (saved - eps);
+            double minus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            w[i] = saved;
+            numeric[i] = (float) ((plus - minus) / (2 * eps));
+        }
+        assertClose(head + " parameter gradients", numeric, analytic, 1e-4, 2e-2);
+
+        float[] numericX = new float[x.size()];
+        for (int i = 0; i < x.size(); i++) {
+            float saved = x.data()[i];
+            x.data()[i] = (float) (saved + eps);
+            double plus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            x.data()[i] = (float) (saved - eps);
+            double minus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            x.data()[i] = saved;
+            numericX[i] = (float) ((plus - minus) / (2 * eps));
+        }
+        assertClose(head + " input gradient", numericX, dx.data(), 1e-4, 2e-2);
+    }
+}
