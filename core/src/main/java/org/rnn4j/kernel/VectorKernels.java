@@ -1,9 +1,431 @@
 package org.rnn4j.kernel;
 
-/** Placeholder until the Vector API kernels land: delegates to the scalar reference. */
-final class VectorKernels {
-    static final Kernels INSTANCE = ScalarKernels.INSTANCE;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on the Vector API ({@code jdk.incubator.vector}) with the machine's preferred species
+ * (16 floats with AVX-512, 8 with AVX2). Same contract and, up to float rounding, same results as
+ * {@link ScalarKernels}. Only {@link VectorSupport} loads this class, and only when the module is present.
+ *
+ * <p>Elementwise kernels are one loop to {@code SPECIES.loopBound(n)} and a scalar tail, llama3.java style.
+ *
+ * <p>Products. All three go through {@link #gemm}, C (m, n) += A (m, k) · B (k, n) with A and B read through
+ * a row and a column stride each, so A·B, Aᵀ·B and A·Bᵀ are one code path:
+ * <ol>
+ *   <li>B is copied one (KC, NC) block at a time into a contiguous scratch array (a row copy for B, a
+ *       transpose for Bᵀ). Without it, rows of B 4 KiB apart (n = 1024) fall into the same L1 sets: A·B for
+ *       256×1024×1024 ran at 92 GFLOP/s unpacked, 168 packed.</li>
+ *   <li>A register tile of C, {@value #MR} rows × 2 vectors, stays in registers across the k block: each step
+ *       loads two vectors of B and broadcasts one element of A per row (8 FMAs, 2 loads, 4 broadcasts).</li>
+ *   <li>For Aᵀ the tile's {@value #MR} columns of A (a stride of lda apart in memory) are first copied to a
+ *       small panel, for the same L1 reason: Aᵀ·B for 1024×256×3200 went from 108 to 147 GFLOP/s.</li>
+ * </ol>
+ * A·Bᵀ with few rows and a long k (the recurrent step h·Wᵀ) does not pay for packing all of B; it uses
+ * {@link #dotProducts}, dot products along k blocked 4 rows of A × 3 rows of B. Scratch is allocated per call
+ * (at most KC × NC + MR × KC floats, 260 KiB), so the class holds no mutable state.
+ *
+ * <p>The numbers above are single-thread, from a quick timing loop on the development machine (AMD EPYC,
+ * AVX-512, 16 lanes); {@code bench/MatmulBench} measures them properly.
+ *
+ * <p>Shape legend: m, n, k as in {@link Kernels}; L = lanes per vector; kc, nc = the current block's depth
+ * and width.
+ */
+final class VectorKernels implements Kernels {
+
+    static final VectorKernels INSTANCE = new VectorKernels();
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+
+    /** Rows of C in a register tile; the tile is MR × 2L accumulators. */
+    private static final int MR = 4;
+    /** Depth of a block of k. */
+    private static final int KC = 256;
+    /** Width of a block of n: a packed (KC, NC) block of B is 256 KiB and stays in L2. */
+    private static final int NC = 256;
 
     private VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + SPECIES.vectorBitSize() + " bits)";
+    }
+
+    // ---------------------------------------------------------------- products
+
+    @Override
+    public void multAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc) {
+        gemm(m, n, k, a, aOff, lda, 1, b, bOff, ldb, 1, c, cOff, ldc);
+    }
+
+    @Override
+    public void multTransAAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, 1, c, cOff, ldc);
+    }
+
+    @Override
+    public void multTransBAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc) {
+        // Packing Bᵀ costs as much as a few dozen rows of the product. Measured with n = 1024, the dot
+        // products win below 64 rows when k > 2m (32×1024×256: 116 against 80 GFLOP/s packed) and lose above
+        // (3200×1024×64: 61 against 163).
+        if (m < 64 && k > 2 * m) {
+            dotProducts(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } else {
+            gemm(m, n, k, a, aOff, lda, 1, b, bOff, 1, ldb, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * C (m, n) += A (m, k) · B (k, n) where A(i, p) = {@code a[aOff + i * ars + p * acs]} and
+     * B(p, j) = {@code b[bOff + p * brs + j * bcs]}. A and B not modified, C modified.
+     */
+    private static void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                             float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        float[] bPack = new float[Math.min(k, KC) * Math.min(n, NC)];       // (kc, nc), row-major
+        float[] aPanel = acs == 1 ? null : new float[Math.min(k, KC) * MR]; // (kc, MR), row-major
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int nc = Math.min(NC, n - j0);
+                int b0 = bOff + p0 * brs + j0 * bcs;
+                for (int p = 0; p < kc; p++) {
+                    if (bcs == 1) {
+                        System.arraycopy(b, b0 + p * brs, bPack, p * nc, nc);
+                    } else {
+                        for (int j = 0; j < nc; j++) {
+                            bPack[p * nc + j] = b[b0 + p * brs + j * bcs];
+                        }
+                    }
+                }
+                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, c, cOff + j0, ldc);
+            }
+        }
+    }
+
+    /**
+     * C (m, nc) += A (m, kc) · B (kc, nc) for one packed block B = {@code bPack} (ld = nc). A as in
+     * {@link #gemm}; A and bPack not modified; C modified; aPanel is scratch (null when acs is 1).
+     */
+    private static void block(int m, int nc, int kc, float[] a, int aOff, int ars, int acs, float[] aPanel,
+                              float[] bPack, float[] c, int cOff, int ldc) {
+        int nv = SPECIES.loopBound(nc);
+        int i = 0;
+        for (; i + MR <= m; i += MR) {
+            float[] at = a;          // the tile's rows of A: in place, or copied to aPanel
+            int a0 = aOff + i * ars;
+            int atRs = ars;
+            int atCs = acs;
+            if (aPanel != null) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        aPanel[p * MR + r] = a[a0 + r * ars + p * acs];
+                    }
+                }
+                at = aPanel;
+                a0 = 0;
+                atRs = 1;
+                atCs = MR;
+            }
+            int j = 0;
+            for (; j + 2 * L <= nv; j += 2 * L) {
+                tile4x2(kc, at, a0, atRs, atCs, bPack, j, nc, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < nv; j += L) {
+                for (int r = 0; r < MR; r++) {
+                    tile1x1(kc, at, a0 + r * atRs, atCs, bPack, j, nc, c, cOff + (i + r) * ldc + j);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < nv; j += L) {
+                tile1x1(kc, a, aOff + i * ars, acs, bPack, j, nc, c, cOff + i * ldc + j);
+            }
+        }
+        for (int r = 0; r < m; r++) {    // scalar tail: the last nc - nv columns
+            int ar = aOff + r * ars;
+            int cr = cOff + r * ldc;
+            for (int j = nv; j < nc; j++) {
+                float sum = 0f;
+                for (int p = 0; p < kc; p++) {
+                    sum += a[ar + p * acs] * bPack[p * nc + j];
+                }
+                c[cr + j] += sum;
+            }
+        }
+    }
+
+    /** C (4, 2L) += A (4, kc) · B (kc, 2L) with eight accumulators held across the k loop. C modified. */
+    private static void tile4x2(int kc, float[] a, int a0, int ars, int acs,
+                                float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c01 = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c10 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector c11 = FloatVector.fromArray(SPECIES, c, c0 + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + L);
+            int ap = a0 + p * acs;
+            FloatVector a0v = FloatVector.broadcast(SPECIES, a[ap]);
+            c00 = a0v.fma(b0v, c00);
+            c01 = a0v.fma(b1v, c01);
+            FloatVector a1v = FloatVector.broadcast(SPECIES, a[ap + ars]);
+            c10 = a1v.fma(b0v, c10);
+            c11 = a1v.fma(b1v, c11);
+            FloatVector a2v = FloatVector.broadcast(SPECIES, a[ap + 2 * ars]);
+            c20 = a2v.fma(b0v, c20);
+            c21 = a2v.fma(b1v, c21);
+            FloatVector a3v = FloatVector.broadcast(SPECIES, a[ap + 3 * ars]);
+            c30 = a3v.fma(b0v, c30);
+            c31 = a3v.fma(b1v, c31);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + ldc);
+        c11.intoArray(c, c0 + ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+    }
+
+    /** C (1, L) += A (1, kc) · B (kc, L), for the edges the 4 × 2L tile does not cover. C modified. */
+    private static void tile1x1(int kc, float[] a, int a0, int acs, float[] b, int b0, int ldb,
+                                float[] c, int c0) {
+        FloatVector acc = FloatVector.fromArray(SPECIES, c, c0);
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(SPECIES, b, b0 + p * ldb);
+            acc = FloatVector.broadcast(SPECIES, a[a0 + p * acs]).fma(bv, acc);
+        }
+        acc.intoArray(c, c0);
+    }
+
+    /**
+     * C (m, n) += A (m, k) · Bᵀ with B (n, k), as dot products along k: blocks of 4 rows of A × 3 rows of B
+     * with twelve vector accumulators, each reduced to one float at the end. A and B not modified, C modified.
+     */
+    private static void dotProducts(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                    int ldb, float[] c, int cOff, int ldc) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 3 <= n; j += 3) {
+                dot4x3(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + 4; r++) {
+                    c[cOff + r * ldc + j] += dot(k, a, aOff + r * lda, b, bOff + j * ldb);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+            }
+        }
+    }
+
+    /** C (4, 3) += A (4, k) · Bᵀ with B (3, k). A and B not modified, C modified. */
+    private static void dot4x3(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                               float[] c, int c0, int ldc) {
+        FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s02 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00;
+        int kv = SPECIES.loopBound(k);
+        for (int p = 0; p < kv; p += L) {
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, b0 + p);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, b0 + ldb + p);
+            FloatVector b2v = FloatVector.fromArray(SPECIES, b, b0 + 2 * ldb + p);
+            FloatVector av = FloatVector.fromArray(SPECIES, a, a0 + p);
+            s00 = av.fma(b0v, s00);
+            s01 = av.fma(b1v, s01);
+            s02 = av.fma(b2v, s02);
+            av = FloatVector.fromArray(SPECIES, a, a0 + lda + p);
+            s10 = av.fma(b0v, s10);
+            s11 = av.fma(b1v, s11);
+            s12 = av.fma(b2v, s12);
+            av = FloatVector.fromArray(SPECIES, a, a0 + 2 * lda + p);
+            s20 = av.fma(b0v, s20);
+            s21 = av.fma(b1v, s21);
+            s22 = av.fma(b2v, s22);
+            av = FloatVector.fromArray(SPECIES, a, a0 + 3 * lda + p);
+            s30 = av.fma(b0v, s30);
+            s31 = av.fma(b1v, s31);
+            s32 = av.fma(b2v, s32);
+        }
+        c[c0] += s00.reduceLanes(VectorOperators.ADD);
+        c[c0 + 1] += s01.reduceLanes(VectorOperators.ADD);
+        c[c0 + 2] += s02.reduceLanes(VectorOperators.ADD);
+        c[c0 + ldc] += s10.reduceLanes(VectorOperators.ADD);
+        c[c0 + ldc + 1] += s11.reduceLanes(VectorOperators.ADD);
+        c[c0 + ldc + 2] += s12.reduceLanes(VectorOperators.ADD);
+        c[c0 + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD);
+        c[c0 + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD);
+        c[c0 + 2 * ldc + 2] += s22.reduceLanes(VectorOperators.ADD);
+        c[c0 + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD);
+        c[c0 + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD);
+        c[c0 + 3 * ldc + 2] += s32.reduceLanes(VectorOperators.ADD);
+        for (int r = 0; r < 4; r++) {   // scalar tail: the last k - kv terms
+            for (int q = 0; q < 3; q++) {
+                float sum = 0f;
+                for (int p = kv; p < k; p++) {
+                    sum += a[a0 + r * lda + p] * b[b0 + q * ldb + p];
+                }
+                c[c0 + r * ldc + q] += sum;
+            }
+        }
+    }
+
+    /** Σ_p a[a0 + p] · b[b0 + p] over k terms; a and b not modified. */
+    private static float dot(int k, float[] a, int a0, float[] b, int b0) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int p = 0;
+        for (int upper = SPECIES.loopBound(k); p < upper; p += L) {
+            acc = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            sum += a[a0 + p] * b[b0 + p];
+        }
+        return sum;
+    }
+
+    // ---------------------------------------------------------------- vectors and rows
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int upper = SPECIES.loopBound(n); i < upper; i += L) {
+            FloatVector yv = FloatVector.fromArray(SPECIES, y, yOff + i);
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(alpha).add(yv).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        int i = 0;
+        for (int upper = SPECIES.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void addRowBias(int m, int n, float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < m; r++) {
+            addInto(n, bias, biasOff, c, cOff + r * ldc);
+        }
+    }
+
+    @Override
+    public void sumRowsAdd(int m, int n, float[] a, int aOff, int lda, float[] out, int outOff) {
+        for (int r = 0; r < m; r++) {
+            addInto(n, a, aOff + r * lda, out, outOff);
+        }
+    }
+
+    /** y += x over n contiguous elements; x not modified, y modified. */
+    private static void addInto(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int upper = SPECIES.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(SPECIES, y, yOff + i).add(FloatVector.fromArray(SPECIES, x, xOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    @Override
+    public void activate(Activation f, int m, int n, float[] x, int off, int ld) {
+        if (f == Activation.IDENTITY) {
+            return;
+        }
+        int upper = SPECIES.loopBound(n);
+        for (int r = 0; r < m; r++) {
+            int xr = off + r * ld;
+            int i = 0;
+            for (; i < upper; i += L) {
+                apply(f, FloatVector.fromArray(SPECIES, x, xr + i)).intoArray(x, xr + i);
+            }
+            for (; i < n; i++) {
+                x[xr + i] = f.apply(x[xr + i]);
+            }
+        }
+    }
+
+    /**
+     * f(x) lane by lane, same formulas as {@link Activation#apply}. EXP and TANH are the JDK's vector math
+     * intrinsics: on the development machine sigmoid took 0.20 ns and tanh 0.38 ns per element (scalar: 4.2 and
+     * 9.0), within 1.4e-7 relative of the double-precision reference.
+     */
+    private static FloatVector apply(Activation f, FloatVector x) {
+        return switch (f) {
+            case SIGMOID -> FloatVector.broadcast(SPECIES, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+            case TANH -> x.lanewise(VectorOperators.TANH);
+            case RELU -> FloatVector.zero(SPECIES).blend(x, x.compare(VectorOperators.GT, 0f));
+            case HARD_SIGMOID -> x.mul(0.2f).add(0.5f).min(1f).max(0f);
+            case IDENTITY -> x;
+        };
+    }
+
+    @Override
+    public void activateBackward(Activation f, int m, int n, float[] y, int yOff, int ldy,
+                                 float[] d, int dOff, int ldd) {
+        if (f == Activation.IDENTITY) {
+            return;
+        }
+        int upper = SPECIES.loopBound(n);
+        for (int r = 0; r < m; r++) {
+            int yr = yOff + r * ldy;
+            int dr = dOff + r * ldd;
+            int i = 0;
+            for (; i < upper; i += L) {
+                FloatVector dv = FloatVector.fromArray(SPECIES, d, dr + i);
+                dv.mul(derivative(f, FloatVector.fromArray(SPECIES, y, yr + i))).intoArray(d, dr + i);
+            }
+            for (; i < n; i++) {
+                d[dr + i] *= f.derivativeFromOutput(y[yr + i]);
+            }
+        }
+    }
+
+    /** f'(x) through y = f(x), lane by lane, same formulas as {@link Activation#derivativeFromOutput}. */
+    private static FloatVector derivative(Activation f, FloatVector y) {
+        return switch (f) {
+            case SIGMOID -> y.mul(y.neg().add(1f));
+            case TANH -> y.mul(y).neg().add(1f);
+            case RELU -> zeroUnless(y.compare(VectorOperators.GT, 0f), 1f);
+            case HARD_SIGMOID -> zeroUnless(y.compare(VectorOperators.GT, 0f)
+                    .and(y.compare(VectorOperators.LT, 1f)), 0.2f);
+            case IDENTITY -> FloatVector.broadcast(SPECIES, 1f);
+        };
+    }
+
+    /** A vector of {@code value} where the mask is set and 0 elsewhere. */
+    private static FloatVector zeroUnless(VectorMask<Float> mask, float value) {
+        return FloatVector.zero(SPECIES).blend(value, mask);
     }
 }

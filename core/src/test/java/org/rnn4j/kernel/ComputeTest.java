@@ -1,0 +1,157 @@
+package org.rnn4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link Compute}'s row splitting: the same thread count gives bit-identical results, any thread count agrees
+ * with one thread within the product tolerance of {@link KernelsTest}, fewer rows than threads work, a
+ * worker's exception reaches the caller, and {@link Kernels#select()} honours {@code rnn4j.kernels=scalar}.
+ */
+class ComputeTest {
+
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = Executors.newFixedThreadPool(3);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.shutdownNow();
+    }
+
+    /** Operands of one product, C starting non-zero. */
+    private record Problem(KernelsTest.Product op, int m, int n, int k, float[] a, float[] b, float[] c) {
+        static Problem random(KernelsTest.Product op, int m, int n, int k) {
+            Random rnd = new Random(7L * m + 3L * n + k);
+            return new Problem(op, m, n, k, fill(rnd, m * k), fill(rnd, n * k), fill(rnd, m * n));
+        }
+
+        int lda() {
+            return op.aCols(m, k);
+        }
+
+        int ldb() {
+            return op.bCols(n, k);
+        }
+
+        /** Runs the product on a copy of C with the given Compute and returns that copy. */
+        float[] runOn(Compute compute) {
+            float[] out = c.clone();
+            switch (op) {
+                case MULT_ADD -> compute.multAdd(m, n, k, a, 0, lda(), b, 0, ldb(), out, 0, n);
+                case MULT_TRANS_A_ADD -> compute.multTransAAdd(m, n, k, a, 0, lda(), b, 0, ldb(), out, 0, n);
+                case MULT_TRANS_B_ADD -> compute.multTransBAdd(m, n, k, a, 0, lda(), b, 0, ldb(), out, 0, n);
+            }
+            return out;
+        }
+
+        /** |C0| + |A|·|B|, the scale of each element's rounding error. */
+        float[] magnitude() {
+            Compute serial = Compute.serial(Kernels.scalar());
+            return new Problem(op, m, n, k, abs(a), abs(b), abs(c)).runOn(serial);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelsTest.Product.class)
+    void sameThreadCountGivesBitIdenticalResults(KernelsTest.Product op) {
+        Problem p = Problem.random(op, 203, 70, 90);
+        for (int threads : new int[] {2, 3, 4}) {
+            Compute compute = Compute.using(VectorKernels.INSTANCE, pool, threads);
+            FloatAsserts.assertBitwiseEqual(op + " on " + threads + " threads, run twice",
+                    p.runOn(compute), p.runOn(compute));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelsTest.Product.class)
+    void threadsAgreeWithOneThread(KernelsTest.Product op) {
+        for (Kernels kernels : new Kernels[] {Kernels.scalar(), VectorKernels.INSTANCE}) {
+            Problem p = Problem.random(op, 203, 70, 90);
+            float[] serial = p.runOn(Compute.serial(kernels));
+            float[] magnitude = p.magnitude();
+            for (int threads : new int[] {2, 3, 4}) {
+                FloatAsserts.assertView(op + " " + kernels.name() + " on " + threads + " threads vs 1", 0,
+                        p.m(), p.n(), p.n(), p.c(), serial, p.runOn(Compute.using(kernels, pool, threads)),
+                        idx -> 1e-5 * magnitude[idx] + 1e-6);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelsTest.Product.class)
+    void fewerRowsThanThreadsStillCoverEveryRow(KernelsTest.Product op) {
+        for (int m : new int[] {1, 2, 3}) {
+            // n·k is large enough for Compute to split even one or two rows
+            Problem p = Problem.random(op, m, 300, 400);
+            float[] serial = p.runOn(Compute.serial(VectorKernels.INSTANCE));
+            float[] magnitude = p.magnitude();
+            FloatAsserts.assertView(op + " m=" + m + " on 4 threads", 0, m, p.n(), p.n(), p.c(), serial,
+                    p.runOn(Compute.using(VectorKernels.INSTANCE, pool, 4)), idx -> 1e-5 * magnitude[idx] + 1e-6);
+        }
+    }
+
+    @Test
+    void exceptionInAWorkerChunkReachesTheCaller() {
+        // C is two rows short: the calling thread's chunk (rows 0..31) fits, the worker's (rows 32..63) does not.
+        int m = 64;
+        int n = 64;
+        int k = 64;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c = new float[(m - 2) * n];
+        Compute compute = Compute.using(Kernels.scalar(), pool, 2);
+        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class,
+                () -> compute.multAdd(m, n, k, a, 0, k, b, 0, n, c, 0, n));
+        assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getClassName().contains("ThreadPoolExecutor")),
+                "the exception should come from a pool thread, got " + Arrays.toString(e.getStackTrace()));
+    }
+
+    @Test
+    void selectHonoursTheScalarProperty() {
+        String saved = System.getProperty("rnn4j.kernels");
+        try {
+            System.setProperty("rnn4j.kernels", "scalar");
+            assertSame(Kernels.scalar(), Kernels.select());
+            System.clearProperty("rnn4j.kernels");
+            // the tests run with --add-modules jdk.incubator.vector, so the vector kernels are available
+            assertSame(VectorKernels.INSTANCE, Kernels.select());
+        } finally {
+            if (saved == null) {
+                System.clearProperty("rnn4j.kernels");
+            } else {
+                System.setProperty("rnn4j.kernels", saved);
+            }
+        }
+    }
+
+    private static float[] fill(Random rnd, int length) {
+        float[] x = new float[length];
+        for (int i = 0; i < length; i++) {
+            x[i] = rnd.nextFloat() * 2f - 1f;
+        }
+        return x;
+    }
+
+    private static float[] abs(float[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.abs(x[i]);
+        }
+        return y;
+    }
+}
