@@ -5,6 +5,9 @@ import org.rnn4j.loss.Losses;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Adam;
+import org.rnn4j.optim.GradientClipping;
+import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Tensor;
 
 import java.util.SplittableRandom;
@@ -53,16 +56,14 @@ public final class Quickstart {
                 .inputSize(2).hiddenSize(32).numLayers(1)
                 .head(Head.LAST_STEP).outputSize(1)
                 .seed(42).build();
-        float[] w = model.parameters().values();  // every parameter, in one flat array
-        float[] g = model.parameters().grads();   // and its gradient, same layout
+        Optimizer adam = new Adam(0.01f);
         for (int step = 1; step <= steps; step++) {
             Tensor[] batch = addingBatch(data, 32, length);         // x (32, T, 2), y (32, 1)
             LossValue loss = Losses.meanSquaredError(model.forward(batch[0]), batch[1]);
             model.parameters().zeroGrad();
             model.backward(loss.gradient());
-            for (int i = 0; i < w.length; i++) {
-                w[i] -= 0.5f * Math.max(-1f, Math.min(1f, g[i]));   // plain SGD, gradient clipped at 1
-            }
+            GradientClipping.clipGlobalNorm(model.parameters(), 1.0);
+            adam.step(model.parameters());
             if (step % 100 == 0) {
                 System.out.printf("step %5d  MSE %.4f%n", step, loss.value());
             }
