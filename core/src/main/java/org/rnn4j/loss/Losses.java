@@ -160,6 +160,13 @@ public final class Losses {
                     + Tensor.shapeString(prediction.shape()) + ", got "
                     + (target == null ? "none" : Tensor.shapeString(target.shape())));
         }
+        float[] y = target.data();
+        for (int i = 0; i < y.length; i++) {
+            if (!Float.isFinite(y[i])) {
+                throw new IllegalArgumentException("target contains " + y[i] + " at flat index " + i
+                        + "; targets must be finite numbers");
+            }
+        }
     }
 
     /** The predictions seen as n rows of k values, with the padded rows of a (B, T, K) tensor marked. */

@@ -53,6 +53,7 @@ public final class Recurrent {
     private float[][] outs;        // per layer (T, B, D)
     private float[][] layerInputs; // per layer l > 0: the input it read, (T, B, D) (after dropout)
     private float[][] keepMasks;   // per layer l < L-1: dropout keep mask scaled by 1/(1-p), or null in eval
+    private float[][] dropped;     // per layer l < L-1: (T, B, D) its output after dropout
     private float[][] dOuts;       // per layer (T, B, D) gradient buffers for backward
     private float[] dxTime;        // (T, B, I)
     private boolean forwardDone;
@@ -203,22 +204,15 @@ public final class Recurrent {
             keepMasks[l] = new float[n];
         }
         float[] mask = keepMasks[l];
+        if (dropped[l] == null) {
+            dropped[l] = new float[n];
+        }
         float scale = 1f / (1f - p);
-        float[] dropped = dOutsScratch(l);
         for (int i = 0; i < n; i++) {
             mask[i] = dropoutRng.nextFloat() < p ? 0f : scale;
-            dropped[i] = outs[l][i] * mask[i];
+            dropped[l][i] = outs[l][i] * mask[i];
         }
-        return dropped;
-    }
-
-    private float[][] droppedBuffers;
-
-    private float[] dOutsScratch(int l) {
-        if (droppedBuffers[l] == null) {
-            droppedBuffers[l] = new float[outs[l].length];
-        }
-        return droppedBuffers[l];
+        return dropped[l];
     }
 
     /**
@@ -299,7 +293,7 @@ public final class Recurrent {
         dOuts = new float[nl][t * b * config.outputSize()];
         layerInputs = new float[nl][];
         keepMasks = new float[nl][];
-        droppedBuffers = new float[nl][];
+        dropped = new float[nl][];
         forwardDone = false;
     }
 
@@ -376,73 +370,21 @@ public final class Recurrent {
     }
 
     /** Builds a standalone network with its own parameters. */
-    public static final class Builder {
-        private CellSpec cell = CellSpec.lstm();
-        private int inputSize = -1;
-        private int hiddenSize = -1;
-        private int numLayers = 1;
-        private boolean bidirectional;
-        private float dropout;
-        private Init init = Init.PYTORCH;
-        private long seed = 0L;
-        private Compute compute;
+    public static final class Builder extends NetworkBuilder<Builder> {
 
         private Builder() {
         }
 
-        public Builder cell(CellSpec cell) {
-            this.cell = cell;
-            return this;
-        }
-
-        public Builder inputSize(int n) {
-            this.inputSize = n;
-            return this;
-        }
-
-        public Builder hiddenSize(int n) {
-            this.hiddenSize = n;
-            return this;
-        }
-
-        public Builder numLayers(int n) {
-            this.numLayers = n;
-            return this;
-        }
-
-        public Builder bidirectional(boolean on) {
-            this.bidirectional = on;
-            return this;
-        }
-
-        public Builder dropout(float p) {
-            this.dropout = p;
-            return this;
-        }
-
-        public Builder init(Init init) {
-            this.init = init;
-            return this;
-        }
-
-        /** Seed of the initialisation. */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Kernels and threads; defaults to {@link Compute#serial()}. */
-        public Builder compute(Compute compute) {
-            this.compute = compute;
+        @Override
+        Builder self() {
             return this;
         }
 
         public Recurrent build() {
-            RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
             ParamLayout.Builder layout = ParamLayout.builder();
-            Recurrent net = new Recurrent(cfg, layout, compute == null ? Compute.serial() : compute);
+            Recurrent net = new Recurrent(config(), layout, computeOrDefault());
             net.bind(new Parameters(layout.build()));
-            net.initialize(init, new SplittableRandom(seed));
+            net.initialize(initOrDefault(), new SplittableRandom(seed));
             return net;
         }
     }

@@ -100,8 +100,6 @@ public final class SequenceModel {
         Recurrent.Output out = rnn.forward(x, lengths);
         batch = x.dim(0);
         steps = x.dim(1);
-        RecurrentConfig cfg = rnn.config();
-        int d = cfg.outputSize();
         float[] w = params.values();
         if (headKind == Head.EVERY_STEP) {
             headInput = out.output().data();
@@ -146,13 +144,13 @@ public final class SequenceModel {
         RecurrentConfig cfg = rnn.config();
         int d = cfg.outputSize();
         int rows = headKind == Head.EVERY_STEP ? batch * steps : batch;
+        if (dPrediction == null) {
+            throw new IllegalArgumentException("dPrediction is missing");
+        }
         if (headKind == Head.EVERY_STEP) {
             Inputs.checkShape("dPrediction", dPrediction, batch, steps, head.out);
         } else {
             Inputs.checkShape("dPrediction", dPrediction, batch, head.out);
-        }
-        if (dPrediction == null) {
-            throw new IllegalArgumentException("dPrediction is missing");
         }
         if (headGradIn == null || headGradIn.length != rows * d) {
             headGradIn = new float[rows * d];
@@ -174,81 +172,33 @@ public final class SequenceModel {
         return rnn.backward(null, dhN, null).dx();
     }
 
-    /** Builds a model; the names follow PyTorch's nn.LSTM arguments. */
-    public static final class Builder {
-        private CellSpec cell = CellSpec.lstm();
-        private int inputSize = -1;
-        private int hiddenSize = -1;
-        private int numLayers = 1;
-        private boolean bidirectional;
-        private float dropout;
+    /** Builds a model: the network's settings plus the head. */
+    public static final class Builder extends NetworkBuilder<Builder> {
         private Head head = Head.LAST_STEP;
         private int outputSize = -1;
-        private Init init = Init.PYTORCH;
-        private long seed;
-        private Compute compute;
 
         private Builder() {
         }
 
-        public Builder cell(CellSpec cell) {
-            this.cell = cell;
+        @Override
+        Builder self() {
             return this;
         }
 
-        public Builder inputSize(int n) {
-            this.inputSize = n;
-            return this;
-        }
-
-        public Builder hiddenSize(int n) {
-            this.hiddenSize = n;
-            return this;
-        }
-
-        public Builder numLayers(int n) {
-            this.numLayers = n;
-            return this;
-        }
-
-        public Builder bidirectional(boolean on) {
-            this.bidirectional = on;
-            return this;
-        }
-
-        public Builder dropout(float p) {
-            this.dropout = p;
-            return this;
-        }
-
+        /** Where the linear head reads the network; default {@link Head#LAST_STEP}. */
         public Builder head(Head head) {
             this.head = head;
             return this;
         }
 
-        /** Number of outputs of the linear head (classes, or regression targets). */
+        /** Number of outputs of the linear head: classes, or regression targets (required). */
         public Builder outputSize(int n) {
             this.outputSize = n;
             return this;
         }
 
-        public Builder init(Init init) {
-            this.init = init;
-            return this;
-        }
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder compute(Compute compute) {
-            this.compute = compute;
-            return this;
-        }
-
         public SequenceModel build() {
-            RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+            RecurrentConfig cfg = config();
             if (outputSize < 1) {
                 throw new IllegalArgumentException("outputSize (the head's number of outputs) must be at least 1, got "
                         + outputSize);
@@ -256,8 +206,7 @@ public final class SequenceModel {
             if (head == null) {
                 throw new IllegalArgumentException("head must be EVERY_STEP or LAST_STEP");
             }
-            return new SequenceModel(cfg, head, outputSize, init == null ? Init.PYTORCH : init, seed,
-                    compute == null ? Compute.serial() : compute);
+            return new SequenceModel(cfg, head, outputSize, initOrDefault(), seed, computeOrDefault());
         }
     }
 }

@@ -1,0 +1,93 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Compute;
+
+/**
+ * The settings shared by {@link Recurrent.Builder} and {@link SequenceModel.Builder}, named like the arguments
+ * of PyTorch's {@code nn.LSTM}.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
+
+    CellSpec cell = CellSpec.lstm();
+    int inputSize = -1;
+    int hiddenSize = -1;
+    int numLayers = 1;
+    boolean bidirectional;
+    float dropout;
+    Init init = Init.PYTORCH;
+    long seed;
+    Compute compute;
+
+    NetworkBuilder() {
+    }
+
+    abstract B self();
+
+    /** The cell type and its options; default a plain LSTM. */
+    public B cell(CellSpec cell) {
+        this.cell = cell;
+        return self();
+    }
+
+    /** I: features per step (required). */
+    public B inputSize(int n) {
+        this.inputSize = n;
+        return self();
+    }
+
+    /** H: units per layer and direction (required). */
+    public B hiddenSize(int n) {
+        this.hiddenSize = n;
+        return self();
+    }
+
+    /** Stacked layers; default 1. */
+    public B numLayers(int n) {
+        this.numLayers = n;
+        return self();
+    }
+
+    /** Adds a reverse direction to every layer, outputs concatenated; default false. */
+    public B bidirectional(boolean on) {
+        this.bidirectional = on;
+        return self();
+    }
+
+    /** Dropout on the outputs of every layer but the last, in training; default 0. */
+    public B dropout(float p) {
+        this.dropout = p;
+        return self();
+    }
+
+    /** Weight initialisation; default {@link Init#PYTORCH}. */
+    public B init(Init init) {
+        this.init = init;
+        return self();
+    }
+
+    /** Seed of the initialisation; default 0. */
+    public B seed(long seed) {
+        this.seed = seed;
+        return self();
+    }
+
+    /** Kernels and threads; default {@link Compute#serial()}. */
+    public B compute(Compute compute) {
+        this.compute = compute;
+        return self();
+    }
+
+    RecurrentConfig config() {
+        return new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+    }
+
+    Init initOrDefault() {
+        return init == null ? Init.PYTORCH : init;
+    }
+
+    Compute computeOrDefault() {
+        return compute == null ? Compute.serial() : compute;
+    }
+}
