@@ -103,7 +103,7 @@ public final class Compute implements AutoCloseable {
     }
 
     private void splitRows(int m, long macs, RowRange body) {
-        int parts = (int) Math.min(threads, m);
+        int parts = Math.min(threads, m);
         if (parts <= 1 || macs < PARALLEL_MIN_MACS) {
             if (m > 0) {
                 body.run(0, m);
