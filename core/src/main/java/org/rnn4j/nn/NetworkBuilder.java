@@ -19,6 +19,7 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
     Init init = Init.PYTORCH;
     long seed;
     Compute compute;
+    float forgetBias = Float.NaN;
 
     NetworkBuilder() {
     }
@@ -67,6 +68,19 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
         return self();
     }
 
+    /**
+     * Sets the LSTM forget-gate bias after initialisation (b_ih rows of f to {@code value}, b_hh rows to 0), as
+     * Gers et al. (2000) and Jozefowicz et al. (2015) recommend with 1. Default: whatever the {@link Init} gives
+     * (1 for {@link Init#GLOROT_ORTHOGONAL}, random for {@link Init#PYTORCH}). Only valid for LSTM cells.
+     */
+    public B forgetBias(float value) {
+        if (!Float.isFinite(value)) {
+            throw new IllegalArgumentException("forgetBias must be a finite number, got " + value);
+        }
+        this.forgetBias = value;
+        return self();
+    }
+
     /** Seed of the initialisation; default 0. */
     public B seed(long seed) {
         this.seed = seed;
@@ -80,7 +94,11 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
     }
 
     RecurrentConfig config() {
-        return new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+        RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+        if (!Float.isNaN(forgetBias) && !(cell instanceof LstmSpec)) {
+            throw new IllegalArgumentException("forgetBias applies to LSTM cells only, not to a " + cell.kind());
+        }
+        return cfg;
     }
 
     Init initOrDefault() {

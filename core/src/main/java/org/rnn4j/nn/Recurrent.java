@@ -85,6 +85,18 @@ public final class Recurrent {
         }
     }
 
+    /** Sets every LSTM layer's forget-gate bias (b_ih rows of f to value, b_hh rows to 0); NaN leaves them. */
+    void setForgetBias(float value) {
+        if (Float.isNaN(value)) {
+            return;
+        }
+        for (RecurrentLayer<?> layer : layers) {
+            if (layer.cell() instanceof LstmCell lstm) {
+                lstm.setForgetBias(params.values(), value);
+            }
+        }
+    }
+
     /**
      * A second network of the same configuration computing with the same parameter and gradient arrays, with
      * buffers of its own (tests use it to run chunks of one sequence side by side).
@@ -385,6 +397,7 @@ public final class Recurrent {
             Recurrent net = new Recurrent(config(), layout, computeOrDefault());
             net.bind(new Parameters(layout.build()));
             net.initialize(initOrDefault(), new SplittableRandom(seed));
+            net.setForgetBias(forgetBias);
             return net;
         }
     }

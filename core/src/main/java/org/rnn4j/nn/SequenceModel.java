@@ -40,7 +40,8 @@ public final class SequenceModel {
     private float[] headGradIn;  // (rows, D)
     private boolean forwardDone;
 
-    private SequenceModel(RecurrentConfig config, Head headKind, int outputs, Init init, long seed, Compute cx) {
+    private SequenceModel(RecurrentConfig config, Head headKind, int outputs, Init init, long seed, float forgetBias,
+                          Compute cx) {
         ParamLayout.Builder layout = ParamLayout.builder();
         this.cx = cx;
         this.rnn = new Recurrent(config, layout, cx);
@@ -50,6 +51,7 @@ public final class SequenceModel {
         rnn.bind(params);
         RandomGenerator rng = new SplittableRandom(seed);
         rnn.initialize(init, rng);
+        rnn.setForgetBias(forgetBias);
         head.initialize(params.values(), rng);
     }
 
@@ -206,7 +208,7 @@ public final class SequenceModel {
             if (head == null) {
                 throw new IllegalArgumentException("head must be EVERY_STEP or LAST_STEP");
             }
-            return new SequenceModel(cfg, head, outputSize, initOrDefault(), seed, computeOrDefault());
+            return new SequenceModel(cfg, head, outputSize, initOrDefault(), seed, forgetBias, computeOrDefault());
         }
     }
 }

@@ -84,6 +84,23 @@ class InitTest {
     }
 
     @Test
+    void forgetBiasOptionSetsTheForgetRowsOfEveryLstmLayer() {
+        Parameters p = Recurrent.builder().cell(CellSpec.lstm().withCifg(true)).inputSize(5).hiddenSize(8)
+                .numLayers(2).bidirectional(true).forgetBias(1f).seed(2).build().parameters();
+        for (String suffix : new String[]{"_l0", "_l0_reverse", "_l1", "_l1_reverse"}) {
+            float[] bih = p.get("bias_ih" + suffix);
+            float[] bhh = p.get("bias_hh" + suffix);
+            for (int j = 0; j < 8; j++) {   // with CIFG the gates are f, g, o: f comes first
+                assertEquals(1f, bih[j] + bhh[j], "forget bias " + suffix + "[" + j + "]");
+            }
+            assertTrue(bih[8] != 1f || bih[9] != 1f, "other gates keep their random bias");
+        }
+        String m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Recurrent.builder().cell(CellSpec.gru()).inputSize(5).hiddenSize(8).forgetBias(1f).build()).getMessage();
+        assertTrue(m.contains("LSTM cells only"), m);
+    }
+
+    @Test
     void parameterNamesAndShapesFollowPyTorch() {
         Parameters p = params(CellSpec.lstm().withProjSize(3), Init.PYTORCH, 1);
         StringBuilder sb = new StringBuilder();
