@@ -25,6 +25,12 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("usage: scripts/quickstart [steps]\n"
+                    + "Trains an LSTM (hidden size 32) with Adam on the adding problem, sequences of 25 steps,\n"
+                    + "for the given number of mini-batches of 32 (default 1500), and prints the test MSE.");
+            return;
+        }
         int steps = args.length > 0 ? parsePositive(args[0]) : 1500;
         double mse = train(steps, 25);
         System.out.printf("test MSE on 256 new sequences: %.4f (always predicting the mean gives about 0.167)%n", mse);
