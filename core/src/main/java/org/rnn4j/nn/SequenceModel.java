@@ -27,6 +27,7 @@ import java.util.random.RandomGenerator;
  */
 public final class SequenceModel {
 
+    private final ModelConfig config;
     private final Recurrent rnn;
     private final Linear head;
     private final Head headKind;
@@ -40,13 +41,13 @@ public final class SequenceModel {
     private float[] headGradIn;  // (rows, D)
     private boolean forwardDone;
 
-    private SequenceModel(RecurrentConfig config, Head headKind, int outputs, Init init, long seed, float forgetBias,
-                          Compute cx) {
+    private SequenceModel(ModelConfig config, Init init, long seed, float forgetBias, Compute cx) {
         ParamLayout.Builder layout = ParamLayout.builder();
+        this.config = config;
         this.cx = cx;
-        this.rnn = new Recurrent(config, layout, cx);
-        this.head = new Linear(config.outputSize(), outputs, layout, "head.");
-        this.headKind = headKind;
+        this.rnn = new Recurrent(config.network(), layout, cx);
+        this.head = new Linear(config.network().outputSize(), config.outputSize(), layout, "head.");
+        this.headKind = config.head();
         this.params = new Parameters(layout.build());
         rnn.bind(params);
         RandomGenerator rng = new SplittableRandom(seed);
@@ -57,6 +58,19 @@ public final class SequenceModel {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A model of the given architecture with PyTorch-style initialisation from {@code seed}; to load saved values,
+     * overwrite {@link #parameters()} afterwards.
+     */
+    public static SequenceModel create(ModelConfig config, long seed, Compute compute) {
+        return new SequenceModel(config, Init.PYTORCH, seed, Float.NaN, compute == null ? Compute.serial() : compute);
+    }
+
+    /** The architecture. */
+    public ModelConfig config() {
+        return config;
     }
 
     public Parameters parameters() {
@@ -200,15 +214,8 @@ public final class SequenceModel {
         }
 
         public SequenceModel build() {
-            RecurrentConfig cfg = config();
-            if (outputSize < 1) {
-                throw new IllegalArgumentException("outputSize (the head's number of outputs) must be at least 1, got "
-                        + outputSize);
-            }
-            if (head == null) {
-                throw new IllegalArgumentException("head must be EVERY_STEP or LAST_STEP");
-            }
-            return new SequenceModel(cfg, head, outputSize, initOrDefault(), seed, forgetBias, computeOrDefault());
+            return new SequenceModel(new ModelConfig(config(), head, outputSize), initOrDefault(), seed, forgetBias,
+                    computeOrDefault());
         }
     }
 }
