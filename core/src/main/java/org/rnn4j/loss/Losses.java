@@ -30,7 +30,7 @@ public final class Losses {
         float[] y = target.data();
         float[] g = new float[p.length];
         double sum = 0;
-        int count = rows.validRows() * rows.k;
+        int count = rows.nonEmpty(rows.validRows() * rows.k);
         for (int r = 0; r < rows.n; r++) {
             if (!rows.valid(r)) {
                 continue;
@@ -116,7 +116,7 @@ public final class Losses {
         float[] z = logits.data();
         float[] y = targets.data();
         float[] g = new float[z.length];
-        int count = rows.validRows() * rows.k;
+        int count = rows.nonEmpty(rows.validRows() * rows.k);
         double sum = 0;
         for (int r = 0; r < rows.n; r++) {
             if (!rows.valid(r)) {
@@ -189,8 +189,8 @@ public final class Losses {
                             + prediction.dim(0));
                 }
                 for (int b = 0; b < lengths.length; b++) {
-                    if (lengths[b] < 1 || lengths[b] > steps) {
-                        throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + " is outside [1, " + steps + "]");
+                    if (lengths[b] < 0 || lengths[b] > steps) {
+                        throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + " is outside [0, " + steps + "]");
                     }
                 }
             }
@@ -199,6 +199,13 @@ public final class Losses {
 
         boolean valid(int row) {
             return lengths == null || row % steps < lengths[row / steps];
+        }
+
+        int nonEmpty(int count) {
+            if (count == 0) {
+                throw new IllegalArgumentException("no target to compute a loss on: every step is padding");
+            }
+            return count;
         }
 
         int validRows() {

@@ -39,6 +39,11 @@ final class Inputs {
     }
 
     static void checkLengths(int[] lengths, int batch, int steps) {
+        checkLengths(lengths, batch, steps, 1);
+    }
+
+    /** Lengths in [minLength, steps]; minLength 0 is for windows of longer sequences (truncated BPTT). */
+    static void checkLengths(int[] lengths, int batch, int steps, int minLength) {
         if (lengths == null) {
             return;
         }
@@ -47,14 +52,15 @@ final class Inputs {
                     + batch + " sequences");
         }
         for (int b = 0; b < batch; b++) {
-            if (lengths[b] < 1 || lengths[b] > steps) {
-                throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + " is outside [1, "
-                        + steps + "]: each sequence needs at least one step and at most T = " + steps);
+            if (lengths[b] < minLength || lengths[b] > steps) {
+                throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + " is outside [" + minLength
+                        + ", " + steps + "]: each sequence needs at least " + (minLength == 1 ? "one step" : "0 steps")
+                        + " and at most T = " + steps);
             }
         }
     }
 
-    /** A null tensor passes (optional argument); otherwise its shape must equal {@code expected}. */
+    /** A null tensor passes (optional argument); otherwise its shape must equal {@code expected} and its values be finite. */
     static void checkShape(String name, Tensor t, int... expected) {
         if (t == null) {
             return;

@@ -153,10 +153,23 @@ public final class Recurrent {
      * @param c0      (layers·dirs, B, H) initial cell states (LSTM), or null for zeros
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
+        return forward(x, lengths, h0, c0, 1);
+    }
+
+    /**
+     * Forward pass over a window of longer sequences, for truncated BPTT: as {@link #forward(Tensor, int[],
+     * Tensor, Tensor)}, but a length may be 0 for a sequence that ended before this window; its states pass
+     * through unchanged and its outputs are 0.
+     */
+    public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
+        return forward(x, lengths, h0, c0, 0);
+    }
+
+    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, int minLength) {
         Inputs.checkSequenceInput("x", x, config.inputSize());
         int b = x.dim(0);
         int t = x.dim(1);
-        Inputs.checkLengths(lengths, b, t);
+        Inputs.checkLengths(lengths, b, t, minLength);
         int states = config.numLayers() * config.directions();
         int r = config.outputSizePerDirection();
         Inputs.checkShape("h0", h0, states, b, r);
@@ -236,18 +249,38 @@ public final class Recurrent {
      * @return gradients of x, h0 and c0
      */
     public InputGrads backward(Tensor dOutput, Tensor dhN, Tensor dcN) {
+        checkBackwardArguments(dOutput, dhN, dcN);
+        return backwardFromTensors(dOutput, dhN, dcN);
+    }
+
+    private void checkBackwardArguments(Tensor dOutput, Tensor dhN, Tensor dcN) {
         if (!forwardDone) {
             throw new IllegalStateException("backward called before forward");
         }
         int states = config.numLayers() * config.directions();
-        int r = config.outputSizePerDirection();
-        int dsz = config.outputSize();
-        Inputs.checkShape("dOutput", dOutput, batch, steps, dsz);
-        Inputs.checkShape("dhN", dhN, states, batch, r);
+        Inputs.checkShape("dOutput", dOutput, batch, steps, config.outputSize());
+        Inputs.checkShape("dhN", dhN, states, batch, config.outputSizePerDirection());
         if (dcN != null && !config.hasCellState()) {
             throw new IllegalArgumentException("dcN was given but a " + config.cell().kind() + " has no cell state");
         }
         Inputs.checkShape("dcN", dcN, states, batch, config.hiddenSize());
+    }
+
+    /**
+     * Backward from gradients computed inside the library (a head's): shapes must be right, and non-finite
+     * values pass through to the parameter gradients, where a trainer detects them as divergence.
+     */
+    InputGrads backwardInternal(Tensor dOutput, Tensor dhN) {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward called before forward");
+        }
+        return backwardFromTensors(dOutput, dhN, null);
+    }
+
+    private InputGrads backwardFromTensors(Tensor dOutput, Tensor dhN, Tensor dcN) {
+        int states = config.numLayers() * config.directions();
+        int r = config.outputSizePerDirection();
+        int dsz = config.outputSize();
         float[] top = dOuts[config.numLayers() - 1];
         if (dOutput == null) {
             Arrays.fill(top, 0f);

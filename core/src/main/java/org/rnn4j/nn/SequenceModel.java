@@ -27,6 +27,12 @@ import java.util.random.RandomGenerator;
  */
 public final class SequenceModel {
 
+    /**
+     * The recurrent states of a model: h (layers·dirs, B, R) and, for the LSTM, c (layers·dirs, B, H), else null.
+     */
+    public record State(Tensor h, Tensor c) {
+    }
+
     private final ModelConfig config;
     private final Recurrent rnn;
     private final Linear head;
@@ -40,6 +46,7 @@ public final class SequenceModel {
     private float[] headInput;   // (rows, D): every step (B·T rows, batch-first) or the final states (B rows)
     private float[] headGradIn;  // (rows, D)
     private boolean forwardDone;
+    private State finalState;
 
     private SequenceModel(ModelConfig config, Init init, long seed, float forgetBias, Compute cx) {
         ParamLayout.Builder layout = ParamLayout.builder();
@@ -113,7 +120,35 @@ public final class SequenceModel {
      * @param lengths length of each sequence in [1, T], or null
      */
     public Tensor forward(Tensor x, int[] lengths) {
-        Recurrent.Output out = rnn.forward(x, lengths);
+        return predict(rnn.forward(x, lengths), x);
+    }
+
+    /** Forward pass from the given initial states (null for zeros); see {@link #forward(Tensor, int[])}. */
+    public Tensor forward(Tensor x, int[] lengths, State initial) {
+        return predict(rnn.forward(x, lengths, initial == null ? null : initial.h(),
+                initial == null ? null : initial.c()), x);
+    }
+
+    /**
+     * Forward pass over a window of longer sequences, for truncated BPTT: lengths may be 0 for sequences that
+     * ended before the window (their states pass through). Continue with {@link #finalState()} as the next
+     * window's initial state.
+     */
+    public Tensor forwardWindow(Tensor x, int[] lengths, State initial) {
+        return predict(rnn.forwardWindow(x, lengths, initial == null ? null : initial.h(),
+                initial == null ? null : initial.c()), x);
+    }
+
+    /** The final states of the latest forward pass. */
+    public State finalState() {
+        if (finalState == null) {
+            throw new IllegalStateException("no forward pass yet");
+        }
+        return finalState;
+    }
+
+    private Tensor predict(Recurrent.Output out, Tensor x) {
+        finalState = new State(out.hN(), out.cN());
         batch = x.dim(0);
         steps = x.dim(1);
         float[] w = params.values();
@@ -173,7 +208,7 @@ public final class SequenceModel {
         }
         head.backward(cx, params.values(), params.grads(), headInput, dPrediction.data(), rows, headGradIn);
         if (headKind == Head.EVERY_STEP) {
-            return rnn.backward(Tensor.of(headGradIn.clone(), batch, steps, d), null, null).dx();
+            return rnn.backwardInternal(Tensor.of(headGradIn.clone(), batch, steps, d), null).dx();
         }
         int dirs = cfg.directions();
         int r = cfg.outputSizePerDirection();
@@ -185,7 +220,7 @@ public final class SequenceModel {
                 System.arraycopy(headGradIn, (b * dirs + dir) * r, dhN.data(), ((top + dir) * batch + b) * r, r);
             }
         }
-        return rnn.backward(null, dhN, null).dx();
+        return rnn.backwardInternal(null, dhN).dx();
     }
 
     /** Builds a model: the network's settings plus the head. */

@@ -1,0 +1,73 @@
+package org.rnn4j.train;
+
+import org.rnn4j.tensor.Tensor;
+
+/**
+ * A mini-batch: inputs x (B, T, I), optional lengths (right padding; null when every sequence has T steps), and
+ * targets of one of two kinds: real-valued {@link #targets()} for regression and binary objectives, shaped like
+ * the model's predictions ((B, outputs) or (B, T, outputs)), or class indices {@link #classes()} (B, or B·T in
+ * batch-first order for per-step labels).
+ */
+public final class Batch {
+
+    private final Tensor x;
+    private final int[] lengths;
+    private final Tensor targets;
+    private final int[] classes;
+
+    private Batch(Tensor x, int[] lengths, Tensor targets, int[] classes) {
+        if (x == null || x.rank() != 3) {
+            throw new IllegalArgumentException("a batch needs inputs x of shape (batch, steps, features), got "
+                    + (x == null ? "none" : Tensor.shapeString(x.shape())));
+        }
+        if (lengths != null && lengths.length != x.dim(0)) {
+            throw new IllegalArgumentException("lengths has " + lengths.length + " entries for a batch of " + x.dim(0));
+        }
+        this.x = x;
+        this.lengths = lengths;
+        this.targets = targets;
+        this.classes = classes;
+    }
+
+    /** A batch with real-valued targets (MSE or binary cross-entropy). */
+    public static Batch withTargets(Tensor x, int[] lengths, Tensor targets) {
+        if (targets == null) {
+            throw new IllegalArgumentException("targets are missing");
+        }
+        return new Batch(x, lengths, targets, null);
+    }
+
+    /** A batch with class-index targets (softmax cross-entropy). */
+    public static Batch withClasses(Tensor x, int[] lengths, int[] classes) {
+        if (classes == null) {
+            throw new IllegalArgumentException("class targets are missing");
+        }
+        return new Batch(x, lengths, null, classes);
+    }
+
+    public Tensor x() {
+        return x;
+    }
+
+    public int[] lengths() {
+        return lengths;
+    }
+
+    /** Real-valued targets, or null for a classification batch. */
+    public Tensor targets() {
+        return targets;
+    }
+
+    /** Class indices, or null for a regression batch. */
+    public int[] classes() {
+        return classes;
+    }
+
+    public int size() {
+        return x.dim(0);
+    }
+
+    public int steps() {
+        return x.dim(1);
+    }
+}

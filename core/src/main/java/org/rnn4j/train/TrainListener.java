@@ -1,0 +1,26 @@
+package org.rnn4j.train;
+
+/** Receives the progress of a {@link Trainer}; every method has an empty default. Called on the training thread. */
+public interface TrainListener {
+
+    /** After every optimizer update (several per batch with truncated BPTT are reported once, per batch). */
+    default void onStep(StepRecord step, Trainer.Progress progress) {
+    }
+
+    /** After every epoch, with the validation results. */
+    default void onEpoch(EpochRecord epoch, Trainer.Progress progress) {
+    }
+
+    /** One mini-batch: mean loss and metric over it, and the learning rate used. */
+    record StepRecord(long step, int epoch, int batchInEpoch, int batchesPerEpoch, double loss, double metric,
+                      float learningRate) {
+    }
+
+    /**
+     * One epoch: training loss and metric averaged over its batches, validation loss and metric (NaN without
+     * validation data), and wall time.
+     */
+    record EpochRecord(int epoch, double trainLoss, double trainMetric, double validationLoss, double validationMetric,
+                       double seconds, boolean improved) {
+    }
+}

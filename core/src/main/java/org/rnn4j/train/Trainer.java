@@ -1,0 +1,347 @@
+package org.rnn4j.train;
+
+import org.rnn4j.loss.LossValue;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.GradientClipping;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.param.Parameters;
+import org.rnn4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Trains a {@link SequenceModel} on a {@link Dataset}: epochs of shuffled mini-batches, full or truncated
+ * backpropagation through time, gradient clipping, a learning-rate schedule, validation after every epoch and
+ * early stopping.
+ *
+ * <p>Reproducible: the order of epoch e is a permutation drawn from (seed, e) and the dropout masks of step s
+ * from (seed, s), so the same seed gives the same run, and a run resumed from a {@link Progress} (plus the
+ * parameters and the optimizer state) continues exactly as the uninterrupted run would have.
+ *
+ * <p>Truncated BPTT (k1, k2): each batch is cut into chunks of k1 steps. After each chunk the model runs over the
+ * window of the last k2 steps (k2 rounded up to a multiple of k1), starting from the state it had at the window's
+ * start, and backpropagates the loss of the chunk's steps through the whole window; then the optimizer updates.
+ * The state at the chunk's end carries into the next window. A {@link Head#LAST_STEP} model has its loss only
+ * in the last chunk. With k1 = k2 = T this is exactly full BPTT.
+ *
+ * <p>A non-finite loss or gradient stops training with a {@link TrainingDivergedException} naming the step;
+ * the parameters keep their values from before that update.
+ */
+public final class Trainer {
+
+    /**
+     * Where training stands: with the parameters and the optimizer state, everything needed to resume.
+     *
+     * @param epoch         the current epoch (0-based)
+     * @param batchInEpoch  batches of this epoch already done
+     * @param step          mini-batches done in total
+     * @param lossSum       Σ loss·count over this epoch's batches so far
+     * @param lossCount     Σ count
+     * @param metricSum     Σ metric items over this epoch so far
+     * @param metricCount   number of metric items
+     * @param best          best monitored loss so far (NaN before the first epoch ends)
+     * @param badEpochs     epochs since the last improvement
+     * @param stopped       early stopping triggered
+     */
+    public record Progress(int epoch, int batchInEpoch, long step, double lossSum, double lossCount,
+                           double metricSum, double metricCount, double best, int badEpochs, boolean stopped) {
+
+        /** The start of a run. */
+        public static Progress start() {
+            return new Progress(0, 0, 0, 0, 0, 0, 0, Double.NaN, 0, false);
+        }
+    }
+
+    /** Mean loss and metric of a model over a dataset. */
+    public record Evaluation(double loss, double metric, long count) {
+    }
+
+    private static final long DROPOUT_STREAM = 0x5DEECE66DL;
+
+    private final TrainConfig cfg;
+    private final Optimizer optimizer;
+    private Progress progress = Progress.start();
+    private float[] bestParameters;
+
+    public Trainer(TrainConfig config, Optimizer optimizer) {
+        if (config == null || optimizer == null) {
+            throw new IllegalArgumentException("a trainer needs a configuration and an optimizer");
+        }
+        this.cfg = config;
+        this.optimizer = optimizer;
+    }
+
+    public TrainConfig config() {
+        return cfg;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    /** The parameters of the best epoch so far, kept for early stopping (null when patience is 0). */
+    public float[] bestParameters() {
+        return bestParameters;
+    }
+
+    /**
+     * Continues from a saved progress (and, with early stopping, the saved best parameters). The model's parameters
+     * and the optimizer's state must be restored by the caller.
+     */
+    public void resume(Progress saved, float[] savedBestParameters) {
+        this.progress = saved;
+        this.bestParameters = savedBestParameters == null ? null : savedBestParameters.clone();
+    }
+
+    /**
+     * Trains until the configured number of epochs is done or early stopping triggers.
+     *
+     * @param validation evaluated after every epoch; may be null
+     * @param listener   progress callbacks; may be null
+     * @return the records of the epochs run by this call
+     */
+    public List<TrainListener.EpochRecord> fit(SequenceModel model, Dataset train, Dataset validation,
+                                               TrainListener listener) {
+        if (train.size() < 1) {
+            throw new IllegalArgumentException("the training data is empty: " + train.describe());
+        }
+        TrainListener events = listener == null ? new TrainListener() { } : listener;
+        int n = train.size();
+        int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();
+        List<TrainListener.EpochRecord> history = new ArrayList<>();
+        while (progress.epoch() < cfg.epochs() && !progress.stopped()) {
+            int epoch = progress.epoch();
+            int[] order = permutation(n, SeededRandom.forItem(cfg.seed(), epoch));
+            long start = System.nanoTime();
+            for (int b = progress.batchInEpoch(); b < batches; b++) {
+                int[] indices = Arrays.copyOfRange(order, b * cfg.batchSize(), Math.min(n, (b + 1) * cfg.batchSize()));
+                double[] sums = trainBatch(model, train.batch(indices));
+                Progress p = progress;
+                progress = new Progress(epoch, b + 1, p.step() + 1, p.lossSum() + sums[0], p.lossCount() + sums[1],
+                        p.metricSum() + sums[2], p.metricCount() + sums[3], p.best(), p.badEpochs(), false);
+                events.onStep(new TrainListener.StepRecord(progress.step(), epoch, b + 1, batches, sums[0] / sums[1],
+                        sums[3] > 0 ? sums[2] / sums[3] : Double.NaN, optimizer.learningRate()), progress);
+            }
+            history.add(endEpoch(model, validation, (System.nanoTime() - start) / 1e9, events));
+        }
+        if (cfg.patience() > 0 && bestParameters != null) {
+            System.arraycopy(bestParameters, 0, model.parameters().values(), 0, bestParameters.length);
+        }
+        model.eval();
+        return history;
+    }
+
+    private TrainListener.EpochRecord endEpoch(SequenceModel model, Dataset validation, double seconds,
+                                               TrainListener events) {
+        Progress p = progress;
+        double trainLoss = p.lossSum() / p.lossCount();
+        double trainMetric = p.metricCount() > 0 ? p.metricSum() / p.metricCount() : Double.NaN;
+        Evaluation val = validation == null ? null : evaluate(model, validation, cfg.objective(), cfg.batchSize());
+        double monitored = val == null ? trainLoss : val.loss();
+        boolean improved = Double.isNaN(p.best()) || monitored < p.best();
+        double best = improved ? monitored : p.best();
+        int bad = improved ? 0 : p.badEpochs() + 1;
+        if (improved && cfg.patience() > 0) {
+            bestParameters = model.parameters().values().clone();
+        }
+        boolean stop = cfg.patience() > 0 && bad >= cfg.patience();
+        progress = new Progress(p.epoch() + 1, 0, p.step(), 0, 0, 0, 0, best, bad, stop);
+        TrainListener.EpochRecord rec = new TrainListener.EpochRecord(p.epoch(), trainLoss, trainMetric,
+                val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.metric(), seconds, improved);
+        events.onEpoch(rec, progress);
+        return rec;
+    }
+
+    /** One mini-batch; returns {Σ loss·count, count, metric sum, metric count}. */
+    private double[] trainBatch(SequenceModel model, Batch batch) {
+        model.train(SeededRandom.forItem(cfg.seed() ^ DROPOUT_STREAM, progress.step()));
+        if (cfg.tbpttForward() == 0) {
+            return fullBptt(model, batch);
+        }
+        return truncatedBptt(model, batch);
+    }
+
+    private double[] fullBptt(SequenceModel model, Batch batch) {
+        model.parameters().zeroGrad();
+        Tensor prediction = model.forward(batch.x(), batch.lengths());
+        LossValue loss = cfg.objective().loss(prediction, batch, batch.lengths());
+        checkFinite(loss);
+        model.backward(loss.gradient());
+        update(model.parameters());
+        double[] metric = cfg.objective().metricSum(prediction, batch, batch.lengths());
+        return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};
+    }
+
+    private double[] truncatedBptt(SequenceModel model, Batch batch) {
+        int t = batch.steps();
+        int k1 = cfg.tbpttForward();
+        int k2 = cfg.tbpttBackward();
+        boolean perStep = model.head() == Head.EVERY_STEP;
+        // state at every chunk boundary j·k1 (index j); index 0 is the zero state
+        SequenceModel.State[] boundary = new SequenceModel.State[(t + k1 - 1) / k1 + 1];
+        double[] sums = new double[4];
+        for (int chunkStart = 0, j = 0; chunkStart < t; chunkStart += k1, j++) {
+            int end = Math.min(t, chunkStart + k1);
+            int windowStart = Math.max(0, chunkStart + k1 - k2) / k1 * k1;   // k2 steps back from the chunk's nominal end
+            int[] lengths = windowLengths(batch, windowStart, end);
+            Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, end), lengths,
+                    boundary[windowStart / k1]);
+            boundary[j + 1] = model.finalState();
+            if (!perStep && end < t) {
+                continue;   // a many-to-one model has its loss only at the end
+            }
+            Batch target = perStep ? sliceTargets(batch, chunkStart, end) : batch;
+            Tensor scored = perStep ? sliceSteps(prediction, chunkStart - windowStart, end - windowStart) : prediction;
+            int[] scoredLengths = perStep ? windowLengths(batch, chunkStart, end) : null;
+            if (perStep && Arrays.stream(scoredLengths).allMatch(l -> l == 0)) {
+                continue;   // every sequence ended before this chunk
+            }
+            LossValue loss = cfg.objective().loss(scored, target, scoredLengths);
+            checkFinite(loss);
+            Tensor grad = perStep ? placeSteps(loss.gradient(), chunkStart - windowStart, end - windowStart)
+                    : loss.gradient();
+            model.parameters().zeroGrad();
+            model.backward(grad);
+            update(model.parameters());
+            double[] metric = cfg.objective().metricSum(scored, target, scoredLengths);
+            sums[0] += loss.value() * loss.count();
+            sums[1] += loss.count();
+            sums[2] += metric[0];
+            sums[3] += metric[1];
+        }
+        return sums;
+    }
+
+    /** Clipping, the learning rate of this update, and the optimizer step; refuses non-finite gradients. */
+    private void update(Parameters params) {
+        if (cfg.clipValue() > 0f) {
+            GradientClipping.clipValue(params, cfg.clipValue());
+        }
+        double norm = cfg.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(params, cfg.clipNorm()) : l2(params.grads());
+        checkFinite(norm, "gradient norm");
+        optimizer.setLearningRate((float) (cfg.learningRate() * cfg.schedule().factor(optimizer.steps())));
+        optimizer.step(params);
+    }
+
+    private void checkFinite(LossValue loss) {
+        checkFinite(loss.value(), "loss");
+        double worst = 0;
+        for (float g : loss.gradient().data()) {
+            worst = Math.max(worst, Math.abs(g));
+        }
+        checkFinite(worst, "gradient of the loss");
+    }
+
+    private void checkFinite(double value, String what) {
+        if (!Double.isFinite(value)) {
+            long step = progress.step() + 1;
+            throw new TrainingDivergedException("training diverged: the " + what + " became " + value + " at step "
+                    + step + " (epoch " + (progress.epoch() + 1) + "); the parameters keep their values from before"
+                    + " this step", step);
+        }
+    }
+
+    /** Mean loss and metric of the model on a dataset, in batches, without dropout. */
+    public static Evaluation evaluate(SequenceModel model, Dataset data, Objective objective, int batchSize) {
+        model.eval();
+        double lossSum = 0;
+        double lossCount = 0;
+        double metricSum = 0;
+        double metricCount = 0;
+        for (int from = 0; from < data.size(); from += batchSize) {
+            int[] indices = new int[Math.min(batchSize, data.size() - from)];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = from + i;
+            }
+            Batch batch = data.batch(indices);
+            Tensor prediction = model.forward(batch.x(), batch.lengths());
+            LossValue loss = objective.loss(prediction, batch, batch.lengths());
+            double[] metric = objective.metricSum(prediction, batch, batch.lengths());
+            lossSum += loss.value() * loss.count();
+            lossCount += loss.count();
+            metricSum += metric[0];
+            metricCount += metric[1];
+        }
+        return new Evaluation(lossSum / lossCount, metricCount > 0 ? metricSum / metricCount : Double.NaN,
+                (long) lossCount);
+    }
+
+    /** A permutation of 0..n-1 (Fisher-Yates). */
+    static int[] permutation(int n, SeededRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    private static double l2(float[] g) {
+        double s = 0;
+        for (float v : g) {
+            s += (double) v * v;
+        }
+        return Math.sqrt(s);
+    }
+
+    /** Each sequence's number of valid steps within [from, to). */
+    private static int[] windowLengths(Batch batch, int from, int to) {
+        int[] out = new int[batch.size()];
+        for (int b = 0; b < out.length; b++) {
+            int len = batch.lengths() == null ? batch.steps() : batch.lengths()[b];
+            out[b] = Math.max(0, Math.min(len, to) - from);
+        }
+        return out;
+    }
+
+    /** x[:, from:to, :] of a (B, T, F) tensor. */
+    static Tensor sliceSteps(Tensor x, int from, int to) {
+        int b = x.dim(0);
+        int t = x.dim(1);
+        int f = x.dim(2);
+        int len = to - from;
+        Tensor out = Tensor.zeros(b, len, f);
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(x.data(), (i * t + from) * f, out.data(), i * len * f, len * f);
+        }
+        return out;
+    }
+
+    /** A (B, len, F) gradient placed at steps [from, from+len) of a zero (B, to, F) tensor. */
+    private static Tensor placeSteps(Tensor g, int from, int to) {
+        int b = g.dim(0);
+        int len = g.dim(1);
+        int f = g.dim(2);
+        Tensor out = Tensor.zeros(b, to, f);
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(g.data(), i * len * f, out.data(), (i * to + from) * f, len * f);
+        }
+        return out;
+    }
+
+    /** The per-step targets of steps [from, to). */
+    private static Batch sliceTargets(Batch batch, int from, int to) {
+        if (batch.classes() == null) {
+            return Batch.withTargets(batch.x(), null, sliceSteps(batch.targets(), from, to));
+        }
+        int t = batch.steps();
+        int len = to - from;
+        int[] classes = new int[batch.size() * len];
+        for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.classes(), i * t + from, classes, i * len, len);
+        }
+        return Batch.withClasses(batch.x(), null, classes);
+    }
+}

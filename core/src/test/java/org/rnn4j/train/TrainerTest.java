@@ -1,0 +1,229 @@
+package org.rnn4j.train;
+
+import org.junit.jupiter.api.Test;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.loss.LossValue;
+import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Adam;
+import org.rnn4j.optim.Sgd;
+import org.rnn4j.tensor.Tensor;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.testutil.Close.assertClose;
+
+class TrainerTest {
+
+    static final int N = 24;
+    static final int T = 9;
+
+    /** Running sum of the first feature, per step (regression), with varied lengths. */
+    static ArrayDataset perStepData(long seed) {
+        SeededRandom r = new SeededRandom(seed);
+        Tensor x = Tensor.zeros(N, T, 2);
+        Tensor y = Tensor.zeros(N, T, 1);
+        int[] lengths = new int[N];
+        for (int i = 0; i < N; i++) {
+            lengths[i] = 3 + r.nextInt(T - 2);
+            float sum = 0;
+            for (int t = 0; t < T; t++) {
+                float v = (float) r.nextGaussian();
+                x.set(v, i, t, 0);
+                x.set(1f, i, t, 1);
+                sum += v;
+                y.set(sum * 0.3f, i, t, 0);
+            }
+        }
+        return ArrayDataset.withTargets(x, lengths, y, "running sums");
+    }
+
+    /** The sign of the sum of the first feature (2 classes), one label per sequence. */
+    static ArrayDataset perSequenceData(long seed) {
+        SeededRandom r = new SeededRandom(seed);
+        Tensor x = Tensor.zeros(N, T, 2);
+        int[] classes = new int[N];
+        for (int i = 0; i < N; i++) {
+            float sum = 0;
+            for (int t = 0; t < T; t++) {
+                float v = (float) r.nextGaussian();
+                x.set(v, i, t, 0);
+                sum += v;
+            }
+            classes[i] = sum > 0 ? 1 : 0;
+        }
+        return ArrayDataset.withClasses(x, null, classes, "signs");
+    }
+
+    static SequenceModel model(Head head, int outputs) {
+        return SequenceModel.builder().cell(CellSpec.gru()).inputSize(2).hiddenSize(5).head(head).outputSize(outputs)
+                .seed(3).compute(Compute.serial(Kernels.scalar())).build();
+    }
+
+    static TrainConfig.Builder config() {
+        return TrainConfig.builder().epochs(2).batchSize(8).learningRate(0.05f).seed(9);
+    }
+
+    @Test
+    void truncatedBpttWithWindowsAsLongAsTheSequenceEqualsFullBptt() {
+        SequenceModel full = model(Head.EVERY_STEP, 1);
+        new Trainer(config().build(), new Sgd(0.05f)).fit(full, perStepData(1), null, null);
+        SequenceModel truncated = model(Head.EVERY_STEP, 1);
+        new Trainer(config().tbptt(T).build(), new Sgd(0.05f)).fit(truncated, perStepData(1), null, null);
+        assertClose("parameters", full.parameters().values(), truncated.parameters().values(), 1e-6, 1e-5);
+        SequenceModel lastStep = model(Head.LAST_STEP, 2);
+        new Trainer(config().objective(Objective.CROSS_ENTROPY).build(), new Sgd(0.05f)).fit(lastStep, perSequenceData(2), null, null);
+        SequenceModel lastStepTruncated = model(Head.LAST_STEP, 2);
+        new Trainer(config().objective(Objective.CROSS_ENTROPY).tbptt(T, T).build(), new Sgd(0.05f))
+                .fit(lastStepTruncated, perSequenceData(2), null, null);
+        assertClose("many-to-one parameters", lastStep.parameters().values(), lastStepTruncated.parameters().values(), 1e-6, 1e-5);
+    }
+
+    @Test
+    void truncatedBpttMatchesAHandWrittenChunkLoop() {
+        int k = 4;
+        ArrayDataset data = perStepData(5);
+        SequenceModel trained = model(Head.EVERY_STEP, 1);
+        TrainConfig cfg = config().epochs(1).batchSize(N).tbptt(k).build();   // one batch holding every sequence
+        new Trainer(cfg, new Sgd(0.05f)).fit(trained, data, null, null);
+
+        SequenceModel manual = model(Head.EVERY_STEP, 1);
+        Sgd sgd = new Sgd(0.05f);
+        int[] order = Trainer.permutation(N, SeededRandom.forItem(9, 0));
+        Batch batch = data.batch(order);
+        SequenceModel.State state = null;
+        for (int start = 0; start < batch.steps(); start += k) {
+            int end = Math.min(batch.steps(), start + k);
+            int[] lengths = new int[N];
+            for (int b = 0; b < N; b++) {
+                lengths[b] = Math.max(0, Math.min(batch.lengths()[b], end) - start);
+            }
+            Tensor prediction = manual.forwardWindow(Trainer.sliceSteps(batch.x(), start, end), lengths, state);
+            state = manual.finalState();
+            LossValue loss = Objective.MSE.loss(prediction,
+                    Batch.withTargets(batch.x(), null, Trainer.sliceSteps(batch.targets(), start, end)), lengths);
+            manual.parameters().zeroGrad();
+            manual.backward(loss.gradient());
+            sgd.step(manual.parameters());
+        }
+        assertClose("parameters", manual.parameters().values(), trained.parameters().values(), 1e-6, 1e-5);
+    }
+
+    @Test
+    void aResumedRunEndsWithTheSameParametersAsAnUninterruptedOne() {
+        ArrayDataset data = perStepData(7);
+        TrainConfig cfg = config().epochs(3).tbptt(3, 6).build();
+        SequenceModel straight = model(Head.EVERY_STEP, 1);
+        new Trainer(cfg, new Adam(0.01f)).fit(straight, data, perStepData(8), null);
+
+        // stop in the middle of the second epoch, keeping what a checkpoint keeps
+        SequenceModel first = model(Head.EVERY_STEP, 1);
+        Adam firstOpt = new Adam(0.01f);
+        Trainer firstTrainer = new Trainer(cfg, firstOpt);
+        record Saved(Trainer.Progress progress, float[] params, Map<String, float[]> optim, long optimSteps) {
+        }
+        Saved[] saved = new Saved[1];
+        class Stop extends RuntimeException {
+        }
+        assertThrows(Stop.class, () -> firstTrainer.fit(first, data, perStepData(8), new TrainListener() {
+            @Override
+            public void onStep(StepRecord step, Trainer.Progress progress) {
+                if (step.step() == 5) {
+                    Map<String, float[]> copy = new HashMap<>();
+                    firstOpt.state().forEach((key, v) -> copy.put(key, v.clone()));
+                    saved[0] = new Saved(progress, first.parameters().values().clone(), copy, firstOpt.steps());
+                    throw new Stop();
+                }
+            }
+        }));
+        assertEquals(1, saved[0].progress().epoch());
+
+        SequenceModel resumed = model(Head.EVERY_STEP, 1);
+        System.arraycopy(saved[0].params(), 0, resumed.parameters().values(), 0, saved[0].params().length);
+        Adam opt = new Adam(0.01f);
+        opt.restore(saved[0].optimSteps(), saved[0].optim());
+        Trainer trainer = new Trainer(cfg, opt);
+        trainer.resume(saved[0].progress(), null);
+        List<TrainListener.EpochRecord> rest = trainer.fit(resumed, data, perStepData(8), null);
+        assertEquals(2, rest.size(), "epochs 2 and 3 remain");
+        assertArrayEquals(straight.parameters().values(), resumed.parameters().values());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRunAndAnotherSeedADifferentOne() {
+        float[][] params = new float[3][];
+        long[] seeds = {4, 4, 5};
+        for (int i = 0; i < 3; i++) {
+            SequenceModel m = SequenceModel.builder().cell(CellSpec.lstm()).inputSize(2).hiddenSize(5).numLayers(2)
+                    .dropout(0.3f).head(Head.EVERY_STEP).outputSize(1).seed(3).build();
+            new Trainer(config().seed(seeds[i]).build(), new Adam(0.01f)).fit(m, perStepData(1), null, null);
+            params[i] = m.parameters().values();
+        }
+        assertArrayEquals(params[0], params[1]);
+        assertFalse(java.util.Arrays.equals(params[0], params[2]));
+    }
+
+    @Test
+    void aDivergingRunStopsNamingTheStepAndKeepsTheLastGoodParameters() {
+        SequenceModel m = model(Head.EVERY_STEP, 1);
+        float[][] beforeStep = new float[1][];
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () ->
+                new Trainer(config().epochs(5).learningRate(1e30f).build(), new Sgd(1e30f)).fit(m, perStepData(1), null,
+                        new TrainListener() {
+                            @Override
+                            public void onStep(StepRecord step, Trainer.Progress progress) {
+                                beforeStep[0] = m.parameters().values().clone();
+                            }
+                        }));
+        assertTrue(e.getMessage().contains("at step " + e.step()), e.getMessage());
+        assertTrue(e.step() > 1);
+        assertArrayEquals(beforeStep[0], m.parameters().values(), "parameters must be those after the last good step");
+    }
+
+    @Test
+    void earlyStoppingStopsWhenValidationStopsImprovingAndRestoresTheBestParameters() {
+        // validation targets are the negated training targets: fitting the training data makes validation worse
+        ArrayDataset train = perStepData(11);
+        Tensor negated = Tensor.zeros(N, T, 1);
+        Batch all = train.batch(java.util.stream.IntStream.range(0, N).toArray());
+        for (int i = 0; i < negated.size(); i++) {
+            negated.data()[i] = -all.targets().data()[i];
+        }
+        ArrayDataset validation = ArrayDataset.withTargets(all.x(), all.lengths(), negated, "negated");
+        SequenceModel m = model(Head.EVERY_STEP, 1);
+        Trainer trainer = new Trainer(config().epochs(50).patience(2).build(), new Adam(0.02f));
+        List<TrainListener.EpochRecord> history = trainer.fit(m, train, validation, null);
+        assertTrue(trainer.progress().stopped());
+        assertTrue(history.size() < 50, "stopped after " + history.size() + " epochs");
+        assertFalse(history.get(history.size() - 1).improved());
+        assertArrayEquals(trainer.bestParameters(), m.parameters().values());
+    }
+
+    @Test
+    void badConfigurationsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> config().tbptt(5, 3).build());
+        String m = assertThrows(IllegalArgumentException.class, () -> config().batchSize(0).build()).getMessage();
+        assertTrue(m.contains("batch size"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> new Trainer(config().objective(Objective.CROSS_ENTROPY).build(),
+                new Sgd(0.1f)).fit(model(Head.EVERY_STEP, 1), perStepData(1), null, null)).getMessage();
+        assertTrue(m.contains("class-index targets"), m);
+    }
+
+    @Test
+    void trainingLowersTheLoss() {
+        SequenceModel m = model(Head.EVERY_STEP, 1);
+        List<TrainListener.EpochRecord> h = new Trainer(config().epochs(30).build(), new Adam(0.03f))
+                .fit(m, perStepData(1), null, null);
+        assertTrue(h.get(h.size() - 1).trainLoss() < 0.5 * h.get(0).trainLoss(),
+                "loss " + h.get(0).trainLoss() + " -> " + h.get(h.size() - 1).trainLoss());
+    }
+}
