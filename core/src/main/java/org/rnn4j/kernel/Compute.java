@@ -3,7 +3,6 @@ package org.rnn4j.kernel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The kernels a model computes with, and the threads it may use.
@@ -12,6 +11,9 @@ import java.util.concurrent.Future;
  * contiguous chunks: the calling thread computes the first chunk and the executor the others. Each output
  * element is computed by exactly one kernel call, so the numbers depend on the thread count only through the
  * chunk boundaries: the same seed and the same thread count always give the same results.
+ *
+ * <p>Calling from inside the executor's own threads is safe: chunks no pool thread has started are run by the
+ * caller. A closed Compute keeps working on the calling thread alone.
  *
  * <p>Lifecycle: a Compute made by {@link #withThreads(int)} owns its pool and must be {@link #close() closed};
  * one made by {@link #using(Kernels, ExecutorService, int)} borrows the caller's executor and never shuts it
@@ -52,6 +54,9 @@ public final class Compute implements AutoCloseable {
 
     /** The best available kernels on {@code threads} threads of a pool this Compute owns (close it). */
     public static Compute withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         if (threads == 1) {
             return serial();
         }
@@ -110,12 +115,19 @@ public final class Compute implements AutoCloseable {
             }
             return;
         }
-        @SuppressWarnings("unchecked")
-        Future<?>[] futures = new Future<?>[parts - 1];
+        // Chunks 1.. are offered to the executor; the caller computes chunk 0 and then runs every offered chunk
+        // no pool thread has started yet. So a call made from inside the executor's own threads cannot deadlock,
+        // and a refused or shut-down executor just means the caller does all the work.
+        java.util.concurrent.FutureTask<?>[] tasks = new java.util.concurrent.FutureTask<?>[parts - 1];
         for (int p = 1; p < parts; p++) {
             int lo = chunkStart(m, parts, p);
             int hi = chunkStart(m, parts, p + 1);
-            futures[p - 1] = executor.submit(() -> body.run(lo, hi));
+            tasks[p - 1] = new java.util.concurrent.FutureTask<>(() -> body.run(lo, hi), null);
+            try {
+                executor.execute(tasks[p - 1]);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the caller runs it below
+            }
         }
         Throwable failure = null;
         try {
@@ -123,19 +135,27 @@ public final class Compute implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = e;
+        boolean interrupted = false;
+        for (java.util.concurrent.FutureTask<?> task : tasks) {
+            task.run();   // does nothing if a pool thread has started or finished it
+            while (true) {
+                try {
+                    task.get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // every chunk must finish before C is handed back
+                } catch (java.util.concurrent.CancellationException e) {
+                    break;
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (failure instanceof RuntimeException re) {
             throw re;

@@ -37,7 +37,7 @@ final class GruCell implements Cell<GruCell.GruTape> {
 
         GruTape(GruCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
-            this.aux = new float[steps * batch * cell.hidden];
+            this.aux = new float[size("GRU buffer", steps, batch, cell.hidden)];
             this.rec = cell.linearBeforeReset ? new float[batch * 3 * cell.hidden] : new float[0];
         }
 

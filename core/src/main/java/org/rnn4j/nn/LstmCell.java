@@ -42,9 +42,8 @@ final class LstmCell implements Cell<LstmCell.LstmTape> {
 
         LstmTape(LstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
-            int bh = batch * cell.hidden;
-            this.tanhC = new float[steps * bh];
-            this.m = cell.projSize > 0 ? new float[steps * bh] : new float[0];
+            this.tanhC = new float[size("cell activation buffer", steps, batch, cell.hidden)];
+            this.m = cell.projSize > 0 ? new float[size("projection input buffer", steps, batch, cell.hidden)] : new float[0];
         }
 
         @Override

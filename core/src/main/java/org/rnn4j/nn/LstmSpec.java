@@ -6,7 +6,8 @@ import org.rnn4j.param.ParamLayout;
  * LSTM options; every combination is valid.
  *
  * @param peepholes diagonal peepholes: i and f read c_{t-1}, o reads c_t (Gers &amp; Schmidhuber 2000; Sak et al. 2014)
- * @param cifg      coupled input/forget gate, i = 1 - f (Greff et al. 2017; ONNX {@code input_forget=1})
+ * @param cifg      coupled input/forget gate, i = 1 - f (Greff et al. 2017; ONNX's {@code input_forget=1} couples the
+ *                  other way round, see docs/cells/lstm.md)
  * @param projSize  recurrent projection size P, 0 for none (LSTMP, Sak et al. 2014; PyTorch {@code proj_size})
  * @param cellClip  clip c_t to [-cellClip, cellClip], 0 for none
  */

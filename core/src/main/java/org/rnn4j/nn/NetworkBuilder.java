@@ -26,6 +26,17 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
 
     abstract B self();
 
+    /** Takes every network setting (cell, sizes, layers, directions, dropout) from a configuration. */
+    public B network(RecurrentConfig config) {
+        this.cell = config.cell();
+        this.inputSize = config.inputSize();
+        this.hiddenSize = config.hiddenSize();
+        this.numLayers = config.numLayers();
+        this.bidirectional = config.bidirectional();
+        this.dropout = config.dropout();
+        return self();
+    }
+
     /** The cell type and its options; default a plain LSTM. */
     public B cell(CellSpec cell) {
         this.cell = cell;
@@ -56,7 +67,11 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
         return self();
     }
 
-    /** Dropout on the outputs of every layer but the last, in training; default 0. */
+    /**
+     * Dropout on the outputs of every layer but the last; default 0. Unlike a PyTorch module, a network starts in
+     * inference mode: dropout is applied only after {@code train(rng)} (which the {@code Trainer} calls) and until
+     * {@code eval()}. Needs numLayers ≥ 2.
+     */
     public B dropout(float p) {
         this.dropout = p;
         return self();

@@ -166,6 +166,10 @@ public final class Recurrent {
     }
 
     private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, int minLength) {
+        if (minLength == 0 && config.bidirectional()) {
+            throw new IllegalStateException("a bidirectional network needs whole sequences; it cannot run on windows"
+                    + " (truncated BPTT) or stream");
+        }
         Inputs.checkSequenceInput("x", x, config.inputSize());
         int b = x.dim(0);
         int t = x.dim(1);
@@ -196,6 +200,7 @@ public final class Recurrent {
 
     /** Time-major forward on the internal buffers: xTime must be filled. */
     private void runForward(int[] lengths, float[] h0, float[] c0) {
+        forwardDone = false;   // set again only when this pass completes
         this.lengths = lengths == null ? null : lengths.clone();
         int dirs = config.directions();
         int r = config.outputSizePerDirection();
@@ -332,7 +337,13 @@ public final class Recurrent {
         batch = b;
         steps = t;
         int nl = config.numLayers();
-        xTime = new float[t * b * config.inputSize()];
+        for (RecurrentLayer<?> layer : layers) {   // fail before allocating anything
+            Tape.size("gate buffer", t, b, layer.cell().gateWidth());
+            Tape.size("state history", t + 1, b, layer.cell().outputSize());
+            Tape.size("cell history", t + 1, b, layer.cell().hiddenSize());
+        }
+        Tape.size("layer output buffer", t, b, config.outputSize());
+        xTime = new float[Tape.size("input buffer", t, b, config.inputSize())];
         dxTime = new float[xTime.length];
         outs = new float[nl][t * b * config.outputSize()];
         dOuts = new float[nl][t * b * config.outputSize()];
@@ -393,7 +404,13 @@ public final class Recurrent {
             int t = x.dim(1);
             net.allocate(batch, t);
             Layouts.batchToTime(x.data(), net.xTime, batch, t, net.config.inputSize());
-            net.runForward(null, h, c.length == 0 ? null : c);
+            RandomGenerator dropout = net.dropoutRng;
+            net.dropoutRng = null;   // inference: never dropout
+            try {
+                net.runForward(null, h, c.length == 0 ? null : c);
+            } finally {
+                net.dropoutRng = dropout;
+            }
             Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
             Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y.data(), batch, t, net.config.outputSize());
             int r = net.config.outputSizePerDirection();

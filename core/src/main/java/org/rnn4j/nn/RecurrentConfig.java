@@ -29,6 +29,10 @@ public record RecurrentConfig(CellSpec cell, int inputSize, int hiddenSize, int 
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        if (dropout > 0f && numLayers == 1) {
+            throw new IllegalArgumentException("dropout applies between stacked layers; with numLayers = 1 it would"
+                    + " do nothing (as in PyTorch), so set numLayers ≥ 2 or dropout 0");
+        }
         if (cell instanceof LstmSpec l && l.projSize() >= hiddenSize) {
             throw new IllegalArgumentException("projSize (" + l.projSize() + ") must be smaller than hiddenSize ("
                     + hiddenSize + "), as in PyTorch");

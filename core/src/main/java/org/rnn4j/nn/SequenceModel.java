@@ -148,6 +148,7 @@ public final class SequenceModel {
     }
 
     private Tensor predict(Recurrent.Output out, Tensor x) {
+        forwardDone = false;
         finalState = new State(out.hN(), out.cN());
         batch = x.dim(0);
         steps = x.dim(1);

@@ -34,9 +34,22 @@ public class Tape {
         this.batch = batch;
         this.steps = steps;
         this.reverse = reverse;
-        this.pre = new float[steps * batch * cell.gateWidth()];
-        this.h = new float[(steps + 1) * batch * cell.outputSize()];
-        this.c = cell.hasCellState() ? new float[(steps + 1) * batch * cell.hiddenSize()] : new float[0];
+        this.pre = new float[size("gate buffer", steps, batch, cell.gateWidth())];
+        this.h = new float[size("state history", steps + 1, batch, cell.outputSize())];
+        this.c = cell.hasCellState() ? new float[size("cell history", steps + 1, batch, cell.hiddenSize())] : new float[0];
+    }
+
+    /**
+     * rows · batch · width as an array length, or a clear error when a batch is too large for Java arrays.
+     */
+    static int size(String what, int rows, int batch, int width) {
+        long n = (long) rows * batch * width;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a batch of " + batch + " sequences needs a " + what + " of " + rows
+                    + " × " + batch + " × " + width + " = " + n + " values, more than one Java array holds;"
+                    + " use smaller batches or shorter sequences (truncated BPTT)");
+        }
+        return (int) n;
     }
 
     /** Index in the state history of the state before step t. */

@@ -13,6 +13,17 @@ public record ParamView(String name, int offset, int[] shape) {
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset for " + name);
         }
+        long size = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in the shape of " + name);
+            }
+            size *= d;
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("parameter " + name + org.rnn4j.tensor.Tensor.shapeString(shape)
+                        + " has more values than one Java array can hold");
+            }
+        }
     }
 
     public int size() {

@@ -112,6 +112,10 @@ public final class Trainer {
         if (train.size() < 1) {
             throw new IllegalArgumentException("the training data is empty: " + train.describe());
         }
+        if (cfg.tbpttForward() > 0 && model.recurrent().config().bidirectional()) {
+            throw new IllegalArgumentException("truncated BPTT needs a unidirectional network: a bidirectional layer"
+                    + " reads each sequence from both ends");
+        }
         TrainListener events = listener == null ? new TrainListener() { } : listener;
         int n = train.size();
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();

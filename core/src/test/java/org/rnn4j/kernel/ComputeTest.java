@@ -106,8 +106,10 @@ class ComputeTest {
     }
 
     @Test
-    void exceptionInAWorkerChunkReachesTheCaller() {
-        // C is two rows short: the calling thread's chunk (rows 0..31) fits, the worker's (rows 32..63) does not.
+    void exceptionInAnotherChunkReachesTheCaller() {
+        // C is two rows short: the calling thread's chunk (rows 0..31) fits, the second (rows 32..63) does not.
+        // Whichever thread runs the second chunk (a pool thread, or the caller if it gets there first), its
+        // exception must surface in the caller, after every chunk has finished.
         int m = 64;
         int n = 64;
         int k = 64;
@@ -117,8 +119,8 @@ class ComputeTest {
         Compute compute = Compute.using(Kernels.scalar(), pool, 2);
         ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class,
                 () -> compute.multAdd(m, n, k, a, 0, k, b, 0, n, c, 0, n));
-        assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getClassName().contains("ThreadPoolExecutor")),
-                "the exception should come from a pool thread, got " + Arrays.toString(e.getStackTrace()));
+        assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getClassName().contains("ScalarKernels")),
+                "the exception should be the kernel's own, got " + Arrays.toString(e.getStackTrace()));
     }
 
     @Test
@@ -153,5 +155,40 @@ class ComputeTest {
             y[i] = Math.abs(x[i]);
         }
         return y;
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCallFromInsideTheBorrowedPoolDoesNotDeadlock() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(1);
+        try (Compute cx = Compute.using(Kernels.scalar(), pool, 2)) {
+            int m = 256;
+            float[] a = new float[m * m];
+            float[] b = new float[m * m];
+            float[] c = new float[m * m];
+            java.util.Arrays.fill(a, 1f);
+            java.util.Arrays.fill(b, 1f);
+            pool.submit(() -> cx.multAdd(m, m, m, a, 0, m, b, 0, m, c, 0, m)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            org.junit.jupiter.api.Assertions.assertEquals(m, c[m * m - 1], 0f);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aClosedComputeStillComputesOnTheCallingThread() {
+        Compute cx = Compute.withThreads(2);
+        cx.close();
+        int m = 128;
+        float[] a = new float[m * m];
+        float[] b = new float[m * m];
+        float[] c = new float[m * m];
+        java.util.Arrays.fill(a, 2f);
+        java.util.Arrays.fill(b, 1f);
+        cx.multAdd(m, m, m, a, 0, m, b, 0, m, c, 0, m);
+        org.junit.jupiter.api.Assertions.assertEquals(2f * m, c[0], 0f);
+        org.junit.jupiter.api.Assertions.assertEquals(2f * m, c[m * m - 1], 0f);
+        String msg = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Compute.withThreads(0)).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(msg.contains("at least 1"), msg);
     }
 }

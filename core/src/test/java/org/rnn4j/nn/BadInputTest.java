@@ -90,6 +90,29 @@ class BadInputTest {
     }
 
     @Test
+    void layersTooLargeForJavaArraysAreRejectedBeforeAllocating() {
+        assertMentions(message(() -> Recurrent.builder().cell(CellSpec.rnnTanh()).inputSize(65536).hiddenSize(65536).build()),
+                "weight_ih_l0", "more values than one Java array");
+        Recurrent lstm = Recurrent.builder().inputSize(2).hiddenSize(1024).build();
+        assertMentions(message(() -> lstm.forward(Tensor.zeros(256, 2100, 2))), "gate buffer", "2100 × 256 × 4096",
+                "smaller batches");
+    }
+
+    @Test
+    void dropoutWithASingleLayerIsRejected() {
+        assertMentions(message(() -> Recurrent.builder().inputSize(4).hiddenSize(6).dropout(0.2f).build()),
+                "between stacked layers", "numLayers = 1");
+    }
+
+    @Test
+    void windowsOfABidirectionalNetworkAreRefused() {
+        Recurrent bi = Recurrent.builder().inputSize(4).hiddenSize(6).bidirectional(true).build();
+        String m = assertThrows(IllegalStateException.class,
+                () -> bi.forwardWindow(Tensor.zeros(2, 3, 4), new int[]{3, 0}, null, null)).getMessage();
+        assertMentions(m, "bidirectional", "whole sequences");
+    }
+
+    @Test
     void streamingABidirectionalNetworkIsRefused() {
         Recurrent bi = Recurrent.builder().inputSize(4).hiddenSize(6).bidirectional(true).build();
         String m = assertThrows(IllegalStateException.class, () -> bi.stream(1)).getMessage();

@@ -114,6 +114,20 @@ class SequenceEquivalenceTest {
         assertClose(spec + " step after reset", slice(full, 0, 1).data(), first.data(), ATOL, RTOL);
     }
 
+    @org.junit.jupiter.api.Test
+    void streamingNeverAppliesDropoutEvenInTrainingMode() {
+        Recurrent net = Recurrent.builder().cell(CellSpec.lstm()).inputSize(4).hiddenSize(6).numLayers(2)
+                .dropout(0.5f).seed(4).build();
+        Tensor x = random(5, 3, 7, 4);
+        Tensor inference = net.forward(x).output();
+        net.train(new SplittableRandom(1));
+        Tensor streamed = net.stream(3).chunk(x);
+        assertClose("stream in training mode", inference.data(), streamed.data(), 0, 0);
+        Tensor dropped = net.forward(x).output();
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(inference.data(), dropped.data()),
+                "a training-mode forward applies dropout");
+    }
+
     @ParameterizedTest
     @MethodSource("specs")
     void bidirectionalEqualsForwardRunConcatenatedWithReversedRun(CellSpec spec) {
