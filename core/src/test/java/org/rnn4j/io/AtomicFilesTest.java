@@ -65,6 +65,19 @@ class AtomicFilesTest {
     }
 
     @Test
+    void failedNpyWriteKeepsThePreviousArray() throws IOException {
+        Path target = dir.resolve("x.npy");
+        NpyArray old = NpyArray.ofInts(new int[]{1, 2, 3}, 3);
+        Npy.write(target, old);
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            Npy.write(out, NpyArray.ofFloats(new float[50_000], 50_000));
+            throw new IOException("interrupted");
+        }));
+        assertEquals(old, Npy.read(target));
+        assertEquals(List.of("x.npy"), filesInDir());
+    }
+
+    @Test
     void missingDirectoryIsNamed() {
         Path target = dir.resolve("no/such/dir/x.npy");
         assertMentions(assertThrows(NoSuchFileException.class, () -> AtomicFiles.write(target, out -> { }))
