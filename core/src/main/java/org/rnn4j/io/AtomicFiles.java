@@ -1,0 +1,98 @@
+package org.rnn4j.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * Writes a file so that readers see either the old content or the complete new one, never a half-written
+ * file: the content goes to a temporary file in the same directory, is forced to disk, and is then renamed
+ * over the target in one atomic step. If anything fails (the writer throws, the disk is full, the rename is
+ * refused) the temporary file is deleted and an existing target is left as it was.
+ *
+ * <p>Every file rnn4j writes (tensors, model files, checkpoints) goes through {@link #write}.
+ *
+ * <p>The temporary file is named {@code .<target name>.<random>.tmp} and created with the default
+ * permissions of new files, so the result has them too (not the permissions of the file it replaces).
+ * If the target is a symbolic link, the link is replaced, not the file it points to.
+ */
+public final class AtomicFiles {
+
+    /** Code points of the target's name kept in the temporary name, so that it stays under 255 bytes. */
+    private static final int MAX_NAME_PREFIX = 64;
+
+    private AtomicFiles() {
+    }
+
+    /** Writes content to a stream; may throw {@link IOException}. */
+    @FunctionalInterface
+    public interface IOConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+
+    /**
+     * Creates or replaces {@code target} with what {@code writer} writes. The stream given to the writer is
+     * buffered; the writer need not flush or close it (closing it only flushes).
+     *
+     * @throws NoSuchFileException if the target's directory does not exist
+     * @throws IOException         what the writer or the file system threw; the target is then unchanged
+     */
+    public static void write(Path target, IOConsumer<? super OutputStream> writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(target.toString(), null, "the directory " + dir + " does not exist");
+        }
+        Path tmp = dir.resolve(temporaryName(absolute.getFileName().toString()));
+        boolean created = false;
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, CREATE_NEW, WRITE)) {
+                created = true;
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                writer.accept(new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush();
+                    }
+                });
+                out.flush();
+                channel.force(true);
+            }
+            Files.move(tmp, absolute, ATOMIC_MOVE, REPLACE_EXISTING);
+        } catch (Throwable e) {
+            if (created) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException d) {
+                    e.addSuppressed(d);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String temporaryName(String targetName) {
+        String prefix = targetName.codePointCount(0, targetName.length()) <= MAX_NAME_PREFIX ? targetName
+                : targetName.substring(0, targetName.offsetByCodePoints(0, MAX_NAME_PREFIX));
+        UUID random = UUID.randomUUID();
+        return "." + prefix + "." + HexFormat.of().toHexDigits(random.getLeastSignificantBits()) + ".tmp";
+    }
+}
