@@ -34,6 +34,7 @@ public final class Json {
 
     /** Text that is not valid JSON; {@link #offset()} is the index of the offending character. */
     public static final class MalformedJsonException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
         private final String problem;
         private final int offset;
 
