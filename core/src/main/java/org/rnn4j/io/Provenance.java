@@ -39,6 +39,7 @@ public record Provenance(String libraryVersion, String jdk, String os, String ar
             throw new IllegalArgumentException("createdAt must be an ISO-8601 instant in UTC such as"
                     + " 2025-03-01T12:00:00Z, got \"" + createdAt + "\"");
         }
+        Objects.requireNonNull(extra, "extra (use Map.of() when there is nothing to add)");
         Map<String, String> copy = new LinkedHashMap<>();
         extra.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "extra key"),
                 Objects.requireNonNull(v, "value of extra \"" + k + "\"")));
