@@ -1,6 +1,7 @@
 package org.rnn4j.nn;
 
 import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
 import org.rnn4j.param.ParamLayout;
 import org.rnn4j.param.Parameters;
 import org.rnn4j.tensor.Tensor;
@@ -73,6 +74,18 @@ public final class SequenceModel {
      */
     public static SequenceModel create(ModelConfig config, long seed, Compute compute) {
         return new SequenceModel(config, Init.PYTORCH, seed, Float.NaN, compute == null ? Compute.serial() : compute);
+    }
+
+    /**
+     * The parameter layout (names, offsets and shapes in the flat array) of every model of this architecture,
+     * without allocating or initialising parameters; model files check their manifest against it.
+     */
+    public static ParamLayout layout(ModelConfig config) {
+        // the same declarations, in the same order, as the constructor
+        ParamLayout.Builder layout = ParamLayout.builder();
+        new Recurrent(config.network(), layout, Compute.serial(Kernels.scalar()));
+        new Linear(config.network().outputSize(), config.outputSize(), layout, "head.");
+        return layout.build();
     }
 
     /** The architecture. */

@@ -1,5 +1,6 @@
 package org.rnn4j.nn;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rnn4j.kernel.Compute;
@@ -10,6 +11,7 @@ import org.rnn4j.tensor.Tensor;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.rnn4j.testutil.Close.assertClose;
 
 /** The model (network + head + loss) is differentiated correctly end to end, for both heads. */
@@ -62,5 +64,17 @@ class SequenceModelTest {
             numericX[i] = (float) ((plus - minus) / (2 * eps));
         }
         assertClose(head + " input gradient", numericX, dx.data(), 1e-4, 2e-2);
+    }
+
+    @Test
+    void layoutOfAConfigIsTheLayoutOfTheModelItCreates() {
+        CellSpec[] cells = {CellSpec.rnnRelu(), CellSpec.gru().original(),
+                CellSpec.lstm().withPeepholes(true).withCifg(true).withProjSize(2)};
+        for (CellSpec cell : cells) {
+            ModelConfig config = new ModelConfig(new RecurrentConfig(cell, 3, 4, 2, true, 0f), Head.EVERY_STEP, 5);
+            SequenceModel model = SequenceModel.create(config, 1, Compute.serial());
+            assertEquals(model.parameters().layout().views(), SequenceModel.layout(config).views(), cell.toString());
+            assertEquals(model.parameters().size(), SequenceModel.layout(config).size(), cell.toString());
+        }
     }
 }
