@@ -65,6 +65,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private Progress progress = Progress.start();
     private float[] bestParameters;
+    private volatile boolean stopRequested;
 
     public Trainer(TrainConfig config, Optimizer optimizer) {
         if (config == null || optimizer == null) {
@@ -101,7 +102,17 @@ public final class Trainer {
     }
 
     /**
-     * Trains until the configured number of epochs is done or early stopping triggers.
+     * Asks {@link #fit} to return after the current mini-batch (for example from a listener, to time-box a run).
+     * The progress then points into the middle of an epoch, and a later {@code fit} (or a run resumed from a
+     * checkpoint) continues from there.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Trains until the configured number of epochs is done, early stopping triggers or {@link #requestStop()} is
+     * called.
      *
      * @param validation evaluated after every epoch; may be null
      * @param listener   progress callbacks; may be null
@@ -120,6 +131,7 @@ public final class Trainer {
         int n = train.size();
         int batches = (n + cfg.batchSize() - 1) / cfg.batchSize();
         List<TrainListener.EpochRecord> history = new ArrayList<>();
+        stopRequested = false;
         while (progress.epoch() < cfg.epochs() && !progress.stopped()) {
             int epoch = progress.epoch();
             int[] order = permutation(n, SeededRandom.forItem(cfg.seed(), epoch));
@@ -132,6 +144,10 @@ public final class Trainer {
                         p.metricSum() + sums[2], p.metricCount() + sums[3], p.best(), p.badEpochs(), false);
                 events.onStep(new TrainListener.StepRecord(progress.step(), epoch, b + 1, batches, sums[0] / sums[1],
                         sums[3] > 0 ? sums[2] / sums[3] : Double.NaN, optimizer.learningRate()), progress);
+                if (stopRequested) {
+                    model.eval();
+                    return history;
+                }
             }
             history.add(endEpoch(model, validation, (System.nanoTime() - start) / 1e9, events));
         }

@@ -1,0 +1,146 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.FileFormatException;
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.io.NpyArray;
+import org.rnn4j.io.Npz;
+import org.rnn4j.io.Provenance;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.param.ParamView;
+import org.rnn4j.param.Parameters;
+import org.rnn4j.tensor.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code rnn4j convert}: between .npz arrays with PyTorch's parameter names and rnn4j model files. */
+@Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Converts between .npz arrays named like PyTorch's state_dict (weight_ih_l0, weight_hh_l0_reverse,",
+                "weight_hr_l0, bias_ih_l0, ...; the linear head as head.weight and head.bias) and rnn4j model files.",
+                ".npz -> .rnn4j needs the architecture (--cell, --hidden, --layers, --bidirectional, --proj, --head);",
+                "the input size and the number of outputs are read from the arrays. .rnn4j -> .npz needs nothing.",
+                "In PyTorch: np.savez('m.npz', **{k: v.numpy() for k, v in lstm.state_dict().items()},",
+                "                        **{'head.' + k: v.numpy() for k, v in linear.state_dict().items()})"})
+final class ConvertCommand implements Callable<Integer> {
+
+    @CommandLine.Parameters(index = "0", paramLabel = "IN", description = "A .npz or .rnn4j file.")
+    Path in;
+
+    @CommandLine.Parameters(index = "1", paramLabel = "OUT", description = "A .rnn4j or .npz file.")
+    Path out;
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Option(names = "--head", defaultValue = "last", paramLabel = "KIND",
+            description = "last (one output per sequence) or every (per step). Default: ${DEFAULT-VALUE}.")
+    String head;
+
+    @Option(names = "--outputs", paramLabel = "K",
+            description = "Outputs of the head when the .npz has no head.weight (the head is then initialised from --seed).")
+    Integer outputs;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed for a head the .npz lacks. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter pw = spec.commandLine().getOut();
+        String from = extension(in);
+        String to = extension(out);
+        if (from.equals("npz") && to.equals("rnn4j")) {
+            int n = npzToModel();
+            pw.println("wrote " + out + " (" + n + " parameters)");
+        } else if (from.equals("rnn4j") && to.equals("npz")) {
+            SequenceModel m = ModelFile.load(in, null).model();
+            Map<String, NpyArray> arrays = new LinkedHashMap<>();
+            Parameters p = m.parameters();
+            for (ParamView v : p.layout().views()) {
+                arrays.put(v.name(), NpyArray.ofFloats(p.get(v.name()), v.shape()));
+            }
+            Npz.write(out, arrays, false);
+            pw.println("wrote " + out + " (" + arrays.size() + " arrays, " + p.size() + " parameters)");
+        } else {
+            throw new IllegalArgumentException("convert goes from .npz to .rnn4j or from .rnn4j to .npz, not from ." + from
+                    + " to ." + to);
+        }
+        return 0;
+    }
+
+    private int npzToModel() throws IOException {
+        Map<String, NpyArray> arrays = Npz.read(in);
+        NpyArray wih = arrays.get("weight_ih_l0");
+        if (wih == null || wih.rank() != 2) {
+            throw new FileFormatException(in + ": no 2-D array 'weight_ih_l0'; expected PyTorch's parameter names, found "
+                    + arrays.keySet());
+        }
+        Head kind = switch (head.toLowerCase(Locale.ROOT)) {
+            case "last" -> Head.LAST_STEP;
+            case "every" -> Head.EVERY_STEP;
+            default -> throw new IllegalArgumentException("--head must be last or every, got " + head);
+        };
+        NpyArray headWeight = arrays.get("head.weight");
+        int k;
+        if (headWeight != null) {
+            k = headWeight.shape()[0];
+            if (outputs != null && outputs != k) {
+                throw new IllegalArgumentException("--outputs " + outputs + " contradicts " + in + "['head.weight'] of shape "
+                        + Tensor.shapeString(headWeight.shape()));
+            }
+        } else if (outputs != null) {
+            k = outputs;
+        } else {
+            throw new IllegalArgumentException(in + " has no head.weight; give --outputs K to add a freshly initialised head");
+        }
+        ModelConfig config = model.model(wih.shape()[1], kind, k);
+        SequenceModel m = SequenceModel.create(config, seed, null);
+        Parameters p = m.parameters();
+        Set<String> unused = new LinkedHashSet<>(arrays.keySet());
+        for (ParamView v : p.layout().views()) {
+            NpyArray a = arrays.get(v.name());
+            unused.remove(v.name());
+            if (a == null) {
+                if (v.name().startsWith("head.") && headWeight == null) {
+                    continue;   // a fresh head was asked for
+                }
+                throw new IllegalArgumentException(in + " has no array '" + v.name() + "', which a "
+                        + ModelOptions.describe(config) + " needs; check the architecture options");
+            }
+            if (!Arrays.equals(a.shape(), v.shape())) {
+                throw new IllegalArgumentException(in + "['" + v.name() + "'] has shape " + Tensor.shapeString(a.shape())
+                        + " but a " + ModelOptions.describe(config) + " needs " + Tensor.shapeString(v.shape())
+                        + "; check --hidden, --proj and --cell");
+            }
+            p.set(v.name(), a.toFloatArray());
+        }
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException(in + " has arrays the architecture does not use: " + unused
+                    + "; check --layers, --bidirectional, --proj and --peepholes");
+        }
+        ModelFile.save(out, m, Provenance.current(seed, "converted from " + in.getFileName()));
+        return p.size();
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

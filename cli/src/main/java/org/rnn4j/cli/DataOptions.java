@@ -1,0 +1,175 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.data.synthetic.AddingProblem;
+import org.rnn4j.data.synthetic.CopyMemory;
+import org.rnn4j.data.synthetic.Parity;
+import org.rnn4j.data.synthetic.SyntheticTask;
+import org.rnn4j.io.FileFormatException;
+import org.rnn4j.io.NpyArray;
+import org.rnn4j.io.Npz;
+import org.rnn4j.nn.Head;
+import org.rnn4j.tensor.Tensor;
+import org.rnn4j.train.ArrayDataset;
+import org.rnn4j.train.Dataset;
+import org.rnn4j.train.Objective;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** What to train or evaluate on: a built-in task, or arrays in .npz files. */
+final class DataOptions {
+
+    @Option(names = "--task", defaultValue = "adding", paramLabel = "NAME",
+            description = "Built-in task: adding (the adding problem), parity (running parity) or copy (copy memory). Default: ${DEFAULT-VALUE}.")
+    String task;
+
+    @Option(names = "--steps", paramLabel = "T",
+            description = "Sequence length T of the task (for copy: the delay). Default: 50 for adding and parity, 20 for copy.")
+    Integer steps;
+
+    @Option(names = "--train-size", defaultValue = "10000", paramLabel = "N",
+            description = "Training sequences of the task. Default: ${DEFAULT-VALUE}.")
+    int trainSize;
+
+    @Option(names = "--val-size", defaultValue = "1000", paramLabel = "N",
+            description = "Validation (and test) sequences of the task, each with its own seed. Default: ${DEFAULT-VALUE}.")
+    int valSize;
+
+    @Option(names = "--data-seed", defaultValue = "1", paramLabel = "S",
+            description = "Seed of the generated task data. Default: ${DEFAULT-VALUE}.")
+    long dataSeed;
+
+    @Option(names = "--data", paramLabel = "FILE.npz",
+            description = "Train on arrays instead of a task: x (N, T, I) float, and y (N, K) or (N, T, K) targets or"
+                    + " labels (N) or (N, T) class indices, optionally lengths (N).")
+    Path data;
+
+    @Option(names = "--val-data", paramLabel = "FILE.npz", description = "Validation arrays, in the layout of --data.")
+    Path valData;
+
+    @Option(names = "--objective", paramLabel = "NAME",
+            description = "With --data: mse or bce for y, ce for labels. Default: mse for y, ce for labels.")
+    String objective;
+
+    /** The training (and validation) data and what they imply for the model. */
+    TaskData load() throws IOException {
+        if (data == null) {
+            if (valData != null) {
+                throw new IllegalArgumentException("--val-data needs --data");
+            }
+            SyntheticTask t = task(trainSize, dataSeed);
+            return new TaskData(t, task(valSize, dataSeed + 1_000_003L), t.inputSize(), t.head(), t.outputSize(),
+                    t.objective(), t.baselineLoss());
+        }
+        Arrays train = Arrays.read(data, objective);
+        Arrays val = valData == null ? null : Arrays.read(valData, objective);
+        if (val != null && (val.inputSize() != train.inputSize() || val.head != train.head || val.outputs != train.outputs)) {
+            throw new IllegalArgumentException(valData + " does not match " + data + ": it has " + val.inputSize()
+                    + " features and " + val.outputs + " outputs per " + val.head + ", the training data "
+                    + train.inputSize() + " and " + train.outputs + " per " + train.head);
+        }
+        return new TaskData(train.dataset, val == null ? null : val.dataset, train.inputSize(), train.head,
+                train.outputs, train.objective, Double.NaN);
+    }
+
+    /** A held-out test set of the task with yet another seed, or the validation arrays. */
+    TaskData test(int size) throws IOException {
+        if (data != null) {
+            Arrays a = Arrays.read(valData != null ? valData : data, objective);
+            return new TaskData(a.dataset, null, a.inputSize(), a.head, a.outputs, a.objective, Double.NaN);
+        }
+        SyntheticTask t = task(size, dataSeed + 2_000_029L);
+        return new TaskData(t, null, t.inputSize(), t.head(), t.outputSize(), t.objective(), t.baselineLoss());
+    }
+
+    String describeTask() {
+        return data != null ? data.getFileName().toString().replaceAll("\\.npz$", "") : task;
+    }
+
+    private SyntheticTask task(int size, long seed) {
+        return switch (task.toLowerCase(Locale.ROOT)) {
+            case "adding" -> new AddingProblem(steps == null ? 50 : steps, size, seed);
+            case "parity" -> new Parity(steps == null ? 50 : steps, size, seed);
+            case "copy", "copy-memory" -> new CopyMemory(steps == null ? 20 : steps, size, seed);
+            default -> throw new IllegalArgumentException("unknown task '" + task + "'; choose adding, parity or copy");
+        };
+    }
+
+    /** Arrays of an .npz file as a dataset. */
+    private record Arrays(ArrayDataset dataset, Tensor x, Head head, int outputs, Objective objective) {
+
+        int inputSize() {
+            return x.dim(2);
+        }
+
+        static Arrays read(Path file, String objectiveName) throws IOException {
+            Map<String, NpyArray> arrays = Npz.read(file);
+            NpyArray xa = arrays.get("x");
+            if (xa == null) {
+                throw new FileFormatException(file + ": no array named 'x' (inputs of shape (sequences, steps, features));"
+                        + " it has " + arrays.keySet());
+            }
+            Tensor x = xa.toTensor();
+            if (x.rank() != 3) {
+                throw new FileFormatException(file + "['x'] must have shape (sequences, steps, features), got "
+                        + Tensor.shapeString(x.shape()));
+            }
+            int n = x.dim(0);
+            int t = x.dim(1);
+            int[] lengths = arrays.containsKey("lengths") ? arrays.get("lengths").toIntArray() : null;
+            NpyArray y = arrays.get("y");
+            NpyArray labels = arrays.get("labels");
+            if ((y == null) == (labels == null)) {
+                throw new FileFormatException(file + ": needs exactly one of 'y' (real-valued targets) and 'labels'"
+                        + " (class indices); it has " + arrays.keySet());
+            }
+            String what = file.getFileName().toString();
+            if (labels != null) {
+                if (objectiveName != null && !objectiveName.equalsIgnoreCase("ce")) {
+                    throw new IllegalArgumentException("--objective " + objectiveName + " needs real-valued 'y', but "
+                            + file + " has class 'labels'");
+                }
+                int[] shape = labels.shape();
+                boolean perStep = shape.length == 2;
+                if (!(shape.length == 1 && shape[0] == n) && !(perStep && shape[0] == n && shape[1] == t)) {
+                    throw new FileFormatException(file + "['labels'] must have shape (" + n + ",) or (" + n + ", " + t
+                            + "), got " + Tensor.shapeString(shape));
+                }
+                int[] classes = labels.toIntArray();
+                int max = -1;
+                for (int i = 0; i < classes.length; i++) {
+                    if (classes[i] < 0) {
+                        throw new FileFormatException(file + "['labels'] has the negative class " + classes[i]
+                                + " at flat index " + i);
+                    }
+                    max = Math.max(max, classes[i]);
+                }
+                return new Arrays(ArrayDataset.withClasses(x, lengths, classes, what), x,
+                        perStep ? Head.EVERY_STEP : Head.LAST_STEP, Math.max(2, max + 1), Objective.CROSS_ENTROPY);
+            }
+            Objective obj;
+            if (objectiveName == null || objectiveName.equalsIgnoreCase("mse")) {
+                obj = Objective.MSE;
+            } else if (objectiveName.equalsIgnoreCase("bce")) {
+                obj = Objective.BINARY_CROSS_ENTROPY;
+            } else {
+                throw new IllegalArgumentException("--objective must be mse or bce for real-valued 'y' (ce needs 'labels'), got "
+                        + objectiveName);
+            }
+            Tensor targets = y.toTensor();
+            if (targets.rank() == 1) {
+                targets = Tensor.of(targets.data(), targets.dim(0), 1);
+            }
+            boolean perStep = targets.rank() == 3;
+            if (targets.dim(0) != n || (perStep && targets.dim(1) != t) || targets.rank() > 3) {
+                throw new FileFormatException(file + "['y'] must have shape (" + n + ", K) or (" + n + ", " + t
+                        + ", K), got " + Tensor.shapeString(targets.shape()));
+            }
+            return new Arrays(ArrayDataset.withTargets(x, lengths, targets, what), x,
+                    perStep ? Head.EVERY_STEP : Head.LAST_STEP, targets.dim(targets.rank() - 1), obj);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code rnn4j eval}: loss and metric of a model on a task or data file. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluates a model: loss and metric on a held-out set of a built-in task (a seed not used",
+                "in training) or on the arrays of --data."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
+    Path modelFile;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--size", defaultValue = "1000", paramLabel = "N",
+            description = "Test sequences of a built-in task. Default: ${DEFAULT-VALUE}.")
+    int size;
+
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (batch < 1 || size < 1) {
+            throw new IllegalArgumentException("--batch and --size must be at least 1");
+        }
+        TaskData test = data.test(size);
+        try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
+            SequenceModel model = ModelFile.load(modelFile, compute).model();
+            checkCompatible(model.config(), test, modelFile);
+            long start = System.nanoTime();
+            Trainer.Evaluation e = Trainer.evaluate(model, test.train(), test.objective(), batch);
+            out.printf("%s on %s: loss %.6f, %s %.6f (%d items, %.1f s)%n", modelFile, test.train().describe(),
+                    e.loss(), test.objective().metricName(), e.metric(), e.count(), (System.nanoTime() - start) / 1e9);
+            if (!Double.isNaN(test.baselineLoss())) {
+                out.printf("best constant prediction: loss %.6f%n", test.baselineLoss());
+            }
+        }
+        return 0;
+    }
+
+    static void checkCompatible(ModelConfig config, TaskData data, Path modelFile) {
+        if (config.network().inputSize() != data.inputSize() || config.head() != data.head()
+                || config.outputSize() != data.outputSize()) {
+            throw new IllegalArgumentException(modelFile + " reads " + config.network().inputSize() + " features and predicts "
+                    + config.outputSize() + " outputs per " + (config.head() == org.rnn4j.nn.Head.LAST_STEP ? "sequence" : "step")
+                    + ", but the data has " + data.inputSize() + " features and " + data.outputSize() + " outputs per "
+                    + (data.head() == org.rnn4j.nn.Head.LAST_STEP ? "sequence" : "step"));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.io.Provenance;
+import org.rnn4j.param.ParamView;
+import org.rnn4j.tensor.Tensor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code rnn4j info}: what a model file holds. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Shows a model file's architecture, provenance, parameter views with their shapes, and the total parameter count.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
+    Path modelFile;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        ModelFile.Contents c = ModelFile.read(modelFile);
+        ModelFile.Loaded loaded = ModelFile.load(modelFile, null);
+        out.println(modelFile + ": rnn4j " + c.kind() + ", format version " + loaded.formatVersion());
+        out.println("architecture: " + ModelOptions.describe(c.config()));
+        Provenance p = c.provenance();
+        out.println("made by rnn4j " + p.libraryVersion() + " on JDK " + p.jdk() + ", " + p.os() + "/" + p.arch()
+                + ", " + p.createdAt() + ", seed " + p.seed());
+        out.println("data: " + p.data());
+        out.println();
+        out.printf("%-28s %-14s %12s%n", "parameter", "shape", "values");
+        long total = 0;
+        for (ParamView v : loaded.model().parameters().layout().views()) {
+            out.printf("%-28s %-14s %12d%n", v.name(), Tensor.shapeString(v.shape()), v.size());
+            total += v.size();
+        }
+        out.printf("%-28s %-14s %12d%n", "total", "", total);
+        if (!c.arrays().isEmpty()) {
+            out.println();
+            out.println("also holds: " + String.join(", ", c.arrays().keySet()));
+        }
+        return 0;
+    }
+}

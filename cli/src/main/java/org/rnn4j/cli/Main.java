@@ -1,0 +1,106 @@
+package org.rnn4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The {@code rnn4j} command. Exit codes: 0 success, 1 an error in the input or environment (a file that cannot
+ * be read, a value out of range), 2 a usage error (unknown option, missing value), 3 training diverged.
+ */
+@Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models.",
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
+                ConvertCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
+                "Run 'rnn4j COMMAND --help' for the options of a command."})
+public final class Main implements Runnable {
+
+    static final int EXIT_ERROR = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_DIVERGED = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output and error writers and returns the exit code. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setOverwrittenOptionsAllowed(true);   // the last of a repeated option wins
+        cli.setExecutionExceptionHandler(Main::handleFailure);
+        cli.setParameterExceptionHandler(Main::handleUsageError);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed, e.g. 'rnn4j train'");
+    }
+
+    private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+        return EXIT_USAGE;
+    }
+
+    private static int handleFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        if (e instanceof org.rnn4j.train.TrainingDivergedException) {
+            err.println(name + ": " + e.getMessage());
+            return EXIT_DIVERGED;
+        }
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (cause instanceof IOException || cause instanceof IllegalArgumentException
+                || cause instanceof IllegalStateException) {
+            err.println(name + ": " + message(cause));
+        } else {
+            err.println(name + ": unexpected " + cause.getClass().getSimpleName() + ": " + message(cause));
+        }
+        if (System.getenv("RNN4J_DEBUG") != null) {
+            cause.printStackTrace(err);
+        } else if (!(cause instanceof IOException || cause instanceof IllegalArgumentException)) {
+            err.println("(set RNN4J_DEBUG=1 for the stack trace)");
+        }
+        return EXIT_ERROR;
+    }
+
+    private static String message(Throwable t) {
+        if (t instanceof java.nio.file.NoSuchFileException n) {
+            return n.getFile() + ": no such file";
+        }
+        if (t instanceof java.nio.file.AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** Prints the library version and the runtime. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"rnn4j " + org.rnn4j.Version.VERSION,
+                    "JDK " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                    "kernels: " + org.rnn4j.kernel.Kernels.select().name()};
+        }
+    }
+}

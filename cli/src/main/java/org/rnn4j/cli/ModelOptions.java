@@ -1,0 +1,130 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.Init;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.RecurrentConfig;
+import picocli.CommandLine.Option;
+
+/** The architecture options, named like PyTorch's nn.LSTM arguments. */
+final class ModelOptions {
+
+    @Option(names = "--cell", defaultValue = "lstm", paramLabel = "TYPE",
+            description = "lstm, gru, rnn-tanh, rnn-relu, or irnn (ReLU RNN with identity init). Default: ${DEFAULT-VALUE}.")
+    String cell;
+
+    @Option(names = "--hidden", defaultValue = "64", paramLabel = "H", description = "Hidden size. Default: ${DEFAULT-VALUE}.")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "N", description = "Stacked layers. Default: ${DEFAULT-VALUE}.")
+    int layers;
+
+    @Option(names = "--bidirectional", description = "A reverse direction in every layer, outputs concatenated.")
+    boolean bidirectional;
+
+    @Option(names = "--proj", defaultValue = "0", paramLabel = "P",
+            description = "LSTM recurrent projection size (PyTorch proj_size); 0 for none. Default: ${DEFAULT-VALUE}.")
+    int proj;
+
+    @Option(names = "--peepholes", description = "LSTM diagonal peepholes.")
+    boolean peepholes;
+
+    @Option(names = "--cifg", description = "LSTM coupled input/forget gate (i = 1 - f).")
+    boolean cifg;
+
+    @Option(names = "--cell-clip", defaultValue = "0", paramLabel = "C",
+            description = "Clip the LSTM cell state to [-C, C]; 0 for none. Default: ${DEFAULT-VALUE}.")
+    float cellClip;
+
+    @Option(names = "--gru-original", description = "GRU in Cho et al.'s original form (reset before the recurrent product).")
+    boolean gruOriginal;
+
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Dropout between stacked layers. Default: ${DEFAULT-VALUE}.")
+    float dropout;
+
+    @Option(names = "--init", paramLabel = "SCHEME",
+            description = "pytorch, glorot (Glorot/orthogonal, forget bias 1) or identity. Default: identity for irnn, else pytorch.")
+    String init;
+
+    @Option(names = "--forget-bias", paramLabel = "B", description = "Set the LSTM forget-gate bias after initialisation.")
+    Float forgetBias;
+
+    CellSpec cellSpec() {
+        String c = cell.toLowerCase(java.util.Locale.ROOT);
+        boolean lstm = c.equals("lstm");
+        if (!lstm && (peepholes || cifg || proj != 0 || cellClip != 0f || forgetBias != null)) {
+            throw new IllegalArgumentException("--peepholes, --cifg, --proj, --cell-clip and --forget-bias apply to --cell lstm only, not to "
+                    + cell);
+        }
+        if (!c.equals("gru") && gruOriginal) {
+            throw new IllegalArgumentException("--gru-original applies to --cell gru only");
+        }
+        return switch (c) {
+            case "lstm" -> CellSpec.lstm().withPeepholes(peepholes).withCifg(cifg).withProjSize(proj).withCellClip(cellClip);
+            case "gru" -> gruOriginal ? CellSpec.gru().original() : CellSpec.gru();
+            case "rnn-tanh", "rnn" -> CellSpec.rnnTanh();
+            case "rnn-relu", "irnn" -> CellSpec.rnnRelu();
+            default -> throw new IllegalArgumentException("unknown cell type '" + cell
+                    + "'; choose lstm, gru, rnn-tanh, rnn-relu or irnn");
+        };
+    }
+
+    Init initScheme() {
+        String s = init != null ? init.toLowerCase(java.util.Locale.ROOT)
+                : cell.equalsIgnoreCase("irnn") ? "identity" : "pytorch";
+        return switch (s) {
+            case "pytorch" -> Init.PYTORCH;
+            case "glorot" -> Init.GLOROT_ORTHOGONAL;
+            case "identity" -> Init.IDENTITY;
+            default -> throw new IllegalArgumentException("unknown --init '" + init + "'; choose pytorch, glorot or identity");
+        };
+    }
+
+    RecurrentConfig network(int inputSize) {
+        return new RecurrentConfig(cellSpec(), inputSize, hidden, layers, bidirectional, dropout);
+    }
+
+    ModelConfig model(int inputSize, Head head, int outputs) {
+        return new ModelConfig(network(inputSize), head, outputs);
+    }
+
+    /** e.g. "2-layer bidirectional LSTM (peepholes, proj 64), H=256". */
+    static String describe(ModelConfig config) {
+        RecurrentConfig n = config.network();
+        StringBuilder sb = new StringBuilder();
+        if (n.numLayers() > 1) {
+            sb.append(n.numLayers()).append("-layer ");
+        }
+        if (n.bidirectional()) {
+            sb.append("bidirectional ");
+        }
+        sb.append(switch (n.cell()) {
+            case org.rnn4j.nn.LstmSpec l -> "LSTM" + lstmOptions(l);
+            case org.rnn4j.nn.GruSpec g -> g.linearBeforeReset() ? "GRU" : "GRU (original form)";
+            case org.rnn4j.nn.RnnSpec r -> "RNN-" + r.nonlinearity().name().toLowerCase(java.util.Locale.ROOT);
+        });
+        sb.append(", H=").append(n.hiddenSize()).append(", input ").append(n.inputSize())
+                .append(", head ").append(config.head() == Head.LAST_STEP ? "last step" : "every step")
+                .append(" -> ").append(config.outputSize());
+        return sb.toString();
+    }
+
+    private static String lstmOptions(org.rnn4j.nn.LstmSpec l) {
+        java.util.List<String> o = new java.util.ArrayList<>();
+        if (l.peepholes()) {
+            o.add("peepholes");
+        }
+        if (l.cifg()) {
+            o.add("CIFG");
+        }
+        if (l.projSize() > 0) {
+            o.add("proj " + l.projSize());
+        }
+        if (l.cellClip() > 0) {
+            o.add("cell clip " + l.cellClip());
+        }
+        return o.isEmpty() ? "" : " (" + String.join(", ", o) + ")";
+    }
+}

@@ -1,0 +1,20 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.nn.Head;
+import org.rnn4j.train.Dataset;
+import org.rnn4j.train.Objective;
+
+/**
+ * What the command line trains or evaluates on: the datasets and what they imply for the model.
+ *
+ * @param train        training data
+ * @param validation   validation data, or null
+ * @param inputSize    features per step
+ * @param head         per sequence or per step
+ * @param outputSize   regression outputs or classes
+ * @param objective    loss and metric
+ * @param baselineLoss loss of the best constant prediction, NaN when unknown
+ */
+record TaskData(Dataset train, Dataset validation, int inputSize, Head head, int outputSize, Objective objective,
+                double baselineLoss) {
+}

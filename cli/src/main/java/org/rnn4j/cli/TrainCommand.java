@@ -1,0 +1,341 @@
+package org.rnn4j.cli;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.rnn4j.train.Dataset;
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.io.Provenance;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.train.Checkpoint;
+import org.rnn4j.train.TrainConfig;
+import org.rnn4j.train.TrainListener;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingDivergedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code rnn4j train}: trains a model and writes it, a checkpoint, metrics and a learning curve. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a recurrent network on a built-in task.",
+                "With no options: an LSTM (H=64) learns the adding problem (T=50) with Adam.",
+                "Writes model.rnn4j, checkpoint.rnn4j, metrics.jsonl and learning-curve.png into --out."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Mixin
+    OptimizerOptions optim = new OptimizerOptions();
+
+    @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Sequences per mini-batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--clip-norm", defaultValue = "1.0", paramLabel = "N",
+            description = "Clip gradients to this global norm; 0 for none. Default: ${DEFAULT-VALUE}.")
+    double clipNorm;
+
+    @Option(names = "--clip-value", defaultValue = "0", paramLabel = "V",
+            description = "Clamp every gradient to [-V, V]; 0 for none. Default: ${DEFAULT-VALUE}.")
+    float clipValue;
+
+    @Option(names = "--tbptt", paramLabel = "K1[,K2]",
+            description = "Truncated BPTT: update every K1 steps, backpropagating over K2 (default K1). Default: full BPTT.")
+    String tbptt;
+
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+            description = "Stop after N epochs without a better validation loss, keeping the best model; 0 for never. Default: ${DEFAULT-VALUE}.")
+    int patience;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "Seed of initialisation, shuffling and dropout. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/TASK-CELL-TIME.")
+    Path out;
+
+    @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N",
+            description = "Also write the checkpoint every N mini-batches (it is always written after each epoch). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Option(names = "--max-steps", paramLabel = "N",
+            description = "Stop after N mini-batches in total, with a checkpoint to continue from (time-boxed runs).")
+    Long maxSteps;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue the run saved in CHECKPOINT with its original options; only --max-steps, --threads"
+                    + " and --no-progress may be given anew, other options are ignored.")
+    Path resume;
+
+    @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar.")
+    boolean noProgress;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The command line this run was started with, stored in checkpoints so that --resume can repeat it. */
+    private List<String> originalArgs = List.of();
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outw = spec.commandLine().getOut();
+        Checkpoint restored = null;
+        TrainCommand run = this;
+        if (resume != null) {
+            restored = Checkpoint.load(resume, null);
+            @SuppressWarnings("unchecked")
+            List<String> args = (List<String>) restored.run().getOrDefault("args", List.of());
+            run = new TrainCommand();
+            new CommandLine(run).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+            run.originalArgs = args;
+            run.noProgress = run.noProgress || noProgress;
+            run.maxSteps = maxSteps;   // a time box belongs to one invocation, not to the run
+            if (threads != null) {
+                run.threads = threads;
+            }
+            if (run.out == null) {
+                run.out = resume.toAbsolutePath().getParent();
+            }
+            outw.println("resuming " + resume + " at epoch " + (restored.progress().epoch() + 1) + ", step "
+                    + restored.progress().step());
+        } else {
+            List<String> all = spec.commandLine().getParseResult().originalArgs();
+            originalArgs = all.subList(all.indexOf(spec.name()) + 1, all.size());   // what follows "train"
+        }
+        return run.train(restored, outw, err);
+    }
+
+    private int train(Checkpoint restored, PrintWriter outw, PrintWriter err) throws IOException {
+        TaskData task = data.load();
+        Dataset train = task.train();
+        int[] k = parseTbptt();
+        ModelConfig config = model.model(task.inputSize(), task.head(), task.outputSize());
+        int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (nThreads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
+        }
+        long batchesPerEpoch = (train.size() + batch - 1) / batch;
+        TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).objective(task.objective())
+                .learningRate(optim.lr).schedule(optim.schedule(batchesPerEpoch * epochs))
+                .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
+        Path dir = out != null ? out : Path.of("runs", data.describeTask() + "-" + model.cell + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+
+        try (Compute compute = Compute.withThreads(nThreads)) {
+            SequenceModel.Builder builder = SequenceModel.builder().network(config.network()).head(config.head())
+                    .outputSize(config.outputSize()).init(model.initScheme()).seed(seed).compute(compute);
+            if (model.forgetBias != null) {
+                builder.forgetBias(model.forgetBias);
+            }
+            SequenceModel net = builder.build();
+            Optimizer optimizer = optim.create(originalArgs.contains("--momentum"));
+            Trainer trainer = new Trainer(tc, optimizer);
+            if (restored != null) {
+                restored.restoreInto(net, optimizer, trainer);
+            }
+            Provenance provenance = Provenance.current(seed, train.describe());
+
+            Run r = new Run(dir, net, trainer, provenance, task.objective(), train.describe(), outw);
+            outw.println("training " + ModelOptions.describe(config) + ", " + net.parameters().size() + " parameters");
+            outw.println("on " + train.describe() + "; validation: "
+                    + (task.validation() == null ? "none" : task.validation().size() + " sequences") + "; "
+                    + optimizer.name() + " lr " + optim.lr + ", batch " + batch + ", " + epochs + " epochs, "
+                    + nThreads + " threads, " + compute.kernels().name() + " kernels");
+            outw.println("writing to " + dir.toAbsolutePath());
+            outw.flush();
+            long start = System.nanoTime();
+            if (maxSteps != null && maxSteps < 1) {
+                throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
+            }
+            try {
+                trainer.fit(net, train, task.validation(), r);
+            } catch (TrainingDivergedException e) {
+                r.closeBar();
+                throw new TrainingDivergedException(e.getMessage() + (Files.exists(r.checkpoint)
+                        ? "; the last good checkpoint is " + r.checkpoint : ""), e.step());
+            } finally {
+                r.closeBar();
+            }
+            ModelFile.save(dir.resolve("model.rnn4j"), net, provenance);
+            Trainer.Progress end = trainer.progress();
+            if (end.epoch() < epochs && !end.stopped()) {
+                outw.println("stopped after " + end.step() + " mini-batches (--max-steps); continue with: rnn4j train --resume "
+                        + r.checkpoint);
+                return 0;
+            }
+            TaskData testData = data.test(Math.max(1, data.valSize));
+            Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
+            String metric = task.objective().metricName();
+            r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
+            outw.printf("done in %.1f s: test loss %.5f, %s %.5f on %s%s%n", (System.nanoTime() - start) / 1e9,
+                    test.loss(), metric, test.metric(), testData.train().describe(),
+                    Double.isNaN(task.baselineLoss()) ? "" : String.format(" (best constant prediction: loss %.4f)",
+                            task.baselineLoss()));
+            outw.println("model: " + dir.resolve("model.rnn4j"));
+            outw.println("learning curve: " + dir.resolve("learning-curve.png"));
+        }
+        return 0;
+    }
+
+    private int[] parseTbptt() {
+        if (tbptt == null) {
+            return new int[]{0, 0};
+        }
+        try {
+            String[] p = tbptt.split(",");
+            int k1 = Integer.parseInt(p[0].trim());
+            int k2 = p.length > 1 ? Integer.parseInt(p[1].trim()) : k1;
+            if (p.length > 2 || k1 < 1) {
+                throw new NumberFormatException();
+            }
+            return new int[]{k1, k2};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--tbptt takes K1 or K1,K2 with whole numbers K2 >= K1 >= 1, got '" + tbptt + "'");
+        }
+    }
+
+    /** The listener of one run: progress, metrics, checkpoints and the learning curve. */
+    private final class Run implements TrainListener {
+        final Path dir;
+        final Path checkpoint;
+        final SequenceModel net;
+        final Trainer trainer;
+        final Provenance provenance;
+        final org.rnn4j.train.Objective objective;
+        final String dataName;
+        final PrintWriter out;
+        final LearningCurve curve = new LearningCurve();
+        ProgressBar bar;
+        long epochStart = System.nanoTime();
+        long stepsAtEpochStart;
+
+        Run(Path dir, SequenceModel net, Trainer trainer, Provenance provenance, org.rnn4j.train.Objective objective,
+            String dataName, PrintWriter out) {
+            this.dir = dir;
+            this.checkpoint = dir.resolve("checkpoint.rnn4j");
+            this.net = net;
+            this.trainer = trainer;
+            this.provenance = provenance;
+            this.objective = objective;
+            this.dataName = dataName;
+            this.out = out;
+        }
+
+        @Override
+        public void onStep(StepRecord s, Trainer.Progress p) {
+            if (!noProgress && System.console() != null) {
+                if (bar == null) {
+                    bar = new ProgressBarBuilder().setTaskName("epoch " + (s.epoch() + 1) + "/" + epochs)
+                            .setInitialMax(s.batchesPerEpoch()).setStyle(ProgressBarStyle.ASCII)
+                            .setUpdateIntervalMillis(200).setConsumer(new ConsoleProgressBarConsumer(System.err))
+                            .setUnit(" batches", 1).showSpeed().build();
+                    bar.stepTo(s.batchInEpoch() - 1);
+                }
+                bar.stepTo(s.batchInEpoch());
+                bar.setExtraMessage(String.format(" loss %.4f %s %.4f", s.loss(), objective.metricName(), s.metric()));
+            }
+            if (maxSteps != null && s.step() >= maxSteps) {
+                closeBar();
+                saveCheckpoint(p);
+                trainer.requestStop();
+            } else if (checkpointEvery > 0 && s.step() % checkpointEvery == 0) {
+                saveCheckpoint(p);
+            }
+        }
+
+        @Override
+        public void onEpoch(EpochRecord e, Trainer.Progress p) {
+            closeBar();
+            long steps = p.step() - stepsAtEpochStart;
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            String metric = objective.metricName();
+            out.printf("epoch %d/%d  train loss %.5f %s %.5f | validation loss %.5f %s %.5f | %.1f s, %.0f batches/s%s%n",
+                    e.epoch() + 1, epochs, e.trainLoss(), metric, e.trainMetric(), e.validationLoss(), metric,
+                    e.validationMetric(), seconds, steps / seconds, p.stopped() ? " | early stop" : "");
+            out.flush();
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("type", "epoch");
+            line.put("epoch", e.epoch() + 1);
+            line.put("step", p.step());
+            line.put("train_loss", e.trainLoss());
+            line.put("train_" + metric, e.trainMetric());
+            line.put("val_loss", e.validationLoss());
+            line.put("val_" + metric, e.validationMetric());
+            line.put("lr", trainer.optimizer().learningRate());
+            line.put("seconds", seconds);
+            writeMetrics(line);
+            curve.add(e.epoch() + 1, e.trainLoss(), e.validationLoss());
+            try {
+                curve.write(dir.resolve("learning-curve.png"), "loss (" + objective.name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-') + ")", dataName);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            saveCheckpoint(p);
+            epochStart = System.nanoTime();
+            stepsAtEpochStart = p.step();
+        }
+
+        void saveCheckpoint(Trainer.Progress p) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("args", new ArrayList<>(originalArgs));
+            try {
+                Checkpoint.save(checkpoint, net, trainer, provenance, run);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        void writeMetrics(Map<String, Object> line) {
+            try {
+                Files.writeString(dir.resolve("metrics.jsonl"), org.rnn4j.io.Json.write(line) + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        void closeBar() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "train " + Arrays.toString(originalArgs.toArray());
+    }
+}

@@ -1,0 +1,222 @@
+package org.rnn4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.io.Npy;
+import org.rnn4j.io.NpyArray;
+import org.rnn4j.train.Checkpoint;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The rnn4j command, run in-process as a user would run it. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    static Result rnn4j(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** A small, fast training run; extra options are appended. */
+    String[] smallRun(Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--task", "adding", "--steps", "8", "--train-size", "320",
+                "--val-size", "64", "--hidden", "16", "--epochs", "2", "--threads", "1", "--no-progress",
+                "--lr", "0.01", "--out", out.toString()));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(String[]::new);
+    }
+
+    static Path resource(String name) {
+        return Path.of("src/test/resources/torch", name);
+    }
+
+    @Test
+    void trainWritesTheModelACheckpointMetricsAndALearningCurve() throws IOException {
+        Path out = dir.resolve("run");
+        Result r = rnn4j(smallRun(out));
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("epoch 2/2") && r.out().contains("test loss"), r.out());
+        for (String f : List.of("model.rnn4j", "checkpoint.rnn4j", "metrics.jsonl", "learning-curve.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(3, metrics.size(), "two epochs and the test: " + metrics);
+        assertTrue(metrics.get(0).contains("\"epoch\":1") && metrics.get(0).contains("\"val_loss\""), metrics.get(0));
+        byte[] png = Files.readAllBytes(out.resolve("learning-curve.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+        try (Stream<Path> files = Files.list(out)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void aRunStoppedByMaxStepsAndResumedEndsWhereAnUninterruptedRunEnds() throws IOException {
+        Path whole = dir.resolve("whole");
+        Path parts = dir.resolve("parts");
+        assertEquals(0, rnn4j(smallRun(whole)).code());
+        Result first = rnn4j(smallRun(parts, "--max-steps", "13"));   // 10 batches per epoch: stops inside epoch 2
+        assertEquals(0, first.code(), first.all());
+        assertTrue(first.out().contains("stopped after 13 mini-batches") && first.out().contains("--resume"), first.out());
+        Result rest = rnn4j("train", "--resume", parts.resolve("checkpoint.rnn4j").toString(), "--no-progress");
+        assertEquals(0, rest.code(), rest.all());
+        assertTrue(rest.out().contains("resuming") && rest.out().contains("epoch 2/2"), rest.out());
+        assertArrayEquals(ModelFile.load(whole.resolve("model.rnn4j"), null).model().parameters().values(),
+                ModelFile.load(parts.resolve("model.rnn4j"), null).model().parameters().values());
+    }
+
+    @Test
+    void aPyTorchModelImportedFromNpzGivesPyTorchsOutputs() throws IOException {
+        Path model = dir.resolve("lstmp.rnn4j");
+        Result r = rnn4j("convert", resource("lstmp_2layer_bidir_every_step.npz").toString(), model.toString(),
+                "--hidden", "8", "--layers", "2", "--bidirectional", "--proj", "4", "--head", "every");
+        assertEquals(0, r.code(), r.all());
+        Path y = dir.resolve("y.npy");
+        assertEquals(0, rnn4j("predict", model.toString(), "-i", resource("lstmp_2layer_bidir_every_step_x.npy").toString(),
+                "-o", y.toString()).code());
+        assertClose(Npy.read(resource("lstmp_2layer_bidir_every_step_y.npy")).toFloatArray(), Npy.read(y).toFloatArray());
+
+        Path gru = dir.resolve("gru.rnn4j");
+        assertEquals(0, rnn4j("convert", resource("gru_2layer_last_step.npz").toString(), gru.toString(),
+                "--cell", "gru", "--hidden", "7", "--layers", "2").code());
+        assertEquals(0, rnn4j("predict", gru.toString(), "-i", resource("gru_2layer_last_step_x.npy").toString(),
+                "-o", y.toString()).code());
+        assertClose(Npy.read(resource("gru_2layer_last_step_y.npy")).toFloatArray(), Npy.read(y).toFloatArray());
+
+        // and back: .rnn4j -> .npz has PyTorch's names and values
+        Path npz = dir.resolve("back.npz");
+        assertEquals(0, rnn4j("convert", gru.toString(), npz.toString()).code());
+        var original = org.rnn4j.io.Npz.read(resource("gru_2layer_last_step.npz"));
+        var back = org.rnn4j.io.Npz.read(npz);
+        assertEquals(original.keySet(), back.keySet());
+        for (String k : original.keySet()) {
+            assertArrayEquals(original.get(k).toFloatArray(), back.get(k).toFloatArray(), k);
+            assertArrayEquals(original.get(k).shape(), back.get(k).shape(), k);
+        }
+    }
+
+    @Test
+    void evalPredictAndInfoWorkOnATrainedModel() throws IOException {
+        Path out = dir.resolve("run");
+        assertEquals(0, rnn4j(smallRun(out)).code());
+        Path model = out.resolve("model.rnn4j");
+        Result e = rnn4j("eval", model.toString(), "--steps", "8", "--size", "100");
+        assertEquals(0, e.code(), e.all());
+        assertTrue(e.out().contains("loss") && e.out().contains("best constant prediction"), e.out());
+        Result info = rnn4j("info", model.toString());
+        assertTrue(info.out().contains("weight_hh_l0") && info.out().contains("(64, 16)") && info.out().contains("total"), info.out());
+
+        Path x = dir.resolve("x.csv");
+        Files.writeString(x, "0.5,1\n0.1,0\n0.25,1\n0.9,0\n");
+        Path y = dir.resolve("y.csv");
+        Result p = rnn4j("predict", model.toString(), "-i", x.toString(), "-o", y.toString());
+        assertEquals(0, p.code(), p.all());
+        assertEquals(1, Files.readAllLines(y).size());
+    }
+
+    @Test
+    void aDivergingRunExitsWith3NamingTheStepAndKeepsAValidCheckpoint() throws IOException {
+        Path out = dir.resolve("nan");
+        Result r = rnn4j(smallRun(out, "--optimizer", "sgd", "--lr", "1e30", "--clip-norm", "0", "--checkpoint-every", "1"));
+        assertEquals(3, r.code(), r.all());
+        assertTrue(r.err().contains("diverged") && r.err().contains("at step"), r.err());
+        assertTrue(r.err().contains("last good checkpoint"), r.err());
+        Checkpoint c = Checkpoint.load(out.resolve("checkpoint.rnn4j"), null);
+        for (float v : c.model().parameters().values()) {
+            assertTrue(Float.isFinite(v), "checkpointed parameters are finite");
+        }
+    }
+
+    @Test
+    void badFilesGetOneLineNamingTheFileExitCode1AndNoOutput() throws IOException {
+        Path out = dir.resolve("run");
+        assertEquals(0, rnn4j(smallRun(out)).code());
+        String model = out.resolve("model.rnn4j").toString();
+        Path y = dir.resolve("never.npy");
+
+        Path ragged = dir.resolve("ragged.csv");
+        Files.writeString(ragged, "1,2\n3\n");
+        expectError(rnn4j("predict", model, "-i", ragged.toString(), "-o", dir.resolve("never.csv").toString()),
+                "ragged.csv line 2");
+        Path word = dir.resolve("word.csv");
+        Files.writeString(word, "1,2\n3,abc\n");
+        expectError(rnn4j("predict", model, "-i", word.toString(), "-o", dir.resolve("never.csv").toString()),
+                "word.csv line 2, column 2");
+        Path badHeader = dir.resolve("bad.npy");
+        Files.write(badHeader, "\u0093NUMPY\u0001\u0000\u0010\u0000{bad header}   \n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        expectError(rnn4j("predict", model, "-i", badHeader.toString(), "-o", y.toString()), "bad.npy");
+        expectError(rnn4j("predict", model, "-i", dir.resolve("missing.npy").toString(), "-o", y.toString()),
+                "missing.npy: no such file");
+        Npy.write(dir.resolve("wide.npy"), NpyArray.ofFloats(new float[12], 1, 4, 3));
+        expectError(rnn4j("predict", model, "-i", dir.resolve("wide.npy").toString(), "-o", y.toString()),
+                "3 features per step");
+
+        Path truncated = dir.resolve("truncated.rnn4j");
+        Files.write(truncated, Arrays.copyOf(Files.readAllBytes(Path.of(model)), 300));
+        expectError(rnn4j("info", truncated.toString()), "truncated.rnn4j");
+        expectError(rnn4j("eval", dir.resolve("wide.npy").toString()), "not an rnn4j model file");
+        expectError(rnn4j("convert", resource("gru_2layer_last_step.npz").toString(), dir.resolve("never.rnn4j").toString(),
+                "--cell", "gru", "--hidden", "9", "--layers", "2"), "needs (27, 5)");
+        expectError(rnn4j("convert", resource("gru_2layer_last_step.npz").toString(), dir.resolve("never.rnn4j").toString(),
+                "--cell", "gru", "--hidden", "7"), "does not use");
+        assertFalse(Files.exists(y) || Files.exists(dir.resolve("never.csv")) || Files.exists(dir.resolve("never.rnn4j")),
+                "no output file may be left behind");
+    }
+
+    @Test
+    void usageErrorsExitWith2AndHelpWith0() {
+        Result unknown = rnn4j("train", "--bogus");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unknown option: '--bogus'") && unknown.err().contains("rnn4j train --help"), unknown.err());
+        assertEquals(2, rnn4j().code());
+        assertEquals(2, rnn4j("trian").code());
+        for (String cmd : List.of("train", "eval", "predict", "info", "convert")) {
+            Result h = rnn4j(cmd, "--help");
+            assertEquals(0, h.code(), cmd);
+            assertTrue(h.out().contains("Usage: rnn4j " + cmd), h.out());
+        }
+        Result v = rnn4j("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().contains("rnn4j 0.1.0"), v.out());
+        Result bad = rnn4j("train", "--cell", "banana", "--out", dir.resolve("x").toString());
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("unknown cell type 'banana'"), bad.err());
+    }
+
+    private static void expectError(Result r, String fragment) {
+        assertEquals(1, r.code(), "exit code; output: " + r.all());
+        assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    }
+
+    private static void assertClose(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 + 1e-4 * Math.abs(expected[i]), "value " + i);
+        }
+    }
+}
