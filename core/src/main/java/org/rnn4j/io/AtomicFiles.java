@@ -77,6 +77,7 @@ public final class AtomicFiles {
                 channel.force(true);
             }
             Files.move(tmp, absolute, ATOMIC_MOVE, REPLACE_EXISTING);
+            forceDirectory(dir);
         } catch (Throwable e) {
             if (created) {
                 try {
@@ -94,5 +95,14 @@ public final class AtomicFiles {
                 : targetName.substring(0, targetName.offsetByCodePoints(0, MAX_NAME_PREFIX));
         UUID random = UUID.randomUUID();
         return "." + prefix + "." + HexFormat.of().toHexDigits(random.getLeastSignificantBits()) + ".tmp";
+    }
+
+    /** Makes the rename durable where the platform allows it (Linux, macOS; not Windows). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException notSupported) {
+            // the file is complete and in place; only its survival of a power cut in the next seconds is less sure
+        }
     }
 }

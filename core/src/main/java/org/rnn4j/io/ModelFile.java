@@ -160,7 +160,7 @@ public final class ModelFile {
     public static void write(Path file, Contents contents) throws IOException {
         ParamLayout layout = SequenceModel.layout(contents.config());
         byte[] header = headerBytes(Json.writeIndented(ModelFileHeader.toJson(contents, layout)));
-        ModelFileIo.writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             CheckedOutputStream checked = new CheckedOutputStream(out, new CRC32());
             checked.write(MAGIC);
             ModelFileIo.writeU32(checked, FORMAT_VERSION);

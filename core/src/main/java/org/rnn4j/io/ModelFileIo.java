@@ -24,62 +24,6 @@ final class ModelFileIo {
     private ModelFileIo() {
     }
 
-    /** Writes the whole content of a file to {@code out} (buffered; not to be closed). */
-    interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /**
-     * Writes {@code target} so that readers see either the old file or the complete new one: the body goes to a
-     * new temporary file beside the target ({@code .<name>.<unique>.tmp}), which is forced to disk and renamed
-     * over the target. If anything fails, the temporary file is deleted and the target is untouched. The new file
-     * gets the default permissions of new files in that directory.
-     */
-    static void writeAtomically(Path target, Body body) throws IOException {
-        Path file = target.toAbsolutePath();
-        Path dir = file.getParent();
-        Path temp = null;
-        FileChannel channel = null;
-        for (int attempt = 0; channel == null; attempt++) {
-            Path candidate = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                    + Long.toHexString(System.nanoTime()) + "-" + attempt + ".tmp");
-            try {
-                channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                temp = candidate;
-            } catch (FileAlreadyExistsException taken) {
-                if (attempt == 99) {
-                    throw taken;
-                }
-            }
-        }
-        try {
-            try (FileChannel ch = channel) {
-                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                body.writeTo(out);
-                out.flush();
-                ch.force(true);
-            }
-            // rename(2) on POSIX, MoveFileEx(REPLACE_EXISTING) on Windows: replaces the target in one step
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (Throwable t) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                t.addSuppressed(e);
-            }
-            throw t;
-        }
-        forceDirectory(dir);
-    }
-
-    /** Makes the rename durable where the platform allows it (Linux, macOS; not Windows). */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException notSupported) {
-            // the file is complete and in place; only its survival of a power cut in the next seconds is less sure
-        }
-    }
 
     static void writeU32(OutputStream out, long value) throws IOException {
         out.write(new byte[] {(byte) value, (byte) (value >>> 8), (byte) (value >>> 16), (byte) (value >>> 24)});

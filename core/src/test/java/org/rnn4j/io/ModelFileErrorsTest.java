@@ -204,7 +204,7 @@ class ModelFileErrorsTest {
     @Test
     void aFailureMidWriteLeavesTheExistingFileIntactAndNoTemporaryFile() throws IOException {
         Path target = dir.resolve("valid.rnn4j");
-        IOException e = assertThrows(IOException.class, () -> ModelFileIo.writeAtomically(target, out -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
             out.write(new byte[100_000]);
             throw new IOException("disk full (simulated)");
         }));
@@ -212,7 +212,7 @@ class ModelFileErrorsTest {
         assertArrayEquals(valid, Files.readAllBytes(target));
         assertOnlyFiles(target);
 
-        assertThrows(UncheckedIOException.class, () -> ModelFileIo.writeAtomically(target, out -> {
+        assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(target, out -> {
             out.write(1);
             throw new UncheckedIOException(new IOException("unchecked failure (simulated)"));
         }));
@@ -234,14 +234,14 @@ class ModelFileErrorsTest {
     @Test
     void writingIntoAMissingDirectoryFailsWithoutCreatingAnything() {
         Path target = dir.resolve("no-such-dir").resolve("model.rnn4j");
-        assertThrows(NoSuchFileException.class, () -> ModelFileIo.writeAtomically(target, out -> out.write(1)));
+        assertThrows(NoSuchFileException.class, () -> AtomicFiles.write(target, out -> out.write(1)));
         assertOnlyFiles(dir.resolve("valid.rnn4j"));
     }
 
     @Test
     void aSuccessfulWriteReplacesTheFileCompletely() throws IOException {
         Path target = dir.resolve("valid.rnn4j");
-        ModelFileIo.writeAtomically(target, (OutputStream out) -> out.write("new".getBytes(StandardCharsets.US_ASCII)));
+        AtomicFiles.write(target, (OutputStream out) -> out.write("new".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("new", Files.readString(target));
         assertOnlyFiles(target);
     }
