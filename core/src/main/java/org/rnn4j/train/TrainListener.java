@@ -3,6 +3,17 @@ package org.rnn4j.train;
 /** Receives the progress of a {@link Trainer}; every method has an empty default. Called on the training thread. */
 public interface TrainListener {
 
+    /** A listener that prints one line per epoch (losses, metrics, time) to {@code out}. */
+    static TrainListener printEpochs(java.io.PrintStream out) {
+        return new TrainListener() {
+            @Override
+            public void onEpoch(EpochRecord e, Trainer.Progress p) {
+                out.printf("epoch %d: train loss %.5f, validation loss %.5f (%.1f s)%n", e.epoch() + 1, e.trainLoss(),
+                        e.validationLoss(), e.seconds());
+            }
+        };
+    }
+
     /** After every optimizer update (several per batch with truncated BPTT are reported once, per batch). */
     default void onStep(StepRecord step, Trainer.Progress progress) {
     }

@@ -1,102 +1,63 @@
 package org.rnn4j.examples;
 
-import org.rnn4j.loss.LossValue;
-import org.rnn4j.loss.Losses;
+import org.rnn4j.data.synthetic.AddingProblem;
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.io.Provenance;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.optim.Adam;
-import org.rnn4j.optim.GradientClipping;
-import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Tensor;
+import org.rnn4j.train.Batch;
+import org.rnn4j.train.TrainConfig;
+import org.rnn4j.train.TrainListener;
+import org.rnn4j.train.Trainer;
 
-import java.util.SplittableRandom;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /**
- * The README's quickstart: an LSTM learns the adding problem (Hochreiter &amp; Schmidhuber 1997). Each step has
- * two features, a random number in [0, 1) and a marker; exactly two steps are marked and the target is the sum
- * of their numbers. Always predicting the mean scores MSE ≈ 0.167.
+ * The README's quickstart: an LSTM learns the adding problem (Hochreiter &amp; Schmidhuber 1997), is saved, loaded
+ * back and run. Each step has two features, a random number in [0, 1) and a marker; two steps are marked and the
+ * target is the sum of their numbers. Always predicting the mean scores MSE ≈ 0.167.
  *
- * <p>Run it with {@code scripts/quickstart [steps]}.
+ * <p>Run it with {@code scripts/quickstart [model-file]}.
  */
 public final class Quickstart {
 
     private Quickstart() {
     }
 
-    public static void main(String[] args) {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            System.out.println("usage: scripts/quickstart [steps]\n"
-                    + "Trains an LSTM (hidden size 32) with Adam on the adding problem, sequences of 25 steps,\n"
-                    + "for the given number of mini-batches of 32 (default 1500), and prints the test MSE.");
+    public static void main(String[] args) throws IOException {
+        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
+            System.out.println("usage: scripts/quickstart [model-file]");
+            System.out.println("Trains an LSTM on the adding problem (T = 50), saves it (default adding.rnn4j), loads it"
+                    + " back and runs it on five new sequences.");
             return;
         }
-        int steps = args.length > 0 ? parsePositive(args[0]) : 1500;
-        double mse = train(steps, 25);
-        System.out.printf("test MSE on 256 new sequences: %.4f (always predicting the mean gives about 0.167)%n", mse);
-    }
-
-    private static int parsePositive(String s) {
-        try {
-            int n = Integer.parseInt(s);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
+        Path file = Path.of(args.length == 1 ? args[0] : "adding.rnn4j");
+        Tensor[] result = run(file);
+        for (int i = 0; i < result[0].dim(0); i++) {
+            System.out.printf("sequence %d: target %.3f, prediction %.3f%n", i, result[1].get(i, 0), result[0].get(i, 0));
         }
-        System.err.println("usage: scripts/quickstart [steps]   (steps: a positive whole number, got '" + s + "')");
-        System.exit(2);
-        return -1;
     }
 
-    /**
-     * Trains for {@code steps} mini-batches of sequences of length {@code length}; returns the
-     * MSE on 256 new sequences.
-     */
-    static double train(int steps, int length) {
-        SplittableRandom data = new SplittableRandom(1);
+    /** The README snippet; returns the predictions and the targets of five new sequences. */
+    static Tensor[] run(Path file) throws IOException {
         // --- README snippet begins ---
+        AddingProblem train = new AddingProblem(50, 10_000, 1);         // T = 50, 10 000 sequences, seed 1
         SequenceModel model = SequenceModel.builder()
-                .cell(CellSpec.lstm())            // or rnnTanh(), rnnRelu(), gru(), lstm().withProjSize(16) ...
-                .inputSize(2).hiddenSize(32).numLayers(1)
-                .head(Head.LAST_STEP).outputSize(1)
-                .seed(42).build();
-        Optimizer adam = new Adam(0.01f);
-        for (int step = 1; step <= steps; step++) {
-            Tensor[] batch = addingBatch(data, 32, length);         // x (32, T, 2), y (32, 1)
-            LossValue loss = Losses.meanSquaredError(model.forward(batch[0]), batch[1]);
-            model.parameters().zeroGrad();
-            model.backward(loss.gradient());
-            GradientClipping.clipGlobalNorm(model.parameters(), 1.0);
-            adam.step(model.parameters());
-            if (step % 100 == 0) {
-                System.out.printf("step %5d  MSE %.4f%n", step, loss.value());
-            }
-        }
-        // --- README snippet ends ---
-        Tensor[] test = addingBatch(new SplittableRandom(2), 256, length);
-        return Losses.meanSquaredError(model.forward(test[0]), test[1]).value();
-    }
+                .cell(CellSpec.lstm()).inputSize(2).hiddenSize(64)      // or gru(), rnnTanh(), lstm().withProjSize(16)
+                .head(Head.LAST_STEP).outputSize(1).seed(42).build();
+        TrainConfig config = TrainConfig.builder().epochs(8).learningRate(0.005f).clipNorm(1.0).build();
+        new Trainer(config, new Adam(0.005f))
+                .fit(model, train, new AddingProblem(50, 1_000, 2), TrainListener.printEpochs(System.out));
+        ModelFile.save(file, model, Provenance.current(42, train.describe()));
 
-    /** A batch of the adding problem: x (b, t, 2) with values and markers, y (b, 1) the marked sum. */
-    static Tensor[] addingBatch(SplittableRandom rnd, int b, int t) {
-        Tensor x = Tensor.zeros(b, t, 2);
-        Tensor y = Tensor.zeros(b, 1);
-        for (int i = 0; i < b; i++) {
-            int first = rnd.nextInt(t / 2);
-            int second = t / 2 + rnd.nextInt(t - t / 2);
-            float sum = 0f;
-            for (int s = 0; s < t; s++) {
-                float v = (float) rnd.nextDouble();
-                x.set(v, i, s, 0);
-                if (s == first || s == second) {
-                    x.set(1f, i, s, 1);
-                    sum += v;
-                }
-            }
-            y.set(sum, i, 0);
-        }
-        return new Tensor[]{x, y};
+        SequenceModel loaded = ModelFile.load(file, null).model();
+        Batch test = new AddingProblem(50, 5, 3).batch(new int[]{0, 1, 2, 3, 4});
+        Tensor prediction = loaded.forward(test.x());                   // (5, 1)
+        // --- README snippet ends ---
+        return new Tensor[]{prediction, test.targets()};
     }
 }
