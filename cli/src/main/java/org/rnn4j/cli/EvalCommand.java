@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 
 /** {@code rnn4j eval}: loss and metric of a model on a task or data file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluates a model: loss and metric on a held-out set of a built-in task (a seed not used",
-                "in training) or on the arrays of --data."})
+        description = {"Evaluates a model: its loss and metric on held-out data.",
+                "The data is a held-out set of a built-in task (a seed never used in training), or the arrays of",
+                "--val-data, or else --data."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")

@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
 
 /** {@code rnn4j train}: trains a model and writes it, a checkpoint, metrics and a learning curve. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a recurrent network on a built-in task.",
+        description = {"Trains a recurrent network on a built-in task or on arrays from .npz files.",
                 "With no options: an LSTM (H=64) learns the adding problem (T=50) with Adam.",
                 "Writes model.rnn4j, checkpoint.rnn4j, metrics.jsonl and learning-curve.png into --out."})
 final class TrainCommand implements Callable<Integer> {
@@ -280,9 +280,11 @@ final class TrainCommand implements Callable<Integer> {
             long steps = p.step() - stepsAtEpochStart;
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             String metric = objective.metricName();
-            out.printf("epoch %d/%d  train loss %.5f %s %.5f | validation loss %.5f %s %.5f | %.1f s, %.0f batches/s%s%n",
-                    e.epoch() + 1, epochs, e.trainLoss(), metric, e.trainMetric(), e.validationLoss(), metric,
-                    e.validationMetric(), seconds, steps / seconds, p.stopped() ? " | early stop" : "");
+            boolean validated = !Double.isNaN(e.validationLoss());
+            out.printf("epoch %d/%d  train loss %.5f %s %.5f%s | %.1f s, %.0f batches/s%s%n", e.epoch() + 1, epochs,
+                    e.trainLoss(), metric, e.trainMetric(), validated ? String.format(" | validation loss %.5f %s %.5f",
+                            e.validationLoss(), metric, e.validationMetric()) : "",
+                    seconds, steps / seconds, p.stopped() ? " | early stop" : "");
             out.flush();
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("type", "epoch");
@@ -290,8 +292,10 @@ final class TrainCommand implements Callable<Integer> {
             line.put("step", p.step());
             line.put("train_loss", e.trainLoss());
             line.put("train_" + metric, e.trainMetric());
-            line.put("val_loss", e.validationLoss());
-            line.put("val_" + metric, e.validationMetric());
+            if (validated) {
+                line.put("val_loss", e.validationLoss());
+                line.put("val_" + metric, e.validationMetric());
+            }
             line.put("lr", trainer.optimizer().learningRate());
             line.put("seconds", seconds);
             writeMetrics(line);

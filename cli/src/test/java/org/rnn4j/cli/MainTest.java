@@ -188,6 +188,47 @@ class MainTest {
     }
 
     @Test
+    void trainAndEvalOnArraysFromNpzFiles() throws IOException {
+        // the sign of each sequence's sum, with varied lengths: a many-to-one classification problem
+        int n = 96;
+        int t = 7;
+        float[] x = new float[n * t];
+        int[] labels = new int[n];
+        int[] lengths = new int[n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            lengths[i] = 3 + rnd.nextInt(t - 2);
+            double sum = 0;
+            for (int s = 0; s < lengths[i]; s++) {
+                x[i * t + s] = (float) rnd.nextGaussian();
+                sum += x[i * t + s];
+            }
+            labels[i] = sum > 0 ? 1 : 0;
+        }
+        Path data = dir.resolve("signs.npz");
+        java.util.Map<String, NpyArray> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("x", NpyArray.ofFloats(x, n, t, 1));
+        arrays.put("labels", NpyArray.ofInts(labels, n));
+        arrays.put("lengths", NpyArray.ofInts(lengths, n));
+        org.rnn4j.io.Npz.write(data, arrays, true);
+        Path out = dir.resolve("signs");
+        Result r = rnn4j("train", "--data", data.toString(), "--cell", "gru", "--hidden", "8", "--epochs", "3",
+                "--threads", "1", "--no-progress", "--lr", "0.02", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("accuracy"), r.out());
+        Result e = rnn4j("eval", out.resolve("model.rnn4j").toString(), "--data", data.toString());
+        assertEquals(0, e.code(), e.all());
+        assertTrue(e.out().contains("accuracy"), e.out());
+
+        java.util.Map<String, NpyArray> noX = new java.util.LinkedHashMap<>();
+        noX.put("inputs", NpyArray.ofFloats(x, n, t, 1));
+        Path bad = dir.resolve("bad.npz");
+        org.rnn4j.io.Npz.write(bad, noX, false);
+        expectError(rnn4j("train", "--data", bad.toString(), "--out", dir.resolve("never").toString()),
+                "no array named 'x'");
+    }
+
+    @Test
     void usageErrorsExitWith2AndHelpWith0() {
         Result unknown = rnn4j("train", "--bogus");
         assertEquals(2, unknown.code());
