@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each cell family learns the synthetic tasks, within a bounded number of steps (a few seconds each): the adding
- * problem to a test MSE below 0.01 (the mean predictor scores 0.167) and running parity to 100% test accuracy.
+ * problem to a test MSE below 0.01 (the mean predictor scores 0.167) and running parity to 100% test accuracy
+ * (LSTM, GRU and the tanh RNN).
  */
 class LearningTest {
 
@@ -23,6 +24,7 @@ class LearningTest {
             case "lstm" -> CellSpec.lstm();
             case "gru" -> CellSpec.gru();
             case "irnn" -> CellSpec.rnnRelu();
+            case "rnn-tanh" -> CellSpec.rnnTanh();
             default -> throw new IllegalArgumentException(cell);
         };
         return SequenceModel.builder().cell(spec).inputSize(task.inputSize()).hiddenSize(32)
@@ -44,10 +46,11 @@ class LearningTest {
         assertTrue(e.loss() < 0.01, cell + ": test MSE " + e.loss() + " should be below 0.01 (baseline 0.167)");
     }
 
-    @ParameterizedTest(name = "{0} on running parity")
-    @CsvSource({"lstm", "gru"})
-    void learnsRunningParityPerfectly(String cell) {
-        Trainer.Evaluation e = train(cell, new Parity(20, 3200, 1), new Parity(20, 512, 2), 4, 0.01f);
+    /** The ReLU IRNN does not learn running parity (XOR over time) in this budget, so the RNN family is tested with tanh. */
+    @ParameterizedTest(name = "{0} on running parity, T={1}")
+    @CsvSource({"lstm,20,4", "gru,20,4", "rnn-tanh,10,15"})
+    void learnsRunningParityPerfectly(String cell, int steps, int epochs) {
+        Trainer.Evaluation e = train(cell, new Parity(steps, 3200, 1), new Parity(steps, 512, 2), epochs, 0.01f);
         assertEquals(1.0, e.metric(), 0.0, cell + ": test accuracy " + e.metric() + " should be 100%");
     }
 }
