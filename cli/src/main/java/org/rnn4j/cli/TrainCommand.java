@@ -171,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
             outw.println("on " + train.describe() + "; validation: "
                     + (task.validation() == null ? "none" : task.validation().size() + " sequences") + "; "
                     + optimizer.name() + " lr " + optim.lr + ", batch " + batch + ", " + epochs + " epochs, "
-                    + nThreads + " threads, " + compute.kernels().name() + " kernels");
+                    + nThreads + (nThreads == 1 ? " thread, " : " threads, ") + compute.kernels().name() + " kernels");
             outw.println("writing to " + dir.toAbsolutePath());
             outw.flush();
             long start = System.nanoTime();
