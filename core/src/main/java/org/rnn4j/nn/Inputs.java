@@ -60,6 +60,33 @@ final class Inputs {
         }
     }
 
+    /**
+     * Timestamps (B·T, batch-first) must be finite and must not decrease within a sequence's valid steps.
+     */
+    static void checkTimes(double[] times, int batch, int steps, int[] lengths) {
+        if (times == null) {
+            return;
+        }
+        if (times.length != batch * steps) {
+            throw new IllegalArgumentException("times must hold one timestamp per sequence and step, (" + batch + ", "
+                    + steps + ") = " + (batch * steps) + " values, got " + times.length);
+        }
+        for (int b = 0; b < batch; b++) {
+            int len = lengths == null ? steps : lengths[b];
+            for (int t = 0; t < len; t++) {
+                double v = times[b * steps + t];
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("times contains " + v + " at [" + b + ", " + t
+                            + "]; timestamps must be finite numbers");
+                }
+                if (t > 0 && v < times[b * steps + t - 1]) {
+                    throw new IllegalArgumentException("times go backwards in sequence " + b + ": step " + t + " is at "
+                            + v + ", before step " + (t - 1) + " at " + times[b * steps + t - 1]);
+                }
+            }
+        }
+    }
+
     /** A null tensor passes (optional argument); otherwise its shape must equal {@code expected} and its values be finite. */
     static void checkShape(String name, Tensor t, int... expected) {
         if (t == null) {

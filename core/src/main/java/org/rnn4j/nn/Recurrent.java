@@ -50,6 +50,7 @@ public final class Recurrent {
     private int steps = -1;
     private int[] lengths;
     private float[] xTime;         // (T, B, I)
+    private double[] timesTime;    // (T, B) timestamps of the latest forward, or null
     private float[][] outs;        // per layer (T, B, D)
     private float[][] layerInputs; // per layer l > 0: the input it read, (T, B, D) (after dropout)
     private float[][] keepMasks;   // per layer l < L-1: dropout keep mask scaled by 1/(1-p), or null in eval
@@ -153,7 +154,17 @@ public final class Recurrent {
      * @param c0      (layers·dirs, B, H) initial cell states (LSTM), or null for zeros
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
-        return forward(x, lengths, h0, c0, 1);
+        return forward(x, lengths, h0, c0, null, 1);
+    }
+
+    /**
+     * Forward pass with timestamps.
+     *
+     * @param times (B·T) timestamp of each step in seconds, batch-first; non-decreasing within each sequence's
+     *              valid steps; null for none. Cells that do not use time ignore them.
+     */
+    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
+        return forward(x, lengths, h0, c0, times, 1);
     }
 
     /**
@@ -161,11 +172,11 @@ public final class Recurrent {
      * Tensor, Tensor)}, but a length may be 0 for a sequence that ended before this window; its states pass
      * through unchanged and its outputs are 0.
      */
-    public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
-        return forward(x, lengths, h0, c0, 0);
+    public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
+        return forward(x, lengths, h0, c0, times, 0);
     }
 
-    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, int minLength) {
+    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength) {
         if (minLength == 0 && config.bidirectional()) {
             throw new IllegalStateException("a bidirectional network needs whole sequences; it cannot run on windows"
                     + " (truncated BPTT) or stream");
@@ -174,6 +185,7 @@ public final class Recurrent {
         int b = x.dim(0);
         int t = x.dim(1);
         Inputs.checkLengths(lengths, b, t, minLength);
+        Inputs.checkTimes(times, b, t, lengths);
         int states = config.numLayers() * config.directions();
         int r = config.outputSizePerDirection();
         Inputs.checkShape("h0", h0, states, b, r);
@@ -183,6 +195,7 @@ public final class Recurrent {
         Inputs.checkShape("c0", c0, states, b, config.hiddenSize());
         allocate(b, t);
         Layouts.batchToTime(x.data(), xTime, b, t, config.inputSize());
+        setTimes(times, b, t);
         runForward(lengths, h0 == null ? null : h0.data(), c0 == null ? null : c0.data());
 
         Tensor y = Tensor.zeros(b, t, config.outputSize());
@@ -198,7 +211,23 @@ public final class Recurrent {
         return new Output(y, hN, cN);
     }
 
-    /** Time-major forward on the internal buffers: xTime must be filled. */
+    /** Stores batch-first timestamps (B·T) time-major for the layers, or forgets them. */
+    private void setTimes(double[] times, int b, int t) {
+        if (times == null) {
+            timesTime = null;
+            return;
+        }
+        if (timesTime == null || timesTime.length != b * t) {
+            timesTime = new double[b * t];
+        }
+        for (int i = 0; i < b; i++) {
+            for (int s = 0; s < t; s++) {
+                timesTime[s * b + i] = times[i * t + s];
+            }
+        }
+    }
+
+    /** Time-major forward on the internal buffers: xTime (and timesTime) must be filled. */
     private void runForward(int[] lengths, float[] h0, float[] c0) {
         forwardDone = false;   // set again only when this pass completes
         this.lengths = lengths == null ? null : lengths.clone();
@@ -215,7 +244,7 @@ public final class Recurrent {
             }
             for (int dir = 0; dir < dirs; dir++) {
                 int s = l * dirs + dir;
-                layers[s].forward(cx, w, in, 0, batch, steps, this.lengths,
+                layers[s].forward(cx, w, in, 0, batch, steps, this.lengths, timesTime,
                         h0, s * batch * r, c0, s * batch * h, outs[l], dir * r, d);
             }
         }
@@ -378,6 +407,7 @@ public final class Recurrent {
         private final int batch;
         private final float[] h;   // (layers, B, R)
         private final float[] c;   // (layers, B, H) or empty
+        private final double[] lastTime;   // (B) timestamp of the latest step fed, -∞ before the first
 
         private Stream(Recurrent net, int batch) {
             this.net = net;
@@ -385,31 +415,61 @@ public final class Recurrent {
             RecurrentConfig cfg = net.config;
             this.h = new float[cfg.numLayers() * batch * cfg.outputSizePerDirection()];
             this.c = new float[cfg.hasCellState() ? cfg.numLayers() * batch * cfg.hiddenSize() : 0];
+            this.lastTime = new double[batch];
+            Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
         }
 
         /** Feeds one step x (B, I) and returns the top layer's output (B, R). */
         public Tensor step(Tensor x) {
+            return step(x, null);
+        }
+
+        /** Feeds one step x (B, I) that happened at {@code times} (B, seconds; null for none). */
+        public Tensor step(Tensor x, double[] times) {
             Inputs.checkShape("x", x, batch, net.config.inputSize());
-            Tensor y = chunk(Tensor.of(x.data(), batch, 1, net.config.inputSize()));
+            Tensor y = chunk(Tensor.of(x.data(), batch, 1, net.config.inputSize()), times);
             return Tensor.of(y.data(), batch, net.config.outputSize());
         }
 
         /** Feeds a chunk x (B, T, I) and returns the top layer's outputs (B, T, R). */
         public Tensor chunk(Tensor x) {
+            return chunk(x, null);
+        }
+
+        /**
+         * Feeds a chunk x (B, T, I) with timestamps (B·T, batch-first; null for none) and returns the top layer's
+         * outputs (B, T, R). Timestamps must not go backwards within a chunk, nor from one call to the next.
+         */
+        public Tensor chunk(Tensor x, double[] times) {
             Inputs.checkSequenceInput("x", x, net.config.inputSize());
             if (x.dim(0) != batch) {
                 throw new IllegalArgumentException("this stream has batch " + batch + " but x has shape "
                         + Tensor.shapeString(x.shape()));
             }
             int t = x.dim(1);
+            Inputs.checkTimes(times, batch, t, null);
+            if (times != null) {
+                for (int b = 0; b < batch; b++) {
+                    if (times[b * t] < lastTime[b]) {
+                        throw new IllegalArgumentException("times go backwards in stream " + b + ": " + times[b * t]
+                                + " comes after " + lastTime[b]);
+                    }
+                }
+            }
             net.allocate(batch, t);
             Layouts.batchToTime(x.data(), net.xTime, batch, t, net.config.inputSize());
+            net.setTimes(times, batch, t);
             RandomGenerator dropout = net.dropoutRng;
             net.dropoutRng = null;   // inference: never dropout
             try {
                 net.runForward(null, h, c.length == 0 ? null : c);
             } finally {
                 net.dropoutRng = dropout;
+            }
+            if (times != null) {
+                for (int b = 0; b < batch; b++) {
+                    lastTime[b] = times[b * t + t - 1];
+                }
             }
             Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
             Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y.data(), batch, t, net.config.outputSize());
@@ -428,6 +488,7 @@ public final class Recurrent {
         public void reset() {
             Arrays.fill(h, 0f);
             Arrays.fill(c, 0f);
+            Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
         }
     }
 

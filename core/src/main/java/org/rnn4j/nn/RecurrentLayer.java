@@ -64,14 +64,16 @@ final class RecurrentLayer<T extends Tape> {
      *
      * @param x       (T, B, I) input at xOff, not modified
      * @param lengths per-sequence lengths in [1, T], or null for all T
+     * @param times   (T, B) timestamps, or null
      * @param h0      (B, R) initial state at h0Off, or null for zeros
      * @param c0      (B, H) initial cell state at c0Off, or null for zeros (ignored without cell state)
      * @param out     (T, B, ldOut) output buffer; columns [outCol, outCol + R) are overwritten
      */
-    void forward(Compute cx, float[] w, float[] x, int xOff, int batch, int steps, int[] lengths,
+    void forward(Compute cx, float[] w, float[] x, int xOff, int batch, int steps, int[] lengths, double[] times,
                  float[] h0, int h0Off, float[] c0, int c0Off, float[] out, int outCol, int ldOut) {
         T tp = tape(batch, steps);
         tp.lengths = lengths;
+        tp.times = times;
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         int init = tp.initialIndex();

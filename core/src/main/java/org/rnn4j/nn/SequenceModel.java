@@ -138,8 +138,16 @@ public final class SequenceModel {
 
     /** Forward pass from the given initial states (null for zeros); see {@link #forward(Tensor, int[])}. */
     public Tensor forward(Tensor x, int[] lengths, State initial) {
+        return forward(x, lengths, initial, null);
+    }
+
+    /**
+     * Forward pass with timestamps: (B·T) seconds, batch-first, non-decreasing within each sequence (null for
+     * none); cells that do not use time ignore them.
+     */
+    public Tensor forward(Tensor x, int[] lengths, State initial, double[] times) {
         return predict(rnn.forward(x, lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c()), x);
+                initial == null ? null : initial.c(), times), x);
     }
 
     /**
@@ -147,9 +155,9 @@ public final class SequenceModel {
      * ended before the window (their states pass through). Continue with {@link #finalState()} as the next
      * window's initial state.
      */
-    public Tensor forwardWindow(Tensor x, int[] lengths, State initial) {
+    public Tensor forwardWindow(Tensor x, int[] lengths, State initial, double[] times) {
         return predict(rnn.forwardWindow(x, lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c()), x);
+                initial == null ? null : initial.c(), times), x);
     }
 
     /** The final states of the latest forward pass. */

@@ -20,6 +20,11 @@ public class Tape {
 
     /** Length of each sequence, or null when every sequence has all T steps. Set by the layer per call. */
     int[] lengths;
+    /**
+     * (T, B) timestamp of every step in seconds (double: absolute times need the precision), or null when the
+     * batch has none. Set by the layer per call; cells that do not use time ignore it.
+     */
+    double[] times;
 
     /** (T, B, G) input projection plus biases; after the forward step, the gates after their activation. */
     final float[] pre;

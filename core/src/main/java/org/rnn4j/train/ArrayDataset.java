@@ -16,6 +16,7 @@ public final class ArrayDataset implements Dataset {
     private final Tensor targets;
     private final int[] classes;
     private final String description;
+    private double[] times;   // (N·T) or null
 
     private ArrayDataset(Tensor x, int[] lengths, Tensor targets, int[] classes, String description) {
         if (x == null || x.rank() != 3) {
@@ -66,6 +67,33 @@ public final class ArrayDataset implements Dataset {
         return new ArrayDataset(x, lengths, null, classes, description);
     }
 
+    /**
+     * Gives every step a timestamp: (N·T) seconds, batch-first, non-decreasing within each sequence. Returns this
+     * dataset.
+     */
+    public ArrayDataset withTimes(double[] times) {
+        int n = x.dim(0);
+        int t = x.dim(1);
+        if (times != null) {
+            if (times.length != n * t) {
+                throw new IllegalArgumentException("times must hold " + (n * t) + " timestamps (one per sequence and"
+                        + " step), got " + times.length);
+            }
+            for (int i = 0; i < n; i++) {
+                int len = lengths == null ? t : lengths[i];
+                for (int s = 0; s < len; s++) {
+                    double v = times[i * t + s];
+                    if (!Double.isFinite(v) || (s > 0 && v < times[i * t + s - 1])) {
+                        throw new IllegalArgumentException("times of sequence " + i + " at step " + s + " ("
+                                + v + ") " + (Double.isFinite(v) ? "go backwards" : "are not finite"));
+                    }
+                }
+            }
+        }
+        this.times = times;
+        return this;
+    }
+
     @Override
     public int size() {
         return x.dim(0);
@@ -78,6 +106,20 @@ public final class ArrayDataset implements Dataset {
 
     @Override
     public Batch batch(int[] indices) {
+        Batch b = untimedBatch(indices);
+        if (times == null) {
+            return b;
+        }
+        int t = x.dim(1);
+        int steps = b.steps();
+        double[] bt = new double[indices.length * steps];
+        for (int r = 0; r < indices.length; r++) {
+            System.arraycopy(times, indices[r] * t, bt, r * steps, steps);
+        }
+        return b.withTimes(bt);
+    }
+
+    private Batch untimedBatch(int[] indices) {
         int t = x.dim(1);
         int f = x.dim(2);
         int steps = 1;

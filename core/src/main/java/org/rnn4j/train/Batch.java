@@ -6,7 +6,8 @@ import org.rnn4j.tensor.Tensor;
  * A mini-batch: inputs x (B, T, I), optional lengths (right padding; null when every sequence has T steps), and
  * targets of one of two kinds: real-valued {@link #targets()} for regression and binary objectives, shaped like
  * the model's predictions ((B, outputs) or (B, T, outputs)), or class indices {@link #classes()} (B, or B·T in
- * batch-first order for per-step labels).
+ * batch-first order for per-step labels). A batch may carry timestamps (B·T seconds, batch-first) for cells
+ * that use time.
  */
 public final class Batch {
 
@@ -14,8 +15,9 @@ public final class Batch {
     private final int[] lengths;
     private final Tensor targets;
     private final int[] classes;
+    private final double[] times;
 
-    private Batch(Tensor x, int[] lengths, Tensor targets, int[] classes) {
+    private Batch(Tensor x, int[] lengths, Tensor targets, int[] classes, double[] times) {
         if (x == null || x.rank() != 3) {
             throw new IllegalArgumentException("a batch needs inputs x of shape (batch, steps, features), got "
                     + (x == null ? "none" : Tensor.shapeString(x.shape())));
@@ -27,6 +29,11 @@ public final class Batch {
         this.lengths = lengths;
         this.targets = targets;
         this.classes = classes;
+        if (times != null && times.length != x.dim(0) * x.dim(1)) {
+            throw new IllegalArgumentException("times must hold " + (x.dim(0) * x.dim(1)) + " timestamps (one per"
+                    + " sequence and step), got " + times.length);
+        }
+        this.times = times;
     }
 
     /** A batch with real-valued targets (MSE or binary cross-entropy). */
@@ -34,7 +41,7 @@ public final class Batch {
         if (targets == null) {
             throw new IllegalArgumentException("targets are missing");
         }
-        return new Batch(x, lengths, targets, null);
+        return new Batch(x, lengths, targets, null, null);
     }
 
     /** A batch with class-index targets (softmax cross-entropy). */
@@ -42,7 +49,17 @@ public final class Batch {
         if (classes == null) {
             throw new IllegalArgumentException("class targets are missing");
         }
-        return new Batch(x, lengths, null, classes);
+        return new Batch(x, lengths, null, classes, null);
+    }
+
+    /** This batch with timestamps (B·T seconds, batch-first), or without them for null. */
+    public Batch withTimes(double[] times) {
+        return new Batch(x, lengths, targets, classes, times);
+    }
+
+    /** The timestamp of each step (B·T seconds, batch-first), or null. */
+    public double[] times() {
+        return times;
     }
 
     public Tensor x() {

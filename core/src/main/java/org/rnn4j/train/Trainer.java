@@ -190,7 +190,7 @@ public final class Trainer {
 
     private double[] fullBptt(SequenceModel model, Batch batch) {
         model.parameters().zeroGrad();
-        Tensor prediction = model.forward(batch.x(), batch.lengths());
+        Tensor prediction = model.forward(batch.x(), batch.lengths(), null, batch.times());
         LossValue loss = cfg.objective().loss(prediction, batch, batch.lengths());
         checkFinite(loss);
         model.backward(loss.gradient());
@@ -212,7 +212,7 @@ public final class Trainer {
             int windowStart = Math.max(0, chunkStart + k1 - k2) / k1 * k1;   // k2 steps back from the chunk's nominal end
             int[] lengths = windowLengths(batch, windowStart, end);
             Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, end), lengths,
-                    boundary[windowStart / k1]);
+                    boundary[windowStart / k1], sliceTimes(batch, windowStart, end));
             boundary[j + 1] = model.finalState();
             if (!perStep && end < t) {
                 continue;   // a many-to-one model has its loss only at the end
@@ -281,7 +281,7 @@ public final class Trainer {
                 indices[i] = from + i;
             }
             Batch batch = data.batch(indices);
-            Tensor prediction = model.forward(batch.x(), batch.lengths());
+            Tensor prediction = model.forward(batch.x(), batch.lengths(), null, batch.times());
             LossValue loss = objective.loss(prediction, batch, batch.lengths());
             double[] metric = objective.metricSum(prediction, batch, batch.lengths());
             lossSum += loss.value() * loss.count();
@@ -335,6 +335,20 @@ public final class Trainer {
         Tensor out = Tensor.zeros(b, len, f);
         for (int i = 0; i < b; i++) {
             System.arraycopy(x.data(), (i * t + from) * f, out.data(), i * len * f, len * f);
+        }
+        return out;
+    }
+
+    /** The timestamps of steps [from, to) of every sequence, or null. */
+    private static double[] sliceTimes(Batch batch, int from, int to) {
+        if (batch.times() == null) {
+            return null;
+        }
+        int t = batch.steps();
+        int len = to - from;
+        double[] out = new double[batch.size() * len];
+        for (int b = 0; b < batch.size(); b++) {
+            System.arraycopy(batch.times(), b * t + from, out, b * len, len);
         }
         return out;
     }

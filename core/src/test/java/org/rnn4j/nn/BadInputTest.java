@@ -108,8 +108,23 @@ class BadInputTest {
     void windowsOfABidirectionalNetworkAreRefused() {
         Recurrent bi = Recurrent.builder().inputSize(4).hiddenSize(6).bidirectional(true).build();
         String m = assertThrows(IllegalStateException.class,
-                () -> bi.forwardWindow(Tensor.zeros(2, 3, 4), new int[]{3, 0}, null, null)).getMessage();
+                () -> bi.forwardWindow(Tensor.zeros(2, 3, 4), new int[]{3, 0}, null, null, null)).getMessage();
         assertMentions(m, "bidirectional", "whole sequences");
+    }
+
+    @Test
+    void timestampsOfTheWrongSizeNonFiniteOrGoingBackwardsAreRejected() {
+        Tensor x = Tensor.zeros(2, 3, 4);
+        assertMentions(message(() -> net.forward(x, null, null, null, new double[5])), "times", "(2, 3) = 6", "got 5");
+        assertMentions(message(() -> net.forward(x, null, null, null, new double[]{0, 1, Double.NaN, 0, 1, 2})),
+                "NaN", "[0, 2]");
+        assertMentions(message(() -> net.forward(x, null, null, null, new double[]{0, 1, 2, 0, 3, 2.5})),
+                "times go backwards in sequence 1", "step 2 is at 2.5", "step 1 at 3.0");
+        // padding may hold anything
+        net.forward(x, new int[]{3, 2}, null, null, new double[]{0, 1, 2, 0, 3, -7});
+        Recurrent.Stream stream = net.stream(1);
+        stream.step(Tensor.zeros(1, 4), new double[]{5.0});
+        assertMentions(message(() -> stream.step(Tensor.zeros(1, 4), new double[]{4.0})), "times go backwards in stream 0");
     }
 
     @Test

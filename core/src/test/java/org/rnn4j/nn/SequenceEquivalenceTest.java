@@ -114,6 +114,16 @@ class SequenceEquivalenceTest {
         assertClose(spec + " step after reset", slice(full, 0, 1).data(), first.data(), ATOL, RTOL);
     }
 
+    @ParameterizedTest
+    @MethodSource("specs")
+    void cellsWithoutATimeGateIgnoreTimestamps(CellSpec spec) {
+        Recurrent net = net(spec, 2, true, 12);
+        Tensor x = random(13, 2, 5, 4);
+        double[] times = {0, 0.5, 0.7, 3, 9, 1e6, 1e6 + 1, 1e6 + 1, 1e6 + 2, 1e6 + 30};
+        assertClose(spec + " outputs", net.forward(x).output().data(),
+                net.forward(x, null, null, null, times).output().data(), 0, 0);
+    }
+
     @org.junit.jupiter.api.Test
     void streamingNeverAppliesDropoutEvenInTrainingMode() {
         Recurrent net = Recurrent.builder().cell(CellSpec.lstm()).inputSize(4).hiddenSize(6).numLayers(2)

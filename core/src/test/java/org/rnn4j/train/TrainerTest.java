@@ -107,7 +107,7 @@ class TrainerTest {
             for (int b = 0; b < N; b++) {
                 lengths[b] = Math.max(0, Math.min(batch.lengths()[b], end) - start);
             }
-            Tensor prediction = manual.forwardWindow(Trainer.sliceSteps(batch.x(), start, end), lengths, state);
+            Tensor prediction = manual.forwardWindow(Trainer.sliceSteps(batch.x(), start, end), lengths, state, null);
             state = manual.finalState();
             LossValue loss = Objective.MSE.loss(prediction,
                     Batch.withTargets(batch.x(), null, Trainer.sliceSteps(batch.targets(), start, end)), lengths);
@@ -206,6 +206,27 @@ class TrainerTest {
         assertTrue(history.size() < 50, "stopped after " + history.size() + " epochs");
         assertFalse(history.get(history.size() - 1).improved());
         assertArrayEquals(trainer.bestParameters(), m.parameters().values());
+    }
+
+    @Test
+    void anArrayDatasetCutsTimestampsWithItsBatches() {
+        ArrayDataset data = perStepData(1);
+        double[] times = new double[N * T];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = i;   // sequence i, step s at i·T + s
+        }
+        data.withTimes(times);
+        Batch b = data.batch(new int[]{5, 2});
+        assertEquals(b.size() * b.steps(), b.times().length);
+        for (int r = 0; r < 2; r++) {
+            int seq = r == 0 ? 5 : 2;
+            for (int s = 0; s < b.steps(); s++) {
+                assertEquals(seq * T + s, b.times()[r * b.steps() + s], 0.0);
+            }
+        }
+        times[1] = -1;   // sequence 0 goes backwards at step 1 (every sequence has at least 3 steps)
+        String m = assertThrows(IllegalArgumentException.class, () -> perStepData(1).withTimes(times)).getMessage();
+        assertTrue(m.contains("sequence 0") && m.contains("backwards"), m);
     }
 
     @Test
