@@ -4,6 +4,7 @@ import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.GruSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.LstmSpec;
+import org.rnn4j.nn.PhasedLstmSpec;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.RecurrentConfig;
 import org.rnn4j.nn.RnnSpec;
@@ -109,6 +110,16 @@ final class ModelFileHeader {
                 json.put("cellClip", lstm.cellClip());
             }
             case GruSpec gru -> json.put("linearBeforeReset", gru.linearBeforeReset());
+            case PhasedLstmSpec p -> {
+                json.put("peepholes", p.peepholes());
+                json.put("periodMin", p.periodMin());
+                json.put("periodMax", p.periodMax());
+                json.put("ratioOn", p.ratioOn());
+                json.put("leak", p.leak());
+                json.put("learnPeriod", p.learnPeriod());
+                json.put("learnShift", p.learnShift());
+                json.put("learnRatioOn", p.learnRatioOn());
+            }
         }
         return json;
     }
@@ -199,8 +210,15 @@ final class ModelFileHeader {
                     json.requireKeys("kind", "linearBeforeReset");
                     return new GruSpec(json.bool("linearBeforeReset"));
                 }
+                case "PhasedLSTM" -> {
+                    json.requireKeys("kind", "peepholes", "periodMin", "periodMax", "ratioOn", "leak", "learnPeriod",
+                            "learnShift", "learnRatioOn");
+                    return new PhasedLstmSpec(json.bool("peepholes"), json.float64("periodMin"),
+                            json.float64("periodMax"), json.float32("ratioOn"), json.float32("leak"),
+                            json.bool("learnPeriod"), json.bool("learnShift"), json.bool("learnRatioOn"));
+                }
                 default -> throw new ModelFileException(json.file, "has an unknown cell kind \"" + kind
-                        + "\" in config.network.cell.kind; this library knows RNN, LSTM and GRU");
+                        + "\" in config.network.cell.kind; this library knows RNN, LSTM, GRU and PhasedLSTM");
             }
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(json.file, "has an invalid config: " + e.getMessage());
@@ -342,6 +360,10 @@ final class ModelFileHeader {
                 throw invalid(name(key) + " must be an integer from 0 to " + Integer.MAX_VALUE + ", found " + n);
             }
             return (int) n;
+        }
+
+        double float64(String key) throws ModelFileException {
+            return get(key) instanceof Number n ? n.doubleValue() : throw0(key, "a number");
         }
 
         float float32(String key) throws ModelFileException {

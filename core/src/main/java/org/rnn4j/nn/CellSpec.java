@@ -6,7 +6,7 @@ import org.rnn4j.param.ParamLayout;
  * Which recurrent cell a layer uses, with its options. Specs are immutable values validated when built;
  * start from {@link #rnnTanh()}, {@link #rnnRelu()}, {@link #lstm()} or {@link #gru()}.
  */
-public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec {
+public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmSpec {
 
     /** Elman RNN with tanh (PyTorch {@code nn.RNN(nonlinearity='tanh')}). */
     static RnnSpec rnnTanh() {
@@ -28,11 +28,21 @@ public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec {
         return GruSpec.PYTORCH;
     }
 
+    /** Phased LSTM with the official implementation's defaults; see {@link PhasedLstmSpec}. */
+    static PhasedLstmSpec phasedLstm() {
+        return PhasedLstmSpec.DEFAULT;
+    }
+
     /** "RNN", "LSTM" or "GRU": the PyTorch module name. */
     String kind();
 
     /** R: the size of the output of a layer of hidden size H. */
     int outputSize(int hiddenSize);
+
+    /** Whether the cell carries a cell state c besides h (the LSTMs). */
+    default boolean hasCellState() {
+        return false;
+    }
 
     /**
      * Creates a cell and declares its parameters in {@code layout} with the given name suffix

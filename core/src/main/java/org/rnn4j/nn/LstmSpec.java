@@ -51,6 +51,11 @@ public record LstmSpec(boolean peepholes, boolean cifg, int projSize, float cell
     }
 
     @Override
+    public boolean hasCellState() {
+        return true;
+    }
+
+    @Override
     public int outputSize(int hiddenSize) {
         return projSize > 0 ? projSize : hiddenSize;
     }

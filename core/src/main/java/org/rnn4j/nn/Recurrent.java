@@ -27,7 +27,8 @@ import java.util.random.RandomGenerator;
  * latest forward. Buffers are allocated for a (B, T) and reused while it stays the same. Not thread-safe;
  * parallelism is inside, through the {@link Compute} given to the builder.
  *
- * <p>Dropout between layers is applied only after {@link #train(RandomGenerator)} and until {@link #eval()}.
+ * <p>Dropout between layers, and other training-only terms such as the Phased LSTM's leak, apply only after
+ * {@link #train(RandomGenerator)} and until {@link #eval()}.
  */
 public final class Recurrent {
 
@@ -128,11 +129,19 @@ public final class Recurrent {
     /** Enables dropout between layers, drawing masks from {@code rng}. */
     public void train(RandomGenerator rng) {
         this.dropoutRng = rng;
+        setTraining(true);
     }
 
     /** Disables dropout. */
     public void eval() {
         this.dropoutRng = null;
+        setTraining(false);
+    }
+
+    private void setTraining(boolean on) {
+        for (RecurrentLayer<?> layer : layers) {
+            layer.setTraining(on);
+        }
     }
 
     /** Forward pass over full-length sequences from zero states. */
@@ -460,11 +469,13 @@ public final class Recurrent {
             Layouts.batchToTime(x.data(), net.xTime, batch, t, net.config.inputSize());
             net.setTimes(times, batch, t);
             RandomGenerator dropout = net.dropoutRng;
-            net.dropoutRng = null;   // inference: never dropout
+            net.eval();   // inference: no dropout, no training-only terms
             try {
                 net.runForward(null, h, c.length == 0 ? null : c);
             } finally {
-                net.dropoutRng = dropout;
+                if (dropout != null) {
+                    net.train(dropout);
+                }
             }
             if (times != null) {
                 for (int b = 0; b < batch; b++) {

@@ -56,6 +56,6 @@ public record RecurrentConfig(CellSpec cell, int inputSize, int hiddenSize, int 
 
     /** Whether states include a cell state c (LSTM). */
     public boolean hasCellState() {
-        return cell instanceof LstmSpec;
+        return cell.hasCellState();
     }
 }

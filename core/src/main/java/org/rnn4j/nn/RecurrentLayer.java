@@ -22,6 +22,7 @@ final class RecurrentLayer<T extends Tape> {
 
     private final Cell<T> cell;
     private final boolean reverse;
+    private boolean training;
     private T tape;
     // (B, R) and (B, H) gradient carries of the backward scan, and the frozen rows' pass-through
     private float[] dh;
@@ -42,6 +43,11 @@ final class RecurrentLayer<T extends Tape> {
 
     Cell<T> cell() {
         return cell;
+    }
+
+    /** Training or inference mode, for cells with a training-only term (the Phased LSTM's leak). */
+    void setTraining(boolean on) {
+        this.training = on;
     }
 
     private T tape(int batch, int steps) {
@@ -74,6 +80,7 @@ final class RecurrentLayer<T extends Tape> {
         T tp = tape(batch, steps);
         tp.lengths = lengths;
         tp.times = times;
+        tp.training = training;
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         int init = tp.initialIndex();

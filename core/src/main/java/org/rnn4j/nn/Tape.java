@@ -25,6 +25,8 @@ public class Tape {
      * batch has none. Set by the layer per call; cells that do not use time ignore it.
      */
     double[] times;
+    /** Whether the network is in training mode (cells with a training-only term, like the Phased LSTM's leak). */
+    boolean training;
 
     /** (T, B, G) input projection plus biases; after the forward step, the gates after their activation. */
     final float[] pre;

@@ -1,0 +1,299 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Activation;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.ParamView;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Phased LSTM cell (Neil, Pfeiffer &amp; Liu 2016): an LSTM step (gate order i, f, g, o as in PyTorch) whose
+ * updates pass through the time gate of {@link PhasedLstmSpec}.
+ * <pre>
+ * a_t = W_ih x_t + b_ih + W_hh h_{t−1} + b_hh
+ * i, f = σ(a^i + p_i ⊙ c_{t−1}), σ(a^f + p_f ⊙ c_{t−1});  g = tanh(a^g)
+ * c̃_t = f ⊙ c_{t−1} + i ⊙ g;   o = σ(a^o + p_o ⊙ c̃_t);   h̃_t = o ⊙ tanh(c̃_t)
+ * φ = ((t − s) mod |τ|) / |τ|,  k = gate(φ, |r_on|, α)
+ * c_t = k ⊙ c̃_t + (1 − k) ⊙ c_{t−1};   h_t = k ⊙ h̃_t + (1 − k) ⊙ h_{t−1}
+ * </pre>
+ * τ and r_on enter through their absolute values, which keeps them positive whatever the optimizer does (as the
+ * official implementation does). Gradients to τ and s flow through the phase with the derivative of the
+ * piecewise-linear mod away from its jumps: ∂φ/∂τ = −(t − s)/τ², ∂φ/∂s = −1/τ (PyTorch's {@code remainder}
+ * convention, ∂ mod(u, τ)/∂τ = −⌊u/τ⌋). Shapes: B batch, T steps, I input, H hidden, G = 4H.
+ */
+final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
+
+    /** The Phased LSTM's extra buffers. */
+    static final class PhasedTape extends Tape {
+        /** (T, B, H) the LSTM candidate c̃_t. */
+        final float[] cTilde;
+        /** (T, B, H) tanh(c̃_t). */
+        final float[] tanhC;
+        /** (T, B, H) the phase φ of each unit. */
+        final float[] phase;
+        /** (T, B, H) the time gate k. */
+        final float[] gate;
+        /** α of the latest forward: the spec's leak in training, 0 at inference. */
+        float leak;
+
+        PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
+            super(cell, batch, steps, reverse);
+            this.cTilde = new float[size("Phased LSTM buffer", steps, batch, cell.hidden)];
+            this.tanhC = new float[cTilde.length];
+            this.phase = new float[cTilde.length];
+            this.gate = new float[cTilde.length];
+        }
+    }
+
+    private static final int I = 0;
+
+    private final PhasedLstmSpec spec;
+    private final int inputSize;
+    private final int hidden;
+    private final int gw;
+    private final StandardWeights weights;
+    private final ParamView peephole;   // (3, H) rows i, f, o, or null
+    private final ParamView period;     // tau (H)
+    private final ParamView shift;      // s (H)
+    private final ParamView ratioOn;    // r_on (H)
+
+    PhasedLstmCell(PhasedLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        this.spec = spec;
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.gw = 4 * hidden;
+        this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
+        this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, 3, hidden) : null;
+        this.period = layout.add("tau" + suffix, hidden);
+        this.shift = layout.add("shift" + suffix, hidden);
+        this.ratioOn = layout.add("r_on" + suffix, hidden);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    @Override
+    public int outputSize() {
+        return hidden;
+    }
+
+    @Override
+    public boolean hasCellState() {
+        return true;
+    }
+
+    @Override
+    public int gateWidth() {
+        return gw;
+    }
+
+    @Override
+    public PhasedTape newTape(int batch, int steps, boolean reverse) {
+        return new PhasedTape(this, batch, steps, reverse);
+    }
+
+    @Override
+    public void initialize(float[] w, Init init, RandomGenerator rng) {
+        weights.initialize(w, init, hidden, rng);
+        if (peephole != null) {
+            if (init == Init.PYTORCH) {
+                Initializers.uniform(w, peephole.offset(), peephole.size(), (float) (1.0 / Math.sqrt(hidden)), rng);
+            } else {
+                Initializers.fill(w, peephole.offset(), peephole.size(), 0f);
+            }
+        }
+        double lo = Math.log(spec.periodMin());
+        double hi = Math.log(spec.periodMax());
+        for (int j = 0; j < hidden; j++) {
+            float tau = (float) Math.exp(lo + (hi - lo) * rng.nextDouble());
+            w[period.offset() + j] = tau;
+            w[shift.offset() + j] = (float) (rng.nextDouble() * tau);
+            w[ratioOn.offset() + j] = spec.ratioOn();
+        }
+    }
+
+    @Override
+    public void projectInput(Compute cx, float[] w, PhasedTape tp, float[] x, int xOff) {
+        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+        tp.leak = tp.training ? spec.leak() : 0f;
+    }
+
+    /** The time of step t for row b: the batch's timestamp, or the step index without timestamps. */
+    private static double time(Tape tp, int t, int b) {
+        return tp.times == null ? t : tp.times[t * tp.batch + b];
+    }
+
+    private static float positive(float v) {
+        return Math.max(Math.abs(v), 1e-6f);
+    }
+
+    @Override
+    public void forwardStep(Compute cx, float[] w, PhasedTape tp, int t) {
+        Kernels k = cx.kernels();
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;                 // (B, G) gates of step t
+        int prev = tp.prev(t) * bsz * h;        // (B, H) h_{t-1} and c_{t-1}
+        int next = tp.next(t) * bsz * h;        // (B, H) h_t and c_t
+        int aux = t * bsz * h;                  // (B, H) slices of cTilde, tanhC, phase, gate
+        int colF = h;
+        int colG = 2 * h;
+        int colO = 3 * h;
+
+        cx.multTransBAdd(bsz, gw, h, tp.h, prev, h, w, weights.whh.offset(), h, tp.pre, pre, gw);
+        if (peephole != null) {
+            for (int b = 0; b < bsz; b++) {
+                for (int j = 0; j < h; j++) {
+                    float c = tp.c[prev + b * h + j];
+                    tp.pre[pre + b * gw + I + j] += w[peephole.offset() + j] * c;
+                    tp.pre[pre + b * gw + colF + j] += w[peephole.offset() + h + j] * c;
+                }
+            }
+        }
+        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
+        k.activate(Activation.TANH, bsz, h, tp.pre, pre + colG, gw);
+        for (int b = 0; b < bsz; b++) {
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                float ct = tp.pre[row + colF + j] * tp.c[prev + b * h + j] + tp.pre[row + I + j] * tp.pre[row + colG + j];
+                tp.cTilde[aux + b * h + j] = ct;
+                if (peephole != null) {
+                    tp.pre[row + colO + j] += w[peephole.offset() + 2 * h + j] * ct;
+                }
+            }
+        }
+        k.activate(Activation.SIGMOID, bsz, h, tp.pre, pre + colO, gw);
+        System.arraycopy(tp.cTilde, aux, tp.tanhC, aux, bsz * h);
+        k.activate(Activation.TANH, bsz, h, tp.tanhC, aux, h);
+
+        float alpha = tp.leak;
+        for (int b = 0; b < bsz; b++) {
+            double time = time(tp, t, b);
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                float tau = positive(w[period.offset() + j]);
+                float r = positive(w[ratioOn.offset() + j]);
+                double u = time - w[shift.offset() + j];
+                float phi = (float) ((u - tau * Math.floor(u / tau)) / tau);
+                float gate = phi < 0.5f * r ? 2f * phi / r : phi < r ? 2f - 2f * phi / r : alpha * phi;
+                int o = aux + b * h + j;
+                tp.phase[o] = phi;
+                tp.gate[o] = gate;
+                float cPrev = tp.c[prev + b * h + j];
+                float hPrev = tp.h[prev + b * h + j];
+                float hTilde = tp.pre[row + colO + j] * tp.tanhC[o];
+                tp.c[next + b * h + j] = gate * tp.cTilde[o] + (1f - gate) * cPrev;
+                tp.h[next + b * h + j] = gate * hTilde + (1f - gate) * hPrev;
+            }
+        }
+    }
+
+    @Override
+    public void backwardStep(Compute cx, float[] w, float[] g, PhasedTape tp, int t,
+                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int prev = tp.prev(t) * bsz * h;
+        int aux = t * bsz * h;
+        int colF = h;
+        int colG = 2 * h;
+        int colO = 3 * h;
+        float alpha = tp.leak;
+        for (int b = 0; b < bsz; b++) {
+            double time = time(tp, t, b);
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                int bj = b * h + j;
+                float gate = tp.gate[o];
+                float phi = tp.phase[o];
+                float cPrev = tp.c[prev + bj];
+                float hPrev = tp.h[prev + bj];
+                float ct = tp.cTilde[o];
+                float tc = tp.tanhC[o];
+                float og = tp.pre[row + colO + j];
+                float hTilde = og * tc;
+
+                // through the mixing c_t = k c̃ + (1 − k) c_{t−1}, h_t = k h̃ + (1 − k) h_{t−1}
+                float dGate = dh[bj] * (hTilde - hPrev) + dc[bj] * (ct - cPrev);
+                float dhTilde = gate * dh[bj];
+                float dcTilde = gate * dc[bj] + dhTilde * og * (1f - tc * tc);
+                float dAo = dhTilde * tc * og * (1f - og);
+                if (peephole != null) {
+                    dcTilde += dAo * w[peephole.offset() + 2 * h + j];
+                    g[peephole.offset() + 2 * h + j] += dAo * ct;
+                }
+                // the LSTM step c̃ = f c_{t−1} + i g
+                float ig = tp.pre[row + I + j];
+                float fg = tp.pre[row + colF + j];
+                float gg = tp.pre[row + colG + j];
+                float dAi = dcTilde * gg * ig * (1f - ig);
+                float dAf = dcTilde * cPrev * fg * (1f - fg);
+                float dAg = dcTilde * ig * (1f - gg * gg);
+                float dcp = (1f - gate) * dc[bj] + dcTilde * fg;
+                if (peephole != null) {
+                    dcp += dAi * w[peephole.offset() + j] + dAf * w[peephole.offset() + h + j];
+                    g[peephole.offset() + j] += dAi * cPrev;
+                    g[peephole.offset() + h + j] += dAf * cPrev;
+                }
+                tp.dA[row + I + j] = dAi;
+                tp.dA[row + colF + j] = dAf;
+                tp.dA[row + colG + j] = dAg;
+                tp.dA[row + colO + j] = dAo;
+                dcPrev[bj] = dcp;
+                dhPrev[bj] = (1f - gate) * dh[bj];
+
+                // the time gate: k(φ, r_on), φ = ((t − s) mod τ) / τ
+                float rawR = w[ratioOn.offset() + j];
+                float r = positive(rawR);
+                float dPhi;
+                float dR;
+                if (phi < 0.5f * r) {
+                    dPhi = dGate * 2f / r;
+                    dR = -dGate * 2f * phi / (r * r);
+                } else if (phi < r) {
+                    dPhi = -dGate * 2f / r;
+                    dR = dGate * 2f * phi / (r * r);
+                } else {
+                    dPhi = dGate * alpha;
+                    dR = 0f;
+                }
+                float rawTau = w[period.offset() + j];
+                float tau = positive(rawTau);
+                if (spec.learnRatioOn()) {
+                    g[ratioOn.offset() + j] += dR * Math.signum(rawR);
+                }
+                if (spec.learnPeriod()) {
+                    double u = time - w[shift.offset() + j];
+                    g[period.offset() + j] += (float) (dPhi * (-u / ((double) tau * tau))) * Math.signum(rawTau);
+                }
+                if (spec.learnShift()) {
+                    g[shift.offset() + j] += -dPhi / tau;
+                }
+            }
+        }
+        cx.multAdd(bsz, h, gw, tp.dA, pre, gw, w, weights.whh.offset(), h, dhPrev, 0, h);
+    }
+
+    @Override
+    public void backwardSequence(Compute cx, float[] w, float[] g, PhasedTape tp, float[] x, int xOff,
+                                 float[] dx, int dxOff) {
+        int rows = tp.steps * tp.batch;
+        weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
+        weights.recurrentGrads(cx, g, rows, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
+    }
+
+    PhasedLstmSpec spec() {
+        return spec;
+    }
+}
