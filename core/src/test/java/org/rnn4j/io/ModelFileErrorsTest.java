@@ -153,9 +153,9 @@ class ModelFileErrorsTest {
 
     @Test
     void anUnknownCellKindIsNamed() throws IOException {
-        ModelFileException e = refused("cell.rnn4j", file(1, header.replace("\"LSTM\"", "\"PhasedLSTM\""), data));
-        assertEquals(" has an unknown cell kind \"PhasedLSTM\" in config.network.cell.kind; this library knows RNN,"
-                + " LSTM and GRU", rest(e));
+        ModelFileException e = refused("cell.rnn4j", file(1, header.replace("\"LSTM\"", "\"IndRNN\""), data));
+        assertEquals(" has an unknown cell kind \"IndRNN\" in config.network.cell.kind; this library knows RNN,"
+                + " LSTM, GRU and PhasedLSTM", rest(e));
     }
 
     @Test
