@@ -68,6 +68,20 @@ public interface Cell<T extends Tape> {
                       float[] dh, float[] dc, float[] dhPrev, float[] dcPrev);
 
     /**
+     * Number of (sequence, unit, step) state updates the latest forward pass performed over valid steps. A dense cell
+     * updates every unit of every valid step; an event-driven one (the Phased LSTM at inference) skips closed units.
+     */
+    default long unitUpdates(T tape) {
+        long valid = 0;
+        for (int t = 0; t < tape.steps; t++) {
+            for (int b = 0; b < tape.batch; b++) {
+                valid += tape.active(b, t) ? 1 : 0;
+            }
+        }
+        return valid * hiddenSize();
+    }
+
+    /**
      * After the backward scan: weight and bias gradients from all steps at once, and dx += dA · W_ih.
      *
      * @param x  the same input as in {@link #projectInput}, not modified

@@ -37,6 +37,8 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
         final float[] gate;
         /** α of the latest forward: the spec's leak in training, 0 at inference. */
         float leak;
+        /** (sequence, unit, step) updates with an open gate in the latest forward, over valid steps. */
+        long updates;
 
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -125,6 +127,12 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
     public void projectInput(Compute cx, float[] w, PhasedTape tp, float[] x, int xOff) {
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
         tp.leak = tp.training ? spec.leak() : 0f;
+        tp.updates = 0;
+    }
+
+    @Override
+    public long unitUpdates(PhasedTape tp) {
+        return tp.updates;
     }
 
     /** The time of step t for row b: the batch's timestamp, or the step index without timestamps. */
@@ -136,8 +144,25 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
         return Math.max(Math.abs(v), 1e-6f);
     }
 
+    /** The time gate k of unit j at phase φ with leak α. */
+    private float gate(float[] w, int j, float phi, float alpha) {
+        float r = positive(w[ratioOn.offset() + j]);
+        return phi < 0.5f * r ? 2f * phi / r : phi < r ? 2f - 2f * phi / r : alpha * phi;
+    }
+
+    /** The phase φ of unit j at time {@code time}. */
+    private float phase(float[] w, int j, double time) {
+        float tau = positive(w[period.offset() + j]);
+        double u = time - w[shift.offset() + j];
+        return (float) ((u - tau * Math.floor(u / tau)) / tau);
+    }
+
     @Override
     public void forwardStep(Compute cx, float[] w, PhasedTape tp, int t) {
+        if (!tp.training) {   // at inference α = 0: closed units are exactly frozen, so skip them
+            forwardStepEventDriven(w, tp, t);
+            return;
+        }
         Kernels k = cx.kernels();
         int bsz = tp.batch;
         int h = hidden;
@@ -179,12 +204,13 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
         for (int b = 0; b < bsz; b++) {
             double time = time(tp, t, b);
             int row = pre + b * gw;
+            boolean counted = tp.active(b, t);
             for (int j = 0; j < h; j++) {
-                float tau = positive(w[period.offset() + j]);
-                float r = positive(w[ratioOn.offset() + j]);
-                double u = time - w[shift.offset() + j];
-                float phi = (float) ((u - tau * Math.floor(u / tau)) / tau);
-                float gate = phi < 0.5f * r ? 2f * phi / r : phi < r ? 2f - 2f * phi / r : alpha * phi;
+                float phi = phase(w, j, time);
+                float gate = gate(w, j, phi, alpha);
+                if (counted && gate != 0f) {
+                    tp.updates++;
+                }
                 int o = aux + b * h + j;
                 tp.phase[o] = phi;
                 tp.gate[o] = gate;
@@ -193,6 +219,72 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
                 float hTilde = tp.pre[row + colO + j] * tp.tanhC[o];
                 tp.c[next + b * h + j] = gate * tp.cTilde[o] + (1f - gate) * cPrev;
                 tp.h[next + b * h + j] = gate * hTilde + (1f - gate) * hPrev;
+            }
+        }
+    }
+
+    /**
+     * Inference (α = 0): a closed unit's gate is exactly 0, so its state is copied and its gate rows, recurrent
+     * products and elementwise work are skipped. Only the open units of each sequence compute their four gate rows,
+     * as dot products in the same order as the dense kernels' scalar reference, so with scalar kernels the results
+     * equal the dense computation bit for bit.
+     */
+    private void forwardStepEventDriven(float[] w, PhasedTape tp, int t) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int prev = tp.prev(t) * bsz * h;
+        int next = tp.next(t) * bsz * h;
+        int aux = t * bsz * h;
+        int whh = weights.whh.offset();
+        for (int b = 0; b < bsz; b++) {
+            double time = time(tp, t, b);
+            int row = pre + b * gw;
+            int hb = prev + b * h;
+            boolean counted = tp.active(b, t);
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                float phi = phase(w, j, time);
+                float gate = gate(w, j, phi, 0f);
+                tp.phase[o] = phi;
+                tp.gate[o] = gate;
+                float cPrev = tp.c[hb + j];
+                float hPrev = tp.h[hb + j];
+                if (gate == 0f) {
+                    tp.c[next + b * h + j] = cPrev;
+                    tp.h[next + b * h + j] = hPrev;
+                    continue;
+                }
+                if (counted) {
+                    tp.updates++;
+                }
+                for (int q = 0; q < 4; q++) {   // i, f, g, o rows of unit j
+                    int wr = whh + (q * h + j) * h;
+                    float sum = 0f;
+                    for (int p = 0; p < h; p++) {
+                        sum += tp.h[hb + p] * w[wr + p];
+                    }
+                    tp.pre[row + q * h + j] += sum;
+                }
+                if (peephole != null) {
+                    tp.pre[row + j] += w[peephole.offset() + j] * cPrev;
+                    tp.pre[row + h + j] += w[peephole.offset() + h + j] * cPrev;
+                }
+                float ig = Activation.SIGMOID.apply(tp.pre[row + j]);
+                float fg = Activation.SIGMOID.apply(tp.pre[row + h + j]);
+                float gg = Activation.TANH.apply(tp.pre[row + 2 * h + j]);
+                float ct = fg * cPrev + ig * gg;
+                float aO = tp.pre[row + 3 * h + j] + (peephole != null ? w[peephole.offset() + 2 * h + j] * ct : 0f);
+                float og = Activation.SIGMOID.apply(aO);
+                float tc = Activation.TANH.apply(ct);
+                tp.pre[row + j] = ig;
+                tp.pre[row + h + j] = fg;
+                tp.pre[row + 2 * h + j] = gg;
+                tp.pre[row + 3 * h + j] = og;
+                tp.cTilde[o] = ct;
+                tp.tanhC[o] = tc;
+                tp.c[next + b * h + j] = gate * ct + (1f - gate) * cPrev;
+                tp.h[next + b * h + j] = gate * (og * tc) + (1f - gate) * hPrev;
             }
         }
     }

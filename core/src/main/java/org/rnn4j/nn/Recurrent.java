@@ -126,6 +126,28 @@ public final class Recurrent {
         return params;
     }
 
+    /**
+     * Unit updates performed by the latest forward pass (or stream call), summed over layers and directions: one
+     * per sequence, unit and valid step for dense cells; only the units whose time gate was open for an
+     * event-driven Phased LSTM at inference. Divide by {@link #denseUnitUpdates()} for the fraction.
+     */
+    public long unitUpdates() {
+        long n = 0;
+        for (RecurrentLayer<?> layer : layers) {
+            n += layer.unitUpdates();
+        }
+        return n;
+    }
+
+    /** The unit updates a dense network of this shape performs on the latest forward pass's valid steps. */
+    public long denseUnitUpdates() {
+        long valid = 0;
+        for (int b = 0; b < batch; b++) {
+            valid += lengths == null ? steps : lengths[b];
+        }
+        return valid * config.hiddenSize() * layers.length;
+    }
+
     /** Enables dropout between layers, drawing masks from {@code rng}. */
     public void train(RandomGenerator rng) {
         this.dropoutRng = rng;

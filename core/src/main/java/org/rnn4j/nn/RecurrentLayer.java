@@ -109,6 +109,11 @@ final class RecurrentLayer<T extends Tape> {
         }
     }
 
+    /** State updates of the latest forward; see {@link Cell#unitUpdates}. */
+    long unitUpdates() {
+        return tape == null ? 0 : cell.unitUpdates(tape);
+    }
+
     /** Copies the final state (B, R) to dst at off. */
     void finalState(float[] dst, int off) {
         int n = tape.batch * cell.outputSize();

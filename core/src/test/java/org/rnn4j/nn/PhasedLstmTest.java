@@ -180,6 +180,49 @@ class PhasedLstmTest {
     }
 
     @Test
+    void eventDrivenInferenceEqualsTheDenseComputationAndUpdatesAboutROnOfTheUnits() {
+        for (boolean peepholes : new boolean[]{false, true}) {
+            PhasedLstmSpec spec = CellSpec.phasedLstm().withPeepholes(peepholes).withPeriodRange(5, 50).withLeak(0f);
+            Recurrent net = Recurrent.builder().cell(spec).inputSize(3).hiddenSize(32).numLayers(2).seed(6)
+                    .compute(Compute.serial(Kernels.scalar())).build();
+            SplittableRandom rnd = new SplittableRandom(3);
+            int b = 3;
+            int t = 200;
+            Tensor x = GradientCheckTest.random(rnd, b, t, 3);
+            double[] times = new double[b * t];
+            for (int i = 0; i < b; i++) {
+                for (int s = 1; s < t; s++) {
+                    times[i * t + s] = times[i * t + s - 1] + 0.1 + rnd.nextDouble();
+                }
+            }
+            int[] lengths = {200, 120, 170};
+            net.train(new SplittableRandom(1));   // training mode with α = 0: the dense path
+            Recurrent.Output dense = net.forward(x, lengths, null, null, times);
+            net.eval();                           // inference: the event-driven path
+            Recurrent.Output sparse = net.forward(x, lengths, null, null, times);
+            assertArrayEquals(dense.output().data(), sparse.output().data(), "outputs, peepholes=" + peepholes);
+            assertArrayEquals(dense.hN().data(), sparse.hN().data());
+            assertArrayEquals(dense.cN().data(), sparse.cN().data());
+            double fraction = (double) net.unitUpdates() / net.denseUnitUpdates();
+            assertTrue(fraction > 0.03 && fraction < 0.08, "with r_on = 0.05 about 5% of unit updates remain: " + fraction);
+        }
+    }
+
+    @Test
+    void unitUpdatesAreCountedOverValidStepsOnly() {
+        Tensor x = GradientCheckTest.random(new SplittableRandom(4), 2, 10, 3);
+        int[] lengths = {10, 4};
+        Recurrent lstm = Recurrent.builder().cell(CellSpec.lstm()).inputSize(3).hiddenSize(8).numLayers(2).build();
+        lstm.forward(x, lengths);
+        assertEquals(14L * 8 * 2, lstm.unitUpdates());
+        assertEquals(14L * 8 * 2, lstm.denseUnitUpdates());
+        Recurrent phased = Recurrent.builder().cell(CellSpec.phasedLstm()).inputSize(3).hiddenSize(8).build();
+        phased.train(new SplittableRandom(1));   // with the leak every gate is non-zero
+        phased.forward(x, lengths, null, null, null);
+        assertEquals(14L * 8, phased.unitUpdates());
+    }
+
+    @Test
     void initialisationFollowsTheSpec() {
         Parameters p = Recurrent.builder().cell(CellSpec.phasedLstm()).inputSize(2).hiddenSize(200).seed(9).build().parameters();
         float[] tau = p.get("tau_l0");
