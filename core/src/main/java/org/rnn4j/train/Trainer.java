@@ -21,11 +21,13 @@ import java.util.List;
  * from (seed, s), so the same seed gives the same run, and a run resumed from a {@link Progress} (plus the
  * parameters and the optimizer state) continues exactly as the uninterrupted run would have.
  *
- * <p>Truncated BPTT (k1, k2): each batch is cut into chunks of k1 steps. After each chunk the model runs over the
- * window of the last k2 steps (k2 rounded up to a multiple of k1), starting from the state it had at the window's
- * start, and backpropagates the loss of the chunk's steps through the whole window; then the optimizer updates.
- * The state at the chunk's end carries into the next window. A {@link Head#LAST_STEP} model has its loss only
- * in the last chunk. With k1 = k2 = T this is exactly full BPTT.
+ * <p>Truncated BPTT (k1, k2): each batch is cut into chunks of k1 steps. With per-step targets, after each chunk
+ * the model runs over the window of the last k2 steps (from a chunk boundary, so k2 is rounded up to a multiple of
+ * k1), starting from the state it had at the window's start, backpropagates the loss of the chunk's steps through
+ * the window and the optimizer updates; the state at the chunk's end carries on. A {@link Head#LAST_STEP} model
+ * runs forward without gradients in chunks up to a boundary at least k2 steps before the shortest sequence's end
+ * and backpropagates its loss through the rest: one update per batch. With k1 = k2 = T this is exactly full BPTT.
+ * The learning-rate schedule counts mini-batches, not updates.
  *
  * <p>A non-finite loss or gradient stops training with a {@link TrainingDivergedException} naming the step;
  * the parameters keep their values from before that update.
@@ -200,35 +202,36 @@ public final class Trainer {
     }
 
     private double[] truncatedBptt(SequenceModel model, Batch batch) {
+        return model.head() == Head.EVERY_STEP ? truncatedPerStep(model, batch) : truncatedLastStep(model, batch);
+    }
+
+    /**
+     * Per-step targets: after every chunk of k1 steps, the window of the last k2 steps (from a chunk boundary) is run
+     * from its saved start state, the chunk's loss is backpropagated through the window and the optimizer updates.
+     */
+    private double[] truncatedPerStep(SequenceModel model, Batch batch) {
         int t = batch.steps();
         int k1 = cfg.tbpttForward();
         int k2 = cfg.tbpttBackward();
-        boolean perStep = model.head() == Head.EVERY_STEP;
         // state at every chunk boundary j·k1 (index j); index 0 is the zero state
         SequenceModel.State[] boundary = new SequenceModel.State[(t + k1 - 1) / k1 + 1];
         double[] sums = new double[4];
         for (int chunkStart = 0, j = 0; chunkStart < t; chunkStart += k1, j++) {
             int end = Math.min(t, chunkStart + k1);
             int windowStart = Math.max(0, chunkStart + k1 - k2) / k1 * k1;   // k2 steps back from the chunk's nominal end
-            int[] lengths = windowLengths(batch, windowStart, end);
-            Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, end), lengths,
-                    boundary[windowStart / k1], sliceTimes(batch, windowStart, end));
+            Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, end),
+                    windowLengths(batch, windowStart, end), boundary[windowStart / k1], sliceTimes(batch, windowStart, end));
             boundary[j + 1] = model.finalState();
-            if (!perStep && end < t) {
-                continue;   // a many-to-one model has its loss only at the end
-            }
-            Batch target = perStep ? sliceTargets(batch, chunkStart, end) : batch;
-            Tensor scored = perStep ? sliceSteps(prediction, chunkStart - windowStart, end - windowStart) : prediction;
-            int[] scoredLengths = perStep ? windowLengths(batch, chunkStart, end) : null;
-            if (perStep && Arrays.stream(scoredLengths).allMatch(l -> l == 0)) {
+            int[] scoredLengths = windowLengths(batch, chunkStart, end);
+            if (Arrays.stream(scoredLengths).allMatch(l -> l == 0)) {
                 continue;   // every sequence ended before this chunk
             }
+            Batch target = sliceTargets(batch, chunkStart, end);
+            Tensor scored = sliceSteps(prediction, chunkStart - windowStart, end - windowStart);
             LossValue loss = cfg.objective().loss(scored, target, scoredLengths);
             checkFinite(loss);
-            Tensor grad = perStep ? placeSteps(loss.gradient(), chunkStart - windowStart, end - windowStart)
-                    : loss.gradient();
             model.parameters().zeroGrad();
-            model.backward(grad);
+            model.backward(placeSteps(loss.gradient(), chunkStart - windowStart, end - windowStart));
             update(model.parameters());
             double[] metric = cfg.objective().metricSum(scored, target, scoredLengths);
             sums[0] += loss.value() * loss.count();
@@ -239,6 +242,35 @@ public final class Trainer {
         return sums;
     }
 
+    /**
+     * One target per sequence: the batch runs forward without gradients in chunks of k1 steps up to a chunk boundary
+     * at least k2 steps before the shortest sequence's end, then one window to the end is backpropagated, so the
+     * gradient reaches at least k2 steps into every sequence.
+     */
+    private double[] truncatedLastStep(SequenceModel model, Batch batch) {
+        int t = batch.steps();
+        int k1 = cfg.tbpttForward();
+        int k2 = cfg.tbpttBackward();
+        int shortest = batch.lengths() == null ? t : Arrays.stream(batch.lengths()).min().orElse(t);
+        int windowStart = Math.max(0, shortest - k2) / k1 * k1;
+        SequenceModel.State state = null;
+        for (int start = 0; start < windowStart; start += k1) {
+            int end = Math.min(windowStart, start + k1);
+            model.forwardWindow(sliceSteps(batch.x(), start, end), windowLengths(batch, start, end), state,
+                    sliceTimes(batch, start, end));
+            state = model.finalState();
+        }
+        Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, t), windowLengths(batch, windowStart, t),
+                state, sliceTimes(batch, windowStart, t));
+        LossValue loss = cfg.objective().loss(prediction, batch, null);
+        checkFinite(loss);
+        model.parameters().zeroGrad();
+        model.backward(loss.gradient());
+        update(model.parameters());
+        double[] metric = cfg.objective().metricSum(prediction, batch, null);
+        return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};
+    }
+
     /** Clipping, the learning rate of this update, and the optimizer step; refuses non-finite gradients. */
     private void update(Parameters params) {
         if (cfg.clipValue() > 0f) {
@@ -246,7 +278,8 @@ public final class Trainer {
         }
         double norm = cfg.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(params, cfg.clipNorm()) : l2(params.grads());
         checkFinite(norm, "gradient norm");
-        optimizer.setLearningRate((float) (cfg.learningRate() * cfg.schedule().factor(optimizer.steps())));
+        // the schedule runs over mini-batches, so it lasts as long with truncated BPTT (several updates a batch)
+        optimizer.setLearningRate((float) (cfg.learningRate() * cfg.schedule().factor(progress.step())));
         optimizer.step(params);
     }
 
@@ -264,7 +297,7 @@ public final class Trainer {
             long step = progress.step() + 1;
             throw new TrainingDivergedException("training diverged: the " + what + " became " + value + " at step "
                     + step + " (epoch " + (progress.epoch() + 1) + "); the parameters keep their values from before"
-                    + " this step", step);
+                    + " the failing update", step);
         }
     }
 

@@ -119,6 +119,46 @@ class TrainerTest {
     }
 
     @Test
+    void truncatedBpttOfAManyToOneModelReachesEverySequence() {
+        // the classes depend only on the first 3 steps: a sequence of length 3 must still teach the input weights
+        Tensor x = Tensor.zeros(2, 10, 2);
+        SeededRandom r = new SeededRandom(2);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = (float) r.nextGaussian();
+        }
+        ArrayDataset data = ArrayDataset.withClasses(x, new int[]{10, 3}, new int[]{1, 0}, "two");
+        TrainConfig.Builder one = TrainConfig.builder().epochs(1).batchSize(2).objective(Objective.CROSS_ENTROPY).seed(1);
+        SequenceModel full = model(Head.LAST_STEP, 2);
+        new Trainer(one.build(), new Sgd(0.1f)).fit(full, data, null, null);
+        SequenceModel truncated = model(Head.LAST_STEP, 2);
+        new Trainer(one.tbptt(4).build(), new Sgd(0.1f)).fit(truncated, data, null, null);
+        // the shortest sequence (3 steps) is shorter than k2 = 4: the window covers everything, as full BPTT does
+        assertClose("parameters", full.parameters().values(), truncated.parameters().values(), 1e-6, 1e-5);
+
+        // all sequences long: the window is [4, 10) (a boundary at least k2 = 4 steps before the end), and inputs
+        // inside it still move the input weights
+        ArrayDataset longOnes = ArrayDataset.withClasses(x, null, new int[]{1, 0}, "two long");
+        SequenceModel windowed = model(Head.LAST_STEP, 2);
+        float[] before = windowed.parameters().get("weight_ih_l0");
+        new Trainer(one.tbptt(4).build(), new Sgd(0.1f)).fit(windowed, longOnes, null, null);
+        assertFalse(java.util.Arrays.equals(before, windowed.parameters().get("weight_ih_l0")));
+    }
+
+    @Test
+    void theScheduleCountsMiniBatchesEvenWhenTruncatedBpttUpdatesSeveralTimesABatch() {
+        java.util.List<Float> rates = new java.util.ArrayList<>();
+        SequenceModel m = model(Head.EVERY_STEP, 1);
+        new Trainer(config().epochs(1).batchSize(8).tbptt(3).schedule(org.rnn4j.optim.Schedule.step(1, 0.5)).build(),
+                new Sgd(0.05f)).fit(m, perStepData(1), null, new TrainListener() {
+                    @Override
+                    public void onStep(StepRecord step, Trainer.Progress progress) {
+                        rates.add(step.learningRate());
+                    }
+                });
+        assertEquals(java.util.List.of(0.05f, 0.025f, 0.0125f), rates, "one halving per batch, not per window");
+    }
+
+    @Test
     void aResumedRunEndsWithTheSameParametersAsAnUninterruptedOne() {
         ArrayDataset data = perStepData(7);
         TrainConfig cfg = config().epochs(3).tbptt(3, 6).build();
