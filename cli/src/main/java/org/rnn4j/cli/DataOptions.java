@@ -66,13 +66,19 @@ final class DataOptions {
         }
         Arrays train = Arrays.read(data, objective);
         Arrays val = valData == null ? null : Arrays.read(valData, objective);
-        if (val != null && (val.inputSize() != train.inputSize() || val.head != train.head || val.outputs != train.outputs)) {
+        int outputs = train.outputs;
+        if (val != null && train.objective == Objective.CROSS_ENTROPY && val.objective == Objective.CROSS_ENTROPY) {
+            outputs = Math.max(train.outputs, val.outputs);   // a file may lack the highest class
+        } else if (val != null && val.outputs != train.outputs) {
+            outputs = -1;
+        }
+        if (val != null && (val.inputSize() != train.inputSize() || val.head != train.head || outputs < 0)) {
             throw new IllegalArgumentException(valData + " does not match " + data + ": it has " + val.inputSize()
                     + " features and " + val.outputs + " outputs per " + val.head + ", the training data "
                     + train.inputSize() + " and " + train.outputs + " per " + train.head);
         }
         return new TaskData(train.dataset, val == null ? null : val.dataset, train.inputSize(), train.head,
-                train.outputs, train.objective, Double.NaN);
+                outputs, train.objective, Double.NaN);
     }
 
     /** A held-out test set of the task with yet another seed, or the validation arrays. */
@@ -98,6 +104,22 @@ final class DataOptions {
         };
     }
 
+    private static void requireFinite(Path file, String name, Tensor t) throws FileFormatException {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                int[] shape = t.shape();
+                int[] idx = new int[shape.length];
+                for (int a = shape.length - 1, rest = i; a >= 0; a--) {
+                    idx[a] = rest % shape[a];
+                    rest /= shape[a];
+                }
+                throw new FileFormatException(file + "['" + name + "'] contains " + d[i] + " at "
+                        + java.util.Arrays.toString(idx) + "; values must be finite");
+            }
+        }
+    }
+
     /** Arrays of an .npz file as a dataset. */
     private record Arrays(ArrayDataset dataset, Tensor x, Head head, int outputs, Objective objective) {
 
@@ -119,7 +141,23 @@ final class DataOptions {
             }
             int n = x.dim(0);
             int t = x.dim(1);
+            if (n == 0 || t == 0) {
+                throw new FileFormatException(file + "['x'] is empty: shape " + Tensor.shapeString(x.shape()));
+            }
+            requireFinite(file, "x", x);
             int[] lengths = arrays.containsKey("lengths") ? arrays.get("lengths").toIntArray() : null;
+            if (lengths != null) {
+                if (lengths.length != n) {
+                    throw new FileFormatException(file + "['lengths'] has " + lengths.length + " entries for " + n
+                            + " sequences in 'x'");
+                }
+                for (int i = 0; i < n; i++) {
+                    if (lengths[i] < 1 || lengths[i] > t) {
+                        throw new FileFormatException(file + "['lengths'][" + i + "] = " + lengths[i]
+                                + " is outside [1, " + t + "]");
+                    }
+                }
+            }
             NpyArray y = arrays.get("y");
             NpyArray labels = arrays.get("labels");
             if ((y == null) == (labels == null)) {
@@ -141,6 +179,9 @@ final class DataOptions {
                 int[] classes = labels.toIntArray();
                 int max = -1;
                 for (int i = 0; i < classes.length; i++) {
+                    if (classes[i] == org.rnn4j.loss.Losses.IGNORE) {
+                        continue;   // a label to skip, as in PyTorch's ignore_index
+                    }
                     if (classes[i] < 0) {
                         throw new FileFormatException(file + "['labels'] has the negative class " + classes[i]
                                 + " at flat index " + i);
@@ -160,6 +201,7 @@ final class DataOptions {
                         + objectiveName);
             }
             Tensor targets = y.toTensor();
+            requireFinite(file, "y", targets);
             if (targets.rank() == 1) {
                 targets = Tensor.of(targets.data(), targets.dim(0), 1);
             }

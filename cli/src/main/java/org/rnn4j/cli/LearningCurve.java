@@ -25,6 +25,23 @@ final class LearningCurve {
         validation.add(validationLoss);
     }
 
+    /** Adds the epochs recorded in a metrics.jsonl file (of a run being resumed); a missing file adds nothing. */
+    void load(Path metrics) throws IOException {
+        if (!java.nio.file.Files.exists(metrics)) {
+            return;
+        }
+        for (String line : java.nio.file.Files.readAllLines(metrics)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Object parsed = org.rnn4j.io.Json.parse(line);
+            if (parsed instanceof java.util.Map<?, ?> m && "epoch".equals(m.get("type"))) {
+                double val = m.get("val_loss") instanceof Number v ? v.doubleValue() : Double.NaN;
+                add(((Number) m.get("epoch")).intValue(), ((Number) m.get("train_loss")).doubleValue(), val);
+            }
+        }
+    }
+
     /** Writes the chart atomically (a temporary file, then a rename). */
     void write(Path png, String yTitle, String subtitle) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("rnn4j: " + subtitle)

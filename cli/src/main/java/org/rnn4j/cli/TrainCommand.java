@@ -116,7 +116,9 @@ final class TrainCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             List<String> args = (List<String>) restored.run().getOrDefault("args", List.of());
             run = new TrainCommand();
-            new CommandLine(run).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+            CommandLine.ParseResult parsed = new CommandLine(run).setOverwrittenOptionsAllowed(true)
+                    .parseArgs(args.toArray(String[]::new));
+            run.momentumGiven = parsed.hasMatchedOption("--momentum");
             run.originalArgs = args;
             run.noProgress = run.noProgress || noProgress;
             run.maxSteps = maxSteps;   // a time box belongs to one invocation, not to the run
@@ -130,26 +132,75 @@ final class TrainCommand implements Callable<Integer> {
                     + restored.progress().step());
         } else {
             List<String> all = spec.commandLine().getParseResult().originalArgs();
-            originalArgs = all.subList(all.indexOf(spec.name()) + 1, all.size());   // what follows "train"
+            momentumGiven = spec.commandLine().getParseResult().hasMatchedOption("--momentum");
+            if (out == null) {
+                out = Path.of("runs", data.describeTask() + "-" + model.cell + "-"
+                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            }
+            // what follows "train", with paths made absolute so that --resume works from any directory
+            originalArgs = absolutePaths(all.subList(all.indexOf(spec.name()) + 1, all.size()), out);
         }
         return run.train(restored, outw, err);
     }
 
+    /** Options whose value is a path, made absolute in the stored command line. */
+    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data");
+
+    private static List<String> absolutePaths(List<String> args, Path out) {
+        List<String> result = new ArrayList<>();
+        boolean hasOut = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            int eq = a.indexOf('=');
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            hasOut |= name.equals("--out");
+            if (PATH_OPTIONS.contains(name) && eq > 0) {
+                result.add(name + "=" + Path.of(a.substring(eq + 1)).toAbsolutePath());
+            } else if (PATH_OPTIONS.contains(name) && i + 1 < args.size()) {
+                result.add(a);
+                result.add(Path.of(args.get(++i)).toAbsolutePath().toString());
+            } else {
+                result.add(a);
+            }
+        }
+        if (!hasOut) {
+            result.add("--out");
+            result.add(out.toAbsolutePath().toString());
+        }
+        return result;
+    }
+
+    private boolean momentumGiven;
+
     private int train(Checkpoint restored, PrintWriter outw, PrintWriter err) throws IOException {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (maxSteps != null && maxSteps < 1) {
+            throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
+        }
         TaskData task = data.load();
         Dataset train = task.train();
         int[] k = parseTbptt();
         ModelConfig config = model.model(task.inputSize(), task.head(), task.outputSize());
+        model.initScheme();
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
+        }
+        if (k[0] > 0 && config.network().bidirectional()) {
+            throw new IllegalArgumentException("--tbptt needs a unidirectional network: a bidirectional layer reads"
+                    + " each sequence from both ends");
         }
         long batchesPerEpoch = (train.size() + batch - 1) / batch;
         TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).objective(task.objective())
                 .learningRate(optim.lr).schedule(optim.schedule(batchesPerEpoch * epochs))
                 .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
-        Path dir = out != null ? out : Path.of("runs", data.describeTask() + "-" + model.cell + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        optim.create(momentumGiven);   // an unknown optimizer is refused before anything is written
+        Path dir = out;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
+        }
         Files.createDirectories(dir);
 
         try (Compute compute = Compute.withThreads(nThreads)) {
@@ -159,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
                 builder.forgetBias(model.forgetBias);
             }
             SequenceModel net = builder.build();
-            Optimizer optimizer = optim.create(originalArgs.contains("--momentum"));
+            Optimizer optimizer = optim.create(momentumGiven);
             Trainer trainer = new Trainer(tc, optimizer);
             if (restored != null) {
                 restored.restoreInto(net, optimizer, trainer);
@@ -175,8 +226,8 @@ final class TrainCommand implements Callable<Integer> {
             outw.println("writing to " + dir.toAbsolutePath());
             outw.flush();
             long start = System.nanoTime();
-            if (maxSteps != null && maxSteps < 1) {
-                throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
+            if (restored != null) {
+                r.curve.load(dir.resolve("metrics.jsonl"));
             }
             try {
                 trainer.fit(net, train, task.validation(), r);
@@ -198,8 +249,9 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
-            outw.printf("done in %.1f s: test loss %.5f, %s %.5f on %s%s%n", (System.nanoTime() - start) / 1e9,
+            outw.printf("done in %.1f s: test loss %.5f, %s %.5f on %s%s%s%n", (System.nanoTime() - start) / 1e9,
                     test.loss(), metric, test.metric(), testData.train().describe(),
+                    data.data != null && data.valData == null ? " (the training data: give --val-data for a held-out set)" : "",
                     Double.isNaN(task.baselineLoss()) ? "" : String.format(" (best constant prediction: loss %.4f)",
                             task.baselineLoss()));
             outw.println("model: " + dir.resolve("model.rnn4j"));

@@ -229,6 +229,50 @@ class MainTest {
     }
 
     @Test
+    void dataFilesAreCheckedWhenLoadedAndValidationMayLackAClass() throws IOException {
+        int n = 40;
+        int t = 5;
+        float[] x = new float[n * t * 2];
+        java.util.Arrays.fill(x, 0.5f);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;   // classes 0, 1, 2
+        }
+        java.util.Map<String, NpyArray> train = new java.util.LinkedHashMap<>();
+        train.put("x", NpyArray.ofFloats(x, n, t, 2));
+        train.put("labels", NpyArray.ofInts(labels, n));
+        Path trainFile = dir.resolve("train.npz");
+        org.rnn4j.io.Npz.write(trainFile, train, false);
+        java.util.Map<String, NpyArray> val = new java.util.LinkedHashMap<>();
+        val.put("x", NpyArray.ofFloats(java.util.Arrays.copyOf(x, 10 * t * 2), 10, t, 2));
+        val.put("labels", NpyArray.ofInts(new int[]{0, 1, 0, 1, 0, 1, 0, 1, 0, 1}, 10));   // no class 2
+        Path valFile = dir.resolve("val.npz");
+        org.rnn4j.io.Npz.write(valFile, val, false);
+        Path out = dir.resolve("classes");
+        Result r = rnn4j("train", "--data", trainFile.toString(), "--val-data", valFile.toString(), "--epochs", "1",
+                "--hidden", "4", "--threads", "1", "--no-progress", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("-> 3"), "three classes: " + r.out());
+        assertEquals(0, rnn4j("eval", out.resolve("model.rnn4j").toString(), "--data", valFile.toString()).code());
+
+        Checkpoint c = Checkpoint.load(out.resolve("checkpoint.rnn4j"), null);
+        @SuppressWarnings("unchecked")
+        List<String> args = (List<String>) c.run().get("args");
+        assertTrue(args.contains(trainFile.toAbsolutePath().toString()) && args.contains(out.toAbsolutePath().toString()),
+                "paths are stored absolute for --resume: " + args);
+
+        x[37] = Float.NaN;   // sequence 3, step 3, feature 1
+        train.put("x", NpyArray.ofFloats(x, n, t, 2));
+        org.rnn4j.io.Npz.write(trainFile, train, false);
+        Path never = dir.resolve("never");
+        expectError(rnn4j("train", "--data", trainFile.toString(), "--out", never.toString()), "train.npz['x'] contains NaN at [3, 3, 1]");
+        assertFalse(Files.exists(never), "nothing is written for bad data");
+        expectError(rnn4j("train", "--batch", "0", "--out", never.toString()), "--batch must be at least 1");
+        expectError(rnn4j("train", "--tbptt", "4", "--bidirectional", "--out", never.toString()), "unidirectional");
+        assertFalse(Files.exists(never));
+    }
+
+    @Test
     void usageErrorsExitWith2AndHelpWith0() {
         Result unknown = rnn4j("train", "--bogus");
         assertEquals(2, unknown.code());

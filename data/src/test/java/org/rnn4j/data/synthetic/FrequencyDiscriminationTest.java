@@ -1,0 +1,55 @@
+package org.rnn4j.data.synthetic;
+
+import org.junit.jupiter.api.Test;
+import org.rnn4j.train.Batch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FrequencyDiscriminationTest {
+
+    @Test
+    void wavesFollowTheirPeriodAndClassAndTimesAreSortedInsideTheWindow() {
+        for (FrequencyDiscrimination.Sampling mode : FrequencyDiscrimination.Sampling.values()) {
+            FrequencyDiscrimination task = new FrequencyDiscrimination(mode, 400, 3, false);
+            int special = 0;
+            for (int i = 0; i < 400; i++) {
+                FrequencyDiscrimination.Wave w = task.wave(i);
+                assertEquals(w.period() >= 5 && w.period() <= 6 ? 1 : 0, w.label());
+                special += w.label();
+                if (i % 2 == 0) {
+                    assertEquals(1, w.label(), "even sequences are forced into the class");
+                }
+                double[] t = w.times();
+                assertTrue(t[0] >= 0 && t[t.length - 1] <= 125, mode + ": times inside [0, 125] ms");
+                for (int s = 1; s < t.length; s++) {
+                    assertTrue(t[s] >= t[s - 1], "sorted");
+                }
+                int n = t.length;
+                switch (mode) {
+                    case REGULAR -> assertTrue(n >= 15 && n <= 125, "1 ms sampling of 15-125 ms: " + n);
+                    case HIGH_RESOLUTION -> assertTrue(n >= 150 && n <= 1250, "0.1 ms sampling: " + n);
+                    case ASYNCHRONOUS -> assertTrue(n >= 15 && n <= 125, "15-125 random points: " + n);
+                }
+            }
+            assertTrue(special >= 200 && special < 240, mode + ": about half are special, plus the random ones: " + special);
+        }
+    }
+
+    @Test
+    void aBatchCarriesValuesLengthsLabelsAndTimestamps() {
+        FrequencyDiscrimination task = new FrequencyDiscrimination(FrequencyDiscrimination.Sampling.ASYNCHRONOUS, 10, 1, true);
+        Batch b = task.batch(new int[]{3, 4, 7});
+        assertEquals(2, b.x().dim(2));
+        for (int r = 0; r < 3; r++) {
+            FrequencyDiscrimination.Wave w = task.wave(new int[]{3, 4, 7}[r]);
+            assertEquals(w.times().length, b.lengths()[r]);
+            assertEquals(w.label(), b.classes()[r]);
+            for (int s = 0; s < b.lengths()[r]; s++) {
+                assertEquals(w.values()[s], b.x().get(r, s, 0));
+                assertEquals((float) w.times()[s], b.x().get(r, s, 1));
+                assertEquals(w.times()[s], b.times()[r * b.steps() + s]);
+            }
+        }
+    }
+}
