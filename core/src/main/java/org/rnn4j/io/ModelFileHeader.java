@@ -1,6 +1,7 @@
 package org.rnn4j.io;
 
 import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.BnLstmSpec;
 import org.rnn4j.nn.GruSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.LstmSpec;
@@ -110,6 +111,12 @@ final class ModelFileHeader {
                 json.put("cellClip", lstm.cellClip());
             }
             case GruSpec gru -> json.put("linearBeforeReset", gru.linearBeforeReset());
+            case BnLstmSpec bn -> {
+                json.put("maxSteps", bn.maxSteps());
+                json.put("gammaInit", bn.gammaInit());
+                json.put("momentum", bn.momentum());
+                json.put("epsilon", bn.epsilon());
+            }
             case PhasedLstmSpec p -> {
                 json.put("peepholes", p.peepholes());
                 json.put("periodMin", p.periodMin());
@@ -210,6 +217,11 @@ final class ModelFileHeader {
                     json.requireKeys("kind", "linearBeforeReset");
                     return new GruSpec(json.bool("linearBeforeReset"));
                 }
+                case "BNLSTM" -> {
+                    json.requireKeys("kind", "maxSteps", "gammaInit", "momentum", "epsilon");
+                    return new BnLstmSpec(json.integer("maxSteps"), json.float32("gammaInit"), json.float32("momentum"),
+                            json.float32("epsilon"));
+                }
                 case "PhasedLSTM" -> {
                     json.requireKeys("kind", "peepholes", "periodMin", "periodMax", "ratioOn", "leak", "learnPeriod",
                             "learnShift", "learnRatioOn");
@@ -218,7 +230,7 @@ final class ModelFileHeader {
                             json.bool("learnPeriod"), json.bool("learnShift"), json.bool("learnRatioOn"));
                 }
                 default -> throw new ModelFileException(json.file, "has an unknown cell kind \"" + kind
-                        + "\" in config.network.cell.kind; this library knows RNN, LSTM, GRU and PhasedLSTM");
+                        + "\" in config.network.cell.kind; this library knows RNN, LSTM, GRU, BNLSTM and PhasedLSTM");
             }
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(json.file, "has an invalid config: " + e.getMessage());

@@ -6,7 +6,7 @@ import org.rnn4j.param.ParamLayout;
  * Which recurrent cell a layer uses, with its options. Specs are immutable values validated when built;
  * start from {@link #rnnTanh()}, {@link #rnnRelu()}, {@link #lstm()} or {@link #gru()}.
  */
-public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmSpec {
+public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmSpec, BnLstmSpec {
 
     /** Elman RNN with tanh (PyTorch {@code nn.RNN(nonlinearity='tanh')}). */
     static RnnSpec rnnTanh() {
@@ -26,6 +26,11 @@ public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmS
     /** GRU in PyTorch's form (reset applied after the recurrent product). */
     static GruSpec gru() {
         return GruSpec.PYTORCH;
+    }
+
+    /** Batch-normalised LSTM (Cooijmans et al.) with statistics for 100 steps and gains 0.1; see {@link BnLstmSpec}. */
+    static BnLstmSpec bnLstm() {
+        return BnLstmSpec.DEFAULT;
     }
 
     /** Phased LSTM with the official implementation's defaults; see {@link PhasedLstmSpec}. */

@@ -68,9 +68,10 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
         this.gw = 4 * hidden;
         this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
         this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, 3, hidden) : null;
-        this.period = layout.add("tau" + suffix, hidden);
-        this.shift = layout.add("shift" + suffix, hidden);
-        this.ratioOn = layout.add("r_on" + suffix, hidden);
+        // fixed time-gate parameters are buffers: saved with the model, never moved by an optimizer
+        this.period = layout.add("tau" + suffix, spec.learnPeriod(), hidden);
+        this.shift = layout.add("shift" + suffix, spec.learnShift(), hidden);
+        this.ratioOn = layout.add("r_on" + suffix, spec.learnRatioOn(), hidden);
     }
 
     @Override

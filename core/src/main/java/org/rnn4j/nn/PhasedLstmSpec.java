@@ -20,7 +20,7 @@ import org.rnn4j.param.ParamLayout;
  * @param periodMax    see periodMin
  * @param ratioOn      initial open ratio r_on (the paper's 0.05)
  * @param leak         α, the slope of the closed phase in training (the paper's 1e-3)
- * @param learnPeriod  whether τ is trained (otherwise its gradient is 0)
+ * @param learnPeriod  whether τ is trained (otherwise it is a buffer: saved with the model, never updated)
  * @param learnShift   whether s is trained
  * @param learnRatioOn whether r_on is trained
  */

@@ -27,9 +27,11 @@ public final class Adagrad extends BaseOptimizer {
         float[] g = params.grads();
         float[] s = buffer("sum_sq", w.length);
         float lr = learningRate();
-        for (int i = 0; i < w.length; i++) {
-            s[i] += g[i] * g[i];
-            w[i] -= lr * g[i] / ((float) Math.sqrt(s[i]) + eps);
+        for (int[] range : params.layout().trainableRanges()) {
+            for (int i = range[0]; i < range[1]; i++) {
+                s[i] += g[i] * g[i];
+                w[i] -= lr * g[i] / ((float) Math.sqrt(s[i]) + eps);
+            }
         }
     }
 }

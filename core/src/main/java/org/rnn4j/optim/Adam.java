@@ -57,11 +57,13 @@ public final class Adam extends BaseOptimizer {
         float sqrtC2 = (float) Math.sqrt(c2);
         float decay = decoupled ? 1f - lr * weightDecay : 1f;
         float l2 = decoupled ? 0f : weightDecay;
-        for (int i = 0; i < w.length; i++) {
-            float gi = g[i] + l2 * w[i];
-            m[i] = beta1 * m[i] + (1f - beta1) * gi;
-            v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
-            w[i] = w[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + eps);
+        for (int[] range : params.layout().trainableRanges()) {
+            for (int i = range[0]; i < range[1]; i++) {
+                float gi = g[i] + l2 * w[i];
+                m[i] = beta1 * m[i] + (1f - beta1) * gi;
+                v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;
+                w[i] = w[i] * decay - stepSize * m[i] / ((float) Math.sqrt(v[i]) / sqrtC2 + eps);
+            }
         }
     }
 }

@@ -14,7 +14,10 @@ import java.util.Map;
  */
 public interface Optimizer {
 
-    /** Applies one update to {@code params.values()} from {@code params.grads()}. */
+    /**
+     * Applies one update to {@code params.values()} from {@code params.grads()}, over the trainable views only
+     * ({@link org.rnn4j.param.ParamLayout#trainableRanges()}); buffers are never touched.
+     */
     void step(Parameters params);
 
     float learningRate();

@@ -39,14 +39,16 @@ public final class RmsProp extends BaseOptimizer {
         float[] v = buffer("square_avg", w.length);
         float[] b = momentum > 0f ? buffer("momentum", w.length) : null;
         float lr = learningRate();
-        for (int i = 0; i < w.length; i++) {
-            v[i] = alpha * v[i] + (1f - alpha) * g[i] * g[i];
-            float u = g[i] / ((float) Math.sqrt(v[i]) + eps);
-            if (b != null) {
-                b[i] = momentum * b[i] + u;
-                u = b[i];
+        for (int[] range : params.layout().trainableRanges()) {
+            for (int i = range[0]; i < range[1]; i++) {
+                v[i] = alpha * v[i] + (1f - alpha) * g[i] * g[i];
+                float u = g[i] / ((float) Math.sqrt(v[i]) + eps);
+                if (b != null) {
+                    b[i] = momentum * b[i] + u;
+                    u = b[i];
+                }
+                w[i] -= lr * u;
             }
-            w[i] -= lr * u;
         }
     }
 }

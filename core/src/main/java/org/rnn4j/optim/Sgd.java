@@ -41,13 +41,15 @@ public final class Sgd extends BaseOptimizer {
         boolean first = nextStep() == 1 || !state().containsKey("momentum");
         float[] v = momentum > 0f ? buffer("momentum", w.length) : null;
         float lr = learningRate();
-        for (int i = 0; i < w.length; i++) {
-            float gi = g[i] + weightDecay * w[i];
-            if (v != null) {
-                v[i] = first ? gi : momentum * v[i] + gi;
-                gi = nesterov ? gi + momentum * v[i] : v[i];
+        for (int[] range : params.layout().trainableRanges()) {
+            for (int i = range[0]; i < range[1]; i++) {
+                float gi = g[i] + weightDecay * w[i];
+                if (v != null) {
+                    v[i] = first ? gi : momentum * v[i] + gi;
+                    gi = nesterov ? gi + momentum * v[i] : v[i];
+                }
+                w[i] -= lr * gi;
             }
-            w[i] -= lr * gi;
         }
     }
 }

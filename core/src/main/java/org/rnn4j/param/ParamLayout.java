@@ -15,6 +15,7 @@ public final class ParamLayout {
     private final List<ParamView> views;
     private final Map<String, ParamView> byName;
     private final int size;
+    private final int[][] trainableRanges;
 
     private ParamLayout(List<ParamView> views, int size) {
         this.views = Collections.unmodifiableList(new ArrayList<>(views));
@@ -24,6 +25,24 @@ public final class ParamLayout {
         }
         this.byName = Collections.unmodifiableMap(map);
         this.size = size;
+        List<int[]> ranges = new ArrayList<>();
+        for (ParamView v : views) {
+            if (!v.trainable() || v.size() == 0) {
+                continue;
+            }
+            int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last[1] == v.offset()) {
+                last[1] += v.size();
+            } else {
+                ranges.add(new int[]{v.offset(), v.offset() + v.size()});
+            }
+        }
+        this.trainableRanges = ranges.toArray(int[][]::new);
+    }
+
+    /** [from, to) ranges of the flat array that optimizers update: every trainable view, adjacent ones merged. */
+    public int[][] trainableRanges() {
+        return trainableRanges;
     }
 
     public static Builder builder() {
@@ -62,12 +81,22 @@ public final class ParamLayout {
         private Builder() {
         }
 
-        /** Adds a view of the given shape at the end of the layout and returns it. */
+        /** Adds a trainable view of the given shape at the end of the layout and returns it. */
         public ParamView add(String name, int... shape) {
+            return add(name, true, shape);
+        }
+
+        /** Adds a buffer: saved with the model, never changed by an optimizer. */
+        public ParamView addBuffer(String name, int... shape) {
+            return add(name, false, shape);
+        }
+
+        /** Adds a trainable view or a buffer at the end of the layout and returns it. */
+        public ParamView add(String name, boolean trainable, int... shape) {
             if (names.containsKey(name)) {
                 throw new IllegalArgumentException("parameter '" + name + "' declared twice");
             }
-            ParamView v = new ParamView(name, size, shape);
+            ParamView v = new ParamView(name, size, shape, trainable);
             long newSize = (long) size + v.size();
             if (newSize > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("model too large for one float array at '" + name + "'");

@@ -5,8 +5,15 @@ import java.util.Arrays;
 /**
  * A named range of the flat parameter array: {@code size()} floats from {@code offset}, read as a row-major
  * tensor of the given shape. Names follow PyTorch's ({@code weight_ih_l0}, {@code bias_hh_l1_reverse}, ...).
+ * A view that is not {@code trainable} is a buffer in PyTorch's sense: saved with the model (running statistics,
+ * fixed time-gate parameters) but never changed by an optimizer.
  */
-public record ParamView(String name, int offset, int[] shape) {
+public record ParamView(String name, int offset, int[] shape, boolean trainable) {
+
+    /** A trainable view. */
+    public ParamView(String name, int offset, int[] shape) {
+        this(name, offset, shape, true);
+    }
 
     public ParamView {
         shape = shape.clone();
@@ -41,7 +48,8 @@ public record ParamView(String name, int offset, int[] shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParamView v && v.name.equals(name) && v.offset == offset && Arrays.equals(v.shape, shape);
+        return o instanceof ParamView v && v.name.equals(name) && v.offset == offset && Arrays.equals(v.shape, shape)
+                && v.trainable == trainable;
     }
 
     @Override
@@ -51,6 +59,6 @@ public record ParamView(String name, int offset, int[] shape) {
 
     @Override
     public String toString() {
-        return name + org.rnn4j.tensor.Tensor.shapeString(shape) + "@" + offset;
+        return name + org.rnn4j.tensor.Tensor.shapeString(shape) + "@" + offset + (trainable ? "" : " (buffer)");
     }
 }

@@ -1,0 +1,348 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Activation;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.ParamView;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * Batch-normalised LSTM cell; the equations are in {@link BnLstmSpec}. Gate order i, f, g, o.
+ *
+ * <p>Batch normalisation of a (B, F) block over its valid rows (the sequences still running at this step):
+ * ẑ = (z − μ) / σ with σ = sqrt(var + ε), per feature. Its backward, with dẑ the gradient at ẑ and n valid rows:
+ * dz = (dẑ − mean(dẑ) − ẑ · mean(dẑ ⊙ ẑ)) / σ in training (the statistics depend on the batch), dz = dẑ / σ at
+ * inference (running statistics are constants). Rows past their sequence's end take no part and get dz = 0.
+ *
+ * <p>Shapes: B batch, T steps, I input, H hidden, G = 4H; S = maxSteps rows of running statistics (buffers).
+ */
+final class BnLstmCell implements Cell<BnLstmCell.BnTape> {
+
+    /** The BN-LSTM's extra buffers. */
+    static final class BnTape extends Tape {
+        /** (T, B, G) W_ih x_t, then normalised: x̂. */
+        final float[] xHat;
+        /** (T, B, G) W_hh h_{t−1}, then normalised: ĥ. */
+        final float[] hHat;
+        /** (T, B, H) normalised cell state ĉ. */
+        final float[] cHat;
+        /** (T, B, H) tanh(γ_c ĉ + β_c). */
+        final float[] tanhY;
+        /** (T, G), (T, G), (T, H): the σ each step used. */
+        final float[] sigmaX;
+        final float[] sigmaH;
+        final float[] sigmaC;
+        /** (T, B, G) gradients at W_ih x and at W_hh h, for the deferred weight products. */
+        float[] dXw;
+        float[] dHw;
+        /** (B, G) scratch of the current backward step. */
+        float[] scratch;
+
+        BnTape(BnLstmCell cell, int batch, int steps, boolean reverse) {
+            super(cell, batch, steps, reverse);
+            this.xHat = new float[size("BN-LSTM buffer", steps, batch, cell.gw)];
+            this.hHat = new float[xHat.length];
+            this.cHat = new float[size("BN-LSTM buffer", steps, batch, cell.hidden)];
+            this.tanhY = new float[cHat.length];
+            this.sigmaX = new float[steps * cell.gw];
+            this.sigmaH = new float[steps * cell.gw];
+            this.sigmaC = new float[steps * cell.hidden];
+        }
+
+        @Override
+        void ensureBackward(Cell<?> cell) {
+            super.ensureBackward(cell);
+            if (dXw == null) {
+                dXw = new float[xHat.length];
+                dHw = new float[xHat.length];
+                scratch = new float[batch * ((BnLstmCell) cell).gw];
+            }
+        }
+    }
+
+    private final BnLstmSpec spec;
+    private final int inputSize;
+    private final int hidden;
+    private final int gw;
+    private final StandardWeights weights;
+    private final ParamView gammaX;     // (G)
+    private final ParamView gammaH;     // (G)
+    private final ParamView gammaC;     // (H)
+    private final ParamView betaC;      // (H)
+    private final ParamView meanX;      // (S, G) buffers: running statistics
+    private final ParamView varX;
+    private final ParamView meanH;
+    private final ParamView varH;
+    private final ParamView meanC;      // (S, H)
+    private final ParamView varC;
+
+    BnLstmCell(BnLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        this.spec = spec;
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.gw = 4 * hidden;
+        this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
+        this.gammaX = layout.add("bn_ih_gamma" + suffix, gw);
+        this.gammaH = layout.add("bn_hh_gamma" + suffix, gw);
+        this.gammaC = layout.add("bn_c_gamma" + suffix, hidden);
+        this.betaC = layout.add("bn_c_beta" + suffix, hidden);
+        int s = spec.maxSteps();
+        this.meanX = layout.addBuffer("bn_ih_running_mean" + suffix, s, gw);
+        this.varX = layout.addBuffer("bn_ih_running_var" + suffix, s, gw);
+        this.meanH = layout.addBuffer("bn_hh_running_mean" + suffix, s, gw);
+        this.varH = layout.addBuffer("bn_hh_running_var" + suffix, s, gw);
+        this.meanC = layout.addBuffer("bn_c_running_mean" + suffix, s, hidden);
+        this.varC = layout.addBuffer("bn_c_running_var" + suffix, s, hidden);
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    @Override
+    public int outputSize() {
+        return hidden;
+    }
+
+    @Override
+    public boolean hasCellState() {
+        return true;
+    }
+
+    @Override
+    public int gateWidth() {
+        return gw;
+    }
+
+    @Override
+    public BnTape newTape(int batch, int steps, boolean reverse) {
+        return new BnTape(this, batch, steps, reverse);
+    }
+
+    @Override
+    public void initialize(float[] w, Init init, RandomGenerator rng) {
+        weights.initialize(w, init, hidden, rng);
+        Initializers.fill(w, gammaX.offset(), gw, spec.gammaInit());
+        Initializers.fill(w, gammaH.offset(), gw, spec.gammaInit());
+        Initializers.fill(w, gammaC.offset(), hidden, spec.gammaInit());
+        Initializers.fill(w, betaC.offset(), hidden, 0f);
+        for (ParamView mean : new ParamView[]{meanX, meanH, meanC}) {
+            Initializers.fill(w, mean.offset(), mean.size(), 0f);
+        }
+        for (ParamView var : new ParamView[]{varX, varH, varC}) {
+            Initializers.fill(w, var.offset(), var.size(), 1f);
+        }
+    }
+
+    @Override
+    public void projectInput(Compute cx, float[] w, BnTape tp, float[] x, int xOff) {
+        // W_ih x for all steps, without the bias: it is added after the normalisation
+        int rows = tp.steps * tp.batch;
+        Arrays.fill(tp.xHat, 0, rows * gw, 0f);
+        cx.multTransBAdd(rows, gw, inputSize, x, xOff, inputSize, w, weights.wih.offset(), inputSize, tp.xHat, 0, gw);
+    }
+
+    /**
+     * Normalises the (B, f) block z at off (row stride ld) feature by feature over the rows running at step t, in
+     * place; writes σ to sigma[sOff..]. Training: the batch's statistics, folded into the running ones; inference:
+     * the running statistics at row min(t, S − 1) of (mean, var).
+     */
+    private void normalize(float[] w, Tape tp, int t, float[] z, int off, int ld, int f, float[] sigma, int sOff,
+                           ParamView mean, ParamView var) {
+        int row = Math.min(t, spec.maxSteps() - 1) * f;
+        int n = 0;
+        for (int b = 0; b < tp.batch; b++) {
+            n += tp.active(b, t) ? 1 : 0;
+        }
+        for (int j = 0; j < f; j++) {
+            float mu;
+            float v;
+            if (tp.training) {
+                double sum = 0;
+                double sumSq = 0;
+                for (int b = 0; b < tp.batch; b++) {
+                    if (tp.active(b, t)) {
+                        double zj = z[off + b * ld + j];
+                        sum += zj;
+                        sumSq += zj * zj;
+                    }
+                }
+                mu = n == 0 ? 0f : (float) (sum / n);
+                v = n == 0 ? 0f : (float) Math.max(0, sumSq / n - (double) mu * mu);
+                if (n > 0) {
+                    float m = spec.momentum();
+                    float unbiased = n > 1 ? v * n / (n - 1) : v;
+                    w[mean.offset() + row + j] = (1 - m) * w[mean.offset() + row + j] + m * mu;
+                    w[var.offset() + row + j] = (1 - m) * w[var.offset() + row + j] + m * unbiased;
+                }
+            } else {
+                mu = w[mean.offset() + row + j];
+                v = w[var.offset() + row + j];
+            }
+            float s = (float) Math.sqrt(v + spec.epsilon());
+            sigma[sOff + j] = s;
+            for (int b = 0; b < tp.batch; b++) {
+                int i = off + b * ld + j;
+                z[i] = tp.active(b, t) ? (z[i] - mu) / s : 0f;
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #normalize}: d (B, f) at off holds the gradient at ẑ and is overwritten with the gradient
+     * at z.
+     */
+    private static void normalizeBackward(Tape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
+                                          float[] sigma, int sOff) {
+        int n = 0;
+        for (int b = 0; b < tp.batch; b++) {
+            n += tp.active(b, t) ? 1 : 0;
+        }
+        for (int j = 0; j < f; j++) {
+            double sum = 0;
+            double sumProd = 0;
+            if (tp.training) {
+                for (int b = 0; b < tp.batch; b++) {
+                    if (tp.active(b, t)) {
+                        sum += d[dOff + b * ld + j];
+                        sumProd += (double) d[dOff + b * ld + j] * zHat[zOff + b * ld + j];
+                    }
+                }
+            }
+            float meanD = n == 0 ? 0f : (float) (sum / n);
+            float meanDz = n == 0 ? 0f : (float) (sumProd / n);
+            float s = sigma[sOff + j];
+            for (int b = 0; b < tp.batch; b++) {
+                int i = dOff + b * ld + j;
+                d[i] = tp.active(b, t) ? (d[i] - meanD - zHat[zOff + b * ld + j] * meanDz) / s : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void forwardStep(Compute cx, float[] w, BnTape tp, int t) {
+        Kernels k = cx.kernels();
+        int bsz = tp.batch;
+        int h = hidden;
+        int g = t * bsz * gw;                   // (B, G) slices of pre, xHat, hHat
+        int prev = tp.prev(t) * bsz * h;        // (B, H) h_{t-1}, c_{t-1}
+        int next = tp.next(t) * bsz * h;
+        int aux = t * bsz * h;                  // (B, H) slices of cHat, tanhY
+
+        normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX);
+        Arrays.fill(tp.hHat, g, g + bsz * gw, 0f);
+        cx.multTransBAdd(bsz, gw, h, tp.h, prev, h, w, weights.whh.offset(), h, tp.hHat, g, gw);
+        normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH);
+        for (int b = 0; b < bsz; b++) {
+            for (int q = 0; q < gw; q++) {
+                int i = g + b * gw + q;
+                tp.pre[i] = w[gammaX.offset() + q] * tp.xHat[i] + w[gammaH.offset() + q] * tp.hHat[i]
+                        + w[weights.bih.offset() + q] + w[weights.bhh.offset() + q];
+            }
+        }
+        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, g, gw);
+        k.activate(Activation.TANH, bsz, h, tp.pre, g + 2 * h, gw);
+        k.activate(Activation.SIGMOID, bsz, h, tp.pre, g + 3 * h, gw);
+        for (int b = 0; b < bsz; b++) {
+            int row = g + b * gw;
+            for (int j = 0; j < h; j++) {
+                float c = tp.pre[row + h + j] * tp.c[prev + b * h + j] + tp.pre[row + j] * tp.pre[row + 2 * h + j];
+                tp.c[next + b * h + j] = c;
+                tp.cHat[aux + b * h + j] = c;
+            }
+        }
+        normalize(w, tp, t, tp.cHat, aux, h, h, tp.sigmaC, t * h, meanC, varC);
+        for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                tp.tanhY[o] = w[gammaC.offset() + j] * tp.cHat[o] + w[betaC.offset() + j];
+            }
+        }
+        k.activate(Activation.TANH, bsz, h, tp.tanhY, aux, h);
+        for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < h; j++) {
+                tp.h[next + b * h + j] = tp.pre[g + b * gw + 3 * h + j] * tp.tanhY[aux + b * h + j];
+            }
+        }
+    }
+
+    @Override
+    public void backwardStep(Compute cx, float[] w, float[] grads, BnTape tp, int t,
+                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int g = t * bsz * gw;
+        int prev = tp.prev(t) * bsz * h;
+        int aux = t * bsz * h;
+        float[] d = tp.scratch;   // (B, H) gradient at ĉ, then at c_t through the normalisation
+
+        for (int b = 0; b < bsz; b++) {
+            int row = g + b * gw;
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                float og = tp.pre[row + 3 * h + j];
+                float ty = tp.tanhY[o];
+                float dy = dh[b * h + j] * og * (1f - ty * ty);
+                tp.dA[row + 3 * h + j] = dh[b * h + j] * ty * og * (1f - og);
+                grads[gammaC.offset() + j] += dy * tp.cHat[o];
+                grads[betaC.offset() + j] += dy;
+                d[b * h + j] = dy * w[gammaC.offset() + j];
+            }
+        }
+        normalizeBackward(tp, t, tp.cHat, aux, d, 0, h, h, tp.sigmaC, t * h);
+        for (int b = 0; b < bsz; b++) {
+            int row = g + b * gw;
+            for (int j = 0; j < h; j++) {
+                float ig = tp.pre[row + j];
+                float fg = tp.pre[row + h + j];
+                float gg = tp.pre[row + 2 * h + j];
+                float cPrev = tp.c[prev + b * h + j];
+                float dct = dc[b * h + j] + d[b * h + j];
+                tp.dA[row + j] = dct * gg * ig * (1f - ig);
+                tp.dA[row + h + j] = dct * cPrev * fg * (1f - fg);
+                tp.dA[row + 2 * h + j] = dct * ig * (1f - gg * gg);
+                dcPrev[b * h + j] = dct * fg;
+            }
+        }
+        // through a = γ_x x̂ + γ_h ĥ + b into the two normalisations
+        for (int b = 0; b < bsz; b++) {
+            for (int q = 0; q < gw; q++) {
+                int i = g + b * gw + q;
+                float da = tp.dA[i];
+                grads[gammaX.offset() + q] += da * tp.xHat[i];
+                grads[gammaH.offset() + q] += da * tp.hHat[i];
+                tp.dXw[i] = da * w[gammaX.offset() + q];
+                tp.dHw[i] = da * w[gammaH.offset() + q];
+            }
+        }
+        normalizeBackward(tp, t, tp.xHat, g, tp.dXw, g, gw, gw, tp.sigmaX, t * gw);
+        normalizeBackward(tp, t, tp.hHat, g, tp.dHw, g, gw, gw, tp.sigmaH, t * gw);
+        Arrays.fill(dhPrev, 0, bsz * h, 0f);
+        cx.multAdd(bsz, h, gw, tp.dHw, g, gw, w, weights.whh.offset(), h, dhPrev, 0, h);
+    }
+
+    @Override
+    public void backwardSequence(Compute cx, float[] w, float[] grads, BnTape tp, float[] x, int xOff,
+                                 float[] dx, int dxOff) {
+        int rows = tp.steps * tp.batch;
+        int wih = weights.wih.offset();
+        cx.multTransAAdd(gw, inputSize, rows, tp.dXw, 0, gw, x, xOff, inputSize, grads, wih, inputSize);
+        if (dx != null) {
+            cx.multAdd(rows, inputSize, gw, tp.dXw, 0, gw, w, wih, inputSize, dx, dxOff, inputSize);
+        }
+        cx.multTransAAdd(gw, hidden, rows, tp.dHw, 0, gw, tp.h, tp.firstPrevIndex() * tp.batch * hidden, hidden,
+                grads, weights.whh.offset(), hidden);
+        // both bias vectors enter a_t after the normalisations: each gets Σ dA
+        cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, grads, weights.bih.offset());
+        cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, grads, weights.bhh.offset());
+    }
+}
