@@ -273,6 +273,36 @@ class MainTest {
     }
 
     @Test
+    void thePhasedLstmFrequencyExperimentWritesItsTableJsonAndCharts() throws IOException {
+        Path out = dir.resolve("freq");
+        Result r = rnn4j("experiment", "plstm-frequency", "--modes", "async,regular", "--models", "lstm,plstm",
+                "--epochs", "2", "--train-size", "64", "--test-size", "32", "--seeds", "2", "--hidden", "4",
+                "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        String table = Files.readString(out.resolve("results.md"));
+        assertTrue(table.contains("| lstm |") && table.contains("| plstm |") && table.contains("async accuracy"), table);
+        Object json = org.rnn4j.io.Json.parse(Files.readString(out.resolve("results.json")));
+        List<?> runs = (List<?>) ((java.util.Map<?, ?>) json).get("runs");
+        assertEquals(8, runs.size(), "2 modes x 2 models x 2 seeds");
+        for (Object o : runs) {
+            java.util.Map<?, ?> run = (java.util.Map<?, ?>) o;
+            assertEquals(2, ((List<?>) run.get("accuracy_per_epoch")).size());
+            double fraction = ((Number) run.get("unit_update_fraction")).doubleValue();
+            if (run.get("model").equals("plstm")) {
+                assertTrue(fraction < 0.2, "a Phased LSTM updates few units at inference: " + fraction);
+            } else {
+                assertEquals(1.0, fraction, 0.0);
+            }
+        }
+        for (String mode : List.of("async", "regular")) {
+            assertTrue(Files.size(out.resolve("learning-curves-" + mode + ".png")) > 1000, mode);
+        }
+        expectError(rnn4j("experiment", "plstm-frequency", "--models", "gru", "--out", out.toString()), "unknown 'gru'");
+        expectError(rnn4j("experiment", "plstm-frequency", "--seeds", "0", "--out", out.toString()), "--seeds must be at least 1");
+        assertEquals(2, rnn4j("experiment").code());
+    }
+
+    @Test
     void usageErrorsExitWith2AndHelpWith0() {
         Result unknown = rnn4j("train", "--bogus");
         assertEquals(2, unknown.code());
