@@ -49,7 +49,7 @@ class BenchCommandTest {
     @Test
     void configEWritesTheTableEveryJsonFieldAndTheComparisonWithPyTorch() throws IOException {
         Path json = dir.resolve("out.json");
-        Result r = rnn4j("bench", "--configs", "E", "--iters", "2", "--warmup", "1", "--json", json.toString(),
+        MainTest.Result r = rnn4j("bench", "--configs", "E", "--iters", "2", "--warmup", "1", "--json", json.toString(),
                 "--compare", SMALL_ANCHORS.toString());
         assertEquals(0, r.code(), r.all());
         String out = r.out();
@@ -137,7 +137,7 @@ class BenchCommandTest {
 
     @Test
     void streamingAloneMeasuresOnlyTheStepLatency() {
-        Result r = rnn4j("bench", "--streaming", "--threads", "1");
+        MainTest.Result r = rnn4j("bench", "--streaming", "--threads", "1");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("streaming, batch 1: LSTM I64 H256"), r.out());
         assertTrue(r.out().matches("(?s).*median \\d+\\.\\d us/step \\(min .*over 1000 timed steps after 1000 warm-up.*"),
@@ -208,30 +208,21 @@ class BenchCommandTest {
 
         for (String[] usage : List.of(new String[]{"bench", "--kernels", "banana"}, new String[]{"bench", "--bogus"},
                 new String[]{"bench", "--iters", "many"})) {
-            Result r = rnn4j(usage);
+            MainTest.Result r = rnn4j(usage);
             assertEquals(2, r.code(), String.join(" ", usage) + ": " + r.all());
             assertTrue(r.err().contains("rnn4j bench --help"), r.err());
         }
-        Result help = rnn4j("bench", "--help");
+        MainTest.Result help = rnn4j("bench", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("Usage: rnn4j bench") && help.out().contains("--compare=FILE.json"), help.out());
     }
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    static Result rnn4j(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(code, out.toString(), err.toString());
+    private static MainTest.Result rnn4j(String... args) {
+        return MainTest.rnn4j(args);
     }
 
     /** Exit code 1, one line on stderr holding fragment, and nothing measured (nothing on stdout). */
-    private static void expectError(Result r, String fragment) {
+    private static void expectError(MainTest.Result r, String fragment) {
         assertEquals(1, r.code(), "exit code; output: " + r.all());
         assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());

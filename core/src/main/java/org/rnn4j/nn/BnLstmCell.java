@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>Shapes: B batch, T steps, I input, H hidden, G = 4H; S = maxSteps rows of running statistics (buffers).
  */
-final class BnLstmCell implements Cell<BnLstmCell.BnTape> {
+final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
 
     /** The BN-LSTM's extra buffers. */
     static final class BnTape extends Tape {
@@ -64,9 +64,6 @@ final class BnLstmCell implements Cell<BnLstmCell.BnTape> {
     }
 
     private final BnLstmSpec spec;
-    private final int inputSize;
-    private final int hidden;
-    private final int gw;
     private final StandardWeights weights;
     private final ParamView gammaX;     // (G)
     private final ParamView gammaH;     // (G)
@@ -80,10 +77,8 @@ final class BnLstmCell implements Cell<BnLstmCell.BnTape> {
     private final ParamView varC;
 
     BnLstmCell(BnLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        super(inputSize, hidden, hidden, 4 * hidden, true);
         this.spec = spec;
-        this.inputSize = inputSize;
-        this.hidden = hidden;
-        this.gw = 4 * hidden;
         this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
         this.gammaX = layout.add("bn_ih_gamma" + suffix, gw);
         this.gammaH = layout.add("bn_hh_gamma" + suffix, gw);
@@ -96,31 +91,6 @@ final class BnLstmCell implements Cell<BnLstmCell.BnTape> {
         this.varH = layout.addBuffer("bn_hh_running_var" + suffix, s, gw);
         this.meanC = layout.addBuffer("bn_c_running_mean" + suffix, s, hidden);
         this.varC = layout.addBuffer("bn_c_running_var" + suffix, s, hidden);
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public int outputSize() {
-        return hidden;
-    }
-
-    @Override
-    public boolean hasCellState() {
-        return true;
-    }
-
-    @Override
-    public int gateWidth() {
-        return gw;
     }
 
     @Override

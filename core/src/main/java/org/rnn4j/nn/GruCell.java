@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  * </pre>
  * Shapes: B batch, T steps, I input, H hidden (= R), G = 3H. Derivation: {@code docs/cells/gru.md}.
  */
-final class GruCell implements Cell<GruCell.GruTape> {
+final class GruCell extends AbstractCell<GruCell.GruTape> {
 
     /** The GRU's extra buffers. */
     static final class GruTape extends Tape {
@@ -52,43 +52,13 @@ final class GruCell implements Cell<GruCell.GruTape> {
         }
     }
 
-    private final int inputSize;
-    private final int hidden;
-    private final int gw;
     private final boolean linearBeforeReset;
     private final StandardWeights weights;
 
     GruCell(GruSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
-        this.inputSize = inputSize;
-        this.hidden = hidden;
-        this.gw = 3 * hidden;
+        super(inputSize, hidden, hidden, 3 * hidden, false);
         this.linearBeforeReset = spec.linearBeforeReset();
         this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public int outputSize() {
-        return hidden;
-    }
-
-    @Override
-    public boolean hasCellState() {
-        return false;
-    }
-
-    @Override
-    public int gateWidth() {
-        return gw;
     }
 
     @Override

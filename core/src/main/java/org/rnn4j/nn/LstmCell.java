@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
  * Peephole terms are present only with peepholes. Shapes: B batch, T steps, I input, H hidden, P projection,
  * R = P or H, G = gates·H. Derivation of the backward pass: {@code docs/cells/lstm.md}.
  */
-final class LstmCell implements Cell<LstmCell.LstmTape> {
+final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
 
     /** The LSTM's extra buffers. */
     static final class LstmTape extends Tape {
@@ -58,11 +58,7 @@ final class LstmCell implements Cell<LstmCell.LstmTape> {
     }
 
     private final LstmSpec spec;
-    private final int inputSize;
-    private final int hidden;
     private final int projSize;
-    private final int out;          // R
-    private final int gw;           // G
     private final boolean cifg;
     private final float clip;
     // column offsets of the gate blocks within a row of pre (i is -1 with CIFG)
@@ -75,13 +71,10 @@ final class LstmCell implements Cell<LstmCell.LstmTape> {
     private final ParamView projection; // weight_hr (P, H), or null
 
     LstmCell(LstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        super(inputSize, hidden, spec.outputSize(hidden), spec.gates() * hidden, true);
         this.spec = spec;
-        this.inputSize = inputSize;
-        this.hidden = hidden;
         this.projSize = spec.projSize();
-        this.out = spec.outputSize(hidden);
         this.cifg = spec.cifg();
-        this.gw = spec.gates() * hidden;
         this.clip = spec.cellClip();
         this.colI = cifg ? -1 : 0;
         this.colF = cifg ? 0 : hidden;
@@ -90,31 +83,6 @@ final class LstmCell implements Cell<LstmCell.LstmTape> {
         this.weights = new StandardWeights(layout, suffix, gw, inputSize, out);
         this.projection = projSize > 0 ? layout.add("weight_hr" + suffix, projSize, hidden) : null;
         this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, cifg ? 2 : 3, hidden) : null;
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public int outputSize() {
-        return out;
-    }
-
-    @Override
-    public boolean hasCellState() {
-        return true;
-    }
-
-    @Override
-    public int gateWidth() {
-        return gw;
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.random.RandomGenerator;
  * piecewise-linear mod away from its jumps: ∂φ/∂τ = −(t − s)/τ², ∂φ/∂s = −1/τ (PyTorch's {@code remainder}
  * convention, ∂ mod(u, τ)/∂τ = −⌊u/τ⌋). Shapes: B batch, T steps, I input, H hidden, G = 4H.
  */
-final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
+final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
 
     /** The Phased LSTM's extra buffers. */
     static final class PhasedTape extends Tape {
@@ -52,9 +52,6 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
     private static final int I = 0;
 
     private final PhasedLstmSpec spec;
-    private final int inputSize;
-    private final int hidden;
-    private final int gw;
     private final StandardWeights weights;
     private final ParamView peephole;   // (3, H) rows i, f, o, or null
     private final ParamView period;     // tau (H)
@@ -62,41 +59,14 @@ final class PhasedLstmCell implements Cell<PhasedLstmCell.PhasedTape> {
     private final ParamView ratioOn;    // r_on (H)
 
     PhasedLstmCell(PhasedLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        super(inputSize, hidden, hidden, 4 * hidden, true);
         this.spec = spec;
-        this.inputSize = inputSize;
-        this.hidden = hidden;
-        this.gw = 4 * hidden;
         this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
         this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, 3, hidden) : null;
         // fixed time-gate parameters are buffers: saved with the model, never moved by an optimizer
         this.period = layout.add("tau" + suffix, spec.learnPeriod(), hidden);
         this.shift = layout.add("shift" + suffix, spec.learnShift(), hidden);
         this.ratioOn = layout.add("r_on" + suffix, spec.learnRatioOn(), hidden);
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public int outputSize() {
-        return hidden;
-    }
-
-    @Override
-    public boolean hasCellState() {
-        return true;
-    }
-
-    @Override
-    public int gateWidth() {
-        return gw;
     }
 
     @Override

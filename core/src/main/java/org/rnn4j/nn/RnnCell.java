@@ -14,43 +14,15 @@ import java.util.random.RandomGenerator;
  * <p>Shapes: B batch, T steps, I input, H hidden (= G = R). Derivation: {@code docs/cells/rnn.md}.
  * The tape keeps pre (T, B, H) = h_t after the forward step, which is all the backward needs.
  */
-final class RnnCell implements Cell<Tape> {
+final class RnnCell extends AbstractCell<Tape> {
 
-    private final int inputSize;
-    private final int hidden;
     private final Activation phi;
     private final StandardWeights weights;
 
     RnnCell(RnnSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
-        this.inputSize = inputSize;
-        this.hidden = hidden;
+        super(inputSize, hidden, hidden, hidden, false);
         this.phi = spec.nonlinearity() == RnnSpec.Nonlinearity.TANH ? Activation.TANH : Activation.RELU;
         this.weights = new StandardWeights(layout, suffix, hidden, inputSize, hidden);
-    }
-
-    @Override
-    public int inputSize() {
-        return inputSize;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public int outputSize() {
-        return hidden;
-    }
-
-    @Override
-    public boolean hasCellState() {
-        return false;
-    }
-
-    @Override
-    public int gateWidth() {
-        return hidden;
     }
 
     @Override
