@@ -44,7 +44,8 @@ final class DataOptions {
 
     @Option(names = "--data", paramLabel = "FILE.npz",
             description = "Train on arrays instead of a task: x (N, T, I) float, and y (N, K) or (N, T, K) targets or"
-                    + " labels (N) or (N, T) class indices, optionally lengths (N).")
+                    + " labels (N) or (N, T) class indices, optionally lengths (N) and times (N, T), the timestamp of"
+                    + " every step (used by --cell plstm).")
     Path data;
 
     @Option(names = "--val-data", paramLabel = "FILE.npz", description = "Validation arrays, in the layout of --data.")
@@ -120,6 +121,24 @@ final class DataOptions {
         }
     }
 
+    /** Adds the optional (N, T) timestamps of an .npz file to its dataset. */
+    private static ArrayDataset withTimes(ArrayDataset d, Path file, Map<String, NpyArray> arrays, int n, int t)
+            throws FileFormatException {
+        NpyArray times = arrays.get("times");
+        if (times == null) {
+            return d;
+        }
+        if (times.rank() != 2 || times.shape()[0] != n || times.shape()[1] != t) {
+            throw new FileFormatException(file + "['times'] must have shape (" + n + ", " + t + "), one timestamp per"
+                    + " sequence and step, got " + Tensor.shapeString(times.shape()));
+        }
+        try {
+            return d.withTimes(times.toDoubleArray());
+        } catch (IllegalArgumentException e) {
+            throw new FileFormatException(file + "['times']: " + e.getMessage());
+        }
+    }
+
     /** Arrays of an .npz file as a dataset. */
     private record Arrays(ArrayDataset dataset, Tensor x, Head head, int outputs, Objective objective) {
 
@@ -188,7 +207,7 @@ final class DataOptions {
                     }
                     max = Math.max(max, classes[i]);
                 }
-                return new Arrays(ArrayDataset.withClasses(x, lengths, classes, what), x,
+                return new Arrays(withTimes(ArrayDataset.withClasses(x, lengths, classes, what), file, arrays, n, t), x,
                         perStep ? Head.EVERY_STEP : Head.LAST_STEP, Math.max(2, max + 1), Objective.CROSS_ENTROPY);
             }
             Objective obj;
@@ -210,7 +229,7 @@ final class DataOptions {
                 throw new FileFormatException(file + "['y'] must have shape (" + n + ", K) or (" + n + ", " + t
                         + ", K), got " + Tensor.shapeString(targets.shape()));
             }
-            return new Arrays(ArrayDataset.withTargets(x, lengths, targets, what), x,
+            return new Arrays(withTimes(ArrayDataset.withTargets(x, lengths, targets, what), file, arrays, n, t), x,
                     perStep ? Head.EVERY_STEP : Head.LAST_STEP, targets.dim(targets.rank() - 1), obj);
         }
     }

@@ -11,8 +11,23 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
 
     @Option(names = "--cell", defaultValue = "lstm", paramLabel = "TYPE",
-            description = "lstm, gru, rnn-tanh, rnn-relu, or irnn (ReLU RNN with identity init). Default: ${DEFAULT-VALUE}.")
+            description = "lstm, gru, rnn-tanh, rnn-relu, irnn (ReLU RNN with identity init), plstm (Phased LSTM) or bnlstm"
+                    + " (batch-normalised LSTM). Default: ${DEFAULT-VALUE}.")
     String cell;
+
+    @Option(names = "--period", paramLabel = "MIN,MAX",
+            description = "plstm: initial periods τ log-uniform in [MIN, MAX], in the unit of the timestamps (steps without"
+                    + " timestamps). Default: 2.72,148.4.")
+    String period;
+
+    @Option(names = "--r-on", paramLabel = "R", description = "plstm: initial open ratio r_on. Default: 0.05.")
+    Float ratioOn;
+
+    @Option(names = "--leak", paramLabel = "A", description = "plstm: leak α of the closed phase in training. Default: 0.001.")
+    Float leak;
+
+    @Option(names = "--bn-steps", paramLabel = "N", description = "bnlstm: time steps with statistics of their own. Default: 100.")
+    Integer bnSteps;
 
     @Option(names = "--hidden", defaultValue = "64", paramLabel = "H", description = "Hidden size. Default: ${DEFAULT-VALUE}.")
     int hidden;
@@ -54,9 +69,18 @@ final class ModelOptions {
     CellSpec cellSpec() {
         String c = cell.toLowerCase(java.util.Locale.ROOT);
         boolean lstm = c.equals("lstm");
-        if (!lstm && (peepholes || cifg || proj != 0 || cellClip != 0f || forgetBias != null)) {
-            throw new IllegalArgumentException("--peepholes, --cifg, --proj, --cell-clip and --forget-bias apply to --cell lstm only, not to "
+        if (!lstm && (cifg || proj != 0 || cellClip != 0f || forgetBias != null)) {
+            throw new IllegalArgumentException("--cifg, --proj, --cell-clip and --forget-bias apply to --cell lstm only, not to "
                     + cell);
+        }
+        if (peepholes && !lstm && !c.equals("plstm")) {
+            throw new IllegalArgumentException("--peepholes applies to --cell lstm and plstm only, not to " + cell);
+        }
+        if (!c.equals("plstm") && (period != null || ratioOn != null || leak != null)) {
+            throw new IllegalArgumentException("--period, --r-on and --leak apply to --cell plstm only, not to " + cell);
+        }
+        if (!c.equals("bnlstm") && bnSteps != null) {
+            throw new IllegalArgumentException("--bn-steps applies to --cell bnlstm only, not to " + cell);
         }
         if (!c.equals("gru") && gruOriginal) {
             throw new IllegalArgumentException("--gru-original applies to --cell gru only");
@@ -66,9 +90,33 @@ final class ModelOptions {
             case "gru" -> gruOriginal ? CellSpec.gru().original() : CellSpec.gru();
             case "rnn-tanh", "rnn" -> CellSpec.rnnTanh();
             case "rnn-relu", "irnn" -> CellSpec.rnnRelu();
+            case "plstm" -> phased();
+            case "bnlstm" -> bnSteps == null ? CellSpec.bnLstm() : CellSpec.bnLstm().withMaxSteps(bnSteps);
             default -> throw new IllegalArgumentException("unknown cell type '" + cell
-                    + "'; choose lstm, gru, rnn-tanh, rnn-relu or irnn");
+                    + "'; choose lstm, gru, rnn-tanh, rnn-relu, irnn, plstm or bnlstm");
         };
+    }
+
+    private org.rnn4j.nn.PhasedLstmSpec phased() {
+        org.rnn4j.nn.PhasedLstmSpec spec = CellSpec.phasedLstm().withPeepholes(peepholes);
+        if (period != null) {
+            String[] p = period.split(",");
+            try {
+                if (p.length != 2) {
+                    throw new NumberFormatException();
+                }
+                spec = spec.withPeriodRange(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--period takes MIN,MAX, two positive numbers, got '" + period + "'");
+            }
+        }
+        if (ratioOn != null) {
+            spec = spec.withRatioOn(ratioOn);
+        }
+        if (leak != null) {
+            spec = spec.withLeak(leak);
+        }
+        return spec;
     }
 
     Init initScheme() {

@@ -40,6 +40,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--lengths", paramLabel = "FILE.npy", description = "Length of each sequence (B,), for padded inputs.")
     Path lengthsFile;
 
+    @Option(names = "--times", paramLabel = "FILE.npy",
+            description = "Timestamp of every step, (B, T) or (T,) for one sequence, for models with a time gate (plstm).")
+    Path timesFile;
+
     @Option(names = "--header", description = "The CSV input has a header row.")
     boolean header;
 
@@ -75,6 +79,15 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         int[] lengths = lengthsFile == null ? null : Npy.read(lengthsFile).toIntArray();
+        double[] times = null;
+        if (timesFile != null) {
+            NpyArray ta = Npy.read(timesFile);
+            times = ta.toDoubleArray();
+            if (times.length != x.dim(0) * x.dim(1)) {
+                throw new FileFormatException(timesFile + ": " + times.length + " timestamps, but the input has "
+                        + x.dim(0) + " sequences of " + x.dim(1) + " steps");
+            }
+        }
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             SequenceModel model = ModelFile.load(modelFile, compute).model();
             int features = model.config().network().inputSize();
@@ -82,7 +95,13 @@ final class PredictCommand implements Callable<Integer> {
                 throw new FileFormatException(input + ": " + x.dim(2) + " features per step, but " + modelFile
                         + " reads " + features);
             }
-            Tensor y = model.forward(x, lengths);
+            Tensor y;
+            try {
+                y = model.forward(x, lengths, null, times);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((timesFile != null && e.getMessage().startsWith("times") ? timesFile + ": "
+                        : "") + e.getMessage(), e);
+            }
             apply(act, y);
             if (single) {
                 y = model.head() == Head.EVERY_STEP ? Tensor.of(y.data(), y.dim(1), y.dim(2))

@@ -303,6 +303,49 @@ class MainTest {
     }
 
     @Test
+    void aPhasedLstmTrainsOnNpzDataWithTimestampsAndPredictsWithThem() throws IOException {
+        int n = 48;
+        int t = 6;
+        float[] x = new float[n * t];
+        double[] times = new double[n * t];
+        int[] labels = new int[n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int i = 0; i < n; i++) {
+            double now = 0;
+            for (int s = 0; s < t; s++) {
+                now += 0.5 + rnd.nextDouble();
+                times[i * t + s] = now;
+                x[i * t + s] = (float) rnd.nextGaussian();
+            }
+            labels[i] = x[i * t] > 0 ? 1 : 0;
+        }
+        java.util.Map<String, NpyArray> arrays = new java.util.LinkedHashMap<>();
+        arrays.put("x", NpyArray.ofFloats(x, n, t, 1));
+        arrays.put("labels", NpyArray.ofInts(labels, n));
+        arrays.put("times", NpyArray.ofDoubles(times, n, t));
+        Path data = dir.resolve("timed.npz");
+        org.rnn4j.io.Npz.write(data, arrays, false);
+        Path out = dir.resolve("plstm");
+        Result r = rnn4j("train", "--data", data.toString(), "--cell", "plstm", "--period", "1,10", "--r-on", "0.2",
+                "--peepholes", "--hidden", "6", "--epochs", "2", "--threads", "1", "--no-progress", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("Phased LSTM (peepholes)"), r.out());
+        Path model = out.resolve("model.rnn4j");
+        Npy.write(dir.resolve("x.npy"), NpyArray.ofFloats(java.util.Arrays.copyOf(x, 2 * t), 2, t, 1));
+        Npy.write(dir.resolve("t.npy"), NpyArray.ofDoubles(java.util.Arrays.copyOf(times, 2 * t), 2, t));
+        Result p = rnn4j("predict", model.toString(), "-i", dir.resolve("x.npy").toString(), "--times",
+                dir.resolve("t.npy").toString(), "-o", dir.resolve("y.npy").toString());
+        assertEquals(0, p.code(), p.all());
+        double[] back = java.util.Arrays.copyOf(times, 2 * t);
+        back[3] = back[1];   // goes backwards in sequence 0
+        Npy.write(dir.resolve("back.npy"), NpyArray.ofDoubles(back, 2, t));
+        expectError(rnn4j("predict", model.toString(), "-i", dir.resolve("x.npy").toString(), "--times",
+                dir.resolve("back.npy").toString(), "-o", dir.resolve("never.npy").toString()), "back.npy: times go backwards");
+        expectError(rnn4j("train", "--cell", "gru", "--r-on", "0.1", "--out", dir.resolve("never").toString()),
+                "--period, --r-on and --leak apply to --cell plstm only");
+    }
+
+    @Test
     void usageErrorsExitWith2AndHelpWith0() {
         Result unknown = rnn4j("train", "--bogus");
         assertEquals(2, unknown.code());
