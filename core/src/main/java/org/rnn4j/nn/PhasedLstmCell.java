@@ -54,19 +54,15 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     private final PhasedLstmSpec spec;
     private final StandardWeights weights;
     private final ParamView peephole;   // (3, H) rows i, f, o, or null
-    private final ParamView period;     // tau (H)
-    private final ParamView shift;      // s (H)
-    private final ParamView ratioOn;    // r_on (H)
+    private final TimeGate timeGate;
 
     PhasedLstmCell(PhasedLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
         super(inputSize, hidden, hidden, 4 * hidden, true);
         this.spec = spec;
         this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
         this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, 3, hidden) : null;
-        // fixed time-gate parameters are buffers: saved with the model, never moved by an optimizer
-        this.period = layout.add("tau" + suffix, spec.learnPeriod(), hidden);
-        this.shift = layout.add("shift" + suffix, spec.learnShift(), hidden);
-        this.ratioOn = layout.add("r_on" + suffix, spec.learnRatioOn(), hidden);
+        this.timeGate = new TimeGate(layout, suffix, hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
+                spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn());
     }
 
     @Override
@@ -84,14 +80,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 Initializers.fill(w, peephole.offset(), peephole.size(), 0f);
             }
         }
-        double lo = Math.log(spec.periodMin());
-        double hi = Math.log(spec.periodMax());
-        for (int j = 0; j < hidden; j++) {
-            float tau = (float) Math.exp(lo + (hi - lo) * rng.nextDouble());
-            w[period.offset() + j] = tau;
-            w[shift.offset() + j] = (float) (rng.nextDouble() * tau);
-            w[ratioOn.offset() + j] = spec.ratioOn();
-        }
+        timeGate.initialize(w, rng);
     }
 
     @Override
@@ -104,28 +93,6 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     @Override
     public long unitUpdates(PhasedTape tp) {
         return tp.updates;
-    }
-
-    /** The time of step t for row b: the batch's timestamp, or the step index without timestamps. */
-    private static double time(Tape tp, int t, int b) {
-        return tp.times == null ? t : tp.times[t * tp.batch + b];
-    }
-
-    private static float positive(float v) {
-        return Math.max(Math.abs(v), 1e-6f);
-    }
-
-    /** The time gate k of unit j at phase φ with leak α. */
-    private float gate(float[] w, int j, float phi, float alpha) {
-        float r = positive(w[ratioOn.offset() + j]);
-        return phi < 0.5f * r ? 2f * phi / r : phi < r ? 2f - 2f * phi / r : alpha * phi;
-    }
-
-    /** The phase φ of unit j at time {@code time}. */
-    private float phase(float[] w, int j, double time) {
-        float tau = positive(w[period.offset() + j]);
-        double u = time - w[shift.offset() + j];
-        return (float) ((u - tau * Math.floor(u / tau)) / tau);
     }
 
     @Override
@@ -173,12 +140,12 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
 
         float alpha = tp.leak;
         for (int b = 0; b < bsz; b++) {
-            double time = time(tp, t, b);
+            double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
             boolean counted = tp.active(b, t);
             for (int j = 0; j < h; j++) {
-                float phi = phase(w, j, time);
-                float gate = gate(w, j, phi, alpha);
+                float phi = timeGate.phase(w, j, time);
+                float gate = timeGate.gate(w, j, phi, alpha);
                 if (counted && gate != 0f) {
                     tp.updates++;
                 }
@@ -209,14 +176,14 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int aux = t * bsz * h;
         int whh = weights.whh.offset();
         for (int b = 0; b < bsz; b++) {
-            double time = time(tp, t, b);
+            double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
             int hb = prev + b * h;
             boolean counted = tp.active(b, t);
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
-                float phi = phase(w, j, time);
-                float gate = gate(w, j, phi, 0f);
+                float phi = timeGate.phase(w, j, time);
+                float gate = timeGate.gate(w, j, phi, 0f);
                 tp.phase[o] = phi;
                 tp.gate[o] = gate;
                 float cPrev = tp.c[hb + j];
@@ -273,7 +240,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int colO = 3 * h;
         float alpha = tp.leak;
         for (int b = 0; b < bsz; b++) {
-            double time = time(tp, t, b);
+            double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
@@ -316,33 +283,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 dcPrev[bj] = dcp;
                 dhPrev[bj] = (1f - gate) * dh[bj];
 
-                // the time gate: k(φ, r_on), φ = ((t − s) mod τ) / τ
-                float rawR = w[ratioOn.offset() + j];
-                float r = positive(rawR);
-                float dPhi;
-                float dR;
-                if (phi < 0.5f * r) {
-                    dPhi = dGate * 2f / r;
-                    dR = -dGate * 2f * phi / (r * r);
-                } else if (phi < r) {
-                    dPhi = -dGate * 2f / r;
-                    dR = dGate * 2f * phi / (r * r);
-                } else {
-                    dPhi = dGate * alpha;
-                    dR = 0f;
-                }
-                float rawTau = w[period.offset() + j];
-                float tau = positive(rawTau);
-                if (spec.learnRatioOn()) {
-                    g[ratioOn.offset() + j] += dR * Math.signum(rawR);
-                }
-                if (spec.learnPeriod()) {
-                    double u = time - w[shift.offset() + j];
-                    g[period.offset() + j] += (float) (dPhi * (-u / ((double) tau * tau))) * Math.signum(rawTau);
-                }
-                if (spec.learnShift()) {
-                    g[shift.offset() + j] += -dPhi / tau;
-                }
+                timeGate.backward(w, g, j, time, phi, dGate, alpha);
             }
         }
         cx.multAdd(bsz, h, gw, tp.dA, pre, gw, w, weights.whh.offset(), h, dhPrev, 0, h);

@@ -1,0 +1,101 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.ParamView;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * The time gate of the Phased LSTM (Neil, Pfeiffer &amp; Liu 2016), per unit j with period τ_j, shift s_j and open
+ * ratio r_j, shared by {@link PhasedLstmCell} and {@link PhasedGruCell}:
+ * <pre>
+ * φ = ((t − s) mod |τ|) / |τ|
+ * k = 2φ/r if φ &lt; r/2;  2 − 2φ/r if φ &lt; r;  α φ otherwise       (r = |r_on|)
+ * </pre>
+ * τ and r_on enter through their absolute values (floored at 1e-6), which keeps them positive whatever an optimizer
+ * does. Away from the jumps of the mod, ∂φ/∂τ = −(t − s)/τ² and ∂φ/∂s = −1/τ (PyTorch's {@code remainder}
+ * convention). A parameter that is not learned is a buffer: saved with the model, never updated.
+ */
+final class TimeGate {
+
+    final ParamView period;     // τ (H)
+    final ParamView shift;      // s (H)
+    final ParamView ratioOn;    // r_on (H)
+    private final double periodMin;
+    private final double periodMax;
+    private final float ratioOnInit;
+
+    TimeGate(ParamLayout.Builder layout, String suffix, int hidden, double periodMin, double periodMax, float ratioOnInit,
+             boolean learnPeriod, boolean learnShift, boolean learnRatioOn) {
+        this.period = layout.add("tau" + suffix, learnPeriod, hidden);
+        this.shift = layout.add("shift" + suffix, learnShift, hidden);
+        this.ratioOn = layout.add("r_on" + suffix, learnRatioOn, hidden);
+        this.periodMin = periodMin;
+        this.periodMax = periodMax;
+        this.ratioOnInit = ratioOnInit;
+    }
+
+    /** τ log-uniform in [periodMin, periodMax], s uniform in [0, τ), r_on its initial value. */
+    void initialize(float[] w, RandomGenerator rng) {
+        double lo = Math.log(periodMin);
+        double hi = Math.log(periodMax);
+        for (int j = 0; j < period.size(); j++) {
+            float tau = (float) Math.exp(lo + (hi - lo) * rng.nextDouble());
+            w[period.offset() + j] = tau;
+            w[shift.offset() + j] = (float) (rng.nextDouble() * tau);
+            w[ratioOn.offset() + j] = ratioOnInit;
+        }
+    }
+
+    /** The time of step t for row b: the batch's timestamp, or the step index without timestamps. */
+    static double time(Tape tp, int t, int b) {
+        return tp.times == null ? t : tp.times[t * tp.batch + b];
+    }
+
+    private static float positive(float v) {
+        return Math.max(Math.abs(v), 1e-6f);
+    }
+
+    /** The phase φ of unit j at time {@code time}. */
+    float phase(float[] w, int j, double time) {
+        float tau = positive(w[period.offset() + j]);
+        double u = time - w[shift.offset() + j];
+        return (float) ((u - tau * Math.floor(u / tau)) / tau);
+    }
+
+    /** The gate k of unit j at phase φ with leak α. */
+    float gate(float[] w, int j, float phi, float alpha) {
+        float r = positive(w[ratioOn.offset() + j]);
+        return phi < 0.5f * r ? 2f * phi / r : phi < r ? 2f - 2f * phi / r : alpha * phi;
+    }
+
+    /** Accumulates into g the gradients of unit j's τ, s and r_on (those that are learned) from dL/dk. */
+    void backward(float[] w, float[] g, int j, double time, float phi, float dGate, float alpha) {
+        float rawR = w[ratioOn.offset() + j];
+        float r = positive(rawR);
+        float dPhi;
+        float dR;
+        if (phi < 0.5f * r) {
+            dPhi = dGate * 2f / r;
+            dR = -dGate * 2f * phi / (r * r);
+        } else if (phi < r) {
+            dPhi = -dGate * 2f / r;
+            dR = dGate * 2f * phi / (r * r);
+        } else {
+            dPhi = dGate * alpha;
+            dR = 0f;
+        }
+        float rawTau = w[period.offset() + j];
+        float tau = positive(rawTau);
+        if (ratioOn.trainable()) {
+            g[ratioOn.offset() + j] += dR * Math.signum(rawR);
+        }
+        if (period.trainable()) {
+            double u = time - w[shift.offset() + j];
+            g[period.offset() + j] += (float) (dPhi * (-u / ((double) tau * tau))) * Math.signum(rawTau);
+        }
+        if (shift.trainable()) {
+            g[shift.offset() + j] += -dPhi / tau;
+        }
+    }
+}
