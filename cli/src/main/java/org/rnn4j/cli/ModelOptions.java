@@ -154,6 +154,7 @@ final class ModelOptions {
             case org.rnn4j.nn.RnnSpec r -> "RNN-" + r.nonlinearity().name().toLowerCase(java.util.Locale.ROOT);
             case org.rnn4j.nn.PhasedLstmSpec p -> "Phased LSTM" + (p.peepholes() ? " (peepholes)" : "");
             case org.rnn4j.nn.BnLstmSpec bn -> "BN-LSTM";
+            case org.rnn4j.nn.PhasedGruSpec p -> "Phased GRU";
         });
         sb.append(", H=").append(n.hiddenSize()).append(", input ").append(n.inputSize())
                 .append(", head ").append(config.head() == Head.LAST_STEP ? "last step" : "every step")

@@ -5,6 +5,7 @@ import org.rnn4j.nn.BnLstmSpec;
 import org.rnn4j.nn.GruSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.LstmSpec;
+import org.rnn4j.nn.PhasedGruSpec;
 import org.rnn4j.nn.PhasedLstmSpec;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.RecurrentConfig;
@@ -111,6 +112,15 @@ final class ModelFileHeader {
                 json.put("cellClip", lstm.cellClip());
             }
             case GruSpec gru -> json.put("linearBeforeReset", gru.linearBeforeReset());
+            case PhasedGruSpec p -> {
+                json.put("periodMin", p.periodMin());
+                json.put("periodMax", p.periodMax());
+                json.put("ratioOn", p.ratioOn());
+                json.put("leak", p.leak());
+                json.put("learnPeriod", p.learnPeriod());
+                json.put("learnShift", p.learnShift());
+                json.put("learnRatioOn", p.learnRatioOn());
+            }
             case BnLstmSpec bn -> {
                 json.put("maxSteps", bn.maxSteps());
                 json.put("gammaInit", bn.gammaInit());
@@ -217,6 +227,12 @@ final class ModelFileHeader {
                     json.requireKeys("kind", "linearBeforeReset");
                     return new GruSpec(json.bool("linearBeforeReset"));
                 }
+                case "PhasedGRU" -> {
+                    json.requireKeys("kind", "periodMin", "periodMax", "ratioOn", "leak", "learnPeriod", "learnShift",
+                            "learnRatioOn");
+                    return new PhasedGruSpec(json.float64("periodMin"), json.float64("periodMax"), json.float32("ratioOn"),
+                            json.float32("leak"), json.bool("learnPeriod"), json.bool("learnShift"), json.bool("learnRatioOn"));
+                }
                 case "BNLSTM" -> {
                     json.requireKeys("kind", "maxSteps", "gammaInit", "momentum", "epsilon");
                     return new BnLstmSpec(json.integer("maxSteps"), json.float32("gammaInit"), json.float32("momentum"),
@@ -230,7 +246,7 @@ final class ModelFileHeader {
                             json.bool("learnPeriod"), json.bool("learnShift"), json.bool("learnRatioOn"));
                 }
                 default -> throw new ModelFileException(json.file, "has an unknown cell kind \"" + kind
-                        + "\" in config.network.cell.kind; this library knows RNN, LSTM, GRU, BNLSTM and PhasedLSTM");
+                        + "\" in config.network.cell.kind; this library knows RNN, LSTM, GRU, BNLSTM, PhasedLSTM and PhasedGRU");
             }
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(json.file, "has an invalid config: " + e.getMessage());

@@ -6,7 +6,7 @@ import org.rnn4j.param.ParamLayout;
  * Which recurrent cell a layer uses, with its options. Specs are immutable values validated when built;
  * start from {@link #rnnTanh()}, {@link #rnnRelu()}, {@link #lstm()} or {@link #gru()}.
  */
-public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmSpec, BnLstmSpec {
+public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmSpec, PhasedGruSpec, BnLstmSpec {
 
     /** Elman RNN with tanh (PyTorch {@code nn.RNN(nonlinearity='tanh')}). */
     static RnnSpec rnnTanh() {
@@ -31,6 +31,11 @@ public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmS
     /** Batch-normalised LSTM (Cooijmans et al.) with statistics for 100 steps and gains 0.1; see {@link BnLstmSpec}. */
     static BnLstmSpec bnLstm() {
         return BnLstmSpec.DEFAULT;
+    }
+
+    /** Phased GRU: a GRU through the Phased LSTM's time gate, with the same defaults; see {@link PhasedGruSpec}. */
+    static PhasedGruSpec phasedGru() {
+        return PhasedGruSpec.DEFAULT;
     }
 
     /** Phased LSTM with the official implementation's defaults; see {@link PhasedLstmSpec}. */

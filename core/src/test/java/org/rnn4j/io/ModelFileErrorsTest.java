@@ -155,7 +155,7 @@ class ModelFileErrorsTest {
     void anUnknownCellKindIsNamed() throws IOException {
         ModelFileException e = refused("cell.rnn4j", file(1, header.replace("\"LSTM\"", "\"IndRNN\""), data));
         assertEquals(" has an unknown cell kind \"IndRNN\" in config.network.cell.kind; this library knows RNN,"
-                + " LSTM, GRU, BNLSTM and PhasedLSTM", rest(e));
+                + " LSTM, GRU, BNLSTM, PhasedLSTM and PhasedGRU", rest(e));
     }
 
     @Test

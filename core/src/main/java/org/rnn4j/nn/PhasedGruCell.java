@@ -1,0 +1,238 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Activation;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.param.ParamLayout;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * Phased GRU cell: PyTorch's GRU step (gate order r, z, n; reset after the recurrent product) through the time gate.
+ * <pre>
+ * r = σ(W_ir x + b_ir + W_hr h_{t−1} + b_hr),  z = σ(W_iz x + b_iz + W_hz h_{t−1} + b_hz)
+ * n = tanh(W_in x + b_in + r ⊙ (W_hn h_{t−1} + b_hn)),  h̃ = (1 − z) ⊙ n + z ⊙ h_{t−1}
+ * h_t = k ⊙ h̃ + (1 − k) ⊙ h_{t−1}                      k: the {@link TimeGate}
+ * </pre>
+ * At inference (α = 0) a closed unit keeps its state exactly and its work is skipped, as for the Phased LSTM.
+ * Shapes: B batch, T steps, I input, H hidden, G = 3H.
+ */
+final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
+
+    /** The Phased GRU's extra buffers. */
+    static final class PhasedGruTape extends Tape {
+        /** (T, B, H) W_hn h_{t−1} + b_hn. */
+        final float[] hn;
+        /** (T, B, H) the phase and the gate of each unit. */
+        final float[] phase;
+        final float[] gate;
+        /** (B, G) recurrent product of the current step. */
+        final float[] rec;
+        /** (T, B, G) gradient of the recurrent product's output. */
+        float[] dRec;
+        float leak;
+        long updates;
+
+        PhasedGruTape(PhasedGruCell cell, int batch, int steps, boolean reverse) {
+            super(cell, batch, steps, reverse);
+            this.hn = new float[size("Phased GRU buffer", steps, batch, cell.hidden)];
+            this.phase = new float[hn.length];
+            this.gate = new float[hn.length];
+            this.rec = new float[batch * cell.gw];
+        }
+
+        @Override
+        void ensureBackward(Cell<?> cell) {
+            super.ensureBackward(cell);
+            if (dRec == null) {
+                dRec = new float[pre.length];
+            }
+        }
+    }
+
+    private final PhasedGruSpec spec;
+    private final StandardWeights weights;
+    private final TimeGate timeGate;
+
+    PhasedGruCell(PhasedGruSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        super(inputSize, hidden, hidden, 3 * hidden, false);
+        this.spec = spec;
+        this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
+        this.timeGate = new TimeGate(layout, suffix, hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
+                spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn());
+    }
+
+    @Override
+    public PhasedGruTape newTape(int batch, int steps, boolean reverse) {
+        return new PhasedGruTape(this, batch, steps, reverse);
+    }
+
+    @Override
+    public void initialize(float[] w, Init init, RandomGenerator rng) {
+        weights.initialize(w, init, hidden, rng);
+        timeGate.initialize(w, rng);
+    }
+
+    @Override
+    public void projectInput(Compute cx, float[] w, PhasedGruTape tp, float[] x, int xOff) {
+        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, false);
+        tp.leak = tp.training ? spec.leak() : 0f;
+        tp.updates = 0;
+    }
+
+    @Override
+    public long unitUpdates(PhasedGruTape tp) {
+        return tp.updates;
+    }
+
+    @Override
+    public void forwardStep(Compute cx, float[] w, PhasedGruTape tp, int t) {
+        if (!tp.training) {
+            forwardStepEventDriven(w, tp, t);
+            return;
+        }
+        Kernels k = cx.kernels();
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int hPrev = tp.prev(t) * bsz * h;
+        int hNext = tp.next(t) * bsz * h;
+        int aux = t * bsz * h;
+        Arrays.fill(tp.rec, 0f);
+        k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
+        cx.multTransBAdd(bsz, gw, h, tp.h, hPrev, h, w, weights.whh.offset(), h, tp.rec, 0, gw);
+        for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < 2 * h; j++) {
+                tp.pre[pre + b * gw + j] += tp.rec[b * gw + j];
+            }
+        }
+        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
+        for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < h; j++) {
+                float hn = tp.rec[b * gw + 2 * h + j];
+                tp.hn[aux + b * h + j] = hn;
+                tp.pre[pre + b * gw + 2 * h + j] += tp.pre[pre + b * gw + j] * hn;
+            }
+        }
+        k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
+        for (int b = 0; b < bsz; b++) {
+            double time = TimeGate.time(tp, t, b);
+            boolean counted = tp.active(b, t);
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                float phi = timeGate.phase(w, j, time);
+                float gate = timeGate.gate(w, j, phi, tp.leak);
+                tp.phase[o] = phi;
+                tp.gate[o] = gate;
+                if (counted && gate != 0f) {
+                    tp.updates++;
+                }
+                float z = tp.pre[row + h + j];
+                float hp = tp.h[hPrev + b * h + j];
+                float hTilde = (1f - z) * tp.pre[row + 2 * h + j] + z * hp;
+                tp.h[hNext + b * h + j] = gate * hTilde + (1f - gate) * hp;
+            }
+        }
+    }
+
+    /** Inference: closed units copy their state; open ones compute their three gate rows alone. */
+    private void forwardStepEventDriven(float[] w, PhasedGruTape tp, int t) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int hPrev = tp.prev(t) * bsz * h;
+        int hNext = tp.next(t) * bsz * h;
+        int aux = t * bsz * h;
+        int whh = weights.whh.offset();
+        int bhh = weights.bhh.offset();
+        for (int b = 0; b < bsz; b++) {
+            double time = TimeGate.time(tp, t, b);
+            boolean counted = tp.active(b, t);
+            int row = pre + b * gw;
+            int hb = hPrev + b * h;
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                float phi = timeGate.phase(w, j, time);
+                float gate = timeGate.gate(w, j, phi, 0f);
+                tp.phase[o] = phi;
+                tp.gate[o] = gate;
+                float hp = tp.h[hb + j];
+                if (gate == 0f) {
+                    tp.h[hNext + b * h + j] = hp;
+                    continue;
+                }
+                if (counted) {
+                    tp.updates++;
+                }
+                float recR = w[bhh + j] + dot(tp.h, hb, w, whh + j * h, h);
+                float recZ = w[bhh + h + j] + dot(tp.h, hb, w, whh + (h + j) * h, h);
+                float recN = w[bhh + 2 * h + j] + dot(tp.h, hb, w, whh + (2 * h + j) * h, h);
+                float r = Activation.SIGMOID.apply(tp.pre[row + j] + recR);
+                float z = Activation.SIGMOID.apply(tp.pre[row + h + j] + recZ);
+                float n = Activation.TANH.apply(tp.pre[row + 2 * h + j] + r * recN);
+                tp.pre[row + j] = r;
+                tp.pre[row + h + j] = z;
+                tp.pre[row + 2 * h + j] = n;
+                tp.hn[o] = recN;
+                float hTilde = (1f - z) * n + z * hp;
+                tp.h[hNext + b * h + j] = gate * hTilde + (1f - gate) * hp;
+            }
+        }
+    }
+
+    /** Σ_p a[aOff + p] · b[bOff + p], in the scalar kernels' order. */
+    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float sum = 0f;
+        for (int p = 0; p < n; p++) {
+            sum += a[aOff + p] * b[bOff + p];
+        }
+        return sum;
+    }
+
+    @Override
+    public void backwardStep(Compute cx, float[] w, float[] g, PhasedGruTape tp, int t,
+                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int hPrev = tp.prev(t) * bsz * h;
+        int aux = t * bsz * h;
+        for (int b = 0; b < bsz; b++) {
+            double time = TimeGate.time(tp, t, b);
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                int o = aux + b * h + j;
+                float r = tp.pre[row + j];
+                float z = tp.pre[row + h + j];
+                float n = tp.pre[row + 2 * h + j];
+                float hp = tp.h[hPrev + b * h + j];
+                float gate = tp.gate[o];
+                float d = dh[b * h + j];
+                float hTilde = (1f - z) * n + z * hp;
+                timeGate.backward(w, g, j, time, tp.phase[o], d * (hTilde - hp), tp.leak);
+                float dTilde = gate * d;   // through h_t = k h̃ + (1 − k) h_{t−1}
+                float dAz = dTilde * (hp - n) * z * (1f - z);
+                float dAn = dTilde * (1f - z) * (1f - n * n);
+                float dAr = dAn * tp.hn[o] * r * (1f - r);
+                tp.dA[row + j] = dAr;
+                tp.dA[row + h + j] = dAz;
+                tp.dA[row + 2 * h + j] = dAn;
+                tp.dRec[row + j] = dAr;
+                tp.dRec[row + h + j] = dAz;
+                tp.dRec[row + 2 * h + j] = dAn * r;
+                dhPrev[b * h + j] = dTilde * z + (1f - gate) * d;
+            }
+        }
+        cx.multAdd(bsz, h, gw, tp.dRec, pre, gw, w, weights.whh.offset(), h, dhPrev, 0, h);
+    }
+
+    @Override
+    public void backwardSequence(Compute cx, float[] w, float[] g, PhasedGruTape tp, float[] x, int xOff,
+                                 float[] dx, int dxOff) {
+        int rows = tp.steps * tp.batch;
+        weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
+        weights.recurrentGrads(cx, g, rows, tp.dRec, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
+    }
+}
