@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 final class ModelOptions {
 
     @Option(names = "--cell", defaultValue = "lstm", paramLabel = "TYPE",
-            description = "lstm, gru, rnn-tanh, rnn-relu, irnn (ReLU RNN with identity init), plstm (Phased LSTM) or bnlstm"
-                    + " (batch-normalised LSTM). Default: ${DEFAULT-VALUE}.")
+            description = "lstm, gru, rnn-tanh, rnn-relu, irnn (ReLU RNN with identity init), plstm (Phased LSTM),"
+                    + " pgru (Phased GRU) or bnlstm (batch-normalised LSTM). Default: ${DEFAULT-VALUE}.")
     String cell;
 
     @Option(names = "--period", paramLabel = "MIN,MAX",
@@ -76,8 +76,8 @@ final class ModelOptions {
         if (peepholes && !lstm && !c.equals("plstm")) {
             throw new IllegalArgumentException("--peepholes applies to --cell lstm and plstm only, not to " + cell);
         }
-        if (!c.equals("plstm") && (period != null || ratioOn != null || leak != null)) {
-            throw new IllegalArgumentException("--period, --r-on and --leak apply to --cell plstm only, not to " + cell);
+        if (!c.equals("plstm") && !c.equals("pgru") && (period != null || ratioOn != null || leak != null)) {
+            throw new IllegalArgumentException("--period, --r-on and --leak apply to --cell plstm and pgru only, not to " + cell);
         }
         if (!c.equals("bnlstm") && bnSteps != null) {
             throw new IllegalArgumentException("--bn-steps applies to --cell bnlstm only, not to " + cell);
@@ -91,9 +91,14 @@ final class ModelOptions {
             case "rnn-tanh", "rnn" -> CellSpec.rnnTanh();
             case "rnn-relu", "irnn" -> CellSpec.rnnRelu();
             case "plstm" -> phased();
+            case "pgru" -> {
+                org.rnn4j.nn.PhasedLstmSpec p = phased();
+                yield CellSpec.phasedGru().withPeriodRange(p.periodMin(), p.periodMax()).withRatioOn(p.ratioOn())
+                        .withLeak(p.leak());
+            }
             case "bnlstm" -> bnSteps == null ? CellSpec.bnLstm() : CellSpec.bnLstm().withMaxSteps(bnSteps);
             default -> throw new IllegalArgumentException("unknown cell type '" + cell
-                    + "'; choose lstm, gru, rnn-tanh, rnn-relu, irnn, plstm or bnlstm");
+                    + "'; choose lstm, gru, rnn-tanh, rnn-relu, irnn, plstm, pgru or bnlstm");
         };
     }
 

@@ -342,7 +342,11 @@ class MainTest {
         expectError(rnn4j("predict", model.toString(), "-i", dir.resolve("x.npy").toString(), "--times",
                 dir.resolve("back.npy").toString(), "-o", dir.resolve("never.npy").toString()), "back.npy: times go backwards");
         expectError(rnn4j("train", "--cell", "gru", "--r-on", "0.1", "--out", dir.resolve("never").toString()),
-                "--period, --r-on and --leak apply to --cell plstm only");
+                "--period, --r-on and --leak apply to --cell plstm and pgru only");
+        Result gru = rnn4j("train", "--data", data.toString(), "--cell", "pgru", "--r-on", "0.2", "--hidden", "5",
+                "--epochs", "1", "--threads", "1", "--no-progress", "--out", dir.resolve("pgru").toString());
+        assertEquals(0, gru.code(), gru.all());
+        assertTrue(gru.out().contains("Phased GRU"), gru.out());
     }
 
     @Test
