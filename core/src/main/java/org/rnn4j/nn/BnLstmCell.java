@@ -128,7 +128,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
      */
     private void normalize(float[] w, Tape tp, int t, float[] z, int off, int ld, int f, float[] sigma, int sOff,
                            ParamView mean, ParamView var) {
-        int row = Math.min(t, spec.maxSteps() - 1) * f;
+        int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1) * f;
         int n = 0;
         for (int b = 0; b < tp.batch; b++) {
             n += tp.active(b, t) ? 1 : 0;
@@ -148,9 +148,9 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                 }
                 mu = n == 0 ? 0f : (float) (sum / n);
                 v = n == 0 ? 0f : (float) Math.max(0, sumSq / n - (double) mu * mu);
-                if (n > 0) {
+                if (n > 1) {   // one row has no variance to learn from
                     float m = spec.momentum();
-                    float unbiased = n > 1 ? v * n / (n - 1) : v;
+                    float unbiased = v * n / (n - 1);
                     w[mean.offset() + row + j] = (1 - m) * w[mean.offset() + row + j] + m * mu;
                     w[var.offset() + row + j] = (1 - m) * w[var.offset() + row + j] + m * unbiased;
                 }

@@ -160,6 +160,12 @@ public final class Recurrent {
         setTraining(false);
     }
 
+    private void setFirstStep(int step) {
+        for (RecurrentLayer<?> layer : layers) {
+            layer.setFirstStep(step);
+        }
+    }
+
     private void setTraining(boolean on) {
         for (RecurrentLayer<?> layer : layers) {
             layer.setTraining(on);
@@ -185,7 +191,7 @@ public final class Recurrent {
      * @param c0      (layers·dirs, B, H) initial cell states (LSTM), or null for zeros
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
-        return forward(x, lengths, h0, c0, null, 1);
+        return forward(x, lengths, h0, c0, null, 1, 0);
     }
 
     /**
@@ -195,7 +201,7 @@ public final class Recurrent {
      *              valid steps; null for none. Cells that do not use time ignore them.
      */
     public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
-        return forward(x, lengths, h0, c0, times, 1);
+        return forward(x, lengths, h0, c0, times, 1, 0);
     }
 
     /**
@@ -204,10 +210,23 @@ public final class Recurrent {
      * through unchanged and its outputs are 0.
      */
     public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
-        return forward(x, lengths, h0, c0, times, 0);
+        return forwardWindow(x, lengths, h0, c0, times, 0);
     }
 
-    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength) {
+    /**
+     * As {@link #forwardWindow(Tensor, int[], Tensor, Tensor, double[])} for a window that starts at step
+     * {@code firstStep} of the whole sequences (what a Phased cell without timestamps takes as the time, and the
+     * statistics row of a BN-LSTM).
+     */
+    public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int firstStep) {
+        if (firstStep < 0) {
+            throw new IllegalArgumentException("firstStep must be ≥ 0, got " + firstStep);
+        }
+        return forward(x, lengths, h0, c0, times, 0, firstStep);
+    }
+
+    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength,
+                           int firstStep) {
         if (minLength == 0 && config.bidirectional()) {
             throw new IllegalStateException("a bidirectional network needs whole sequences; it cannot run on windows"
                     + " (truncated BPTT) or stream");
@@ -227,6 +246,7 @@ public final class Recurrent {
         allocate(b, t);
         Layouts.batchToTime(x.data(), xTime, b, t, config.inputSize());
         setTimes(times, b, t);
+        setFirstStep(firstStep);
         runForward(lengths, h0 == null ? null : h0.data(), c0 == null ? null : c0.data());
 
         Tensor y = Tensor.zeros(b, t, config.outputSize());
@@ -439,6 +459,7 @@ public final class Recurrent {
         private final float[] h;   // (layers, B, R)
         private final float[] c;   // (layers, B, H) or empty
         private final double[] lastTime;   // (B) timestamp of the latest step fed, -∞ before the first
+        private int stepsFed;
 
         private Stream(Recurrent net, int batch) {
             this.net = net;
@@ -490,6 +511,7 @@ public final class Recurrent {
             net.allocate(batch, t);
             Layouts.batchToTime(x.data(), net.xTime, batch, t, net.config.inputSize());
             net.setTimes(times, batch, t);
+            net.setFirstStep(stepsFed);
             RandomGenerator dropout = net.dropoutRng;
             net.eval();   // inference: no dropout, no training-only terms
             try {
@@ -504,6 +526,7 @@ public final class Recurrent {
                     lastTime[b] = times[b * t + t - 1];
                 }
             }
+            stepsFed += t;
             Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
             Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y.data(), batch, t, net.config.outputSize());
             int r = net.config.outputSizePerDirection();
@@ -522,6 +545,7 @@ public final class Recurrent {
             Arrays.fill(h, 0f);
             Arrays.fill(c, 0f);
             Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
+            stepsFed = 0;
         }
     }
 

@@ -23,6 +23,7 @@ final class RecurrentLayer<T extends Tape> {
     private final Cell<T> cell;
     private final boolean reverse;
     private boolean training;
+    private int firstStep;
     private T tape;
     // (B, R) and (B, H) gradient carries of the backward scan, and the frozen rows' pass-through
     private float[] dh;
@@ -43,6 +44,11 @@ final class RecurrentLayer<T extends Tape> {
 
     Cell<T> cell() {
         return cell;
+    }
+
+    /** The index within the whole sequence of the next forward call's first step. */
+    void setFirstStep(int step) {
+        this.firstStep = step;
     }
 
     /** Training or inference mode, for cells with a training-only term (the Phased LSTM's leak). */
@@ -81,6 +87,7 @@ final class RecurrentLayer<T extends Tape> {
         tp.lengths = lengths;
         tp.times = times;
         tp.training = training;
+        tp.firstStep = firstStep;
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         int init = tp.initialIndex();

@@ -156,8 +156,13 @@ public final class SequenceModel {
      * window's initial state.
      */
     public Tensor forwardWindow(Tensor x, int[] lengths, State initial, double[] times) {
+        return forwardWindow(x, lengths, initial, times, 0);
+    }
+
+    /** As {@link #forwardWindow(Tensor, int[], State, double[])} for a window starting at step {@code firstStep}. */
+    public Tensor forwardWindow(Tensor x, int[] lengths, State initial, double[] times, int firstStep) {
         return predict(rnn.forwardWindow(x, lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c(), times), x);
+                initial == null ? null : initial.c(), times, firstStep), x);
     }
 
     /** The final states of the latest forward pass. */

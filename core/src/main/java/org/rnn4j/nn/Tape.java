@@ -25,6 +25,12 @@ public class Tape {
      * batch has none. Set by the layer per call; cells that do not use time ignore it.
      */
     double[] times;
+    /**
+     * Index of this call's first step within the whole sequence: 0 for a forward over whole sequences, the window's
+     * start for truncated BPTT, the number of steps already fed for a stream. Step t here is step firstStep + t of
+     * the sequence (the time of a Phased cell without timestamps, the statistics row of a BN-LSTM).
+     */
+    int firstStep;
     /** Whether the network is in training mode (cells with a training-only term, like the Phased LSTM's leak). */
     boolean training;
 

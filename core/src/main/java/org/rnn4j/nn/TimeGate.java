@@ -47,9 +47,9 @@ final class TimeGate {
         }
     }
 
-    /** The time of step t for row b: the batch's timestamp, or the step index without timestamps. */
+    /** The time of step t for row b: the batch's timestamp, or the step's index in the whole sequence without. */
     static double time(Tape tp, int t, int b) {
-        return tp.times == null ? t : tp.times[t * tp.batch + b];
+        return tp.times == null ? tp.firstStep + t : tp.times[t * tp.batch + b];
     }
 
     private static float positive(float v) {

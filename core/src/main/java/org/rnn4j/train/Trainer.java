@@ -220,7 +220,8 @@ public final class Trainer {
             int end = Math.min(t, chunkStart + k1);
             int windowStart = Math.max(0, chunkStart + k1 - k2) / k1 * k1;   // k2 steps back from the chunk's nominal end
             Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, end),
-                    windowLengths(batch, windowStart, end), boundary[windowStart / k1], sliceTimes(batch, windowStart, end));
+                    windowLengths(batch, windowStart, end), boundary[windowStart / k1], sliceTimes(batch, windowStart, end),
+                    windowStart);
             boundary[j + 1] = model.finalState();
             int[] scoredLengths = windowLengths(batch, chunkStart, end);
             if (Arrays.stream(scoredLengths).allMatch(l -> l == 0)) {
@@ -257,11 +258,11 @@ public final class Trainer {
         for (int start = 0; start < windowStart; start += k1) {
             int end = Math.min(windowStart, start + k1);
             model.forwardWindow(sliceSteps(batch.x(), start, end), windowLengths(batch, start, end), state,
-                    sliceTimes(batch, start, end));
+                    sliceTimes(batch, start, end), start);
             state = model.finalState();
         }
         Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, t), windowLengths(batch, windowStart, t),
-                state, sliceTimes(batch, windowStart, t));
+                state, sliceTimes(batch, windowStart, t), windowStart);
         LossValue loss = cfg.objective().loss(prediction, batch, null);
         checkFinite(loss);
         model.parameters().zeroGrad();

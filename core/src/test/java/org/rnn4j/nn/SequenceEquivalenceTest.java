@@ -95,8 +95,14 @@ class SequenceEquivalenceTest {
         assertClose(spec + " initial-state gradient", fullIn.dh0().data(), dh.data(), ATOL, RTOL);
     }
 
+    static Stream<CellSpec> streamableSpecs() {
+        return Stream.concat(specs(), Stream.of(CellSpec.phasedLstm().withPeriodRange(1.5, 4).withRatioOn(0.3f),
+                CellSpec.phasedGru().withPeriodRange(1.5, 4).withRatioOn(0.3f), CellSpec.bnLstm().withMaxSteps(5)));
+    }
+
+    /** Also the cells whose step depends on its position in the sequence (time gates without timestamps, BN rows). */
     @ParameterizedTest
-    @MethodSource("specs")
+    @MethodSource("streamableSpecs")
     void chunkedStreamingEqualsWholeForward(CellSpec spec) {
         Recurrent net = net(spec, 2, false, 4);
         Tensor x = random(5, 3, 7, 4);
