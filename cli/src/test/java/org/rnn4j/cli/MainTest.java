@@ -127,6 +127,8 @@ class MainTest {
         Result e = rnn4j("eval", model.toString(), "--steps", "8", "--size", "100");
         assertEquals(0, e.code(), e.all());
         assertTrue(e.out().contains("loss") && e.out().contains("best constant prediction"), e.out());
+        expectError(rnn4j("plot", "time-gate", model.toString(), "-o", dir.resolve("never.png").toString()),
+                "has a LSTM network, which has no time gate");
         Result info = rnn4j("info", model.toString());
         assertTrue(info.out().contains("weight_hh_l0") && info.out().contains("(64, 16)") && info.out().contains("total"), info.out());
 
@@ -341,6 +343,11 @@ class MainTest {
         Npy.write(dir.resolve("back.npy"), NpyArray.ofDoubles(back, 2, t));
         expectError(rnn4j("predict", model.toString(), "-i", dir.resolve("x.npy").toString(), "--times",
                 dir.resolve("back.npy").toString(), "-o", dir.resolve("never.npy").toString()), "back.npy: times go backwards");
+        Path png = dir.resolve("gates.png");
+        Result plot = rnn4j("plot", "time-gate", model.toString(), "--units", "3", "-o", png.toString());
+        assertEquals(0, plot.code(), plot.all());
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "a PNG");
         expectError(rnn4j("train", "--cell", "gru", "--r-on", "0.1", "--out", dir.resolve("never").toString()),
                 "--period, --r-on and --leak apply to --cell plstm and pgru only");
         Result gru = rnn4j("train", "--data", data.toString(), "--cell", "pgru", "--r-on", "0.2", "--hidden", "5",
