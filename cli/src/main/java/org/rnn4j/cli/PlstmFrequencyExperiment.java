@@ -1,12 +1,6 @@
 package org.rnn4j.cli;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.rnn4j.data.synthetic.FrequencyDiscrimination;
-import org.rnn4j.io.AtomicFiles;
-import org.rnn4j.io.Json;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
@@ -20,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -86,11 +78,6 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The result of one model on one mode with one seed. */
-    record Run(String model, String mode, long seed, List<Double> accuracyPerEpoch, double testAccuracy,
-               double updateFraction, double seconds, long divergedAtStep) {
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter pw = spec.commandLine().getOut();
@@ -99,8 +86,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         int nTrain = pick(trainSize, 3000, 5000, "--train-size");
         int nTest = pick(testSize, 300, 500, "--test-size");
         int nSeeds = pick(seeds, 2, 5, "--seeds");
-        List<String> modelList = parseList(models, List.of("lstm", "bnlstm", "plstm"), "--models");
-        List<String> modeList = parseList(modes, List.of("regular", "high-res", "async"), "--modes");
+        List<String> modelList = ExperimentReport.parseList(models, List.of("lstm", "bnlstm", "plstm"), "--models");
+        List<String> modeList = ExperimentReport.parseList(modes, List.of("regular", "high-res", "async"), "--modes");
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
@@ -115,32 +102,41 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         pw.printf("frequency discrimination: %s on %s; %d units, %d epochs of %d sequences, %d test sequences, %d seeds, "
                 + "Adam %s, %d threads%n", modelList, modeList, h, nEpochs, nTrain, nTest, nSeeds, lr, nThreads);
         pw.flush();
-        List<Run> runs = new ArrayList<>();
+        List<ExperimentReport.Run> runs = new ArrayList<>();
         try (Compute compute = Compute.withThreads(nThreads)) {
             for (String mode : modeList) {
                 for (String model : modelList) {
                     for (int s = 0; s < nSeeds; s++) {
-                        Run r = runOne(model, mode, s + 1, h, nEpochs, nTrain, nTest, compute);
+                        ExperimentReport.Run r = runOne(model, mode, s + 1, h, nEpochs, nTrain, nTest, compute);
                         runs.add(r);
                         pw.printf("%-8s %-8s seed %d: test accuracy %.4f, unit updates %.1f%% of dense, %.1f s%s%n",
-                                mode, model, s + 1, r.testAccuracy(), 100 * r.updateFraction(), r.seconds(),
+                                mode, model, s + 1, r.score(), 100 * r.updateFraction(), r.seconds(),
                                 r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : "");
                         pw.flush();
                     }
                 }
-                writeChart(mode, runs, nEpochs);
+                List<ExperimentReport.Run> ofMode = runs.stream().filter(r -> r.condition().equals(mode)).toList();
+                ExperimentReport.chart(out.resolve("learning-curves-" + mode + ".png"),
+                        "rnn4j: frequency discrimination, " + mode + " sampling", "test accuracy", ofMode, nEpochs,
+                        false, 0.4, 1.0);
             }
         }
-        String table = table(runs, modelList, modeList);
+        String table = ExperimentReport.table(runs, modelList, modeList, "accuracy", true);
         pw.println();
         pw.print(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        writeJson(runs, h, nEpochs, nTrain, nTest);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("experiment", "plstm-frequency");
+        settings.put("hidden", h);
+        settings.put("epochs", nEpochs);
+        settings.put("train_size", nTrain);
+        settings.put("test_size", nTest);
+        ExperimentReport.json(out.resolve("results.json"), settings, runs, "accuracy");
         pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves-<mode>.png");
         return 0;
     }
 
-    private Run runOne(String model, String mode, long seed, int h, int nEpochs, int nTrain, int nTest, Compute compute) {
+    private ExperimentReport.Run runOne(String model, String mode, long seed, int h, int nEpochs, int nTrain, int nTest, Compute compute) {
         FrequencyDiscrimination.Sampling sampling = switch (mode) {
             case "regular" -> FrequencyDiscrimination.Sampling.REGULAR;
             case "high-res" -> FrequencyDiscrimination.Sampling.HIGH_RESOLUTION;
@@ -179,111 +175,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
             curve.add(eval.metric());   // a diverged run stays where it stopped
         }
         double fraction = (double) net.recurrent().unitUpdates() / net.recurrent().denseUnitUpdates();
-        return new Run(model, mode, seed, curve, eval.metric(), fraction, seconds, diverged);
-    }
-
-    private String table(List<Run> runs, List<String> modelList, List<String> modeList) {
-        StringBuilder sb = new StringBuilder("| model | ");
-        for (String mode : modeList) {
-            sb.append(mode).append(" accuracy | ");
-        }
-        sb.append("unit updates at inference |\n|---|");
-        sb.append("---|".repeat(modeList.size() + 1)).append('\n');
-        for (String model : modelList) {
-            sb.append("| ").append(model).append(" | ");
-            double updates = 0;
-            int n = 0;
-            for (String mode : modeList) {
-                double[] acc = runs.stream().filter(r -> r.model().equals(model) && r.mode().equals(mode))
-                        .mapToDouble(Run::testAccuracy).toArray();
-                long diverged = runs.stream().filter(r -> r.model().equals(model) && r.mode().equals(mode)
-                        && r.divergedAtStep() > 0).count();
-                sb.append(String.format(Locale.ROOT, "%.2f ± %.2f %%%s | ", 100 * mean(acc), 100 * std(acc),
-                        diverged > 0 ? " (" + diverged + " diverged)" : ""));
-                for (Run r : runs) {
-                    if (r.model().equals(model) && r.mode().equals(mode)) {
-                        updates += r.updateFraction();
-                        n++;
-                    }
-                }
-            }
-            sb.append(String.format(Locale.ROOT, "%.1f %% |%n", 100 * updates / Math.max(1, n)));
-        }
-        return sb.toString();
-    }
-
-    /** Test accuracy per epoch: for each model the mean over seeds and a shaded band from the lowest to the highest. */
-    private void writeChart(String mode, List<Run> runs, int nEpochs) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(500)
-                .title("rnn4j: frequency discrimination, " + mode + " sampling").xAxisTitle("epoch")
-                .yAxisTitle("test accuracy").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-        chart.getStyler().setYAxisMin(0.4);
-        chart.getStyler().setYAxisMax(1.0);
-        Map<String, Color> colors = Map.of("lstm", new Color(0xD6, 0x27, 0x28), "bnlstm", new Color(0x2C, 0xA0, 0x2C),
-                "plstm", new Color(0x1F, 0x77, 0xB4));
-        for (String model : List.of("lstm", "bnlstm", "plstm")) {
-            List<Run> mine = runs.stream().filter(r -> r.mode().equals(mode) && r.model().equals(model)).toList();
-            if (mine.isEmpty()) {
-                continue;
-            }
-            double[] x = new double[nEpochs];
-            double[] mean = new double[nEpochs];
-            double[] lo = new double[nEpochs];
-            double[] hi = new double[nEpochs];
-            for (int e = 0; e < nEpochs; e++) {
-                int epoch = e;
-                double[] values = mine.stream().mapToDouble(r -> r.accuracyPerEpoch().get(epoch)).toArray();
-                x[e] = e + 1;
-                mean[e] = mean(values);
-                lo[e] = java.util.Arrays.stream(values).min().orElse(0);
-                hi[e] = java.util.Arrays.stream(values).max().orElse(0);
-            }
-            Color c = colors.get(model);
-            double[] bandX = new double[2 * nEpochs];
-            double[] bandY = new double[2 * nEpochs];
-            for (int e = 0; e < nEpochs; e++) {
-                bandX[e] = x[e];
-                bandY[e] = hi[e];
-                bandX[2 * nEpochs - 1 - e] = x[e];
-                bandY[2 * nEpochs - 1 - e] = lo[e];
-            }
-            XYSeries band = chart.addSeries(model + " (min-max)", bandX, bandY);
-            band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-            band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));
-            band.setLineColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 0));
-            band.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-            band.setShowInLegend(false);
-            XYSeries line = chart.addSeries(model, x, mean);
-            line.setLineColor(c);
-            line.setMarkerColor(c);
-        }
-        AtomicFiles.write(out.resolve("learning-curves-" + mode + ".png"),
-                os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
-    }
-
-    private void writeJson(List<Run> runs, int h, int nEpochs, int nTrain, int nTest) throws IOException {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("experiment", "plstm-frequency");
-        root.put("hidden", h);
-        root.put("epochs", nEpochs);
-        root.put("train_size", nTrain);
-        root.put("test_size", nTest);
-        List<Object> list = new ArrayList<>();
-        for (Run r : runs) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", r.model());
-            m.put("mode", r.mode());
-            m.put("seed", r.seed());
-            m.put("test_accuracy", r.testAccuracy());
-            m.put("accuracy_per_epoch", new ArrayList<Object>(r.accuracyPerEpoch()));
-            m.put("unit_update_fraction", r.updateFraction());
-            m.put("seconds", r.seconds());
-            m.put("diverged_at_step", r.divergedAtStep() > 0 ? r.divergedAtStep() : null);
-            list.add(m);
-        }
-        root.put("runs", list);
-        AtomicFiles.write(out.resolve("results.json"), os -> os.write(Json.writeIndented(root).getBytes(StandardCharsets.UTF_8)));
+        return new ExperimentReport.Run(model, mode, seed, curve, eval.metric(), fraction, seconds, diverged);
     }
 
     private int pick(Integer given, int shortDefault, int fullDefault, String option) {
@@ -294,29 +186,4 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         return v;
     }
 
-    private static List<String> parseList(String text, List<String> allowed, String option) {
-        List<String> out = new ArrayList<>();
-        for (String s : text.split(",")) {
-            String v = s.trim().toLowerCase(Locale.ROOT);
-            if (!allowed.contains(v)) {
-                throw new IllegalArgumentException(option + ": unknown '" + s.trim() + "'; choose from " + allowed);
-            }
-            if (!out.contains(v)) {
-                out.add(v);
-            }
-        }
-        return out;
-    }
-
-    private static double mean(double[] v) {
-        return java.util.Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    private static double std(double[] v) {
-        if (v.length < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
-    }
 }

@@ -300,6 +300,17 @@ class MainTest {
             assertTrue(Files.size(out.resolve("learning-curves-" + mode + ".png")) > 1000, mode);
         }
         expectError(rnn4j("experiment", "plstm-frequency", "--models", "gru", "--out", out.toString()), "unknown 'gru'");
+
+        Path adding = dir.resolve("adding");
+        Result a = rnn4j("experiment", "plstm-adding", "--steps", "12", "--epochs", "2", "--train-size", "64",
+                "--test-size", "32", "--seeds", "2", "--hidden", "4", "--threads", "1", "--out", adding.toString());
+        assertEquals(0, a.code(), a.all());
+        String addingTable = Files.readString(adding.resolve("results.md"));
+        assertTrue(addingTable.contains("T=12 MSE") && addingTable.contains("| plstm |"), addingTable);
+        List<?> addingRuns = (List<?>) ((java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(adding.resolve("results.json")))).get("runs");
+        assertEquals(4, addingRuns.size(), "2 models x 2 seeds");
+        assertTrue(Files.size(adding.resolve("learning-curves.png")) > 1000);
         expectError(rnn4j("experiment", "plstm-frequency", "--seeds", "0", "--out", out.toString()), "--seeds must be at least 1");
         assertEquals(2, rnn4j("experiment").code());
     }
