@@ -62,7 +62,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     String models;
 
     @Option(names = "--modes", defaultValue = "regular,high-res,async", paramLabel = "LIST",
-            description = "Which of regular (1 ms), high-res (0.1 ms), async. Default: ${DEFAULT-VALUE}.")
+            description = "Which of regular (1 ms), high-res (0.1 ms), async, and superimposed (task 2: two sines, 100-1000"
+                    + " random times). Default: ${DEFAULT-VALUE}.")
     String modes;
 
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE} (the paper's).")
@@ -87,7 +88,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         int nTest = pick(testSize, 300, 500, "--test-size");
         int nSeeds = pick(seeds, 2, 5, "--seeds");
         List<String> modelList = ExperimentReport.parseList(models, List.of("lstm", "bnlstm", "plstm"), "--models");
-        List<String> modeList = ExperimentReport.parseList(modes, List.of("regular", "high-res", "async"), "--modes");
+        List<String> modeList = ExperimentReport.parseList(modes, List.of("regular", "high-res", "async", "superimposed"), "--modes");
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
@@ -140,13 +141,17 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         FrequencyDiscrimination.Sampling sampling = switch (mode) {
             case "regular" -> FrequencyDiscrimination.Sampling.REGULAR;
             case "high-res" -> FrequencyDiscrimination.Sampling.HIGH_RESOLUTION;
+            case "superimposed" -> FrequencyDiscrimination.Sampling.SUPERIMPOSED;
             default -> FrequencyDiscrimination.Sampling.ASYNCHRONOUS;
         };
         boolean phased = model.equals("plstm");
         // the data seed depends on the seed too, as each of the paper's runs drew its own waves
         FrequencyDiscrimination train = new FrequencyDiscrimination(sampling, nTrain, 1000 * seed + 1, !phased);
         FrequencyDiscrimination test = new FrequencyDiscrimination(sampling, nTest, 1000 * seed + 2, !phased);
-        int maxSteps = sampling == FrequencyDiscrimination.Sampling.HIGH_RESOLUTION ? 1250 : 125;
+        int maxSteps = switch (sampling) {
+            case HIGH_RESOLUTION, SUPERIMPOSED -> 1250;
+            default -> 125;
+        };
         CellSpec cell = switch (model) {
             case "lstm" -> CellSpec.lstm();
             case "bnlstm" -> CellSpec.bnLstm().withMaxSteps(maxSteps);

@@ -25,7 +25,13 @@ public final class FrequencyDiscrimination implements Dataset {
         /** Every 0.1 ms: 150–1250 steps. */
         HIGH_RESOLUTION(0.1),
         /** 15–125 points at uniformly random times. */
-        ASYNCHRONOUS(Double.NaN);
+        ASYNCHRONOUS(Double.NaN),
+        /**
+         * Task 2 of the paper, superimposed frequencies: the sum of two sines, positive when the first period is in
+         * [5, 6] ms and the second in [13, 15] ms (both forced there for even-numbered sequences), sampled at 100–1000
+         * random times in [0, 100] ms.
+         */
+        SUPERIMPOSED(Double.NaN);
 
         final double resolution;
 
@@ -42,6 +48,8 @@ public final class FrequencyDiscrimination implements Dataset {
     static final double MAX_DURATION = 125;
     static final int MIN_POINTS = 15;
     static final int MAX_POINTS = 125;
+    static final double SECOND_MIN = 13;
+    static final double SECOND_MAX = 15;
 
     private final Sampling sampling;
     private final int size;
@@ -70,6 +78,9 @@ public final class FrequencyDiscrimination implements Dataset {
             throw new IndexOutOfBoundsException("sequence " + index + " of a dataset of " + size);
         }
         SeededRandom rng = SeededRandom.forItem(seed, index);
+        if (sampling == Sampling.SUPERIMPOSED) {
+            return superimposed(rng, index % 2 == 0);
+        }
         double period = index % 2 == 0
                 ? SPECIAL_MIN + (SPECIAL_MAX - SPECIAL_MIN) * rng.nextDouble()
                 : Math.exp(Math.log(MIN_PERIOD) + (Math.log(MAX_PERIOD) - Math.log(MIN_PERIOD)) * rng.nextDouble());
@@ -97,6 +108,30 @@ public final class FrequencyDiscrimination implements Dataset {
         }
         int label = period >= SPECIAL_MIN && period <= SPECIAL_MAX ? 1 : 0;
         return new Wave(times, values, label, period);
+    }
+
+    private static double logUniformPeriod(SeededRandom rng) {
+        return Math.exp(Math.log(MIN_PERIOD) + (Math.log(MAX_PERIOD) - Math.log(MIN_PERIOD)) * rng.nextDouble());
+    }
+
+    /** Task 2: two superimposed sines at 100–1000 random times in [0, 100] ms. */
+    private static Wave superimposed(SeededRandom rng, boolean forced) {
+        double p1 = forced ? SPECIAL_MIN + (SPECIAL_MAX - SPECIAL_MIN) * rng.nextDouble() : logUniformPeriod(rng);
+        double p2 = forced ? SECOND_MIN + (SECOND_MAX - SECOND_MIN) * rng.nextDouble() : logUniformPeriod(rng);
+        double shift1 = 2 * Math.PI * rng.nextDouble();
+        double shift2 = 2 * Math.PI * rng.nextDouble();
+        int n = 100 + rng.nextInt(901);
+        double[] times = new double[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = 100 * rng.nextDouble();
+        }
+        java.util.Arrays.sort(times);
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (Math.sin(2 * Math.PI * times[i] / p1 - shift1) + Math.sin(2 * Math.PI * times[i] / p2 - shift2));
+        }
+        boolean positive = p1 >= SPECIAL_MIN && p1 <= SPECIAL_MAX && p2 >= SECOND_MIN && p2 <= SECOND_MAX;
+        return new Wave(times, values, positive ? 1 : 0, p1);
     }
 
     @Override

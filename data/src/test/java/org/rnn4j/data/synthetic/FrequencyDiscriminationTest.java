@@ -10,7 +10,9 @@ class FrequencyDiscriminationTest {
 
     @Test
     void wavesFollowTheirPeriodAndClassAndTimesAreSortedInsideTheWindow() {
-        for (FrequencyDiscrimination.Sampling mode : FrequencyDiscrimination.Sampling.values()) {
+        for (FrequencyDiscrimination.Sampling mode : new FrequencyDiscrimination.Sampling[]{
+                FrequencyDiscrimination.Sampling.REGULAR, FrequencyDiscrimination.Sampling.HIGH_RESOLUTION,
+                FrequencyDiscrimination.Sampling.ASYNCHRONOUS}) {
             FrequencyDiscrimination task = new FrequencyDiscrimination(mode, 400, 3, false);
             int special = 0;
             for (int i = 0; i < 400; i++) {
@@ -34,6 +36,26 @@ class FrequencyDiscriminationTest {
             }
             assertTrue(special >= 200 && special < 240, mode + ": about half are special, plus the random ones: " + special);
         }
+    }
+
+    @Test
+    void superimposedWavesAreSumsOfTwoSinesAtRandomTimesLabelledByBothPeriods() {
+        FrequencyDiscrimination task = new FrequencyDiscrimination(FrequencyDiscrimination.Sampling.SUPERIMPOSED, 200, 5, false);
+        int positive = 0;
+        for (int i = 0; i < 200; i++) {
+            FrequencyDiscrimination.Wave w = task.wave(i);
+            int n = w.times().length;
+            assertTrue(n >= 100 && n <= 1000, "100-1000 points: " + n);
+            assertTrue(w.times()[0] >= 0 && w.times()[n - 1] <= 100);
+            for (float v : w.values()) {
+                assertTrue(Math.abs(v) <= 2f + 1e-6f, "a sum of two sines");
+            }
+            if (i % 2 == 0) {
+                assertEquals(1, w.label(), "even sequences have both periods in their ranges");
+            }
+            positive += w.label();
+        }
+        assertTrue(positive >= 100 && positive < 110, "about half, plus rare random hits: " + positive);
     }
 
     @Test
