@@ -6,6 +6,13 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.Json;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.train.Dataset;
+import org.rnn4j.train.TrainConfig;
+import org.rnn4j.train.TrainListener;
+import org.rnn4j.train.Trainer;
+import org.rnn4j.train.TrainingDivergedException;
 
 import java.awt.Color;
 import java.io.IOException;
@@ -31,6 +38,48 @@ final class ExperimentReport {
      */
     record Run(String model, String condition, long seed, List<Double> curve, double score, double updateFraction,
                double seconds, long divergedAtStep) {
+    }
+
+    /** What a run is scored by: the loss (lower is better) or the objective's metric. */
+    enum Score {
+        LOSS, METRIC;
+
+        double of(TrainListener.EpochRecord e) {
+            return this == LOSS ? e.validationLoss() : e.validationMetric();
+        }
+
+        double of(Trainer.Evaluation e) {
+            return this == LOSS ? e.loss() : e.metric();
+        }
+    }
+
+    /**
+     * Trains one run, recording the validation score after each epoch. A run that diverges stops there and is
+     * evaluated with its last good parameters, its curve held at that value, so one run cannot end an experiment.
+     * Then the test score and the unit updates of an inference pass over the test set.
+     */
+    static Run train(String model, String condition, long seed, SequenceModel net, Dataset train, Dataset test,
+                     TrainConfig cfg, Optimizer optimizer, Score score) {
+        List<Double> curve = new ArrayList<>();
+        long start = System.nanoTime();
+        long diverged = 0;
+        try {
+            new Trainer(cfg, optimizer).fit(net, train, test, new TrainListener() {
+                @Override
+                public void onEpoch(EpochRecord e, Trainer.Progress p) {
+                    curve.add(score.of(e));
+                }
+            });
+        } catch (TrainingDivergedException e) {
+            diverged = e.step();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double result = score.of(Trainer.evaluate(net, test, cfg.objective(), 250));
+        while (curve.size() < cfg.epochs()) {
+            curve.add(result);
+        }
+        double fraction = (double) net.recurrent().unitUpdates() / net.recurrent().denseUnitUpdates();
+        return new Run(model, condition, seed, curve, result, fraction, seconds, diverged);
     }
 
     private static final Map<String, Color> COLORS = Map.of("lstm", new Color(0xD6, 0x27, 0x28),

@@ -8,8 +8,6 @@ import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.optim.Adam;
 import org.rnn4j.train.Objective;
 import org.rnn4j.train.TrainConfig;
-import org.rnn4j.train.TrainListener;
-import org.rnn4j.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -142,26 +140,7 @@ final class PlstmAddingExperiment implements Callable<Integer> {
                 .outputSize(1).seed(seed).compute(compute).build();
         TrainConfig cfg = TrainConfig.builder().epochs(nEpochs).batchSize(32).objective(Objective.MSE).learningRate(lr)
                 .clipNorm(1.0).seed(seed).build();
-        List<Double> curve = new ArrayList<>();
-        long start = System.nanoTime();
-        long diverged = 0;
-        try {
-            new Trainer(cfg, new Adam(lr)).fit(net, train, test, new TrainListener() {
-                @Override
-                public void onEpoch(EpochRecord e, Trainer.Progress p) {
-                    curve.add(e.validationLoss());
-                }
-            });
-        } catch (org.rnn4j.train.TrainingDivergedException e) {
-            diverged = e.step();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Trainer.Evaluation eval = Trainer.evaluate(net, test, Objective.MSE, 250);
-        while (curve.size() < nEpochs) {
-            curve.add(eval.loss());
-        }
-        double fraction = (double) net.recurrent().unitUpdates() / net.recurrent().denseUnitUpdates();
-        return new ExperimentReport.Run(model, condition, seed, curve, eval.loss(), fraction, seconds, diverged);
+return ExperimentReport.train(model, condition, seed, net, train, test, cfg, new Adam(lr), ExperimentReport.Score.LOSS);
     }
 
     private int pick(Integer given, int shortDefault, int fullDefault, String option) {

@@ -8,8 +8,6 @@ import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.optim.Adam;
 import org.rnn4j.train.Objective;
 import org.rnn4j.train.TrainConfig;
-import org.rnn4j.train.TrainListener;
-import org.rnn4j.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -161,26 +159,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
                 .head(Head.LAST_STEP).outputSize(2).seed(seed).compute(compute).build();
         TrainConfig cfg = TrainConfig.builder().epochs(nEpochs).batchSize(32).objective(Objective.CROSS_ENTROPY)
                 .learningRate(lr).clipNorm(10.0).seed(seed).build();
-        List<Double> curve = new ArrayList<>();
-        long start = System.nanoTime();
-        long diverged = 0;
-        try {
-            new Trainer(cfg, new Adam(lr)).fit(net, train, test, new TrainListener() {
-                @Override
-                public void onEpoch(EpochRecord e, Trainer.Progress p) {
-                    curve.add(e.validationMetric());
-                }
-            });
-        } catch (org.rnn4j.train.TrainingDivergedException e) {
-            diverged = e.step();   // the run stops; its last good parameters are evaluated
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Trainer.Evaluation eval = Trainer.evaluate(net, test, Objective.CROSS_ENTROPY, 250);
-        while (curve.size() < nEpochs) {
-            curve.add(eval.metric());   // a diverged run stays where it stopped
-        }
-        double fraction = (double) net.recurrent().unitUpdates() / net.recurrent().denseUnitUpdates();
-        return new ExperimentReport.Run(model, mode, seed, curve, eval.metric(), fraction, seconds, diverged);
+return ExperimentReport.train(model, mode, seed, net, train, test, cfg, new Adam(lr), ExperimentReport.Score.METRIC);
     }
 
     private int pick(Integer given, int shortDefault, int fullDefault, String option) {

@@ -57,7 +57,6 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         }
     }
 
-    private final LstmSpec spec;
     private final int projSize;
     private final boolean cifg;
     private final float clip;
@@ -72,7 +71,6 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
 
     LstmCell(LstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
         super(inputSize, hidden, spec.outputSize(hidden), spec.gates() * hidden, true);
-        this.spec = spec;
         this.projSize = spec.projSize();
         this.cifg = spec.cifg();
         this.clip = spec.cellClip();
@@ -277,9 +275,5 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
             // dW_hr (P, H) += Σ_t dr_tᵀ m_t
             cx.multTransAAdd(projSize, hidden, rows, tp.dR, 0, projSize, tp.m, 0, hidden, g, projection.offset(), hidden);
         }
-    }
-
-    LstmSpec spec() {
-        return spec;
     }
 }

@@ -296,8 +296,4 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
         weights.recurrentGrads(cx, g, rows, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
     }
-
-    PhasedLstmSpec spec() {
-        return spec;
-    }
 }

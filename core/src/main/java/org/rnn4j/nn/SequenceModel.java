@@ -235,7 +235,7 @@ public final class SequenceModel {
         }
         head.backward(cx, params.values(), params.grads(), headInput, dPrediction.data(), rows, headGradIn);
         if (headKind == Head.EVERY_STEP) {
-            return rnn.backwardInternal(Tensor.of(headGradIn.clone(), batch, steps, d), null).dx();
+            return rnn.backwardInternal(Tensor.of(headGradIn, batch, steps, d), null).dx();
         }
         int dirs = cfg.directions();
         int r = cfg.outputSizePerDirection();
