@@ -312,7 +312,7 @@ final class BenchCommand implements Callable<Integer> {
             model.parameters().zeroGrad();
             Tensor y = model.forward(x);   // (B, 1)
             LossValue loss = Losses.meanSquaredError(y, target);
-            model.backward(loss.gradient());
+            model.backward(loss.gradient(), false);
             adam.step(model.parameters());
             return loss.value();
         }

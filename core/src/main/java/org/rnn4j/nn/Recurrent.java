@@ -227,6 +227,21 @@ public final class Recurrent {
 
     private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength,
                            int firstStep) {
+        return forward(x, lengths, h0, c0, times, minLength, firstStep, true);
+    }
+
+    /**
+     * For a model whose head reads only the final states: as the public forward with minimum length 1 (whole
+     * sequences) or 0 (windows), but without copying the outputs (B, T, R·dirs) into a new tensor, whose size
+     * would grow with T; {@link Output#output()} is then null.
+     */
+    Output forwardStatesOnly(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean window,
+                             int firstStep) {
+        return forward(x, lengths, h0, c0, times, window ? 0 : 1, firstStep, false);
+    }
+
+    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength,
+                           int firstStep, boolean outputs) {
         if (minLength == 0 && config.bidirectional()) {
             throw new IllegalStateException("a bidirectional network needs whole sequences; it cannot run on windows"
                     + " (truncated BPTT) or stream");
@@ -249,8 +264,11 @@ public final class Recurrent {
         setFirstStep(firstStep);
         runForward(lengths, h0 == null ? null : h0.data(), c0 == null ? null : c0.data());
 
-        Tensor y = Tensor.zeros(b, t, config.outputSize());
-        Layouts.timeToBatch(outs[config.numLayers() - 1], y.data(), b, t, config.outputSize());
+        Tensor y = null;
+        if (outputs) {
+            y = Tensor.zeros(b, t, config.outputSize());
+            Layouts.timeToBatch(outs[config.numLayers() - 1], y.data(), b, t, config.outputSize());
+        }
         Tensor hN = Tensor.zeros(states, b, r);
         Tensor cN = config.hasCellState() ? Tensor.zeros(states, b, config.hiddenSize()) : null;
         for (int i = 0; i < states; i++) {
@@ -355,14 +373,19 @@ public final class Recurrent {
      * Backward from gradients computed inside the library (a head's): shapes must be right, and non-finite
      * values pass through to the parameter gradients, where a trainer detects them as divergence.
      */
-    InputGrads backwardInternal(Tensor dOutput, Tensor dhN) {
+    InputGrads backwardInternal(Tensor dOutput, Tensor dhN, boolean inputGradient) {
         if (!forwardDone) {
             throw new IllegalStateException("backward called before forward");
         }
-        return backwardFromTensors(dOutput, dhN, null);
+        return backwardFromTensors(dOutput, dhN, null, inputGradient);
     }
 
     private InputGrads backwardFromTensors(Tensor dOutput, Tensor dhN, Tensor dcN) {
+        return backwardFromTensors(dOutput, dhN, dcN, true);
+    }
+
+    /** With inputGradient false, dx is neither computed (one product fewer) nor returned (null). */
+    private InputGrads backwardFromTensors(Tensor dOutput, Tensor dhN, Tensor dcN, boolean inputGradient) {
         int states = config.numLayers() * config.directions();
         int r = config.outputSizePerDirection();
         int dsz = config.outputSize();
@@ -375,24 +398,29 @@ public final class Recurrent {
         Tensor dh0 = Tensor.zeros(states, batch, r);
         Tensor dc0 = config.hasCellState() ? Tensor.zeros(states, batch, config.hiddenSize()) : null;
         runBackward(dhN == null ? null : dhN.data(), dcN == null ? null : dcN.data(), dh0.data(),
-                dc0 == null ? null : dc0.data());
+                dc0 == null ? null : dc0.data(), inputGradient);
+        if (!inputGradient) {
+            return new InputGrads(null, dh0, dc0);
+        }
         Tensor dx = Tensor.zeros(batch, steps, config.inputSize());
         Layouts.timeToBatch(dxTime, dx.data(), batch, steps, config.inputSize());
         return new InputGrads(dx, dh0, dc0);
     }
 
     /** Time-major backward: dOuts[top] must be filled; writes dxTime, dh0, dc0. */
-    private void runBackward(float[] dhN, float[] dcN, float[] dh0, float[] dc0) {
+    private void runBackward(float[] dhN, float[] dcN, float[] dh0, float[] dc0, boolean inputGradient) {
         int dirs = config.directions();
         int r = config.outputSizePerDirection();
         int h = config.hiddenSize();
         int d = config.outputSize();
         float[] w = params.values();
         float[] g = params.grads();
-        Arrays.fill(dxTime, 0f);
+        if (inputGradient) {
+            Arrays.fill(dxTime, 0f);
+        }
         for (int l = config.numLayers() - 1; l >= 0; l--) {
             float[] in = l == 0 ? xTime : layerInputs[l];
-            float[] dIn = l == 0 ? dxTime : dOuts[l - 1];
+            float[] dIn = l > 0 ? dOuts[l - 1] : inputGradient ? dxTime : null;
             if (l > 0) {
                 Arrays.fill(dIn, 0f);
             }

@@ -133,7 +133,7 @@ public final class SequenceModel {
      * @param lengths length of each sequence in [1, T], or null
      */
     public Tensor forward(Tensor x, int[] lengths) {
-        return predict(rnn.forward(x, lengths), x);
+        return predict(run(x, lengths, null, null, null, false, 0), x);
     }
 
     /** Forward pass from the given initial states (null for zeros); see {@link #forward(Tensor, int[])}. */
@@ -146,8 +146,8 @@ public final class SequenceModel {
      * none); cells that do not use time ignore them.
      */
     public Tensor forward(Tensor x, int[] lengths, State initial, double[] times) {
-        return predict(rnn.forward(x, lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c(), times), x);
+        return predict(run(x, lengths, initial == null ? null : initial.h(),
+                initial == null ? null : initial.c(), times, false, 0), x);
     }
 
     /**
@@ -161,8 +161,20 @@ public final class SequenceModel {
 
     /** As {@link #forwardWindow(Tensor, int[], State, double[])} for a window starting at step {@code firstStep}. */
     public Tensor forwardWindow(Tensor x, int[] lengths, State initial, double[] times, int firstStep) {
-        return predict(rnn.forwardWindow(x, lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c(), times, firstStep), x);
+        if (firstStep < 0) {
+            throw new IllegalArgumentException("firstStep must be ≥ 0, got " + firstStep);
+        }
+        return predict(run(x, lengths, initial == null ? null : initial.h(),
+                initial == null ? null : initial.c(), times, true, firstStep), x);
+    }
+
+    /** The network's forward; a last-step head needs only the final states, not the outputs of every step. */
+    private Recurrent.Output run(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean window,
+                                 int firstStep) {
+        if (headKind == Head.LAST_STEP) {
+            return rnn.forwardStatesOnly(x, lengths, h0, c0, times, window, firstStep);
+        }
+        return window ? rnn.forwardWindow(x, lengths, h0, c0, times, firstStep) : rnn.forward(x, lengths, h0, c0, times);
     }
 
     /** The final states of the latest forward pass. */
@@ -216,6 +228,14 @@ public final class SequenceModel {
      * @return the gradient with respect to the input x (B, T, I)
      */
     public Tensor backward(Tensor dPrediction) {
+        return backward(dPrediction, true);
+    }
+
+    /**
+     * As {@link #backward(Tensor)}; with {@code inputGradient} false the gradient with respect to x is neither
+     * computed (one matrix product fewer per layer-0 direction) nor returned: null. What a trainer uses.
+     */
+    public Tensor backward(Tensor dPrediction, boolean inputGradient) {
         if (!forwardDone) {
             throw new IllegalStateException("backward called before forward");
         }
@@ -235,7 +255,7 @@ public final class SequenceModel {
         }
         head.backward(cx, params.values(), params.grads(), headInput, dPrediction.data(), rows, headGradIn);
         if (headKind == Head.EVERY_STEP) {
-            return rnn.backwardInternal(Tensor.of(headGradIn, batch, steps, d), null).dx();
+            return rnn.backwardInternal(Tensor.of(headGradIn, batch, steps, d), null, inputGradient).dx();
         }
         int dirs = cfg.directions();
         int r = cfg.outputSizePerDirection();
@@ -247,7 +267,7 @@ public final class SequenceModel {
                 System.arraycopy(headGradIn, (b * dirs + dir) * r, dhN.data(), ((top + dir) * batch + b) * r, r);
             }
         }
-        return rnn.backwardInternal(null, dhN).dx();
+        return rnn.backwardInternal(null, dhN, inputGradient).dx();
     }
 
     /** Builds a model: the network's settings plus the head. */

@@ -195,7 +195,7 @@ public final class Trainer {
         Tensor prediction = model.forward(batch.x(), batch.lengths(), null, batch.times());
         LossValue loss = cfg.objective().loss(prediction, batch, batch.lengths());
         checkFinite(loss);
-        model.backward(loss.gradient());
+        model.backward(loss.gradient(), false);
         update(model.parameters());
         double[] metric = cfg.objective().metricSum(prediction, batch, batch.lengths());
         return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};
@@ -232,7 +232,7 @@ public final class Trainer {
             LossValue loss = cfg.objective().loss(scored, target, scoredLengths);
             checkFinite(loss);
             model.parameters().zeroGrad();
-            model.backward(placeSteps(loss.gradient(), chunkStart - windowStart, end - windowStart));
+            model.backward(placeSteps(loss.gradient(), chunkStart - windowStart, end - windowStart), false);
             update(model.parameters());
             double[] metric = cfg.objective().metricSum(scored, target, scoredLengths);
             sums[0] += loss.value() * loss.count();
@@ -266,7 +266,7 @@ public final class Trainer {
         LossValue loss = cfg.objective().loss(prediction, batch, null);
         checkFinite(loss);
         model.parameters().zeroGrad();
-        model.backward(loss.gradient());
+        model.backward(loss.gradient(), false);
         update(model.parameters());
         double[] metric = cfg.objective().metricSum(prediction, batch, null);
         return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};

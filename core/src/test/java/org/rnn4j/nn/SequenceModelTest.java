@@ -64,6 +64,14 @@ class SequenceModelTest {
             numericX[i] = (float) ((plus - minus) / (2 * eps));
         }
         assertClose(head + " input gradient", numericX, dx.data(), 1e-4, 2e-2);
+
+        // without the input gradient: no dx, the same parameter gradients bit for bit, whatever came before
+        model.forward(x, lengths);
+        model.parameters().zeroGrad();
+        Tensor none = model.backward(loss.gradient(), false);
+        assertEquals(null, none);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(analytic, model.parameters().grads(),
+                head + " parameter gradients without the input gradient");
     }
 
     @Test
