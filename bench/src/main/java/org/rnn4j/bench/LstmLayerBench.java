@@ -58,7 +58,6 @@ public class LstmLayerBench {
     @Param({"1", "2"})
     public int threads;
 
-    private java.util.concurrent.ExecutorService pool;
     private Compute compute;
     private Recurrent lstm;
     private Tensor x;
@@ -73,12 +72,7 @@ public class LstmLayerBench {
         if (threads == 1) {
             compute = Compute.serial(k);
         } else {
-            pool = java.util.concurrent.Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "bench-compute");
-                t.setDaemon(true);
-                return t;
-            });
-            compute = Compute.using(k, pool, threads);
+            compute = Compute.withThreads(k, threads);
         }
         lstm = Recurrent.builder().cell(CellSpec.lstm()).inputSize(I).hiddenSize(H).seed(1).compute(compute).build();
         SplittableRandom rnd = new SplittableRandom(2);
@@ -94,9 +88,7 @@ public class LstmLayerBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        compute.close();
     }
 
     /** Inference: forward over all 100 steps. */

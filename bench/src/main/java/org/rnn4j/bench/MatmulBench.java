@@ -84,6 +84,7 @@ public class MatmulBench {
 
     private Compute serial;
     private Compute twoThreads;
+    private Compute twoThreadsPool;
     private ExecutorService pool;
     private float[] a;
     private float[] b;
@@ -104,7 +105,8 @@ public class MatmulBench {
         }
         serial = Compute.serial(kernels);
         pool = Executors.newFixedThreadPool(1);
-        twoThreads = Compute.using(kernels, pool, 2);
+        twoThreads = Compute.withThreads(kernels, 2);
+        twoThreadsPool = Compute.using(kernels, pool, 2);
 
         int m = shape.m;
         int n = shape.n;
@@ -120,6 +122,7 @@ public class MatmulBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        twoThreads.close();
         pool.shutdownNow();
     }
 
@@ -130,10 +133,17 @@ public class MatmulBench {
         return c[0];
     }
 
-    /** The same product split by rows of C over the calling thread and one pool thread. */
+    /** The same product split over the calling thread and a Compute's own spinning worker (what models use). */
     @Benchmark
     public float twoThreads() {
         run(twoThreads);
+        return c[0];
+    }
+
+    /** The same split handed to a thread pool: a task, a queue and a wake-up per product. */
+    @Benchmark
+    public float twoThreadsPool() {
+        run(twoThreadsPool);
         return c[0];
     }
 

@@ -1,8 +1,6 @@
 package org.rnn4j.bench;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,7 +50,7 @@ public class StreamingBench {
     @Param({"1", "2"})
     public int threads;
 
-    private ExecutorService pool;
+    private Compute compute;
     private Recurrent.Stream stream;
     private Tensor[] xs;
     private int next;
@@ -60,16 +58,10 @@ public class StreamingBench {
     @Setup(Level.Trial)
     public void setup() {
         Kernels k = kernels.equals("scalar") ? Kernels.scalar() : Kernels.select();
-        Compute compute;
         if (threads == 1) {
             compute = Compute.serial(k);
         } else {
-            pool = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "bench-compute");
-                t.setDaemon(true);
-                return t;
-            });
-            compute = Compute.using(k, pool, threads);
+            compute = Compute.withThreads(k, threads);
         }
         Recurrent lstm = Recurrent.builder().cell(CellSpec.lstm()).inputSize(I).hiddenSize(H).seed(1)
                 .compute(compute).build();
@@ -86,9 +78,7 @@ public class StreamingBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        compute.close();
     }
 
     /** One step of one stream. */

@@ -34,8 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * {@code rnn4j bench}: rnn4j's speed on the configs of the PyTorch speed anchors (shared/anchors/RESULTS.md),
@@ -174,13 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         PyTorchAnchors anchors = compare == null ? null : PyTorchAnchors.read(compare);
         Kernels k = kernels();
 
-        ExecutorService pool = nThreads > 1 ? Executors.newFixedThreadPool(nThreads - 1, r -> {
-            Thread t = new Thread(r, "rnn4j-bench");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        try {
-            Compute compute = Compute.using(k, pool, nThreads);
+        try (Compute compute = Compute.withThreads(k, nThreads)) {
             Map<String, Object> env = environment(k, nThreads);
             out.printf(Locale.ROOT, "rnn4j %s bench: JDK %s (%s), %s %s, %d cores; %s kernels, %d %s%n",
                     Version.VERSION, env.get("jdk"), env.get("jdk_vendor"), env.get("os"), env.get("arch"),
@@ -215,10 +207,6 @@ final class BenchCommand implements Callable<Integer> {
                 AtomicFiles.write(json, s -> s.write(bytes));
                 out.println();
                 out.println("wrote " + json);
-            }
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
             }
         }
         return 0;

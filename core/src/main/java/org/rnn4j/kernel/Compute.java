@@ -15,7 +15,16 @@ import java.util.concurrent.Executors;
  * <p>Calling from inside the executor's own threads is safe: chunks no pool thread has started are run by the
  * caller. A closed Compute keeps working on the calling thread alone.
  *
- * <p>Lifecycle: a Compute made by {@link #withThreads(int)} owns its pool and must be {@link #close() closed};
+ * <p>A product with few rows and many columns (a recurrent step's h·W_hhᵀ: B rows, 4H columns) is split by
+ * columns instead, so that each thread reads only its part of the weights, which then stays in that core's L2
+ * cache from step to step; column chunks start at multiples of 48 so that each output element goes through the
+ * same kernel path as on one thread.
+ *
+ * <p>{@link #withThreads(int)} runs the chunks on a {@link Team} of its own spinning worker threads: no task
+ * objects, queues or wake-ups per product, which matter when a product takes tens of microseconds (one time
+ * step). {@link #using(Kernels, ExecutorService, int)} submits them to the given executor.
+ *
+ * <p>Lifecycle: a Compute made by {@link #withThreads(int)} owns its threads and must be {@link #close() closed};
  * one made by {@link #using(Kernels, ExecutorService, int)} borrows the caller's executor and never shuts it
  * down. {@link #serial()} needs no closing.
  */
@@ -24,22 +33,35 @@ public final class Compute implements AutoCloseable {
     /** Products below this many multiply-adds run on the calling thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 16;
 
+    /** Products with fewer rows than this (and more columns than rows) are split by columns. */
+    private static final int COLUMN_SPLIT_MAX_ROWS = 64;
+    /** Column chunks start at multiples of this: the row block of VectorKernels' dot products. */
+    private static final int COLUMN_ALIGN = 48;
+
     private final Kernels kernels;
     private final ExecutorService executor;
     private final int threads;
     private final boolean ownsExecutor;
+    private final Team team;
+    private final Product product;   // the team's current product; guarded by the team's claim
 
     private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor) {
+        this(kernels, executor, threads, ownsExecutor, null);
+    }
+
+    private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor, Team team) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        if (threads > 1 && executor == null) {
+        if (threads > 1 && executor == null && team == null) {
             throw new IllegalArgumentException("an executor is needed for " + threads + " threads");
         }
         this.kernels = kernels;
         this.executor = executor;
         this.threads = threads;
         this.ownsExecutor = ownsExecutor;
+        this.team = team;
+        this.product = team == null ? null : new Product();
     }
 
     /** One thread, the best available kernels ({@link Kernels#select()}). */
@@ -52,20 +74,20 @@ public final class Compute implements AutoCloseable {
         return new Compute(kernels, null, 1, false);
     }
 
-    /** The best available kernels on {@code threads} threads of a pool this Compute owns (close it). */
+    /** The best available kernels on {@code threads} threads, {@code threads - 1} of them its own (close it). */
     public static Compute withThreads(int threads) {
+        return withThreads(Kernels.select(), threads);
+    }
+
+    /** The given kernels on {@code threads} threads, {@code threads - 1} of them its own (close it). */
+    public static Compute withThreads(Kernels kernels, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         if (threads == 1) {
-            return serial();
+            return serial(kernels);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "rnn4j-compute");
-            t.setDaemon(true);
-            return t;
-        });
-        return new Compute(Kernels.select(), pool, threads, true);
+        return new Compute(kernels, null, threads, true, new Team(threads - 1, "rnn4j-compute"));
     }
 
     /** The given kernels on {@code threads} threads: the caller's plus {@code threads - 1} tasks on the executor. */
@@ -84,6 +106,10 @@ public final class Compute implements AutoCloseable {
     /** C (m, n) += A (m, k) · B (k, n), split over rows of C. */
     public void multAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
+        if (team != null) {
+            runOnTeam(Op.MULT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         splitRows(m, (long) m * n * k, (lo, hi) -> kernels.multAdd(hi - lo, n, k,
                 a, aOff + lo * lda, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
     }
@@ -91,6 +117,10 @@ public final class Compute implements AutoCloseable {
     /** C (m, n) += Aᵀ · B with A (k, m), B (k, n), split over rows of C (columns of A). */
     public void multTransAAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
+        if (team != null) {
+            runOnTeam(Op.TRANS_A, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         splitRows(m, (long) m * n * k, (lo, hi) -> kernels.multTransAAdd(hi - lo, n, k,
                 a, aOff + lo, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
     }
@@ -98,8 +128,93 @@ public final class Compute implements AutoCloseable {
     /** C (m, n) += A (m, k) · Bᵀ with B (n, k), split over rows of C. */
     public void multTransBAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
-        splitRows(m, (long) m * n * k, (lo, hi) -> kernels.multTransBAdd(hi - lo, n, k,
+        long macs = (long) m * n * k;
+        if (m < COLUMN_SPLIT_MAX_ROWS && n > m && threads > 1 && macs >= PARALLEL_MIN_MACS) {
+            if (team != null && team.tryAcquire()) {
+                product.set(Op.TRANS_B_COLUMNS, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                        Math.min(threads, (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN));
+                team.run(product, product.parts);
+                return;
+            }
+            if (team == null) {
+                split(Math.min(threads, (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN), macs, Compute::columnStart, n,
+                        (lo, hi) -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
+                                c, cOff + lo, ldc));
+                return;
+            }
+        }
+        if (team != null) {
+            runOnTeam(Op.TRANS_B, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        splitRows(m, macs, (lo, hi) -> kernels.multTransBAdd(hi - lo, n, k,
                 a, aOff + lo * lda, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
+    }
+
+    /** The products a team runs: which kernel, and whether chunks are rows or columns of C. */
+    private enum Op { MULT, TRANS_A, TRANS_B, TRANS_B_COLUMNS }
+
+    /** Splits by rows of C on the team, or runs alone when the product is small or the team is in use. */
+    private void runOnTeam(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc) {
+        int parts = Math.min(threads, m);
+        if (parts > 1 && (long) m * n * k >= PARALLEL_MIN_MACS && team.tryAcquire()) {
+            product.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts);
+            team.run(product, parts);
+            return;
+        }
+        Product.compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 0, op == Op.TRANS_B_COLUMNS ? n : m);
+    }
+
+    /** One product's operands, shared with the team's workers for the time of the product. */
+    private final class Product implements Team.Job {
+        Op op;
+        int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, parts;
+        float[] a, b, c;
+
+        void set(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float[] c, int cOff, int ldc, int parts) {
+            this.op = op;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.parts = parts;
+        }
+
+        @Override
+        public void run(int part) {
+            boolean columns = op == Op.TRANS_B_COLUMNS;
+            int size = columns ? n : m;
+            int lo = columns ? columnStart(size, parts, part) : chunkStart(size, parts, part);
+            int hi = columns ? columnStart(size, parts, part + 1) : chunkStart(size, parts, part + 1);
+            if (hi > lo) {
+                compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, lo, hi);
+            }
+        }
+
+        /** Rows [lo, hi) of C, or columns for {@link Op#TRANS_B_COLUMNS}. */
+        static void compute(Kernels kernels, Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
+                            int bOff, int ldb, float[] c, int cOff, int ldc, int lo, int hi) {
+            switch (op) {
+                case MULT -> kernels.multAdd(hi - lo, n, k, a, aOff + lo * lda, lda, b, bOff, ldb,
+                        c, cOff + lo * ldc, ldc);
+                case TRANS_A -> kernels.multTransAAdd(hi - lo, n, k, a, aOff + lo, lda, b, bOff, ldb,
+                        c, cOff + lo * ldc, ldc);
+                case TRANS_B -> kernels.multTransBAdd(hi - lo, n, k, a, aOff + lo * lda, lda, b, bOff, ldb,
+                        c, cOff + lo * ldc, ldc);
+                case TRANS_B_COLUMNS -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
+                        c, cOff + lo, ldc);
+            }
+        }
     }
 
     @FunctionalInterface
@@ -107,8 +222,18 @@ public final class Compute implements AutoCloseable {
         void run(int lo, int hi);
     }
 
+    @FunctionalInterface
+    private interface Bounds {
+        int start(int size, int parts, int p);
+    }
+
     private void splitRows(int m, long macs, RowRange body) {
-        int parts = Math.min(threads, m);
+        split(Math.min(threads, m), macs, Compute::chunkStart, m, body);
+    }
+
+    /** Runs body over {@code parts} chunks of [0, size) on the executor and the caller. */
+    private void split(int parts, long macs, Bounds bounds, int size, RowRange body) {
+        int m = size;
         if (parts <= 1 || macs < PARALLEL_MIN_MACS) {
             if (m > 0) {
                 body.run(0, m);
@@ -120,8 +245,8 @@ public final class Compute implements AutoCloseable {
         // and a refused or shut-down executor just means the caller does all the work.
         java.util.concurrent.FutureTask<?>[] tasks = new java.util.concurrent.FutureTask<?>[parts - 1];
         for (int p = 1; p < parts; p++) {
-            int lo = chunkStart(m, parts, p);
-            int hi = chunkStart(m, parts, p + 1);
+            int lo = bounds.start(m, parts, p);
+            int hi = bounds.start(m, parts, p + 1);
             tasks[p - 1] = new java.util.concurrent.FutureTask<>(() -> body.run(lo, hi), null);
             try {
                 executor.execute(tasks[p - 1]);
@@ -131,7 +256,7 @@ public final class Compute implements AutoCloseable {
         }
         Throwable failure = null;
         try {
-            body.run(0, chunkStart(m, parts, 1));
+            body.run(0, bounds.start(m, parts, 1));
         } catch (RuntimeException | Error e) {
             failure = e;
         }
@@ -178,9 +303,21 @@ public final class Compute implements AutoCloseable {
         return (aligned > 0 && aligned < m) ? aligned : start;
     }
 
+    /** Start column of chunk p of n columns split into parts chunks starting at multiples of 48. */
+    private static int columnStart(int n, int parts, int p) {
+        if (p >= parts) {
+            return n;
+        }
+        int start = (int) Math.round((double) n * p / parts / COLUMN_ALIGN) * COLUMN_ALIGN;
+        return Math.max(0, Math.min(n, start));
+    }
+
     @Override
     public void close() {
-        if (ownsExecutor) {
+        if (team != null) {
+            team.close();
+        }
+        if (ownsExecutor && executor != null) {
             executor.shutdownNow();
         }
     }

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -290,18 +291,18 @@ final class VectorKernels implements Kernels {
             s31 = av.fma(b1v, s31);
             s32 = av.fma(b2v, s32);
         }
-        c[c0] += s00.reduceLanes(VectorOperators.ADD);
-        c[c0 + 1] += s01.reduceLanes(VectorOperators.ADD);
-        c[c0 + 2] += s02.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc] += s10.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc + 1] += s11.reduceLanes(VectorOperators.ADD);
-        c[c0 + ldc + 2] += s12.reduceLanes(VectorOperators.ADD);
-        c[c0 + 2 * ldc] += s20.reduceLanes(VectorOperators.ADD);
-        c[c0 + 2 * ldc + 1] += s21.reduceLanes(VectorOperators.ADD);
-        c[c0 + 2 * ldc + 2] += s22.reduceLanes(VectorOperators.ADD);
-        c[c0 + 3 * ldc] += s30.reduceLanes(VectorOperators.ADD);
-        c[c0 + 3 * ldc + 1] += s31.reduceLanes(VectorOperators.ADD);
-        c[c0 + 3 * ldc + 2] += s32.reduceLanes(VectorOperators.ADD);
+        c[c0] += sum(s00);
+        c[c0 + 1] += sum(s01);
+        c[c0 + 2] += sum(s02);
+        c[c0 + ldc] += sum(s10);
+        c[c0 + ldc + 1] += sum(s11);
+        c[c0 + ldc + 2] += sum(s12);
+        c[c0 + 2 * ldc] += sum(s20);
+        c[c0 + 2 * ldc + 1] += sum(s21);
+        c[c0 + 2 * ldc + 2] += sum(s22);
+        c[c0 + 3 * ldc] += sum(s30);
+        c[c0 + 3 * ldc + 1] += sum(s31);
+        c[c0 + 3 * ldc + 2] += sum(s32);
         for (int r = 0; r < 4; r++) {   // scalar tail: the last k - kv terms
             for (int q = 0; q < 3; q++) {
                 float sum = 0f;
@@ -313,6 +314,33 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Shuffles that fold a vector onto itself: lane i gets lane i + L/2, then i + L/4, …, then i + 1 (wrapping).
+     */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int levels = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] f = new VectorShuffle[levels];
+        for (int i = 0, half = L / 2; i < levels; i++, half /= 2) {
+            f[i] = VectorShuffle.iota(SPECIES, half, 1, true);
+        }
+        return f;
+    }
+
+    /**
+     * The sum of the lanes, always added in the same tree order. {@code reduceLanes(ADD)} is not: the JIT-compiled
+     * reduction adds in another order than the interpreter, so the same product gave other last bits once
+     * compiled (687 of 1024 outputs of a 1×1024×320 product), and "same seed, same numbers" failed.
+     */
+    private static float sum(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
+    }
+
     /** Σ_p a[a0 + p] · b[b0 + p] over k terms; a and b not modified. */
     private static float dot(int k, float[] a, int a0, float[] b, int b0) {
         FloatVector acc = FloatVector.zero(SPECIES);
@@ -320,7 +348,7 @@ final class VectorKernels implements Kernels {
         for (int upper = SPECIES.loopBound(k); p < upper; p += L) {
             acc = FloatVector.fromArray(SPECIES, a, a0 + p).fma(FloatVector.fromArray(SPECIES, b, b0 + p), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; p < k; p++) {
             sum += a[a0 + p] * b[b0 + p];
         }

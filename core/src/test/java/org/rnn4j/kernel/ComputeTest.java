@@ -191,4 +191,74 @@ class ComputeTest {
                 () -> Compute.withThreads(0)).getMessage();
         org.junit.jupiter.api.Assertions.assertTrue(msg.contains("at least 1"), msg);
     }
+
+    // ------------------------------------------------------------------ a Compute's own team of threads
+
+    @ParameterizedTest
+    @EnumSource(KernelsTest.Product.class)
+    void teamAgreesWithTheExecutorAndWithOneThread(KernelsTest.Product op) {
+        // shapes of a recurrent step (few rows, many columns: split by columns) and of the hoisted products (rows)
+        int[][] shapes = {{32, 1024, 256}, {1, 1024, 320}, {3, 500, 70}, {203, 70, 90}, {64, 96, 200}};
+        for (int[] s : shapes) {
+            Problem p = Problem.random(op, s[0], s[1], s[2]);
+            float[] serial = p.runOn(Compute.serial(VectorKernels.INSTANCE));
+            float[] magnitude = p.magnitude();
+            for (int threads : new int[] {2, 3}) {
+                try (Compute team = Compute.withThreads(VectorKernels.INSTANCE, threads)) {
+                    float[] first = p.runOn(team);
+                    FloatAsserts.assertBitwiseEqual(op + " " + Arrays.toString(s) + " on a team of " + threads
+                            + ", run twice", first, p.runOn(team));
+                    FloatAsserts.assertBitwiseEqual(op + " " + Arrays.toString(s) + " team vs executor, " + threads
+                            + " threads", first, p.runOn(Compute.using(VectorKernels.INSTANCE, pool, threads)));
+                    FloatAsserts.assertView(op + " " + Arrays.toString(s) + " team of " + threads + " vs 1", 0,
+                            p.m(), p.n(), p.n(), p.c(), serial, first, idx -> 1e-5 * magnitude[idx] + 1e-6);
+                    if (op == KernelsTest.Product.MULT_TRANS_B_ADD && s[0] < 64) {
+                        // column chunks start at multiples of 48: every element takes its one-thread path
+                        FloatAsserts.assertBitwiseEqual(op + " " + Arrays.toString(s) + " by columns vs 1 thread",
+                                serial, first);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void exceptionOnATeamWorkerReachesTheCallerAndTheTeamKeepsWorking() {
+        int m = 64;
+        int n = 64;
+        int k = 64;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        try (Compute team = Compute.withThreads(Kernels.scalar(), 2)) {
+            float[] shortC = new float[(m - 2) * n];   // the worker's rows 32..63 do not fit
+            assertThrows(ArrayIndexOutOfBoundsException.class,
+                    () -> team.multAdd(m, n, k, a, 0, k, b, 0, n, shortC, 0, n));
+            Arrays.fill(a, 1f);
+            Arrays.fill(b, 1f);
+            float[] c = new float[m * n];
+            team.multAdd(m, n, k, a, 0, k, b, 0, n, c, 0, n);
+            org.junit.jupiter.api.Assertions.assertEquals(k, c[m * n - 1], 0f);
+        }
+    }
+
+    @Test
+    void twoThreadsSharingATeamBothGetTheirProducts() throws Exception {
+        // one of them holds the team while the other computes alone: both results must be whole and right
+        Problem p = Problem.random(KernelsTest.Product.MULT_TRANS_B_ADD, 32, 1024, 256);
+        float[] expected = p.runOn(Compute.serial(VectorKernels.INSTANCE));
+        try (Compute team = Compute.withThreads(VectorKernels.INSTANCE, 2)) {
+            java.util.concurrent.Callable<Boolean> job = () -> {
+                for (int i = 0; i < 50; i++) {
+                    if (!Arrays.equals(expected, p.runOn(team))) {
+                        return false;
+                    }
+                }
+                return true;
+            };
+            var f1 = pool.submit(job);
+            var f2 = pool.submit(job);
+            assertTrue(f1.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(f2.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
 }
