@@ -85,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
     static final List<int[]> SCALING_SIZES = List.of(new int[]{100, 32}, new int[]{100, 1}, new int[]{100, 256},
             new int[]{1000, 32}, new int[]{10000, 32});
 
+    /** Steps of one round of the event-driven measurement, and rounds (alternating event-driven and dense). */
+    static final int EVENT_STEPS = 3000;
+    static final int EVENT_ROUNDS = 5;
+
     enum KernelChoice { vector, scalar }
 
     @Option(names = "--configs", paramLabel = "LIST",
@@ -130,7 +134,13 @@ final class BenchCommand implements Callable<Integer> {
                     + " minutes; T = 10000 training needs a larger heap than the default: JAVA_TOOL_OPTIONS=-Xmx12g.")
     boolean scaling;
 
-    @Option(names = "--all", description = "Configs A-E, --streaming and --scaling.")
+    @Option(names = "--event-driven",
+            description = "Also measure event-driven inference: a Phased LSTM (I64 H256, r_on 0.05, periods 10-100"
+                    + " steps) at batch 1, one step per call, against the dense evaluation of the same model, over "
+                    + EVENT_STEPS + " steps, alternated in " + EVENT_ROUNDS + " rounds.")
+    boolean eventDriven;
+
+    @Option(names = "--all", description = "Configs A-E, --streaming, --event-driven and --scaling.")
     boolean all;
 
     @CommandLine.Spec
@@ -162,6 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchConfig> selected = selectedConfigs();
         boolean doStreaming = streaming || all;
         boolean doScaling = scaling || all;
+        boolean doEvents = eventDriven || all;
         if (json != null) {
             Path dir = json.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir)) {
@@ -198,6 +209,9 @@ final class BenchCommand implements Callable<Integer> {
                 out.println();
                 report.put("streaming", streaming(out, compute));
             }
+            if (doEvents) {
+                report.put("event_driven", eventDriven(out, k));
+            }
             if (doScaling) {
                 out.println();
                 report.put("scaling", scaling(out, compute, SCALING_SIZES));
@@ -231,10 +245,10 @@ final class BenchCommand implements Callable<Integer> {
         return measured;
     }
 
-    /** The configs to run: --configs, else all five, else none when only --streaming or --scaling was asked for. */
+    /** The configs to run: --configs, else all five, else none when only extras (--streaming, --scaling, --event-driven) were asked for. */
     List<BenchConfig> selectedConfigs() {
         if (configs == null) {
-            boolean onlyExtras = (streaming || scaling) && !all && compare == null;
+            boolean onlyExtras = (streaming || scaling || eventDriven) && !all && compare == null;
             return onlyExtras ? List.of() : List.copyOf(BenchConfig.ANCHORS.values());
         }
         Set<BenchConfig> chosen = new LinkedHashSet<>();
@@ -352,6 +366,80 @@ final class BenchCommand implements Callable<Integer> {
         m.put("steps_per_s", 1e9 / t.medianNs());
         m.put("gflops", t.gflops(flops));
         return m;
+    }
+
+    /**
+     * Event-driven inference against dense evaluation, one thread each: a Phased LSTM stream at inference (closed
+     * units skipped) and the same model in training mode with leak 0, which computes every unit and gives the
+     * same outputs, each fed the same steps one per call with the state carried over.
+     */
+    static Map<String, Object> eventDriven(PrintWriter out, Kernels kernels) {
+        int in = 64;
+        int hidden = 256;
+        Compute serial = Compute.serial(kernels);
+        SequenceModel model = SequenceModel.builder()
+                .cell(org.rnn4j.nn.CellSpec.phasedLstm().withPeriodRange(10, 100).withRatioOn(0.05f).withLeak(0f))
+                .inputSize(in).hiddenSize(hidden).head(Head.LAST_STEP).outputSize(1).seed(SEED).compute(serial).build();
+        Recurrent rnn = model.recurrent();
+        SplittableRandom rng = new SplittableRandom(SEED);
+        Tensor[] xs = new Tensor[STREAM_INPUTS];
+        Tensor[] windows = new Tensor[STREAM_INPUTS];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = gaussian(rng, 1, in);
+            windows[i] = Tensor.of(xs[i].data(), 1, 1, in);
+        }
+        Recurrent.Stream stream = rnn.stream(1);
+        double[] eventUs = new double[EVENT_ROUNDS];
+        double[] denseUs = new double[EVENT_ROUNDS];
+        long updates = 0;
+        long dense = 0;
+        for (int round = 0; round < EVENT_ROUNDS; round++) {
+            stream.reset();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < EVENT_STEPS; s++) {
+                stream.step(xs[s % xs.length]);
+                if (round == EVENT_ROUNDS - 1) {
+                    updates += rnn.unitUpdates();
+                    dense += rnn.denseUnitUpdates();
+                }
+            }
+            eventUs[round] = (System.nanoTime() - t0) / 1e3 / EVENT_STEPS;
+
+            rnn.train(new SplittableRandom(1));   // leak 0: the dense path computes the same outputs
+            Tensor h = null;
+            Tensor c = null;
+            t0 = System.nanoTime();
+            for (int s = 0; s < EVENT_STEPS; s++) {
+                Recurrent.Output o = rnn.forwardWindow(windows[s % windows.length], null, h, c, null, s);
+                h = o.hN();
+                c = o.cN();
+            }
+            denseUs[round] = (System.nanoTime() - t0) / 1e3 / EVENT_STEPS;
+            rnn.eval();
+        }
+        double ev = median(eventUs);
+        double de = median(denseUs);
+        double fraction = (double) updates / dense;
+        out.printf(Locale.ROOT, "event-driven inference, batch 1: Phased LSTM I64 H256, r_on 0.05, periods 10-100 steps,"
+                + " 1 thread, %s kernels%n", kernels.name());
+        out.printf(Locale.ROOT, "  event-driven %.2f us/step, dense %.2f us/step (medians of %d alternated rounds of %d"
+                + " steps): %.1fx faster, at %.1f%% of the dense unit updates%n", ev, de, EVENT_ROUNDS, EVENT_STEPS,
+                de / ev, 100 * fraction);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("desc", "Phased LSTM I64 H256 r_on 0.05, batch 1, one step per call, 1 thread");
+        m.put("event_driven_us", ev);
+        m.put("dense_us", de);
+        m.put("speedup", de / ev);
+        m.put("unit_update_fraction", fraction);
+        m.put("rounds", EVENT_ROUNDS);
+        m.put("steps_per_round", EVENT_STEPS);
+        return m;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** Iterations of a scaling point: {@code base} scaled by config A's T·B over this T·B, within [floor, base]. */

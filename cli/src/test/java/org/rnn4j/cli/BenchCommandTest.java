@@ -146,6 +146,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void eventDrivenComparesWithTheDenseEvaluationAndCountsUpdates() {
+        StringWriter text = new StringWriter();
+        Map<String, Object> json = BenchCommand.eventDriven(new PrintWriter(text, true), Kernels.select());
+        String out = text.toString();
+        assertTrue(out.matches("(?s).*event-driven \\d+\\.\\d\\d us/step, dense \\d+\\.\\d\\d us/step .*x faster, at .*% of"
+                + " the dense unit updates.*"), out);
+        double fraction = ((Number) json.get("unit_update_fraction")).doubleValue();
+        // r_on = 0.05 opens each unit for 5% of its period: about 5% of the updates, never 0 or most
+        assertTrue(fraction > 0.03 && fraction < 0.08, "fraction " + fraction);
+        assertTrue(((Number) json.get("event_driven_us")).doubleValue() > 0, json.toString());
+        assertEquals(((Number) json.get("dense_us")).doubleValue() / ((Number) json.get("event_driven_us")).doubleValue(),
+                ((Number) json.get("speedup")).doubleValue(), 1e-9);
+    }
+
+    @Test
     void scalingMeasuresEverySizeAndPrintsTheTSweepAndTheBSweep() {
         BenchCommand cmd = new BenchCommand();
         cmd.iters = 2;

@@ -59,6 +59,13 @@ public interface Kernels {
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc);
 
+    /**
+     * Σ_p a[aOff + p] · b[bOff + p] over n terms, summed exactly as one element of {@link #multTransBAdd} with one
+     * row of A (so code that computes single rows, like event-driven inference, matches the dense product);
+     * a and b not modified.
+     */
+    float dot(int n, float[] a, int aOff, float[] b, int bOff);
+
     /** y += alpha·x over n contiguous elements; x not modified, y modified. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

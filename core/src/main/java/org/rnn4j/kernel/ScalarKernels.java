@@ -65,6 +65,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public float dot(int n, float[] a, int aOff, float[] b, int bOff) {
+        float sum = 0f;
+        for (int p = 0; p < n; p++) {
+            sum += a[aOff + p] * b[bOff + p];
+        }
+        return sum;
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];

@@ -250,13 +250,13 @@ final class VectorKernels implements Kernels {
                 }
                 for (; j < j1; j++) {
                     for (int r = i; r < i + 4; r++) {
-                        c[cOff + r * ldc + j] += dot(k, a, aOff + r * lda, b, bOff + j * ldb);
+                        c[cOff + r * ldc + j] += dotProduct(k, a, aOff + r * lda, b, bOff + j * ldb);
                     }
                 }
             }
             for (; i < m; i++) {
                 for (int j = j0; j < j1; j++) {
-                    c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+                    c[cOff + i * ldc + j] += dotProduct(k, a, aOff + i * lda, b, bOff + j * ldb);
                 }
             }
         }
@@ -341,8 +341,13 @@ final class VectorKernels implements Kernels {
         return v.lane(0);
     }
 
+    @Override
+    public float dot(int n, float[] a, int aOff, float[] b, int bOff) {
+        return dotProduct(n, a, aOff, b, bOff);
+    }
+
     /** Σ_p a[a0 + p] · b[b0 + p] over k terms; a and b not modified. */
-    private static float dot(int k, float[] a, int a0, float[] b, int b0) {
+    private static float dotProduct(int k, float[] a, int a0, float[] b, int b0) {
         FloatVector acc = FloatVector.zero(SPECIES);
         int p = 0;
         for (int upper = SPECIES.loopBound(k); p < upper; p += L) {

@@ -39,6 +39,9 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         float leak;
         /** (sequence, unit, step) updates with an open gate in the latest forward, over valid steps. */
         long updates;
+        /** At inference: the (T, B, I) input, whose rows each open unit projects itself; null in training. */
+        float[] x;
+        int xOff;
 
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -85,9 +88,15 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
 
     @Override
     public void projectInput(Compute cx, float[] w, PhasedTape tp, float[] x, int xOff) {
-        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
         tp.leak = tp.training ? spec.leak() : 0f;
         tp.updates = 0;
+        if (!tp.training) {   // event-driven: only open units need their input rows, computed in forwardStep
+            tp.x = x;
+            tp.xOff = xOff;
+            return;
+        }
+        tp.x = null;
+        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
     }
 
     @Override
@@ -98,7 +107,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     @Override
     public void forwardStep(Compute cx, float[] w, PhasedTape tp, int t) {
         if (!tp.training) {   // at inference α = 0: closed units are exactly frozen, so skip them
-            forwardStepEventDriven(w, tp, t);
+            forwardStepEventDriven(cx.kernels(), w, tp, t);
             return;
         }
         Kernels k = cx.kernels();
@@ -162,12 +171,14 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     }
 
     /**
-     * Inference (α = 0): a closed unit's gate is exactly 0, so its state is copied and its gate rows, recurrent
-     * products and elementwise work are skipped. Only the open units of each sequence compute their four gate rows,
-     * as dot products in the same order as the dense kernels' scalar reference, so with scalar kernels the results
-     * equal the dense computation bit for bit.
+     * Inference (α = 0): a closed unit's gate is exactly 0, so its state is copied and its gate rows (input and
+     * recurrent products) and elementwise work are skipped. Only the open units of each sequence compute their
+     * four gate rows, each as biases plus two dot products summed in the dense computation's order (bias, then
+     * input product, then recurrent product; each dot as the kernels' own), so with scalar kernels, and at batch 1
+     * with vector kernels when I and H are multiples of the vector length, the results equal the dense
+     * computation bit for bit. The pre-activations of closed units are left as they were.
      */
-    private void forwardStepEventDriven(float[] w, PhasedTape tp, int t) {
+    private void forwardStepEventDriven(Kernels k, float[] w, PhasedTape tp, int t) {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
@@ -175,6 +186,10 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int next = tp.next(t) * bsz * h;
         int aux = t * bsz * h;
         int whh = weights.whh.offset();
+        int wih = weights.wih.offset();
+        int bih = weights.bih.offset();
+        int bhh = weights.bhh.offset();
+        int in = weights.inputSize;
         for (int b = 0; b < bsz; b++) {
             double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
@@ -196,13 +211,13 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 if (counted) {
                     tp.updates++;
                 }
+                int xRow = tp.xOff + (t * bsz + b) * in;
                 for (int q = 0; q < 4; q++) {   // i, f, g, o rows of unit j
-                    int wr = whh + (q * h + j) * h;
-                    float sum = 0f;
-                    for (int p = 0; p < h; p++) {
-                        sum += tp.h[hb + p] * w[wr + p];
-                    }
-                    tp.pre[row + q * h + j] += sum;
+                    int r = q * h + j;
+                    float a = w[bih + r] + w[bhh + r];
+                    a += k.dot(in, tp.x, xRow, w, wih + r * in);
+                    a += k.dot(h, tp.h, hb, w, whh + r * h);
+                    tp.pre[row + r] = a;
                 }
                 if (peephole != null) {
                     tp.pre[row + j] += w[peephole.offset() + j] * cPrev;

@@ -333,4 +333,33 @@ class KernelsTest {
         }
         return y;
     }
+
+    @Test
+    void dotIsOneElementOfTheProductWithOneRow() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int k : new int[] {1, 3, L - 1, L, L + 1, 64, 100, 256, 257}) {
+            float[] a = new float[k + 5];
+            float[] b = new float[3 * k + 7];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = rnd.nextFloat() * 2f - 1f;
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = rnd.nextFloat() * 2f - 1f;
+            }
+            for (Kernels kern : new Kernels[] {SCALAR, VECTOR}) {
+                float[] c = new float[3];
+                kern.multTransBAdd(1, 3, k, a, 5, k, b, 7, k, c, 0, 3);
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(c[j], kern.dot(k, a, 5, b, 7 + j * k), 0f, kern.name() + " k=" + k + " column " + j);
+                }
+            }
+            double exact = 0;
+            float magnitude = 0;
+            for (int p = 0; p < k; p++) {
+                exact += (double) a[5 + p] * b[7 + p];
+                magnitude += Math.abs(a[5 + p] * b[7 + p]);
+            }
+            assertEquals(exact, VECTOR.dot(k, a, 5, b, 7), 1e-6 * magnitude + 1e-7, "vector dot, k=" + k);
+        }
+    }
 }
