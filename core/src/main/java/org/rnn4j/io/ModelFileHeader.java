@@ -126,6 +126,7 @@ final class ModelFileHeader {
                 json.put("gammaInit", bn.gammaInit());
                 json.put("momentum", bn.momentum());
                 json.put("epsilon", bn.epsilon());
+                json.put("minRunning", bn.minRunning());
             }
             case PhasedLstmSpec p -> {
                 json.put("peepholes", p.peepholes());
@@ -234,9 +235,11 @@ final class ModelFileHeader {
                             json.float32("leak"), json.bool("learnPeriod"), json.bool("learnShift"), json.bool("learnRatioOn"));
                 }
                 case "BNLSTM" -> {
-                    json.requireKeys("kind", "maxSteps", "gammaInit", "momentum", "epsilon");
+                    json.requireKeys(List.of("kind", "maxSteps", "gammaInit", "momentum", "epsilon"), List.of("minRunning"));
+                    // files written before minRunning existed normalised every step with the batch's statistics
+                    int minRunning = json.has("minRunning") ? json.integer("minRunning") : 1;
                     return new BnLstmSpec(json.integer("maxSteps"), json.float32("gammaInit"), json.float32("momentum"),
-                            json.float32("epsilon"));
+                            json.float32("epsilon"), minRunning);
                 }
                 case "PhasedLSTM" -> {
                     json.requireKeys("kind", "peepholes", "periodMin", "periodMax", "ratioOn", "leak", "learnPeriod",
@@ -348,8 +351,14 @@ final class ModelFileHeader {
 
         /** Exactly these keys: each must be there, and no other. */
         void requireKeys(String... keys) throws ModelFileException {
-            List<String> expected = List.of(keys);
-            for (String key : keys) {
+            requireKeys(List.of(keys), List.of());
+        }
+
+        /** All of {@code required}, any of {@code optional}, nothing else. */
+        void requireKeys(List<String> required, List<String> optional) throws ModelFileException {
+            List<String> expected = new java.util.ArrayList<>(required);
+            expected.addAll(optional);
+            for (String key : required) {
                 if (!map.containsKey(key)) {
                     throw invalid((path.isEmpty() ? "it" : path) + " has no \"" + key + "\"");
                 }
@@ -380,6 +389,10 @@ final class ModelFileHeader {
 
         long int64(String key) throws ModelFileException {
             return get(key) instanceof Long n ? n : throw0(key, "an integer");
+        }
+
+        boolean has(String key) {
+            return map.containsKey(key);
         }
 
         int integer(String key) throws ModelFileException {

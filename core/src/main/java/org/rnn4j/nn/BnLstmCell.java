@@ -35,6 +35,16 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         final float[] sigmaX;
         final float[] sigmaH;
         final float[] sigmaC;
+        /**
+         * (T, G), (T, G), (T, H): in training, the batch mean and unbiased variance of each step that used batch
+         * statistics, folded into the running statistics after the pass; NaN mean where a step did not.
+         */
+        final float[] muX;
+        final float[] muH;
+        final float[] muC;
+        final float[] varX;
+        final float[] varH;
+        final float[] varC;
         /** (T, B, G) gradients at W_ih x and at W_hh h, for the deferred weight products. */
         float[] dXw;
         float[] dHw;
@@ -50,6 +60,12 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             this.sigmaX = new float[steps * cell.gw];
             this.sigmaH = new float[steps * cell.gw];
             this.sigmaC = new float[steps * cell.hidden];
+            this.muX = new float[sigmaX.length];
+            this.muH = new float[sigmaX.length];
+            this.muC = new float[sigmaC.length];
+            this.varX = new float[sigmaX.length];
+            this.varH = new float[sigmaX.length];
+            this.varC = new float[sigmaC.length];
         }
 
         @Override
@@ -123,20 +139,22 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
 
     /**
      * Normalises the (B, f) block z at off (row stride ld) feature by feature over the rows running at step t, in
-     * place; writes σ to sigma[sOff..]. Training: the batch's statistics, folded into the running ones; inference:
-     * the running statistics at row min(t, S − 1) of (mean, var).
+     * place; writes σ to sigma[sOff..]. Training: the batch's statistics, folded into the running ones, when enough
+     * sequences are running (see {@link BnLstmSpec#minRunning()}); inference and too few sequences: the running
+     * statistics at row min(t, S − 1) of (mean, var).
      */
     private void normalize(float[] w, Tape tp, int t, float[] z, int off, int ld, int f, float[] sigma, int sOff,
-                           ParamView mean, ParamView var) {
+                           ParamView mean, ParamView var, float[] batchMean, float[] batchVar) {
         int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1) * f;
         int n = 0;
         for (int b = 0; b < tp.batch; b++) {
             n += tp.active(b, t) ? 1 : 0;
         }
+        boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
         for (int j = 0; j < f; j++) {
             float mu;
             float v;
-            if (tp.training) {
+            if (batchStats) {
                 double sum = 0;
                 double sumSq = 0;
                 for (int b = 0; b < tp.batch; b++) {
@@ -148,13 +166,13 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                 }
                 mu = n == 0 ? 0f : (float) (sum / n);
                 v = n == 0 ? 0f : (float) Math.max(0, sumSq / n - (double) mu * mu);
-                if (n > 1) {   // one row has no variance to learn from
-                    float m = spec.momentum();
-                    float unbiased = v * n / (n - 1);
-                    w[mean.offset() + row + j] = (1 - m) * w[mean.offset() + row + j] + m * mu;
-                    w[var.offset() + row + j] = (1 - m) * w[var.offset() + row + j] + m * unbiased;
-                }
+                // one row has no variance to learn from: such a step leaves the running statistics alone
+                batchMean[sOff + j] = n > 1 ? mu : Float.NaN;
+                batchVar[sOff + j] = n > 1 ? v * n / (n - 1) : Float.NaN;
             } else {
+                if (tp.training) {
+                    batchMean[sOff + j] = Float.NaN;
+                }
                 mu = w[mean.offset() + row + j];
                 v = w[var.offset() + row + j];
             }
@@ -171,16 +189,17 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
      * Backward of {@link #normalize}: d (B, f) at off holds the gradient at ẑ and is overwritten with the gradient
      * at z.
      */
-    private static void normalizeBackward(Tape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
-                                          float[] sigma, int sOff) {
+    private void normalizeBackward(Tape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
+                                   float[] sigma, int sOff) {
         int n = 0;
         for (int b = 0; b < tp.batch; b++) {
             n += tp.active(b, t) ? 1 : 0;
         }
+        boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
         for (int j = 0; j < f; j++) {
             double sum = 0;
             double sumProd = 0;
-            if (tp.training) {
+            if (batchStats) {   // with fixed statistics, ẑ = (z − μ)/σ is affine: no terms through μ and σ
                 for (int b = 0; b < tp.batch; b++) {
                     if (tp.active(b, t)) {
                         sum += d[dOff + b * ld + j];
@@ -208,10 +227,10 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         int next = tp.next(t) * bsz * h;
         int aux = t * bsz * h;                  // (B, H) slices of cHat, tanhY
 
-        normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX);
+        normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX, tp.muX, tp.varX);
         Arrays.fill(tp.hHat, g, g + bsz * gw, 0f);
         cx.multTransBAdd(bsz, gw, h, tp.h, prev, h, w, weights.whh.offset(), h, tp.hHat, g, gw);
-        normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH);
+        normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH, tp.muH, tp.varH);
         for (int b = 0; b < bsz; b++) {
             for (int q = 0; q < gw; q++) {
                 int i = g + b * gw + q;
@@ -230,7 +249,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                 tp.cHat[aux + b * h + j] = c;
             }
         }
-        normalize(w, tp, t, tp.cHat, aux, h, h, tp.sigmaC, t * h, meanC, varC);
+        normalize(w, tp, t, tp.cHat, aux, h, h, tp.sigmaC, t * h, meanC, varC, tp.muC, tp.varC);
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
@@ -241,6 +260,31 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < h; j++) {
                 tp.h[next + b * h + j] = tp.pre[g + b * gw + 3 * h + j] * tp.tanhY[aux + b * h + j];
+            }
+        }
+    }
+
+    /** Folds the steps' batch statistics into the running ones, step by step in time order. */
+    @Override
+    public void finishForward(float[] w, BnTape tp) {
+        if (!tp.training) {
+            return;
+        }
+        float m = spec.momentum();
+        for (int t = 0; t < tp.steps; t++) {
+            int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1);
+            fold(w, tp.muX, tp.varX, t * gw, meanX, varX, row * gw, gw, m);
+            fold(w, tp.muH, tp.varH, t * gw, meanH, varH, row * gw, gw, m);
+            fold(w, tp.muC, tp.varC, t * hidden, meanC, varC, row * hidden, hidden, m);
+        }
+    }
+
+    private static void fold(float[] w, float[] mu, float[] var, int off, ParamView mean, ParamView runVar, int row,
+                             int f, float m) {
+        for (int j = 0; j < f; j++) {
+            if (!Float.isNaN(mu[off + j])) {
+                w[mean.offset() + row + j] = (1 - m) * w[mean.offset() + row + j] + m * mu[off + j];
+                w[runVar.offset() + row + j] = (1 - m) * w[runVar.offset() + row + j] + m * var[off + j];
             }
         }
     }

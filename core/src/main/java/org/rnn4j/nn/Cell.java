@@ -57,6 +57,13 @@ public interface Cell<T extends Tape> {
     void forwardStep(Compute cx, float[] w, T tape, int t);
 
     /**
+     * After the last step of a forward pass: cells that keep running statistics (BN-LSTM) fold the pass's batch
+     * statistics into them here, so that every step of one pass read the same running statistics.
+     */
+    default void finishForward(float[] w, T tape) {
+    }
+
+    /**
      * Step t backward.
      *
      * @param dh     (B, R) gradient at the output/state after step t; may be used as scratch

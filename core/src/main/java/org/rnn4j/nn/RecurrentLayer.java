@@ -114,6 +114,7 @@ final class RecurrentLayer<T extends Tape> {
                 }
             }
         }
+        cell.finishForward(w, tp);
     }
 
     /** State updates of the latest forward; see {@link Cell#unitUpdates}. */

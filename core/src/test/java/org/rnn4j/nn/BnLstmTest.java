@@ -48,11 +48,22 @@ class BnLstmTest {
         int[] lengths = {5, 5, 3, 4, 2, 5, 3, 4};
         net.train(new SplittableRandom(1));
         Parameters p = net.parameters();
+        // each training pass moves the running statistics, which steps with fewer than 4 running sequences
+        // (t = 4 here) normalise with: every pass starts from the same ones
+        float[] running = p.values().clone();
+        Runnable restoreRunning = () -> {
+            for (org.rnn4j.param.ParamView v : p.layout().views()) {
+                if (!v.trainable()) {
+                    System.arraycopy(running, v.offset(), p.values(), v.offset(), v.size());
+                }
+            }
+        };
         p.zeroGrad();
         net.forward(x, lengths);
         Tensor dx = net.backward(ry, null, rc).dx();
         float[] analytic = p.grads().clone();
         java.util.function.DoubleSupplier loss = () -> {
+            restoreRunning.run();
             Recurrent.Output o = net.forward(x, lengths);
             return GradientCheckTest.dot(o.output(), ry) + GradientCheckTest.dot(o.cN(), rc);
         };
@@ -88,6 +99,42 @@ class BnLstmTest {
         double minus = loss.getAsDouble();
         values[i] = saved;
         return (plus - minus) / (2 * eps);
+    }
+
+    @Test
+    void stepsWithTooFewRunningSequencesUseTheRunningStatistics() {
+        // one sequence of 6 steps among three of 2: from step 2 on it runs alone, and with batch statistics its
+        // normalised pre-activations are exactly 0 (a single row has no variance), so its input is ignored
+        int b = 4;
+        int t = 6;
+        int[] lengths = {6, 2, 2, 2};
+        SplittableRandom rnd = new SplittableRandom(8);
+        Tensor x = GradientCheckTest.random(rnd, b, t, 2);
+        Tensor changed = Tensor.of(x.data().clone(), b, t, 2);
+        changed.data()[(0 * t + 4) * 2] += 1f;   // sequence 0, step 4
+        for (int min : new int[] {1, BnLstmSpec.DEFAULT_MIN_RUNNING}) {
+            Recurrent net = Recurrent.builder().cell(CellSpec.bnLstm().withMaxSteps(t).withMinRunning(min))
+                    .inputSize(2).hiddenSize(3).seed(4).compute(Compute.serial(Kernels.scalar())).build();
+            float[] start = net.parameters().values().clone();
+            net.train(new SplittableRandom(1));
+            float[] a = net.forward(x, lengths).output().data();
+            System.arraycopy(start, 0, net.parameters().values(), 0, start.length);   // same running statistics
+            float[] c = net.forward(changed, lengths).output().data();
+            float diff = 0;
+            for (int s = 4; s < t; s++) {
+                for (int j = 0; j < 3; j++) {
+                    diff = Math.max(diff, Math.abs(a[s * 3 + j] - c[s * 3 + j]));
+                }
+            }
+            if (min == 1) {
+                org.junit.jupiter.api.Assertions.assertEquals(0f, diff, "batch statistics of one sequence erase its input");
+            } else {
+                org.junit.jupiter.api.Assertions.assertTrue(diff > 1e-5, "the running statistics keep the input: " + diff);
+            }
+        }
+        String msg = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CellSpec.bnLstm().withMinRunning(0)).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(msg.contains("minRunning"), msg);
     }
 
     @Test
