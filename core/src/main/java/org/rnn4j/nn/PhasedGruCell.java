@@ -33,6 +33,9 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         float[] dRec;
         float leak;
         long updates;
+        /** At inference: the (T, B, I) input, whose rows each open unit projects itself; null in training. */
+        float[] x;
+        int xOff;
 
         PhasedGruTape(PhasedGruCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -76,9 +79,15 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
 
     @Override
     public void projectInput(Compute cx, float[] w, PhasedGruTape tp, float[] x, int xOff) {
-        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, false);
         tp.leak = tp.training ? spec.leak() : 0f;
         tp.updates = 0;
+        if (!tp.training) {   // event-driven: only open units need their input rows, computed in forwardStep
+            tp.x = x;
+            tp.xOff = xOff;
+            return;
+        }
+        tp.x = null;
+        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, false);
     }
 
     @Override
@@ -89,7 +98,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
     @Override
     public void forwardStep(Compute cx, float[] w, PhasedGruTape tp, int t) {
         if (!tp.training) {
-            forwardStepEventDriven(w, tp, t);
+            forwardStepEventDriven(cx.kernels(), w, tp, t);
             return;
         }
         Kernels k = cx.kernels();
@@ -137,8 +146,11 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         }
     }
 
-    /** Inference: closed units copy their state; open ones compute their three gate rows alone. */
-    private void forwardStepEventDriven(float[] w, PhasedGruTape tp, int t) {
+    /**
+     * Inference: closed units copy their state; open ones compute their three gate rows alone, input and recurrent
+     * parts each as bias plus the kernels' dot product, in the dense computation's order.
+     */
+    private void forwardStepEventDriven(Kernels k, float[] w, PhasedGruTape tp, int t) {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
@@ -147,11 +159,15 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int aux = t * bsz * h;
         int whh = weights.whh.offset();
         int bhh = weights.bhh.offset();
+        int wih = weights.wih.offset();
+        int bih = weights.bih.offset();
+        int in = weights.inputSize;
         for (int b = 0; b < bsz; b++) {
             double time = TimeGate.time(tp, t, b);
             boolean counted = tp.active(b, t);
             int row = pre + b * gw;
             int hb = hPrev + b * h;
+            int xRow = tp.xOff + (t * bsz + b) * in;
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
                 float phi = timeGate.phase(w, j, time);
@@ -166,12 +182,15 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                 if (counted) {
                     tp.updates++;
                 }
-                float recR = w[bhh + j] + dot(tp.h, hb, w, whh + j * h, h);
-                float recZ = w[bhh + h + j] + dot(tp.h, hb, w, whh + (h + j) * h, h);
-                float recN = w[bhh + 2 * h + j] + dot(tp.h, hb, w, whh + (2 * h + j) * h, h);
-                float r = Activation.SIGMOID.apply(tp.pre[row + j] + recR);
-                float z = Activation.SIGMOID.apply(tp.pre[row + h + j] + recZ);
-                float n = Activation.TANH.apply(tp.pre[row + 2 * h + j] + r * recN);
+                float inR = w[bih + j] + k.dot(in, tp.x, xRow, w, wih + j * in);
+                float inZ = w[bih + h + j] + k.dot(in, tp.x, xRow, w, wih + (h + j) * in);
+                float inN = w[bih + 2 * h + j] + k.dot(in, tp.x, xRow, w, wih + (2 * h + j) * in);
+                float recR = w[bhh + j] + k.dot(h, tp.h, hb, w, whh + j * h);
+                float recZ = w[bhh + h + j] + k.dot(h, tp.h, hb, w, whh + (h + j) * h);
+                float recN = w[bhh + 2 * h + j] + k.dot(h, tp.h, hb, w, whh + (2 * h + j) * h);
+                float r = Activation.SIGMOID.apply(inR + recR);
+                float z = Activation.SIGMOID.apply(inZ + recZ);
+                float n = Activation.TANH.apply(inN + r * recN);
                 tp.pre[row + j] = r;
                 tp.pre[row + h + j] = z;
                 tp.pre[row + 2 * h + j] = n;
@@ -180,15 +199,6 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                 tp.h[hNext + b * h + j] = gate * hTilde + (1f - gate) * hp;
             }
         }
-    }
-
-    /** Σ_p a[aOff + p] · b[bOff + p], in the scalar kernels' order. */
-    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        float sum = 0f;
-        for (int p = 0; p < n; p++) {
-            sum += a[aOff + p] * b[bOff + p];
-        }
-        return sum;
     }
 
     @Override
