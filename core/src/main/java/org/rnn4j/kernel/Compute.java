@@ -151,8 +151,38 @@ public final class Compute implements AutoCloseable {
                 a, aOff + lo * lda, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
     }
 
+    /**
+     * C (m, n) += A (m, k) · B (k, n) for B packed ({@link PackedMatrix}, packed with these kernels), split by
+     * column blocks of the packed layout, so that each thread reads only its part of B.
+     */
+    public void multAddPacked(int m, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc) {
+        if (b.kernels() != kernels) {
+            throw new IllegalArgumentException("the matrix was packed for " + b.kernels().name() + " kernels, not "
+                    + kernels.name());
+        }
+        int k = b.rows();
+        int n = b.columns();
+        int align = kernels.packedColumnBlock();
+        int parts = Math.min(threads, (n + align - 1) / align);
+        long macs = (long) m * n * k;
+        if (parts > 1 && macs >= PARALLEL_MIN_MACS && m > 0) {
+            if (team != null && team.tryAcquire()) {
+                product.set(Op.PACKED, m, n, k, a, aOff, lda, b.data(), 0, align, c, cOff, ldc, parts);
+                team.run(product, parts);
+                return;
+            }
+            if (team == null) {
+                float[] packed = b.data();
+                split(parts, macs, (size, ps, p) -> alignedStart(size, ps, p, align), n,
+                        (lo, hi) -> kernels.multAddPacked(m, n, k, a, aOff, lda, packed, lo, hi, c, cOff, ldc));
+                return;
+            }
+        }
+        kernels.multAddPacked(m, n, k, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
+    }
+
     /** The products a team runs: which kernel, and whether chunks are rows or columns of C. */
-    private enum Op { MULT, TRANS_A, TRANS_B, TRANS_B_COLUMNS }
+    private enum Op { MULT, TRANS_A, TRANS_B, TRANS_B_COLUMNS, PACKED }
 
     /** Splits by rows of C on the team, or runs alone when the product is small or the team is in use. */
     private void runOnTeam(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -192,6 +222,14 @@ public final class Compute implements AutoCloseable {
 
         @Override
         public void run(int part) {
+            if (op == Op.PACKED) {   // ldb carries the column alignment
+                int lo = alignedStart(n, parts, part, ldb);
+                int hi = alignedStart(n, parts, part + 1, ldb);
+                if (hi > lo) {
+                    kernels.multAddPacked(m, n, k, a, aOff, lda, b, lo, hi, c, cOff, ldc);
+                }
+                return;
+            }
             boolean columns = op == Op.TRANS_B_COLUMNS;
             int size = columns ? n : m;
             int lo = columns ? columnStart(size, parts, part) : chunkStart(size, parts, part);
@@ -213,6 +251,7 @@ public final class Compute implements AutoCloseable {
                         c, cOff + lo * ldc, ldc);
                 case TRANS_B_COLUMNS -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
                         c, cOff + lo, ldc);
+                case PACKED -> throw new IllegalStateException("packed products are run by Product.run");
             }
         }
     }
@@ -305,10 +344,15 @@ public final class Compute implements AutoCloseable {
 
     /** Start column of chunk p of n columns split into parts chunks starting at multiples of 48. */
     private static int columnStart(int n, int parts, int p) {
+        return alignedStart(n, parts, p, COLUMN_ALIGN);
+    }
+
+    /** Start of chunk p of [0, n) split into parts chunks starting at multiples of align. */
+    private static int alignedStart(int n, int parts, int p, int align) {
         if (p >= parts) {
             return n;
         }
-        int start = (int) Math.round((double) n * p / parts / COLUMN_ALIGN) * COLUMN_ALIGN;
+        int start = (int) Math.round((double) n * p / parts / align) * align;
         return Math.max(0, Math.min(n, start));
     }
 

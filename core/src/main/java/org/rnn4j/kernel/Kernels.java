@@ -59,6 +59,25 @@ public interface Kernels {
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc);
 
+    /** Floats a {@link PackedMatrix} of (k, n) needs with these kernels. */
+    int packedSize(int k, int n);
+
+    /**
+     * Copies B (k, n) into {@code packed} in these kernels' packed layout: B = S (k, n) read at {@code off} with row
+     * stride {@code ld}, or with {@code transposed} B = Sᵀ for S (n, k).
+     */
+    void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed);
+
+    /** Column chunks of a packed product start at multiples of this (the packed layout's column block). */
+    int packedColumnBlock();
+
+    /**
+     * C (m, j0:j1) += A (m, k) · B (k, j0:j1) for B packed by {@link #pack}; j0 a multiple of
+     * {@link #packedColumnBlock()}. A and packed not modified, C modified.
+     */
+    void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
+                       float[] c, int cOff, int ldc);
+
     /**
      * Σ_p a[aOff + p] · b[bOff + p] over n terms, summed exactly as one element of {@link #multTransBAdd} with one
      * row of A (so code that computes single rows, like event-driven inference, matches the dense product);

@@ -65,6 +65,43 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int packedSize(int k, int n) {
+        return k * n;
+    }
+
+    /** Row-major (k, n). */
+    @Override
+    public void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed) {
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                packed[p * n + j] = transposed ? src[off + j * ld + p] : src[off + p * ld + j];
+            }
+        }
+    }
+
+    @Override
+    public int packedColumnBlock() {
+        return 16;
+    }
+
+    /** Each element summed over p in order, then added to C: as {@link #multTransBAdd} does. */
+    @Override
+    public void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
+                              float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            int ci = cOff + i * ldc;
+            for (int j = j0; j < j1; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += a[ai + p] * packed[p * n + j];
+                }
+                c[ci + j] += sum;
+            }
+        }
+    }
+
+    @Override
     public float dot(int n, float[] a, int aOff, float[] b, int bOff) {
         float sum = 0f;
         for (int p = 0; p < n; p++) {

@@ -126,7 +126,7 @@ final class VectorKernels implements Kernels {
                         }
                     }
                 }
-                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, c, cOff + j0, ldc);
+                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, 0, c, cOff + j0, ldc);
             }
         }
     }
@@ -136,7 +136,7 @@ final class VectorKernels implements Kernels {
      * {@link #gemm}; A and bPack not modified; C modified; aPanel is scratch (null when acs is 1).
      */
     private static void block(int m, int nc, int kc, float[] a, int aOff, int ars, int acs, float[] aPanel,
-                              float[] bPack, float[] c, int cOff, int ldc) {
+                              float[] bPack, int bOff, float[] c, int cOff, int ldc) {
         int nv = SPECIES.loopBound(nc);
         int i = 0;
         for (; i + MR <= m; i += MR) {
@@ -157,17 +157,21 @@ final class VectorKernels implements Kernels {
             }
             int j = 0;
             for (; j + 2 * L <= nv; j += 2 * L) {
-                tile4x2(kc, at, a0, atRs, atCs, bPack, j, nc, c, cOff + i * ldc + j, ldc);
+                tile4x2(kc, at, a0, atRs, atCs, bPack, bOff + j, nc, c, cOff + i * ldc + j, ldc);
             }
             for (; j < nv; j += L) {
                 for (int r = 0; r < MR; r++) {
-                    tile1x1(kc, at, a0 + r * atRs, atCs, bPack, j, nc, c, cOff + (i + r) * ldc + j);
+                    tile1x1(kc, at, a0 + r * atRs, atCs, bPack, bOff + j, nc, c, cOff + (i + r) * ldc + j);
                 }
             }
         }
         for (; i < m; i++) {
-            for (int j = 0; j < nv; j += L) {
-                tile1x1(kc, a, aOff + i * ars, acs, bPack, j, nc, c, cOff + i * ldc + j);
+            int j = 0;
+            for (; j + 4 * L <= nv; j += 4 * L) {
+                tile1x4(kc, a, aOff + i * ars, acs, bPack, bOff + j, nc, c, cOff + i * ldc + j);
+            }
+            for (; j < nv; j += L) {
+                tile1x1(kc, a, aOff + i * ars, acs, bPack, bOff + j, nc, c, cOff + i * ldc + j);
             }
         }
         for (int r = 0; r < m; r++) {    // scalar tail: the last nc - nv columns
@@ -176,7 +180,7 @@ final class VectorKernels implements Kernels {
             for (int j = nv; j < nc; j++) {
                 float sum = 0f;
                 for (int p = 0; p < kc; p++) {
-                    sum += a[ar + p * acs] * bPack[p * nc + j];
+                    sum += a[ar + p * acs] * bPack[bOff + p * nc + j];
                 }
                 c[cr + j] += sum;
             }
@@ -220,6 +224,30 @@ final class VectorKernels implements Kernels {
         c21.intoArray(c, c0 + 2 * ldc + L);
         c30.intoArray(c, c0 + 3 * ldc);
         c31.intoArray(c, c0 + 3 * ldc + L);
+    }
+
+    /**
+     * C (1, 4L) += A (1, kc) · B (kc, 4L): a single row (batch 1) with four independent accumulators, so that the
+     * fused multiply-adds do not wait for each other. C modified.
+     */
+    private static void tile1x4(int kc, float[] a, int a0, int acs, float[] b, int b0, int ldb,
+                                float[] c, int c0) {
+        FloatVector c0v = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c1v = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c2v = FloatVector.fromArray(SPECIES, c, c0 + 2 * L);
+        FloatVector c3v = FloatVector.fromArray(SPECIES, c, c0 + 3 * L);
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector av = FloatVector.broadcast(SPECIES, a[a0 + p * acs]);
+            c0v = av.fma(FloatVector.fromArray(SPECIES, b, bp), c0v);
+            c1v = av.fma(FloatVector.fromArray(SPECIES, b, bp + L), c1v);
+            c2v = av.fma(FloatVector.fromArray(SPECIES, b, bp + 2 * L), c2v);
+            c3v = av.fma(FloatVector.fromArray(SPECIES, b, bp + 3 * L), c3v);
+        }
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + L);
+        c2v.intoArray(c, c0 + 2 * L);
+        c3v.intoArray(c, c0 + 3 * L);
     }
 
     /** C (1, L) += A (1, kc) · B (kc, L), for the edges the 4 × 2L tile does not cover. C modified. */
@@ -339,6 +367,58 @@ final class VectorKernels implements Kernels {
             v = v.add(v.rearrange(fold));
         }
         return v.lane(0);
+    }
+
+    // ---------------------------------------------------------------- packed products
+
+    /**
+     * Column block of the packed layout: B (k, n) is stored as column blocks of {@value #PACK_NC} columns (the last
+     * narrower), each block (k, width) row-major, one after the other, so block j0 starts at j0·k. A block is read
+     * as contiguous rows by the same register tiles as {@link #gemm}'s packed blocks, and two threads that take
+     * alternate halves of the blocks each touch only their half of B.
+     */
+    private static final int PACK_NC = 64;
+
+    @Override
+    public int packedSize(int k, int n) {
+        return k * n;
+    }
+
+    @Override
+    public void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed) {
+        for (int j0 = 0; j0 < n; j0 += PACK_NC) {
+            int w = Math.min(PACK_NC, n - j0);
+            int base = j0 * k;
+            if (transposed) {
+                for (int j = 0; j < w; j++) {
+                    int s0 = off + (j0 + j) * ld;
+                    for (int p = 0; p < k; p++) {
+                        packed[base + p * w + j] = src[s0 + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(src, off + p * ld + j0, packed, base + p * w, w);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int packedColumnBlock() {
+        return PACK_NC;
+    }
+
+    @Override
+    public void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
+                              float[] c, int cOff, int ldc) {
+        for (int jb = j0; jb < j1; jb += PACK_NC) {
+            int w = Math.min(PACK_NC, n - jb);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                block(m, w, kc, a, aOff + p0, lda, 1, null, packed, jb * k + p0 * w, c, cOff + jb, ldc);
+            }
+        }
     }
 
     @Override

@@ -63,6 +63,10 @@ public interface Cell<T extends Tape> {
     default void finishForward(float[] w, T tape) {
     }
 
+    /** Before the first backward step of a pass: cells that pack their recurrent weights for the steps do it here. */
+    default void startBackward(Compute cx, float[] w, T tape) {
+    }
+
     /**
      * Step t backward.
      *

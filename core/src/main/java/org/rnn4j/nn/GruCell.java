@@ -75,6 +75,16 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
     public void projectInput(Compute cx, float[] w, GruTape tp, float[] x, int xOff) {
         // In the default form b_hh is added with the recurrent product, since b_hn sits inside r ⊙ (...).
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, !linearBeforeReset);
+        if (linearBeforeReset) {   // one product with all of W_hh per step (Cho's form uses parts of it)
+            weights.prepareForward(cx, w, tp);
+        }
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, GruTape tp) {
+        if (linearBeforeReset) {
+            weights.prepareBackward(cx, w, tp);
+        }
     }
 
     @Override
@@ -92,7 +102,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
             // rec (B, G) = h_{t-1} W_hhᵀ + b_hh
             Arrays.fill(tp.rec, 0f);
             k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
-            cx.multTransBAdd(bsz, gw, h, tp.h, hPrev, h, w, whh, h, tp.rec, 0, gw);
+            weights.recurrentForward(cx, w, tp, tp.h, hPrev, tp.rec, 0, gw);
             for (int b = 0; b < bsz; b++) {
                 int row = pre + b * gw;
                 for (int j = 0; j < 2 * h; j++) {
@@ -165,7 +175,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
                     tp.dRec[row + 2 * h + j] = dAn * r;
                 }
             }
-            cx.multAdd(bsz, h, gw, tp.dRec, pre, gw, w, whh, h, dhPrev, 0, h);
+            weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
         } else {
             // d(r ⊙ h_{t-1}) = dA^n · W_hn
             Arrays.fill(tp.dRh, 0f);

@@ -133,6 +133,12 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
     @Override
     public void projectInput(Compute cx, float[] w, LstmTape tp, float[] x, int xOff) {
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+        weights.prepareForward(cx, w, tp);
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, LstmTape tp) {
+        weights.prepareBackward(cx, w, tp);
     }
 
     @Override
@@ -145,8 +151,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         int cNext = tp.next(t) * bsz * h;       // (B, H) c_t
         int aux = t * bsz * h;                  // (B, H) slices of tanhC and m
 
-        cx.multTransBAdd(bsz, gw, out, tp.h, tp.prev(t) * bsz * out, out, w, weights.whh.offset(), out,
-                tp.pre, pre, gw);
+        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw);
         if (peephole != null) {
             for (int b = 0; b < bsz; b++) {
                 int row = pre + b * gw;
@@ -262,7 +267,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         }
         // dr_{t-1} = dA_t · W_hh
         Arrays.fill(dhPrev, 0, bsz * out, 0f);
-        cx.multAdd(bsz, out, gw, tp.dA, pre, gw, w, weights.whh.offset(), out, dhPrev, 0, out);
+        weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);
     }
 
     @Override

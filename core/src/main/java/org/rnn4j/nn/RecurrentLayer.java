@@ -158,6 +158,7 @@ final class RecurrentLayer<T extends Tape> {
         boolean hasC = cell.hasCellState();
         copyOrZero(dhN, dhNOff, dh, 0, batch * r);
         copyOrZero(hasC ? dcN : null, dcNOff, dc, 0, batch * h);
+        cell.startBackward(cx, w, tp);
         for (int s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
             for (int b = 0; b < batch; b++) {

@@ -38,6 +38,12 @@ final class RnnCell extends AbstractCell<Tape> {
     @Override
     public void projectInput(Compute cx, float[] w, Tape tp, float[] x, int xOff) {
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+        weights.prepareForward(cx, w, tp);
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, Tape tp) {
+        weights.prepareBackward(cx, w, tp);
     }
 
     @Override
@@ -45,7 +51,7 @@ final class RnnCell extends AbstractCell<Tape> {
         int b = tp.batch;
         int h = hidden;
         int pre = t * b * h;                       // (B, H) pre-activation of step t
-        cx.multTransBAdd(b, h, h, tp.h, tp.prev(t) * b * h, h, w, weights.whh.offset(), h, tp.pre, pre, h);
+        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * b * h, tp.pre, pre, h);
         cx.kernels().activate(phi, b, h, tp.pre, pre, h);
         System.arraycopy(tp.pre, pre, tp.h, tp.next(t) * b * h, b * h);
     }
@@ -61,7 +67,7 @@ final class RnnCell extends AbstractCell<Tape> {
         cx.kernels().activateBackward(phi, b, h, tp.pre, off, h, tp.dA, off, h);
         // dh_{t-1} = dA_t · W_hh
         Arrays.fill(dhPrev, 0, b * h, 0f);
-        cx.multAdd(b, h, h, tp.dA, off, h, w, weights.whh.offset(), h, dhPrev, 0, h);
+        weights.recurrentBackward(cx, w, tp, tp.dA, off, h, dhPrev);
     }
 
     @Override

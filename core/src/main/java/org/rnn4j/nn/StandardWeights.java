@@ -1,6 +1,7 @@
 package org.rnn4j.nn;
 
 import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.PackedMatrix;
 import org.rnn4j.param.ParamLayout;
 import org.rnn4j.param.ParamView;
 
@@ -39,6 +40,51 @@ final class StandardWeights {
             cx.kernels().addRowBias(rows, gateWidth, w, bhh.offset(), pre, 0, gateWidth);
         }
         cx.multTransBAdd(rows, gateWidth, inputSize, x, xOff, inputSize, w, wih.offset(), inputSize, pre, 0, gateWidth);
+    }
+
+    /**
+     * Passes of at least this many steps pack the recurrent weights once for all their steps; shorter ones (a
+     * stream's single steps) multiply the weights where they are, as packing costs a pass over them. Tests set it
+     * to 1 to run their short sequences through the packed products too.
+     */
+    static volatile int packMinSteps = 8;
+
+    /** Packs W_hhᵀ for the forward steps of this pass, or marks the pass as unpacked. */
+    void prepareForward(Compute cx, float[] w, Tape tp) {
+        tp.usePackedForward = tp.steps >= packMinSteps;
+        if (tp.usePackedForward) {
+            tp.packedForward = PackedMatrix.reuse(tp.packedForward, cx.kernels(), recurrentSize, gateWidth)
+                    .pack(w, whh.offset(), recurrentSize, true);
+        }
+    }
+
+    /** out (B, G) at outOff (row stride ldOut) += h (B, R) · W_hhᵀ: a step's recurrent product. */
+    void recurrentForward(Compute cx, float[] w, Tape tp, float[] h, int hOff, float[] out, int outOff, int ldOut) {
+        if (tp.usePackedForward) {
+            cx.multAddPacked(tp.batch, h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut);
+        } else {
+            cx.multTransBAdd(tp.batch, gateWidth, recurrentSize, h, hOff, recurrentSize, w, whh.offset(), recurrentSize,
+                    out, outOff, ldOut);
+        }
+    }
+
+    /** Packs W_hh for the backward steps of this pass, or marks the pass as unpacked. */
+    void prepareBackward(Compute cx, float[] w, Tape tp) {
+        tp.usePackedBackward = tp.steps >= packMinSteps;
+        if (tp.usePackedBackward) {
+            tp.packedBackward = PackedMatrix.reuse(tp.packedBackward, cx.kernels(), gateWidth, recurrentSize)
+                    .pack(w, whh.offset(), recurrentSize, false);
+        }
+    }
+
+    /** dh (B, R) += dRec (B, G) at dOff (row stride ldD) · W_hh: a step's gradient through the recurrent product. */
+    void recurrentBackward(Compute cx, float[] w, Tape tp, float[] dRec, int dOff, int ldD, float[] dh) {
+        if (tp.usePackedBackward) {
+            cx.multAddPacked(tp.batch, dRec, dOff, ldD, tp.packedBackward, dh, 0, recurrentSize);
+        } else {
+            cx.multAdd(tp.batch, recurrentSize, gateWidth, dRec, dOff, ldD, w, whh.offset(), recurrentSize, dh, 0,
+                    recurrentSize);
+        }
     }
 
     /**

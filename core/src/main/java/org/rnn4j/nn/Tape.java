@@ -42,6 +42,14 @@ public class Tape {
     final float[] c;
     /** (T, B, G) gradient of the loss with respect to the gate pre-activations; allocated by the first backward. */
     float[] dA;
+    /**
+     * W_hhᵀ packed for this pass's forward steps, and W_hh for its backward steps; null when the pass is too short
+     * to pay for packing (see {@link StandardWeights#prepareForward}); kept across passes to reuse the arrays.
+     */
+    org.rnn4j.kernel.PackedMatrix packedForward;
+    org.rnn4j.kernel.PackedMatrix packedBackward;
+    boolean usePackedForward;
+    boolean usePackedBackward;
 
     protected Tape(Cell<?> cell, int batch, int steps, boolean reverse) {
         this.batch = batch;

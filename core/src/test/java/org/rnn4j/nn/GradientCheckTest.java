@@ -85,6 +85,22 @@ class GradientCheckTest {
         check(c, net, null, null);
     }
 
+    /** The same with the recurrent weights packed for the steps, as passes of 8 steps or more run them. */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void packedRecurrentWeightsMatchFiniteDifferences(Case c) {
+        int saved = StandardWeights.packMinSteps;
+        StandardWeights.packMinSteps = 1;
+        try {
+            Recurrent net = Recurrent.builder().cell(c.spec()).inputSize(I).hiddenSize(H).numLayers(2)
+                    .bidirectional(true).seed(11).compute(Compute.serial(Kernels.scalar())).build();
+            scaleParameters(net, c.initScale());
+            check(c, net, LENGTHS, null);
+        } finally {
+            StandardWeights.packMinSteps = saved;
+        }
+    }
+
     @Test
     void dropoutBetweenLayersMatchesFiniteDifferencesWithAFixedMask() {
         Recurrent net = Recurrent.builder().cell(CellSpec.lstm()).inputSize(I).hiddenSize(H).numLayers(3)

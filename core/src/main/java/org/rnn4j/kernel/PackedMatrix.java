@@ -1,0 +1,61 @@
+package org.rnn4j.kernel;
+
+/**
+ * A matrix B (k, n) copied once into the layout its kernels multiply fastest, for a product repeated many times
+ * with the same B: the recurrent weights of every time step of a pass. {@link Compute#multAddPacked} multiplies
+ * with it. Packing costs one pass over B; a layer packs at the start of a forward (or backward) pass over enough
+ * time steps, so that B is read in its packed form by every step instead of being repacked, or read across rows
+ * 4 KiB apart, by each product.
+ *
+ * <p>The array is reused by later {@link #pack} calls of the same shape: a pass allocates nothing.
+ */
+public final class PackedMatrix {
+
+    private final Kernels kernels;
+    private final int k;
+    private final int n;
+    private final float[] data;
+
+    private PackedMatrix(Kernels kernels, int k, int n) {
+        if (k < 1 || n < 1) {
+            throw new IllegalArgumentException("a packed matrix needs k, n >= 1, got " + k + " x " + n);
+        }
+        this.kernels = kernels;
+        this.k = k;
+        this.n = n;
+        this.data = new float[kernels.packedSize(k, n)];
+    }
+
+    /** {@code previous} if it has this shape and these kernels, else a new one. */
+    public static PackedMatrix reuse(PackedMatrix previous, Kernels kernels, int k, int n) {
+        if (previous != null && previous.kernels == kernels && previous.k == k && previous.n == n) {
+            return previous;
+        }
+        return new PackedMatrix(kernels, k, n);
+    }
+
+    /**
+     * Packs B = S (k, n) read from {@code src} at {@code off} with row stride {@code ld}; or, with
+     * {@code transposed}, B = Sᵀ for S (n, k) stored that way (the weights W (n, k) of a product x·Wᵀ).
+     */
+    public PackedMatrix pack(float[] src, int off, int ld, boolean transposed) {
+        kernels.pack(k, n, src, off, ld, transposed, data);
+        return this;
+    }
+
+    public int rows() {
+        return k;
+    }
+
+    public int columns() {
+        return n;
+    }
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    float[] data() {
+        return data;
+    }
+}
