@@ -4,41 +4,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.io.FileFormatException;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.data.image.IdxFixtures.gzip;
+import static org.rnn4j.data.image.IdxFixtures.idx;
 
 class IdxTest {
 
     @TempDir
     Path dir;
-
-    /** An IDX file written out byte by byte: magic, dimensions, then the payload as given. */
-    private static byte[] idx(int type, int[] dims, byte... payload) {
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + payload.length);   // big-endian
-        b.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
-        for (int d : dims) {
-            b.putInt(d);
-        }
-        return b.put(payload).array();
-    }
-
-    private static byte[] gzip(byte[] bytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        }
-        return out.toByteArray();
-    }
 
     private Path write(String name, byte[] bytes) throws IOException {
         return Files.write(dir.resolve(name), bytes);
