@@ -35,8 +35,8 @@ public final class ImageSets {
         int[] train = Arrays.copyOfRange(shuffled, validationSize, shuffled.length);
         Arrays.sort(val);
         Arrays.sort(train);
-        return new Split(set.subset(set.name() + " (training part)", train),
-                set.subset(set.name() + " (validation part)", val));
+        return new Split(set.subset(set.name() + ", training part", train),
+                set.subset(set.name() + ", validation part", val));
     }
 
     /**
@@ -52,6 +52,6 @@ public final class ImageSets {
         }
         int[] picked = Arrays.copyOf(SequentialImages.permutation(set.count(), seed), n);
         Arrays.sort(picked);
-        return set.subset(set.name() + " (" + n + " of " + set.count() + ")", picked);
+        return set.subset(set.name() + ", sample", picked);
     }
 }

@@ -139,7 +139,7 @@ public final class SequentialImages implements Dataset {
             case PIXELS -> "pixel by pixel";
             case PERMUTED -> "pixel by pixel, permuted (seed " + permutationSeed + ")";
         };
-        return images.name() + " " + how + ", T=" + steps() + ", " + size() + " images";
+        return images.name() + ": " + how + ", T=" + steps() + ", " + size() + " images";
     }
 
     @Override
