@@ -91,4 +91,36 @@ class ImageTasksTest {
         assertEquals(2, metrics.size(), "one epoch and the test: " + metrics);
         assertTrue(metrics.get(1).contains("\"accuracy\""), metrics.get(1));
     }
+
+    @Test
+    void seqFashionWritesATableCurvesAndJsonForEachModel() throws IOException {
+        Path data = FashionMnist.defaultDir();
+        assumeTrue(FashionMnist.isPresent(data),
+                "Fashion-MNIST is not in " + data + "; run scripts/install-fashion-mnist to include this test");
+        Path out = dir.resolve("exp");
+        MainTest.Result r = rnn4j("experiment", "seq-fashion", "--train-size", "96", "--val-size", "32", "--test-size",
+                "64", "--epochs", "2", "--seeds", "2", "--hidden", "8", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        for (String model : List.of("lstm", "gru", "irnn")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| " + model + " | ") && l.contains(" ± ")), r.out());
+        }
+        assertTrue(r.out().contains("2 epochs of 96 training images, 32 validation and 64 test images"), r.out());
+        assertTrue(r.out().contains("88-90 %"), r.out());
+        String json = Files.readString(out.resolve("results.json"));
+        assertEquals(6, json.split("\"test_accuracy\"").length - 1, json);
+        assertTrue(Files.size(out.resolve("learning-curves.png")) > 0);
+        assertTrue(Files.readString(out.resolve("results.md")).contains("| irnn | "));
+    }
+
+    @Test
+    void seqFashionRefusesBadOptionsBeforeWritingAnything() {
+        Path out = dir.resolve("exp");
+        MainTest.Result r = rnn4j("experiment", "seq-fashion", "--models", "lstm,tcn", "--out", out.toString());
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.err().contains("--models: unknown 'tcn'"), r.err());
+        r = rnn4j("experiment", "seq-fashion", "--data-dir", dir.resolve("none").toString(), "--out", out.toString());
+        assertEquals(1, r.code(), r.all());
+        assertTrue(r.err().contains("run scripts/install-fashion-mnist"), r.err());
+        assertFalse(Files.exists(out), "nothing written for bad input");
+    }
 }
