@@ -34,6 +34,8 @@ public final class Idx {
             return read(file, in);
         } catch (ZipException e) {
             throw new FileFormatException(file + " is not a valid gzip file (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new FileFormatException(file + " is truncated: its gzip stream ends before its header does", e);
         }
     }
 

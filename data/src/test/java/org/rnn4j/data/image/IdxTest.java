@@ -127,6 +127,9 @@ class IdxTest {
         Path cutGzStream = write("cutstream.gz", Arrays.copyOf(gz, gz.length / 2));
         assertRefused(cutGzStream, "is truncated", () -> Idx.read(cutGzStream));
 
+        Path gzHeader = write("header.gz", new byte[]{0x1f, (byte) 0x8b, 8});
+        assertRefused(gzHeader, "is truncated", () -> Idx.read(gzHeader));
+
         Path longer = write("long", idx(0x08, new int[]{2}, (byte) 1, (byte) 2, (byte) 3));
         assertRefused(longer, "has more bytes than the 2 u8 values (2 bytes) its header declares", () -> Idx.read(longer));
 
