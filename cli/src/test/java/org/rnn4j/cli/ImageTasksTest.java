@@ -105,7 +105,7 @@ class ImageTasksTest {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| " + model + " | ") && l.contains(" ± ")), r.out());
         }
         assertTrue(r.out().contains("2 epochs of 96 training images, 32 validation and 64 test images"), r.out());
-        assertTrue(r.out().contains("88-90 %"), r.out());
+        assertTrue(r.out().contains("about 88-90 % test accuracy") && r.out().contains("% with irnn."), r.out());
         String json = Files.readString(out.resolve("results.json"));
         assertEquals(6, json.split("\"test_accuracy\"").length - 1, json);
         assertTrue(Files.size(out.resolve("learning-curves.png")) > 0);
