@@ -1,5 +1,10 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.data.image.FashionMnist;
+import org.rnn4j.data.image.ImageSet;
+import org.rnn4j.data.image.ImageSets;
+import org.rnn4j.data.image.MnistDigits;
+import org.rnn4j.data.image.SequentialImages;
 import org.rnn4j.data.synthetic.AddingProblem;
 import org.rnn4j.data.synthetic.CopyMemory;
 import org.rnn4j.data.synthetic.Parity;
@@ -16,31 +21,55 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** What to train or evaluate on: a built-in task, or arrays in .npz files. */
 final class DataOptions {
 
+    /** The image tasks: a data set and a way of reading its images as sequences. */
+    static final List<String> IMAGE_TASKS = List.of("fashion-rows", "fashion-pixels", "fashion-permuted", "mnist-rows",
+            "mnist-pixels", "mnist-permuted");
+
     @Option(names = "--task", defaultValue = "adding", paramLabel = "NAME",
-            description = "Built-in task: adding (the adding problem), parity (running parity) or copy (copy memory). Default: ${DEFAULT-VALUE}.")
+            description = {"Built-in task: adding (the adding problem), parity (running parity) or copy (copy memory);"
+                    + " or an image classified from a sequence: fashion-rows, fashion-pixels, fashion-permuted"
+                    + " (Fashion-MNIST read row by row, pixel by pixel, or pixel by pixel in a fixed random order),"
+                    + " mnist-rows, mnist-pixels, mnist-permuted (the MNIST digits). Default: ${DEFAULT-VALUE}."})
     String task;
 
     @Option(names = "--steps", paramLabel = "T",
             description = "Sequence length T of the task (for copy: the delay). Default: 50 for adding and parity, 20 for copy.")
     Integer steps;
 
-    @Option(names = "--train-size", defaultValue = "10000", paramLabel = "N",
-            description = "Training sequences of the task. Default: ${DEFAULT-VALUE}.")
-    int trainSize;
+    @Option(names = "--train-size", paramLabel = "N",
+            description = "Training sequences of the task. Default: 10000; for an image task all the training images"
+                    + " not held out for validation (a smaller N takes a fixed random sample of them).")
+    Integer trainSize;
 
-    @Option(names = "--val-size", defaultValue = "1000", paramLabel = "N",
-            description = "Validation (and test) sequences of the task, each with its own seed. Default: ${DEFAULT-VALUE}.")
-    int valSize;
+    @Option(names = "--val-size", paramLabel = "N",
+            description = "Validation sequences, each task with its own seed; for a synthetic task also the size of the"
+                    + " test set. Default: 1000; for fashion-* 5000 and for mnist-* 1000 images held out from the"
+                    + " training images (0 for none).")
+    Integer valSize;
+
+    @Option(names = "--test-size", paramLabel = "N",
+            description = "Test sequences after training. Default: --val-size for a synthetic task, the whole test"
+                    + " set for an image task (a smaller N takes a fixed random sample of it).")
+    Integer testSize;
 
     @Option(names = "--data-seed", defaultValue = "1", paramLabel = "S",
-            description = "Seed of the generated task data. Default: ${DEFAULT-VALUE}.")
+            description = "Seed of the generated task data; for an image task, of the validation split, the samples"
+                    + " and the pixel order of *-permuted. Default: ${DEFAULT-VALUE}.")
     long dataSeed;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where an image task's data is: for fashion-* the four Fashion-MNIST .gz files (default:"
+                    + " $RNN4J_FASHION_MNIST, else " + FashionMnist.SYSTEM_DIR + "; scripts/install-fashion-mnist),"
+                    + " for mnist-* 0.json … 9.json (default: $RNN4J_DATA/mnist, else ~/.cache/rnn4j/mnist;"
+                    + " scripts/fetch-mnist).")
+    Path dataDir;
 
     @Option(names = "--data", paramLabel = "FILE.npz",
             description = "Train on arrays instead of a task: x (N, T, I) float, and y (N, K) or (N, T, K) targets or"
@@ -61,9 +90,13 @@ final class DataOptions {
             if (valData != null) {
                 throw new IllegalArgumentException("--val-data needs --data");
             }
-            SyntheticTask t = task(trainSize, dataSeed);
-            return new TaskData(t, task(valSize, dataSeed + 1_000_003L), t.inputSize(), t.head(), t.outputSize(),
-                    t.objective(), t.baselineLoss());
+            if (isImageTask()) {
+                return loadImages();
+            }
+            checkNoImageOptions();
+            SyntheticTask t = task(orDefault(trainSize, 10_000, "--train-size"), dataSeed);
+            return new TaskData(t, task(orDefault(valSize, 1000, "--val-size"), dataSeed + 1_000_003L), t.inputSize(),
+                    t.head(), t.outputSize(), t.objective(), t.baselineLoss());
         }
         Arrays train = Arrays.read(data, objective);
         Arrays val = valData == null ? null : Arrays.read(valData, objective);
@@ -82,13 +115,28 @@ final class DataOptions {
                 outputs, train.objective, Double.NaN);
     }
 
-    /** A held-out test set of the task with yet another seed, or the validation arrays. */
-    TaskData test(int size) throws IOException {
+    /**
+     * A held-out test set: of a synthetic task with yet another seed, of an image task its test images, or the
+     * validation arrays.
+     *
+     * @param size the number of test sequences, or null for the default of --test-size (see its description)
+     */
+    TaskData test(Integer size) throws IOException {
         if (data != null) {
             Arrays a = Arrays.read(valData != null ? valData : data, objective);
             return new TaskData(a.dataset, null, a.inputSize(), a.head, a.outputs, a.objective, Double.NaN);
         }
-        SyntheticTask t = task(size, dataSeed + 2_000_029L);
+        Integer n = size != null ? size : testSize;
+        if (isImageTask()) {
+            ImageSet images = readImages(false);
+            if (n != null) {
+                images = ImageSets.sample(images, orDefault(n, 0, "--test-size"), dataSeed + 2_000_029L);
+            }
+            return imageTaskData(sequences(images), null);
+        }
+        checkNoImageOptions();
+        SyntheticTask t = task(n != null ? orDefault(n, 0, "--test-size") : Math.max(1, orDefault(valSize, 1000,
+                "--val-size")), dataSeed + 2_000_029L);
         return new TaskData(t, null, t.inputSize(), t.head(), t.outputSize(), t.objective(), t.baselineLoss());
     }
 
@@ -96,12 +144,82 @@ final class DataOptions {
         return data != null ? data.getFileName().toString().replaceAll("\\.npz$", "") : task;
     }
 
+    boolean isImageTask() {
+        return IMAGE_TASKS.contains(task.toLowerCase(Locale.ROOT));
+    }
+
+    /** The value of a size option, at least 1, or the default when it was not given. */
+    private static int orDefault(Integer value, int otherwise, String option) {
+        if (value == null) {
+            return otherwise;
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private void checkNoImageOptions() {
+        if (dataDir != null) {
+            throw new IllegalArgumentException("--data-dir is for the image tasks (" + String.join(", ", IMAGE_TASKS)
+                    + "), not for --task " + task);
+        }
+    }
+
+    /** An image task: validation images held out of the training images, and a sample of the rest if asked. */
+    private TaskData loadImages() throws IOException {
+        if (steps != null) {
+            throw new IllegalArgumentException("--steps does not apply to --task " + task + ": its images set the"
+                    + " sequence length (28 steps for *-rows, 784 for *-pixels and *-permuted)");
+        }
+        ImageSet all = readImages(true);
+        int nVal = valSize != null ? valSize : task.toLowerCase(Locale.ROOT).startsWith("fashion") ? 5000 : 1000;
+        if (nVal < 0) {
+            throw new IllegalArgumentException("--val-size must be 0 or more, got " + nVal);
+        }
+        ImageSet train = all;
+        ImageSet validation = null;
+        if (nVal > 0) {
+            ImageSets.Split split = ImageSets.split(all, nVal, dataSeed + 1_000_003L);
+            train = split.train();
+            validation = split.validation();
+        }
+        if (trainSize != null) {
+            train = ImageSets.sample(train, orDefault(trainSize, 0, "--train-size"), dataSeed);
+        }
+        return imageTaskData(sequences(train), validation == null ? null : sequences(validation));
+    }
+
+    private static TaskData imageTaskData(SequentialImages train, SequentialImages validation) {
+        return new TaskData(train, validation, train.inputSize(), train.head(), train.outputSize(), train.objective(),
+                train.baselineLoss());
+    }
+
+    /** The images of an image task's data set, from --data-dir or the data set's default directory. */
+    private ImageSet readImages(boolean training) throws IOException {
+        boolean fashion = task.toLowerCase(Locale.ROOT).startsWith("fashion");
+        Path dir = dataDir != null ? dataDir : fashion ? FashionMnist.defaultDir() : MnistDigits.defaultDir();
+        if (fashion) {
+            return training ? FashionMnist.train(dir) : FashionMnist.test(dir);
+        }
+        return training ? MnistDigits.train(dir) : MnistDigits.test(dir);
+    }
+
+    private SequentialImages sequences(ImageSet images) {
+        String name = task.toLowerCase(Locale.ROOT);
+        if (name.endsWith("-rows")) {
+            return SequentialImages.rows(images);
+        }
+        return name.endsWith("-pixels") ? SequentialImages.pixels(images) : SequentialImages.permuted(images, dataSeed);
+    }
+
     private SyntheticTask task(int size, long seed) {
         return switch (task.toLowerCase(Locale.ROOT)) {
             case "adding" -> new AddingProblem(steps == null ? 50 : steps, size, seed);
             case "parity" -> new Parity(steps == null ? 50 : steps, size, seed);
             case "copy", "copy-memory" -> new CopyMemory(steps == null ? 20 : steps, size, seed);
-            default -> throw new IllegalArgumentException("unknown task '" + task + "'; choose adding, parity or copy");
+            default -> throw new IllegalArgumentException("unknown task '" + task + "'; choose adding, parity, copy, "
+                    + String.join(", ", IMAGE_TASKS));
         };
     }
 

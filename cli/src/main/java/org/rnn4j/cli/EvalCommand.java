@@ -29,9 +29,10 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--size", defaultValue = "1000", paramLabel = "N",
-            description = "Test sequences of a built-in task. Default: ${DEFAULT-VALUE}.")
-    int size;
+    @Option(names = "--size", paramLabel = "N",
+            description = "Test sequences of a built-in task. Default: 1000 for a synthetic task, the whole test set"
+                    + " for an image task.")
+    Integer size;
 
     @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -42,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (batch < 1 || size < 1) {
+        if (batch < 1 || (size != null && size < 1)) {
             throw new IllegalArgumentException("--batch and --size must be at least 1");
         }
         TaskData test = data.test(size);

@@ -60,11 +60,18 @@ final class ExperimentReport {
      */
     static Run train(String model, String condition, long seed, SequenceModel net, Dataset train, Dataset test,
                      TrainConfig cfg, Optimizer optimizer, Score score) {
+        return train(model, condition, seed, net, train, test, test, cfg, optimizer, score);
+    }
+
+    /** As {@link #train(String, String, long, SequenceModel, Dataset, Dataset, TrainConfig, Optimizer, Score)}, with
+     * the curve measured on a validation set and the final score on a separate test set. */
+    static Run train(String model, String condition, long seed, SequenceModel net, Dataset train, Dataset validation,
+                     Dataset test, TrainConfig cfg, Optimizer optimizer, Score score) {
         List<Double> curve = new ArrayList<>();
         long start = System.nanoTime();
         long diverged = 0;
         try {
-            new Trainer(cfg, optimizer).fit(net, train, test, new TrainListener() {
+            new Trainer(cfg, optimizer).fit(net, train, validation, new TrainListener() {
                 @Override
                 public void onEpoch(EpochRecord e, Trainer.Progress p) {
                     curve.add(score.of(e));
@@ -83,7 +90,8 @@ final class ExperimentReport {
     }
 
     private static final Map<String, Color> COLORS = Map.of("lstm", new Color(0xD6, 0x27, 0x28),
-            "bnlstm", new Color(0x2C, 0xA0, 0x2C), "plstm", new Color(0x1F, 0x77, 0xB4));
+            "bnlstm", new Color(0x2C, 0xA0, 0x2C), "plstm", new Color(0x1F, 0x77, 0xB4),
+            "gru", new Color(0x94, 0x67, 0xBD), "irnn", new Color(0xFF, 0x7F, 0x0E));
 
     private ExperimentReport() {
     }
@@ -128,7 +136,7 @@ final class ExperimentReport {
         if (yMax != null) {
             chart.getStyler().setYAxisMax(yMax);
         }
-        for (String model : List.of("lstm", "bnlstm", "plstm")) {
+        for (String model : runs.stream().map(Run::model).distinct().toList()) {
             List<Run> mine = runs.stream().filter(r -> r.model().equals(model)).toList();
             if (mine.isEmpty()) {
                 continue;
@@ -147,7 +155,7 @@ final class ExperimentReport {
                 bandX[2 * epochs - 1 - e] = x[e];
                 bandY[2 * epochs - 1 - e] = Arrays.stream(values).min().orElse(0);
             }
-            Color c = COLORS.get(model);
+            Color c = COLORS.getOrDefault(model, Color.DARK_GRAY);
             XYSeries band = chart.addSeries(model + " (min-max)", bandX, bandY);
             band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
             band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));

@@ -144,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Options whose value is a path, made absolute in the stored command line. */
-    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data");
+    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data", "--data-dir");
 
     private static List<String> absolutePaths(List<String> args, Path out) {
         List<String> result = new ArrayList<>();
@@ -245,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
                         + r.checkpoint);
                 return 0;
             }
-            TaskData testData = data.test(Math.max(1, data.valSize));
+            TaskData testData = data.test(null);
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
