@@ -378,6 +378,10 @@ public final class CsvSequences implements Dataset {
                     for (int i = 0; i < sorted.size(); i++) {
                         classIndex.put(sorted.get(i), i);
                     }
+                    if (sorted.size() < 2) {
+                        throw new FileFormatException(labels.get(sorted.get(0)) + ": every label is '" + sorted.get(0)
+                                + "'; a classifier needs at least two classes");
+                    }
                     classNames = List.copyOf(sorted);
                     classes = sorted.size();
                 }
