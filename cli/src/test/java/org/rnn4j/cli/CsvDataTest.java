@@ -166,13 +166,50 @@ class CsvDataTest {
             Files.writeString(f, lines[i].substring(id.length() + 1) + "\n", java.nio.file.StandardOpenOption.APPEND);
         }
         Path out = dir.resolve("dirrun");
-        MainTest.Result r = rnn4j(base(seqs, out, "--epochs", "1"));
+        MainTest.Result r = rnn4j(base(seqs, out, "--epochs", "1", "--val-data", write("val.csv", sensors(10, 11, false))
+                .toString()));
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("seqs (30 sequences, 2 features)"), r.out());
         Path predictions = dir.resolve("p.csv");
         assertEquals(0, MainTest.rnn4j("predict", out.resolve("model.rnn4j").toString(), "--data", seqs.toString(),
                 "-o", predictions.toString()).code());
         assertTrue(Files.readAllLines(predictions).get(1).startsWith("s000,"));
+        assertTrue(r.out().contains("validation: 10 sequences") && r.out().contains("validation loss"), r.out());
+    }
+
+    @Test
+    void timestampsReachAPhasedLstmEndToEnd() throws IOException {
+        String text = sensors(40, 12, false);
+        Path data = write("timed.csv", text);
+        Path out = dir.resolve("plstm");
+        MainTest.Result r = rnn4j(base(data, out, "--epochs", "1", "--cell", "plstm", "--period", "1,10"));
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("Phased LSTM"), r.out());
+        // the same rows with every timestamp tripled: a time gate sees other phases, so the predictions change
+        StringBuilder slow = new StringBuilder("id,time,level,temp,label\n");
+        for (String line : text.split("\n")) {
+            if (!line.startsWith("id,")) {
+                String[] f = line.split(",");
+                f[1] = Double.toString(3 * Double.parseDouble(f[1]));
+                slow.append(String.join(",", f)).append('\n');
+            }
+        }
+        Path slowFile = write("slow.csv", slow.toString());
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        assertEquals(0, MainTest.rnn4j("predict", out.resolve("model.rnn4j").toString(), "--data", data.toString(),
+                "-o", a.toString()).code());
+        assertEquals(0, MainTest.rnn4j("predict", out.resolve("model.rnn4j").toString(), "--data", slowFile.toString(),
+                "-o", b.toString()).code());
+        assertFalse(Files.readAllLines(a).equals(Files.readAllLines(b)), "timestamps are used");
+        // a GRU ignores them
+        Path gru = dir.resolve("gru");
+        assertEquals(0, rnn4j(base(data, gru, "--epochs", "1")).code());
+        assertEquals(0, MainTest.rnn4j("predict", gru.resolve("model.rnn4j").toString(), "--data", data.toString(),
+                "-o", a.toString()).code());
+        assertEquals(0, MainTest.rnn4j("predict", gru.resolve("model.rnn4j").toString(), "--data", slowFile.toString(),
+                "-o", b.toString()).code());
+        assertEquals(Files.readAllLines(a), Files.readAllLines(b));
     }
 
     @Test

@@ -286,6 +286,10 @@ public final class CsvSequences implements Dataset {
                     }
                 } else {
                     long c = integral(label);
+                    if (c == Long.MIN_VALUE) {
+                        throw new FileFormatException(where + ": '" + label + "' is not a class index; the classes are"
+                                + " the integers 0.." + (known.count() - 1));
+                    }
                     if (c < 0 || c >= known.count()) {
                         throw new FileFormatException(where + ": class " + label + " is outside 0.." + (known.count() - 1)
                                 + " (" + known.count() + " classes); labels are class indices from 0");
