@@ -92,7 +92,7 @@ final class DataOptions {
                     + " backwards within a sequence. Default: none.")
     String timeColumn;
 
-    @Option(names = "--feature-columns", split = ",", paramLabel = "A,B,...",
+    @Option(names = "--feature-columns", split = ",", paramLabel = "NAME",
             description = "CSV: the input columns, in order. Default: every column without another role.")
     List<String> featureColumns;
 
@@ -101,7 +101,7 @@ final class DataOptions {
                     + " one prediction per sequence; changing: one per step.")
     String labelColumn;
 
-    @Option(names = "--target-columns", split = ",", paramLabel = "A,B,...",
+    @Option(names = "--target-columns", split = ",", paramLabel = "NAME",
             description = "CSV: real-valued targets (--objective mse or bce), per sequence or per step like labels.")
     List<String> targetColumns;
 
@@ -202,6 +202,10 @@ final class DataOptions {
      * of --data, else all of --data.
      */
     TaskData test(int size, ModelConfig config, DataSchema schema) throws IOException {
+        if (noStandardize || perStep || classes != null) {
+            throw new IllegalArgumentException("--no-standardize, --per-step and --classes are for training; a trained"
+                    + " model brings its own standardisation, head and classes");
+        }
         if (data == null) {
             if (valData != null || valSplit != null) {
                 throw new IllegalArgumentException((valData != null ? "--val-data" : "--val-split") + " needs --data");

@@ -19,9 +19,10 @@ import java.util.concurrent.Callable;
 /** {@code rnn4j eval}: loss and metric of a model on a task or data file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluates a model: its loss and metric on held-out data.",
-                "The data is a held-out set of a built-in task (a seed never used in training), or --val-data, or",
-                "the --val-split part of --data, or else all of --data. Files are read with the columns, classes and",
-                "standardisation stored in the model; column options given here override the stored columns."})
+                "The data is a held-out set of a built-in task (a seed never used in training),",
+                "or --val-data, or the --val-split part of --data, or else all of --data.",
+                "Files are read with the columns, classes and standardisation stored in the",
+                "model; column options given here override the stored columns."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")

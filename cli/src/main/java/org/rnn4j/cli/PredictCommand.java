@@ -34,13 +34,14 @@ import java.util.concurrent.Callable;
 /** {@code rnn4j predict}: runs a model on inputs from a file and writes its outputs. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a model on input sequences and writes its outputs.",
-                "Input -i: .npy of shape (B, T, I), or (T, I) for one sequence; or .csv with one row per step and one",
-                "column per feature (one sequence). Output: .npy or .csv, shaped (B, T, K) / (B, K), without the",
-                "batch axis for a single sequence.",
-                "Input --data: CSV in the long format of 'rnn4j train --data' (or a directory of CSV files), read with",
-                "the columns stored in the model; output: CSV with the sequence id (and step, for a prediction per",
-                "step), then the predicted class and each class's probability, or the predicted targets.",
-                "Inputs are standardised as the model's training data was, when its model file says so."})
+                "Input -i: .npy of shape (B, T, I), or (T, I) for one sequence; or .csv with",
+                "one row per step and one column per feature (one sequence). Output: .npy or",
+                ".csv, shaped (B, T, K) / (B, K), without the batch axis for one sequence.",
+                "Input --data: CSV in the long format of 'rnn4j train --data' (or a directory",
+                "of CSV files), read with the columns stored in the model. Output: CSV with",
+                "the sequence id (and step, for a prediction per step), then the predicted",
+                "class and each class's probability, or the predicted targets.",
+                "Inputs are standardised as the model's training data was, if its file says so."})
 final class PredictCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
@@ -59,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--time-column", paramLabel = "NAME", description = "With --data: the timestamp column. Default: the model's.")
     String timeColumn;
 
-    @Option(names = "--feature-columns", split = ",", paramLabel = "A,B,...",
+    @Option(names = "--feature-columns", split = ",", paramLabel = "NAME",
             description = "With --data: the input columns. Default: the model's, else every column but id and time.")
     List<String> featureColumns;
 
