@@ -253,6 +253,10 @@ class CsvDataTest {
         assertEquals(0, MainTest.rnn4j("predict", out.resolve("model.rnn4j").toString(), "--data", data.toString(),
                 "-o", predictions.toString()).code());
         assertEquals("id,y", Files.readAllLines(predictions).get(0));
+        MainTest.Result convert = MainTest.rnn4j("convert", out.resolve("model.rnn4j").toString(),
+                dir.resolve("m.npz").toString());
+        assertEquals(0, convert.code(), convert.all());
+        assertTrue(convert.out().contains("the model reads standardised inputs"), convert.out());
 
         Path raw = dir.resolve("raw");
         assertEquals(0, MainTest.rnn4j("train", "--data", data.toString(), "--target-columns", "y", "--hidden", "4",
