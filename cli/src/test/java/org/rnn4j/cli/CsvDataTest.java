@@ -231,6 +231,22 @@ class CsvDataTest {
     }
 
     @Test
+    void aStreamedRunStoppedAndResumedEndsWithTheParametersOfAnUninterruptedOne() throws IOException {
+        Path data = write("sensors.csv", sensors(50, 13, false));
+        Path whole = dir.resolve("whole");
+        assertEquals(0, rnn4j(base(data, whole, "--epochs", "2", "--batch", "8", "--streaming", "--val-split", "0.2"))
+                .code());
+        Path parts = dir.resolve("parts");
+        MainTest.Result first = rnn4j(base(data, parts, "--epochs", "2", "--batch", "8", "--streaming", "--val-split",
+                "0.2", "--max-steps", "7"));
+        assertTrue(first.out().contains("stopped after 7 mini-batches"), first.all());
+        MainTest.Result rest = MainTest.rnn4j("train", "--resume", parts.resolve("checkpoint.rnn4j").toString());
+        assertEquals(0, rest.code(), rest.all());
+        assertTrue(Arrays.equals(ModelFile.load(whole.resolve("model.rnn4j"), null).model().parameters().values(),
+                ModelFile.load(parts.resolve("model.rnn4j"), null).model().parameters().values()));
+    }
+
+    @Test
     void regressionTargetsAndNoStandardisationAndAConstantFeature() throws IOException {
         StringBuilder csv = new StringBuilder("id,a,flat,y\n");
         SplittableRandom rnd = new SplittableRandom(6);
