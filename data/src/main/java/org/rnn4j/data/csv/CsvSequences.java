@@ -202,6 +202,10 @@ public final class CsvSequences implements Dataset {
                                 + " the header (line " + headerLine + ") has " + layout.width() + " columns");
                     }
                     String id = directory || layout.id < 0 ? fileId : fields.get(layout.id).strip();
+                    if (id.isEmpty()) {
+                        throw new FileFormatException(file + " line " + lineNo + ", column " + (layout.id + 1) + " ('"
+                                + columns.id() + "'): empty sequence id");
+                    }
                     row.parse(fields, file, lineNo);
                     boolean newSequence = !id.equals(current);
                     if (newSequence) {

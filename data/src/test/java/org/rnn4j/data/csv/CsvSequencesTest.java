@@ -171,6 +171,10 @@ class CsvSequencesTest {
                 "no feature columns are left");
         expect(() -> CsvSequences.index(write("vary.csv", "id,t,a,label\n1,0,1,0\n1,1,1,1\n"),
                 cols.withPerStep(false), null, null), "vary.csv line 3 (sequence '1'): the label changes within");
+        expect(() -> CsvSequences.index(write("noid.csv", "id,t,a,label\n1,0,1,0\n ,1,1,0\n"), cols, null, null),
+                "noid.csv line 3, column 1 ('id'): empty sequence id");
+        expect(() -> CsvSequences.index(write("nantime.csv", "id,t,a,label\n1,nan,1,0\n"), cols, null, null),
+                "nantime.csv line 2, column 2 ('t'): 'nan' is not a finite number");
         expect(() -> CsvSequences.index(Files.createDirectory(dir.resolve("none")), cols, null, null),
                 "a directory without .csv files");
     }
