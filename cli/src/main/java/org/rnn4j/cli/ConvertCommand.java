@@ -70,7 +70,8 @@ final class ConvertCommand implements Callable<Integer> {
             int n = npzToModel();
             pw.println("wrote " + out + " (" + n + " parameters)");
         } else if (from.equals("rnn4j") && to.equals("npz")) {
-            SequenceModel m = ModelFile.load(in, null).model();
+            ModelFile.Loaded loaded = ModelFile.load(in, null);
+            SequenceModel m = loaded.model();
             Map<String, NpyArray> arrays = new LinkedHashMap<>();
             Parameters p = m.parameters();
             for (ParamView v : p.layout().views()) {
@@ -78,6 +79,11 @@ final class ConvertCommand implements Callable<Integer> {
             }
             Npz.write(out, arrays, false);
             pw.println("wrote " + out + " (" + arrays.size() + " arrays, " + p.size() + " parameters)");
+            if (loaded.data() != null && loaded.data().standardized()) {
+                pw.println("note: the model reads standardised inputs, (x - mean) / std per feature, with mean "
+                        + java.util.Arrays.toString(loaded.data().mean()) + " and std "
+                        + java.util.Arrays.toString(loaded.data().std()) + "; the .npz holds the parameters only");
+            }
         } else {
             throw new IllegalArgumentException("convert goes from .npz to .rnn4j or from .rnn4j to .npz, not from ." + from
                     + " to ." + to);

@@ -19,8 +19,10 @@ import java.util.concurrent.Callable;
 /** {@code rnn4j eval}: loss and metric of a model on a task or data file. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluates a model: its loss and metric on held-out data.",
-                "The data is a held-out set of a built-in task (a seed never used in training), or the arrays of",
-                "--val-data, or else --data."})
+                "The data is a held-out set of a built-in task (a seed never used in training),",
+                "or --val-data, or the --val-split part of --data, or else all of --data.",
+                "Files are read with the columns, classes and standardisation stored in the",
+                "model; column options given here override the stored columns."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
@@ -46,9 +48,10 @@ final class EvalCommand implements Callable<Integer> {
         if (batch < 1 || (size != null && size < 1)) {
             throw new IllegalArgumentException("--batch and --size must be at least 1");
         }
-        TaskData test = data.test(size);
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
-            SequenceModel model = ModelFile.load(modelFile, compute).model();
+            ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
+            SequenceModel model = loaded.model();
+            TaskData test = data.test(size, model.config(), loaded.data());
             checkCompatible(model.config(), test, modelFile);
             long start = System.nanoTime();
             Trainer.Evaluation e = Trainer.evaluate(model, test.train(), test.objective(), batch);

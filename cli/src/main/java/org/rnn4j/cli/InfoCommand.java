@@ -35,6 +35,19 @@ final class InfoCommand implements Callable<Integer> {
         out.println("made by rnn4j " + p.libraryVersion() + " on JDK " + p.jdk() + ", " + p.os() + "/" + p.arch()
                 + ", " + p.createdAt() + ", seed " + p.seed());
         out.println("data: " + p.data());
+        org.rnn4j.io.DataSchema d = c.data();
+        if (d != null) {
+            if (!d.featureColumns().isEmpty()) {
+                out.println("inputs: " + String.join(", ", d.featureColumns()) + (d.timeColumn() == null ? ""
+                        : "; time: " + d.timeColumn()) + (d.idColumn() == null ? "" : "; sequence id: " + d.idColumn()));
+            }
+            if (d.labelColumn() != null || !d.targetColumns().isEmpty()) {
+                out.println("predicts: " + (d.labelColumn() != null ? d.labelColumn() + (d.classNames().isEmpty() ? ""
+                        : " (" + String.join(", ", d.classNames()) + ")") : String.join(", ", d.targetColumns())));
+            }
+            out.println("standardised inputs: " + (d.standardized() ? "mean " + java.util.Arrays.toString(d.mean())
+                    + ", std " + java.util.Arrays.toString(d.std()) : "no"));
+        }
         out.println();
         out.printf("%-28s %-14s %12s%n", "parameter", "shape", "values");
         long total = 0;

@@ -1,6 +1,9 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.data.csv.CsvSequences;
+import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.Csv;
+import org.rnn4j.io.DataSchema;
 import org.rnn4j.io.FileFormatException;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.Npy;
@@ -9,12 +12,20 @@ import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.tensor.Tensor;
+import org.rnn4j.train.Batch;
+import org.rnn4j.train.Standardization;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,18 +34,41 @@ import java.util.concurrent.Callable;
 /** {@code rnn4j predict}: runs a model on inputs from a file and writes its outputs. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a model on input sequences and writes its outputs.",
-                "Input: .npy of shape (B, T, I), or (T, I) for one sequence; or .csv with one row per step and one",
-                "column per feature (one sequence). Output: .npy or .csv, shaped (B, T, K) / (B, K), without the",
-                "batch axis for a single sequence."})
+                "Input -i: .npy of shape (B, T, I), or (T, I) for one sequence; or .csv with",
+                "one row per step and one column per feature (one sequence). Output: .npy or",
+                ".csv, shaped (B, T, K) / (B, K), without the batch axis for one sequence.",
+                "Input --data: CSV in the long format of 'rnn4j train --data' (or a directory",
+                "of CSV files), read with the columns stored in the model. Output: CSV with",
+                "the sequence id (and step, for a prediction per step), then the predicted",
+                "class and each class's probability, or the predicted targets.",
+                "Inputs are standardised as the model's training data was, if its file says so."})
 final class PredictCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
     Path modelFile;
 
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "Inputs, .npy or .csv.")
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Input tensor, .npy or .csv.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Outputs, .npy or .csv.")
+    @Option(names = "--data", paramLabel = "FILE|DIR",
+            description = "Input sequences in long-format CSV, or a directory of CSV files (one sequence each).")
+    Path data;
+
+    @Option(names = "--id-column", paramLabel = "NAME", description = "With --data: the sequence id column. Default: the model's, else id.")
+    String idColumn;
+
+    @Option(names = "--time-column", paramLabel = "NAME", description = "With --data: the timestamp column. Default: the model's.")
+    String timeColumn;
+
+    @Option(names = "--feature-columns", split = ",", paramLabel = "NAME",
+            description = "With --data: the input columns. Default: the model's, else every column but id and time.")
+    List<String> featureColumns;
+
+    @Option(names = "--batch", defaultValue = "256", paramLabel = "B",
+            description = "With --data: sequences per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Outputs, .npy or .csv (.csv for --data).")
     Path output;
 
     @Option(names = "--lengths", paramLabel = "FILE.npy", description = "Length of each sequence (B,), for padded inputs.")
@@ -61,7 +95,16 @@ final class PredictCommand implements Callable<Integer> {
         if (!act.equals("none") && !act.equals("softmax") && !act.equals("sigmoid")) {
             throw new IllegalArgumentException("--activation must be none, softmax or sigmoid, got " + activation);
         }
+        if ((input == null) == (data == null)) {
+            throw new IllegalArgumentException("give the inputs as -i FILE (a tensor) or --data FILE|DIR (CSV sequences)");
+        }
         boolean csvOut = isCsv(output, "--output");
+        if (data != null) {
+            if (!csvOut) {
+                throw new IllegalArgumentException("--data predictions are written as CSV; give -o FILE.csv");
+            }
+            return predictSequences(out, act);
+        }
         Tensor x;
         boolean single;
         if (isCsv(input, "--input")) {
@@ -89,11 +132,15 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
-            SequenceModel model = ModelFile.load(modelFile, compute).model();
+            ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
+            SequenceModel model = loaded.model();
             int features = model.config().network().inputSize();
             if (x.dim(2) != features) {
                 throw new FileFormatException(input + ": " + x.dim(2) + " features per step, but " + modelFile
                         + " reads " + features);
+            }
+            if (loaded.data() != null && loaded.data().standardized()) {
+                x = new Standardization(loaded.data().mean(), loaded.data().std()).apply(x);
             }
             Tensor y;
             try {
@@ -117,6 +164,119 @@ final class PredictCommand implements Callable<Integer> {
             out.println("wrote " + output + " " + Tensor.shapeString(y.shape()));
         }
         return 0;
+    }
+
+    /** Predictions for CSV sequences, written as CSV with the sequence ids, a batch at a time. */
+    private int predictSequences(PrintWriter out, String act) throws IOException {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (!DataOptions.isCsv(data)) {
+            throw new IllegalArgumentException("--data " + data + ": expected a .csv file or a directory of .csv files;"
+                    + " give tensors with -i");
+        }
+        try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
+            ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
+            SequenceModel model = loaded.model();
+            DataSchema schema = loaded.data();
+            DataOptions options = new DataOptions();
+            options.idColumn = idColumn;
+            options.timeColumn = timeColumn;
+            options.featureColumns = featureColumns;
+            options.streaming = true;   // a batch at a time: any size of file
+            CsvSequences seq = options.read(data, null, null, schema, true).csv();
+            int features = model.config().network().inputSize();
+            if (seq.features() != features) {
+                throw new FileFormatException(data + ": " + seq.features() + " feature columns "
+                        + seq.columns().features() + ", but " + modelFile + " reads " + features
+                        + (schema == null || schema.featureColumns().isEmpty() ? "" : " " + schema.featureColumns()));
+            }
+            Standardization scaling = schema != null && schema.standardized()
+                    ? new Standardization(schema.mean(), schema.std()) : null;
+            boolean classes = schema != null && schema.labelColumn() != null;
+            boolean perStep = model.head() == Head.EVERY_STEP;
+            int k = model.config().outputSize();
+            List<String> header = new ArrayList<>(List.of("id"));
+            if (perStep) {
+                header.add("step");
+                if (seq.hasTimes()) {
+                    header.add(seq.columns().time());
+                }
+            }
+            if (classes) {
+                header.add(schema.labelColumn());
+                for (int c = 0; c < k; c++) {
+                    header.add("p_" + className(schema, c));
+                }
+            } else {
+                for (int c = 0; c < k; c++) {
+                    header.add(schema != null && schema.targetColumns().size() == k ? schema.targetColumns().get(c)
+                            : "y" + c);
+                }
+            }
+            String act2 = classes ? "softmax" : act;
+            long[] rows = {0};
+            AtomicFiles.write(output, stream -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                w.write(csvLine(header));
+                for (int from = 0; from < seq.size(); from += batch) {
+                    int[] idx = new int[Math.min(batch, seq.size() - from)];
+                    for (int i = 0; i < idx.length; i++) {
+                        idx[i] = from + i;
+                    }
+                    Batch b = seq.batch(idx);
+                    Tensor x = scaling == null ? b.x() : scaling.apply(b.x());
+                    Tensor y = model.forward(x, b.lengths(), null, b.times());
+                    apply(act2, y);
+                    float[] v = y.data();
+                    int t = b.steps();
+                    for (int r = 0; r < idx.length; r++) {
+                        for (int s = perStep ? 0 : b.lengths()[r] - 1; s < b.lengths()[r]; s++) {
+                            List<String> row = new ArrayList<>(List.of(seq.id(idx[r])));
+                            int base = perStep ? (r * t + s) * k : r * k;
+                            if (perStep) {
+                                row.add(Integer.toString(s));
+                                if (b.times() != null) {
+                                    row.add(Double.toString(b.times()[r * t + s]));
+                                }
+                            }
+                            if (classes) {
+                                int best = 0;
+                                for (int c = 1; c < k; c++) {
+                                    best = v[base + c] > v[base + best] ? c : best;
+                                }
+                                row.add(className(schema, best));
+                            }
+                            for (int c = 0; c < k; c++) {
+                                row.add(Float.toString(v[base + c]));
+                            }
+                            w.write(csvLine(row));
+                            rows[0]++;
+                        }
+                    }
+                }
+                w.flush();
+            });
+            out.println("wrote " + output + ": " + rows[0] + " rows for " + seq.size() + " sequences"
+                    + (classes ? ", the predicted " + schema.labelColumn() + " and each class's probability" : ""));
+        }
+        return 0;
+    }
+
+    private static String className(DataSchema schema, int c) {
+        return schema.classNames().isEmpty() ? Integer.toString(c) : schema.classNames().get(c);
+    }
+
+    /** One CSV line; fields with commas, quotes or surrounding spaces are quoted. */
+    private static String csvLine(List<String> fields) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            String f = fields.get(i);
+            boolean quote = f.isEmpty() || f.contains(",") || f.contains("\"") || f.contains("\n")
+                    || !f.equals(f.strip()) || (i == 0 && f.startsWith("#"));
+            line.append(i == 0 ? "" : ",").append(quote ? "\"" + f.replace("\"", "\"\"") + "\"" : f);
+        }
+        return line.append('\n').toString();
     }
 
     private static boolean isCsv(Path file, String option) {

@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.io.DataSchema;
 import org.rnn4j.nn.Head;
 import org.rnn4j.train.Dataset;
 import org.rnn4j.train.Objective;
@@ -14,7 +15,9 @@ import org.rnn4j.train.Objective;
  * @param outputSize   regression outputs or classes
  * @param objective    loss and metric
  * @param baselineLoss loss of the best constant prediction, NaN when unknown
+ * @param schema       columns, classes and standardisation of the user's data (kept in the model file), or null
+ *                     for a built-in task
  */
 record TaskData(Dataset train, Dataset validation, int inputSize, Head head, int outputSize, Objective objective,
-                double baselineLoss) {
+                double baselineLoss, DataSchema schema) {
 }

@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
 
 /** {@code rnn4j train}: trains a model and writes it, a checkpoint, metrics and a learning curve. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a recurrent network on a built-in task or on arrays from .npz files.",
+        description = {"Trains a recurrent network on a built-in task or on your data: a CSV file in",
+                "long format, a directory of CSV files (one sequence each), or arrays in .npz",
+                "or .npy files.",
                 "With no options: an LSTM (H=64) learns the adding problem (T=50) with Adam.",
                 "Writes model.rnn4j, checkpoint.rnn4j, metrics.jsonl and learning-curve.png into --out."})
 final class TrainCommand implements Callable<Integer> {
@@ -144,7 +146,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Options whose value is a path, made absolute in the stored command line. */
-    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data", "--data-dir");
+    private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data",
+            "--labels", "--targets", "--lengths", "--times", "--data-dir");
 
     private static List<String> absolutePaths(List<String> args, Path out) {
         List<String> result = new ArrayList<>();
@@ -217,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Provenance provenance = Provenance.current(seed, train.describe());
 
-            Run r = new Run(dir, net, trainer, provenance, task.objective(), train.describe(), outw);
+            Run r = new Run(dir, net, trainer, provenance, task.objective(), train.describe(), outw, task.schema());
             outw.println("training " + ModelOptions.describe(config) + ", " + net.parameters().size() + " parameters");
             outw.println("on " + train.describe() + "; validation: "
                     + (task.validation() == null ? "none" : task.validation().size() + " sequences") + "; "
@@ -238,20 +241,24 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 r.closeBar();
             }
-            ModelFile.save(dir.resolve("model.rnn4j"), net, provenance);
+            ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
             Trainer.Progress end = trainer.progress();
             if (end.epoch() < epochs && !end.stopped()) {
                 outw.println("stopped after " + end.step() + " mini-batches (--max-steps); continue with: rnn4j train --resume "
                         + r.checkpoint);
                 return 0;
             }
-            TaskData testData = data.test(null);
+            // user data: the validation data (already standardised), else the training data itself
+            TaskData testData = data.data == null ? data.test(null, config, null)
+                    : new TaskData(task.validation() != null ? task.validation() : train, null, task.inputSize(),
+                    task.head(), task.outputSize(), task.objective(), Double.NaN, task.schema());
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
             outw.printf("done in %.1f s: test loss %.5f, %s %.5f on %s%s%s%n", (System.nanoTime() - start) / 1e9,
                     test.loss(), metric, test.metric(), testData.train().describe(),
-                    data.data != null && data.valData == null ? " (the training data: give --val-data for a held-out set)" : "",
+                    data.data != null && task.validation() == null
+                            ? " (the training data: give --val-data or --val-split for a held-out set)" : "",
                     Double.isNaN(task.baselineLoss()) ? "" : String.format(" (best constant prediction: loss %.4f)",
                             task.baselineLoss()));
             outw.println("model: " + dir.resolve("model.rnn4j"));
@@ -287,13 +294,14 @@ final class TrainCommand implements Callable<Integer> {
         final org.rnn4j.train.Objective objective;
         final String dataName;
         final PrintWriter out;
+        final org.rnn4j.io.DataSchema schema;
         final LearningCurve curve = new LearningCurve();
         ProgressBar bar;
         long epochStart = System.nanoTime();
         long stepsAtEpochStart;
 
         Run(Path dir, SequenceModel net, Trainer trainer, Provenance provenance, org.rnn4j.train.Objective objective,
-            String dataName, PrintWriter out) {
+            String dataName, PrintWriter out, org.rnn4j.io.DataSchema schema) {
             this.dir = dir;
             this.checkpoint = dir.resolve("checkpoint.rnn4j");
             this.net = net;
@@ -302,6 +310,7 @@ final class TrainCommand implements Callable<Integer> {
             this.objective = objective;
             this.dataName = dataName;
             this.out = out;
+            this.schema = schema;
         }
 
         @Override
@@ -367,7 +376,7 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("args", new ArrayList<>(originalArgs));
             try {
-                Checkpoint.save(checkpoint, net, trainer, provenance, run);
+                Checkpoint.save(checkpoint, net, trainer, provenance, run, schema);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

@@ -85,9 +85,11 @@ public final class ModelFile {
      * @param provenance where the model came from
      * @param arrays     extra named float arrays (optimizer state, ...), stored in iteration order; not copied
      * @param meta       free JSON values (see {@link Json}): step counters, generator states as strings, ...
+     * @param data       the columns, classes and standardisation of the training data, or null (header key
+     *                   {@code data}, absent from files without it)
      */
     public record Contents(String kind, ModelConfig config, float[] parameters, Provenance provenance,
-                           Map<String, float[]> arrays, Map<String, Object> meta) {
+                           Map<String, float[]> arrays, Map<String, Object> meta, DataSchema data) {
 
         public Contents {
             if (kind == null || kind.isEmpty()) {
@@ -116,7 +118,13 @@ public final class ModelFile {
             meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
         }
 
-        /** Contents without extra arrays and meta. */
+        /** Contents without a data schema. */
+        public Contents(String kind, ModelConfig config, float[] parameters, Provenance provenance,
+                        Map<String, float[]> arrays, Map<String, Object> meta) {
+            this(kind, config, parameters, provenance, arrays, meta, null);
+        }
+
+        /** Contents without extra arrays, meta and data schema. */
         public Contents(String kind, ModelConfig config, float[] parameters, Provenance provenance) {
             this(kind, config, parameters, provenance, Map.of(), Map.of());
         }
@@ -129,13 +137,22 @@ public final class ModelFile {
      * @param provenance    where it came from
      * @param formatVersion the format version of the file
      * @param meta          the file's free JSON values (empty for files written by {@link #save})
+     * @param data          the columns, classes and standardisation of the training data, or null when the file
+     *                      has none (then the model reads its inputs unscaled)
      */
-    public record Loaded(SequenceModel model, Provenance provenance, int formatVersion, Map<String, Object> meta) {
+    public record Loaded(SequenceModel model, Provenance provenance, int formatVersion, Map<String, Object> meta,
+                         DataSchema data) {
     }
 
     /** Writes the model's architecture and parameters to {@code file}, atomically. */
     public static void save(Path file, SequenceModel model, Provenance provenance) throws IOException {
-        write(file, new Contents(KIND_MODEL, model.config(), model.parameters().values(), provenance));
+        save(file, model, provenance, null);
+    }
+
+    /** Writes the model with the schema of its training data (null for none) to {@code file}, atomically. */
+    public static void save(Path file, SequenceModel model, Provenance provenance, DataSchema data) throws IOException {
+        write(file, new Contents(KIND_MODEL, model.config(), model.parameters().values(), provenance, Map.of(),
+                Map.of(), data));
     }
 
     /**
@@ -150,7 +167,7 @@ public final class ModelFile {
         SequenceModel model = SequenceModel.create(contents.config(), 0, compute);
         float[] values = model.parameters().values();
         System.arraycopy(contents.parameters(), 0, values, 0, values.length);
-        return new Loaded(model, contents.provenance(), read.version(), contents.meta());
+        return new Loaded(model, contents.provenance(), read.version(), contents.meta(), contents.data());
     }
 
     /**
@@ -278,7 +295,7 @@ public final class ModelFile {
         }
         checkChecksum(file, in, null);
         return new Read((int) version, new Contents(header.kind(), header.config(), parameters,
-                header.provenance(), arrays, header.meta()));
+                header.provenance(), arrays, header.meta(), header.data()));
     }
 
     /** Reads the stored CRC-32 (the next 4 bytes) and compares it with that of everything read so far. */

@@ -43,7 +43,7 @@ final class ModelFileHeader {
 
     /** What a header says; the parameters and then the arrays follow it in this order. */
     record Parsed(String kind, ModelConfig config, ParamLayout layout, Provenance provenance, List<ArraySpec> arrays,
-                  Map<String, Object> meta) {
+                  Map<String, Object> meta, DataSchema data) {
 
         /** Parameters and array elements: the floats after the header. */
         long floats() {
@@ -81,7 +81,34 @@ final class ModelFileHeader {
         header.put("arrays", arrays);
         header.put("provenance", provenance(contents.provenance()));
         header.put("meta", contents.meta());
+        if (contents.data() != null) {
+            header.put("data", data(contents.data()));
+        }
         return header;
+    }
+
+    private static Map<String, Object> data(DataSchema d) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("idColumn", d.idColumn());
+        json.put("timeColumn", d.timeColumn());
+        json.put("featureColumns", d.featureColumns());
+        json.put("labelColumn", d.labelColumn());
+        json.put("targetColumns", d.targetColumns());
+        json.put("classNames", d.classNames());
+        json.put("mean", floats(d.mean()));
+        json.put("std", floats(d.std()));
+        return json;
+    }
+
+    private static List<Object> floats(float[] values) {
+        if (values == null) {
+            return null;
+        }
+        List<Object> list = new ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
     }
 
     private static Map<String, Object> config(ModelConfig config) {
@@ -160,7 +187,9 @@ final class ModelFileHeader {
     /** Reads a parsed header and checks its manifest against the architecture its config describes. */
     static Parsed fromJson(Path file, Object json) throws ModelFileException {
         Obj header = new Obj(file, "", json);
-        header.requireKeys("kind", "config", "parameterCount", "manifest", "arrays", "provenance", "meta");
+        // "data" came later within format version 1 and is optional: files without it read their inputs unscaled
+        header.requireKeys(List.of("kind", "config", "parameterCount", "manifest", "arrays", "provenance", "meta"),
+                List.of("data"));
         String kind = header.string("kind");
         if (kind.isEmpty()) {
             throw header.invalid("\"kind\" is empty");
@@ -181,7 +210,20 @@ final class ModelFileHeader {
         List<ArraySpec> arrays = arrays(header);
         Provenance provenance = provenance(header.object("provenance"));
         Obj meta = header.object("meta");
-        return new Parsed(kind, config, layout, provenance, arrays, Collections.unmodifiableMap(meta.map));
+        DataSchema data = header.map.containsKey("data") ? data(header.object("data")) : null;
+        return new Parsed(kind, config, layout, provenance, arrays, Collections.unmodifiableMap(meta.map), data);
+    }
+
+    private static DataSchema data(Obj json) throws ModelFileException {
+        json.requireKeys("idColumn", "timeColumn", "featureColumns", "labelColumn", "targetColumns", "classNames",
+                "mean", "std");
+        try {
+            return new DataSchema(json.optionalString("idColumn"), json.optionalString("timeColumn"),
+                    json.strings("featureColumns"), json.optionalString("labelColumn"), json.strings("targetColumns"),
+                    json.strings("classNames"), json.optionalFloats("mean"), json.optionalFloats("std"));
+        } catch (IllegalArgumentException e) {
+            throw json.invalid("data: " + e.getMessage());
+        }
     }
 
     private static ModelConfig config(Obj json) throws ModelFileException {
@@ -356,7 +398,7 @@ final class ModelFileHeader {
 
         /** All of {@code required}, any of {@code optional}, nothing else. */
         void requireKeys(List<String> required, List<String> optional) throws ModelFileException {
-            List<String> expected = new java.util.ArrayList<>(required);
+            List<String> expected = new ArrayList<>(required);
             expected.addAll(optional);
             for (String key : required) {
                 if (!map.containsKey(key)) {
@@ -377,6 +419,36 @@ final class ModelFileHeader {
 
         List<?> list(String key) throws ModelFileException {
             return get(key) instanceof List<?> list ? list : throw0(key, "an array");
+        }
+
+        String optionalString(String key) throws ModelFileException {
+            return get(key) == null ? null : string(key);
+        }
+
+        List<String> strings(String key) throws ModelFileException {
+            List<String> strings = new ArrayList<>();
+            for (Object o : list(key)) {
+                if (!(o instanceof String s)) {
+                    throw invalid(name(key) + " must hold strings, found " + show(o));
+                }
+                strings.add(s);
+            }
+            return strings;
+        }
+
+        float[] optionalFloats(String key) throws ModelFileException {
+            if (get(key) == null) {
+                return null;
+            }
+            List<?> list = list(key);
+            float[] values = new float[list.size()];
+            for (int i = 0; i < values.length; i++) {
+                if (!(list.get(i) instanceof Number n)) {
+                    throw invalid(name(key) + " must hold numbers, found " + show(list.get(i)));
+                }
+                values[i] = Json.toFloat(n);
+            }
+            return values;
         }
 
         String string(String key) throws ModelFileException {

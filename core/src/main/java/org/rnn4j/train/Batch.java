@@ -57,6 +57,15 @@ public final class Batch {
         return new Batch(x, lengths, targets, classes, times);
     }
 
+    /** This batch with other inputs of the same shape (e.g. scaled), keeping lengths, targets and timestamps. */
+    public Batch withInputs(Tensor x) {
+        if (x == null || !java.util.Arrays.equals(x.shape(), this.x.shape())) {
+            throw new IllegalArgumentException("new inputs must have the shape " + Tensor.shapeString(this.x.shape())
+                    + ", got " + (x == null ? "none" : Tensor.shapeString(x.shape())));
+        }
+        return new Batch(x, lengths, targets, classes, times);
+    }
+
     /** The timestamp of each step (B·T seconds, batch-first), or null. */
     public double[] times() {
         return times;

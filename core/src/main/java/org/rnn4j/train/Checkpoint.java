@@ -1,5 +1,6 @@
 package org.rnn4j.train;
 
+import org.rnn4j.io.DataSchema;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.ModelFileException;
 import org.rnn4j.io.Provenance;
@@ -52,6 +53,15 @@ public final class Checkpoint {
     /** Writes a checkpoint of a training run, atomically. */
     public static void save(Path file, SequenceModel model, Trainer trainer, Provenance provenance,
                             Map<String, Object> run) throws IOException {
+        save(file, model, trainer, provenance, run, null);
+    }
+
+    /**
+     * Writes a checkpoint of a training run with the schema of its data (null for none), atomically; evaluating or
+     * predicting with the checkpoint then scales inputs as the run did.
+     */
+    public static void save(Path file, SequenceModel model, Trainer trainer, Provenance provenance,
+                            Map<String, Object> run, DataSchema data) throws IOException {
         Map<String, float[]> arrays = new LinkedHashMap<>();
         trainer.optimizer().state().forEach((name, values) -> arrays.put(OPTIMIZER_PREFIX + name, values));
         if (trainer.bestParameters() != null) {
@@ -75,7 +85,7 @@ public final class Checkpoint {
         meta.put("progress", progress);
         meta.put("run", run == null ? Map.of() : run);
         ModelFile.write(file, new ModelFile.Contents(KIND, model.config(), model.parameters().values(), provenance,
-                arrays, meta));
+                arrays, meta, data));
     }
 
     /**

@@ -53,6 +53,7 @@ class ModelFileGoldenTest {
         assertEquals(new Provenance("0.1.0-SNAPSHOT", JDK, OS, "amd64", 1234, DATA, CREATED,
                 Map.of("purpose", "golden file of format version 1")), loaded.provenance());
         assertEquals(Map.of(), loaded.meta());
+        assertEquals(null, loaded.data(), "a file without a data schema reads its inputs unscaled");
         assertEquals(570, loaded.model().parameters().size());
         // per layer and direction: W_ih (16, in), W_hh (16, 2), two biases (16), W_hr (2, 4), peepholes (3, 4)
         ParamLayout layout = loaded.model().parameters().layout();
