@@ -135,6 +135,12 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         int rows = tp.steps * tp.batch;
         Arrays.fill(tp.xHat, 0, rows * gw, 0f);
         cx.multTransBAdd(rows, gw, inputSize, x, xOff, inputSize, w, weights.wih.offset(), inputSize, tp.xHat, 0, gw);
+        weights.prepareForward(cx, w, tp);
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, BnTape tp) {
+        weights.prepareBackward(cx, w, tp);
     }
 
     /**
@@ -229,7 +235,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
 
         normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX, tp.muX, tp.varX);
         Arrays.fill(tp.hHat, g, g + bsz * gw, 0f);
-        cx.multTransBAdd(bsz, gw, h, tp.h, prev, h, w, weights.whh.offset(), h, tp.hHat, g, gw);
+        weights.recurrentForward(cx, w, tp, tp.h, prev, tp.hHat, g, gw);
         normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH, tp.muH, tp.varH);
         for (int b = 0; b < bsz; b++) {
             for (int q = 0; q < gw; q++) {
@@ -341,7 +347,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         normalizeBackward(tp, t, tp.xHat, g, tp.dXw, g, gw, gw, tp.sigmaX, t * gw);
         normalizeBackward(tp, t, tp.hHat, g, tp.dHw, g, gw, gw, tp.sigmaH, t * gw);
         Arrays.fill(dhPrev, 0, bsz * h, 0f);
-        cx.multAdd(bsz, h, gw, tp.dHw, g, gw, w, weights.whh.offset(), h, dhPrev, 0, h);
+        weights.recurrentBackward(cx, w, tp, tp.dHw, g, gw, dhPrev);
     }
 
     @Override

@@ -88,6 +88,12 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         }
         tp.x = null;
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, false);
+        weights.prepareForward(cx, w, tp);
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, PhasedGruTape tp) {
+        weights.prepareBackward(cx, w, tp);
     }
 
     @Override
@@ -110,7 +116,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int aux = t * bsz * h;
         Arrays.fill(tp.rec, 0f);
         k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
-        cx.multTransBAdd(bsz, gw, h, tp.h, hPrev, h, w, weights.whh.offset(), h, tp.rec, 0, gw);
+        weights.recurrentForward(cx, w, tp, tp.h, hPrev, tp.rec, 0, gw);
         for (int b = 0; b < bsz; b++) {
             for (int j = 0; j < 2 * h; j++) {
                 tp.pre[pre + b * gw + j] += tp.rec[b * gw + j];
@@ -235,7 +241,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                 dhPrev[b * h + j] = dTilde * z + (1f - gate) * d;
             }
         }
-        cx.multAdd(bsz, h, gw, tp.dRec, pre, gw, w, weights.whh.offset(), h, dhPrev, 0, h);
+        weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
     }
 
     @Override

@@ -97,6 +97,12 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         }
         tp.x = null;
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+        weights.prepareForward(cx, w, tp);
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, PhasedTape tp) {
+        weights.prepareBackward(cx, w, tp);
     }
 
     @Override
@@ -121,7 +127,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int colG = 2 * h;
         int colO = 3 * h;
 
-        cx.multTransBAdd(bsz, gw, h, tp.h, prev, h, w, weights.whh.offset(), h, tp.pre, pre, gw);
+        weights.recurrentForward(cx, w, tp, tp.h, prev, tp.pre, pre, gw);
         if (peephole != null) {
             for (int b = 0; b < bsz; b++) {
                 for (int j = 0; j < h; j++) {
@@ -301,7 +307,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 timeGate.backward(w, g, j, time, phi, dGate, alpha);
             }
         }
-        cx.multAdd(bsz, h, gw, tp.dA, pre, gw, w, weights.whh.offset(), h, dhPrev, 0, h);
+        weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);
     }
 
     @Override

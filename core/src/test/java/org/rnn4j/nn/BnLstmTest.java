@@ -37,6 +37,19 @@ class BnLstmTest {
      */
     @Test
     void trainingModeGradientsMatchFiniteDifferences() {
+        // with the recurrent weights where they are (passes under 8 steps) and packed for the pass
+        int saved = StandardWeights.packMinSteps;
+        try {
+            for (int min : new int[] {saved, 1}) {
+                StandardWeights.packMinSteps = min;
+                checkTrainingModeGradients();
+            }
+        } finally {
+            StandardWeights.packMinSteps = saved;
+        }
+    }
+
+    private static void checkTrainingModeGradients() {
         int b = 8;
         int t = 5;
         Recurrent net = Recurrent.builder().cell(CellSpec.bnLstm().withMaxSteps(3)).inputSize(3).hiddenSize(4)
