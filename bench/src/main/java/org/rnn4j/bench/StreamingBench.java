@@ -86,4 +86,13 @@ public class StreamingBench {
     public Tensor step() {
         return stream.step(xs[next++ & (INPUTS - 1)]);
     }
+
+    private final Tensor out = Tensor.zeros(1, H);
+
+    /** One step written into the caller's output tensor: nothing allocated. */
+    @Benchmark
+    public Tensor stepInto() {
+        stream.step(xs[next++ & (INPUTS - 1)], null, out);
+        return out;
+    }
 }

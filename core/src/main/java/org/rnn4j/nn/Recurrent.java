@@ -506,9 +506,22 @@ public final class Recurrent {
 
         /** Feeds one step x (B, I) that happened at {@code times} (B, seconds; null for none). */
         public Tensor step(Tensor x, double[] times) {
+            Tensor y = Tensor.zeros(batch, net.config.outputSize());
+            step(x, times, y);
+            return y;
+        }
+
+        /**
+         * As {@link #step(Tensor, double[])}, writing the output into {@code out} (B, R) instead of a new tensor:
+         * a step then allocates nothing.
+         */
+        public void step(Tensor x, double[] times, Tensor out) {
             Inputs.checkShape("x", x, batch, net.config.inputSize());
-            Tensor y = chunk(Tensor.of(x.data(), batch, 1, net.config.inputSize()), times);
-            return Tensor.of(y.data(), batch, net.config.outputSize());
+            if (out == null || !Arrays.equals(out.shape(), new int[] {batch, net.config.outputSize()})) {
+                throw new IllegalArgumentException("out must have shape " + Tensor.shapeString(batch,
+                        net.config.outputSize()) + ", got " + (out == null ? "none" : Tensor.shapeString(out.shape())));
+            }
+            run(x.data(), 1, times, out.data());
         }
 
         /** Feeds a chunk x (B, T, I) and returns the top layer's outputs (B, T, R). */
@@ -527,6 +540,13 @@ public final class Recurrent {
                         + Tensor.shapeString(x.shape()));
             }
             int t = x.dim(1);
+            Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
+            run(x.data(), t, times, y.data());
+            return y;
+        }
+
+        /** Feeds x (B, t, I) batch-first with its timestamps and writes the outputs (B, t, R) into y. */
+        private void run(float[] x, int t, double[] times, float[] y) {
             Inputs.checkTimes(times, batch, t, null);
             if (times != null) {
                 for (int b = 0; b < batch; b++) {
@@ -537,7 +557,7 @@ public final class Recurrent {
                 }
             }
             net.allocate(batch, t);
-            Layouts.batchToTime(x.data(), net.xTime, batch, t, net.config.inputSize());
+            Layouts.batchToTime(x, net.xTime, batch, t, net.config.inputSize());
             net.setTimes(times, batch, t);
             net.setFirstStep(stepsFed);
             RandomGenerator dropout = net.dropoutRng;
@@ -555,8 +575,7 @@ public final class Recurrent {
                 }
             }
             stepsFed += t;
-            Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
-            Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y.data(), batch, t, net.config.outputSize());
+            Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y, batch, t, net.config.outputSize());
             int r = net.config.outputSizePerDirection();
             int hid = net.config.hiddenSize();
             for (int l = 0; l < net.layers.length; l++) {
@@ -565,7 +584,6 @@ public final class Recurrent {
                     net.layers[l].finalCell(c, l * batch * hid);
                 }
             }
-            return y;
         }
 
         /** Sets every state back to zero. */

@@ -118,6 +118,17 @@ class SequenceEquivalenceTest {
         stream.reset();
         Tensor first = stream.step(Tensor.of(slice(x, 0, 1).data(), 3, 4));
         assertClose(spec + " step after reset", slice(full, 0, 1).data(), first.data(), ATOL, RTOL);
+        // the same steps written into the caller's tensor
+        stream.reset();
+        Tensor out = Tensor.zeros(3, full.dim(2));
+        for (int s = 0; s < 7; s++) {
+            stream.step(Tensor.of(slice(x, s, 1).data(), 3, 4), null, out);
+            assertClose(spec + " step into at " + s, slice(full, s, 1).data(), out.data(), ATOL, RTOL);
+        }
+        Tensor wrong = Tensor.zeros(3, full.dim(2) + 1);
+        String msg = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> stream.step(Tensor.of(slice(x, 0, 1).data(), 3, 4), null, wrong)).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(msg.contains("out must have shape"), msg);
     }
 
     @ParameterizedTest
