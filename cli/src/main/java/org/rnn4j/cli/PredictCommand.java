@@ -90,7 +90,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             SequenceModel model = ModelFile.load(modelFile, compute).model();
-            int features = model.config().network().inputSize();
+            int features = model.config().inputSize();
             if (x.dim(2) != features) {
                 throw new FileFormatException(input + ": " + x.dim(2) + " features per step, but " + modelFile
                         + " reads " + features);
