@@ -186,6 +186,7 @@ public final class EventCamera {
     /** out (field, field) = log(I + ε) of every sensor pixel, the image bilinearly sampled at pixel − offset. */
     private void sample(float[] image, int rows, int cols, double[] offset, double eps, float[] out) {
         int n = settings.field();
+        float logEps = (float) Math.log(eps);   // most of the field is black
         for (int sy = 0; sy < n; sy++) {
             double iy = sy - offset[1];
             int y0 = (int) Math.floor(iy);
@@ -196,7 +197,7 @@ public final class EventCamera {
                 double fx = ix - x0;
                 double v = (1 - fy) * ((1 - fx) * pixel(image, rows, cols, y0, x0) + fx * pixel(image, rows, cols, y0, x0 + 1))
                         + fy * ((1 - fx) * pixel(image, rows, cols, y0 + 1, x0) + fx * pixel(image, rows, cols, y0 + 1, x0 + 1));
-                out[sy * n + sx] = (float) Math.log(v + eps);
+                out[sy * n + sx] = v == 0 ? logEps : (float) Math.log(v + eps);
             }
         }
     }
