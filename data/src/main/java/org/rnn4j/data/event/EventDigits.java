@@ -87,6 +87,24 @@ public final class EventDigits implements Dataset {
                 + (timeAsInput ? ", time as input" : "") + "), " + n + " sequences, seed " + seed;
     }
 
+    private EventDigits(EventDigits o, boolean timeAsInput) {
+        this.description = o.description.replace(", time as input", "").replace("events)", "events"
+                + (timeAsInput ? ", time as input" : "") + ")");
+        this.vocabulary = o.vocabulary;
+        this.classes = o.classes;
+        this.timeAsInput = timeAsInput;
+        this.tokens = o.tokens;
+        this.micros = o.micros;
+        this.labels = o.labels;
+        this.eventsBeforeCap = o.eventsBeforeCap;
+        this.emptyRecordings = o.emptyRecordings;
+    }
+
+    /** The same recordings, with or without the time as input feature 1 (they share the events). */
+    public EventDigits withTimeAsInput(boolean on) {
+        return on == timeAsInput ? this : new EventDigits(this, on);
+    }
+
     @Override
     public int size() {
         return labels.length;

@@ -69,6 +69,10 @@ class EventDigitsTest {
                 }
             }
         }
+        EventDigits untimed = data.withTimeAsInput(false);
+        assertEquals(1, untimed.inputSize());
+        assertTrue(!untimed.describe().contains("time as input") && data.describe().contains("time as input"));
+        assertEquals(b.x().data()[(2 * steps + 7) * 2], untimed.batch(new int[]{4, 0, 2}).x().data()[2 * steps + 7]);
         EventDigits again = new EventDigits(shapes(6, 1), new EventCamera(EventCamera.Settings.nmnist()), 150, 3, true);
         assertArrayEquals(b.x().data(), again.batch(new int[]{4, 0, 2}).x().data(), "same seed, same data");
         EventDigits other = new EventDigits(shapes(6, 1), new EventCamera(EventCamera.Settings.nmnist()), 150, 4, true);
