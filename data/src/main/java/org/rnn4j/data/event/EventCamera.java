@@ -2,9 +2,7 @@ package org.rnn4j.data.event;
 
 import org.rnn4j.train.SeededRandom;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A simulated event camera (dynamic vision sensor) looking at a still grey-scale image that moves in saccades,
@@ -43,8 +41,8 @@ public final class EventCamera {
                            double epsilon, double keep) {
 
         public Settings {
-            if (field < 1) {
-                throw new IllegalArgumentException("the sensor field must be at least 1 pixel wide, got " + field);
+            if (field < 1 || field > 1024) {
+                throw new IllegalArgumentException("the sensor field must be 1 to 1024 pixels wide, got " + field);
             }
             if (path == null || path.length < 2) {
                 throw new IllegalArgumentException("a path needs a start and at least one saccade's end");
@@ -70,10 +68,10 @@ public final class EventCamera {
 
         /**
          * N-MNIST's geometry for 28 × 28 images: a 34 × 34 field, three 100 ms saccades around the triangle
-         * (1, 5) → (3, 1) → (5, 5) → (1, 5), 0.5 ms steps, threshold 0.3, ε = 0.1, every event kept.
+         * (1, 5) → (3, 1) → (5, 5) → (1, 5), 1 ms steps, threshold 0.3, ε = 0.1, every event kept.
          */
         public static Settings nmnist() {
-            return new Settings(34, new double[][]{{1, 5}, {3, 1}, {5, 5}, {1, 5}}, 100_000, 500, 0.3, 0.1, 1.0);
+            return new Settings(34, new double[][]{{1, 5}, {3, 1}, {5, 5}, {1, 5}}, 100_000, 1000, 0.3, 0.1, 1.0);
         }
 
         public Settings withThreshold(double c) {
@@ -126,11 +124,11 @@ public final class EventCamera {
         float[] current = new float[n * n];
 
         Events events = new Events();
-        List<long[]> step = new ArrayList<>();   // (time µs, pixel, on) of one step's events, sorted before output
+        long[] step = new long[256];   // one step's events as (time µs << 21 | pixel << 1 | on), sorted before output
         int duration = settings.durationMicros();
         for (int t1 = settings.stepMicros(), t0 = 0; t0 < duration; t0 = t1, t1 = Math.min(duration, t1 + settings.stepMicros())) {
             sample(image, rows, cols, offsetAt(t1), eps, current);
-            step.clear();
+            int count = 0;
             for (int p = 0; p < n * n; p++) {
                 double l0 = previous[p];
                 double l1 = current[p];
@@ -141,18 +139,22 @@ public final class EventCamera {
                 }
                 boolean on = l1 > ref;
                 double sign = on ? 1 : -1;
+                if (count + k > step.length) {
+                    step = Arrays.copyOf(step, Math.max(2 * step.length, count + k));
+                }
                 for (int j = 1; j <= k; j++) {
                     double level = ref + sign * j * c;
                     double frac = l1 == l0 ? 1 : (level - l0) / (l1 - l0);
                     frac = Math.min(1, Math.max(0, frac));
                     long time = Math.round(t0 + frac * (t1 - t0));
-                    step.add(new long[]{time, p, on ? 1 : 0});
+                    step[count++] = time << 21 | (long) p << 1 | (on ? 1 : 0);
                 }
                 reference[p] = (float) (ref + sign * k * c);
             }
-            step.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-            for (long[] e : step) {
-                events.add((int) e[0], (int) e[1] % n, (int) e[1] / n, e[2] == 1);
+            Arrays.sort(step, 0, count);   // by time, then pixel
+            for (int e = 0; e < count; e++) {
+                int p = (int) (step[e] >> 1 & 0xFFFFF);
+                events.add((int) (step[e] >> 21), p % n, p / n, (step[e] & 1) == 1);
             }
             float[] swap = previous;
             previous = current;
@@ -186,18 +188,26 @@ public final class EventCamera {
     /** out (field, field) = log(I + ε) of every sensor pixel, the image bilinearly sampled at pixel − offset. */
     private void sample(float[] image, int rows, int cols, double[] offset, double eps, float[] out) {
         int n = settings.field();
-        float logEps = (float) Math.log(eps);   // most of the field is black
-        for (int sy = 0; sy < n; sy++) {
+        float logEps = (float) Math.log(eps);   // black: everything outside the image's footprint
+        Arrays.fill(out, logEps);
+        // sensor pixels whose sample can touch the image: image coordinate in (−1, size)
+        int xFrom = Math.max(0, (int) Math.floor(offset[0]));
+        int xTo = Math.min(n - 1, (int) Math.ceil(offset[0] + cols));
+        int yFrom = Math.max(0, (int) Math.floor(offset[1]));
+        int yTo = Math.min(n - 1, (int) Math.ceil(offset[1] + rows));
+        for (int sy = yFrom; sy <= yTo; sy++) {
             double iy = sy - offset[1];
             int y0 = (int) Math.floor(iy);
             double fy = iy - y0;
-            for (int sx = 0; sx < n; sx++) {
+            for (int sx = xFrom; sx <= xTo; sx++) {
                 double ix = sx - offset[0];
                 int x0 = (int) Math.floor(ix);
                 double fx = ix - x0;
                 double v = (1 - fy) * ((1 - fx) * pixel(image, rows, cols, y0, x0) + fx * pixel(image, rows, cols, y0, x0 + 1))
                         + fy * ((1 - fx) * pixel(image, rows, cols, y0 + 1, x0) + fx * pixel(image, rows, cols, y0 + 1, x0 + 1));
-                out[sy * n + sx] = v == 0 ? logEps : (float) Math.log(v + eps);
+                if (v != 0) {
+                    out[sy * n + sx] = (float) Math.log(v + eps);
+                }
             }
         }
     }
