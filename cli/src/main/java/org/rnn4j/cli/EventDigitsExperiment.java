@@ -49,8 +49,8 @@ import java.util.concurrent.Callable;
                 "long one (hours).", ""})
 final class EventDigitsExperiment implements Callable<Integer> {
 
-    @Option(names = "--full", description = "The long run: all 8337 training and 1663 test digits, up to 1000 events, 110 units,"
-            + " 20 epochs, 5 seeds.")
+    @Option(names = "--full", description = "The long run: all 8337 training and 1663 test digits, 1000 events per sequence,"
+            + " 110 units, 20 epochs, 5 seeds.")
     boolean full;
 
     @Option(names = "--hidden", paramLabel = "H", description = "Units per model. Default: 32 (110 with --full).")
@@ -59,14 +59,18 @@ final class EventDigitsExperiment implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 3 (20 with --full).")
     Integer epochs;
 
-    @Option(names = "--train-size", paramLabel = "N", description = "Training digits, a seeded random subset. Default: 1500 (all 8337 with --full).")
+    @Option(names = "--train-size", paramLabel = "N", description = "Training digits, a seeded random subset. Default: 4000 (all 8337 with --full).")
     Integer trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", description = "Test digits. Default: 500 (all 1663 with --full).")
+    @Option(names = "--test-size", paramLabel = "N", description = "Test digits. Default: 1000 (all 1663 with --full).")
     Integer testSize;
 
-    @Option(names = "--max-events", paramLabel = "N", description = "Events per digit at most; longer recordings are thinned"
-            + " uniformly (seeded). Default: 100 (1000 with --full).")
+    @Option(names = "--events", paramLabel = "N", description = "Mean events per sequence at ρ = 1: the camera's"
+            + " events (about 4000 per digit) are thinned at random to this many on average. Default: 300 (1000 with --full).")
+    Integer events;
+
+    @Option(names = "--max-events", paramLabel = "N", description = "Events per sequence at most (seeded uniform"
+            + " thinning beyond). Default: 3 times --events.")
     Integer maxEvents;
 
     @Option(names = "--seeds", paramLabel = "N", description = "Seeds per model. Default: 2 (5 with --full).")
@@ -77,13 +81,13 @@ final class EventDigitsExperiment implements Callable<Integer> {
     String models;
 
     @Option(names = "--rate", defaultValue = "1.0", paramLabel = "RHO",
-            description = "Event-sampling rate ρ in (0, 1]: the fraction of the camera's events kept (seeded), in training"
-                    + " and in the test. Default: ${DEFAULT-VALUE}.")
+            description = "Event-sampling rate ρ in (0, 1] of training and test: ρ times --events events per sequence on"
+                    + " average (seeded). Default: ${DEFAULT-VALUE}.")
     double rate;
 
-    @Option(names = "--test-rates", paramLabel = "LIST",
-            description = "Further rates ρ at which the trained models are tested, e.g. 0.4,1.0 (the paper's sampling test)."
-                    + " Default: none.")
+    @Option(names = "--test-rates", paramLabel = "LIST", defaultValue = "0.4",
+            description = "Further rates ρ at which the trained models are tested (the paper's sampling test tested at 0.4"
+                    + " and 1.0). Default: ${DEFAULT-VALUE}.")
     String testRates;
 
     @Option(names = "--threshold", defaultValue = "0.3", paramLabel = "C",
@@ -98,7 +102,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
             description = "Phased LSTM: initial periods τ log-uniform in [MIN, MAX] milliseconds. Default: ${DEFAULT-VALUE}.")
     String period;
 
-    @Option(names = "--lr", defaultValue = "0.003", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
     float lr;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Batch size. Default: ${DEFAULT-VALUE}.")
@@ -127,14 +131,18 @@ final class EventDigitsExperiment implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         int h = pick(hidden, 32, 110, "--hidden");
         int nEpochs = pick(epochs, 3, 20, "--epochs");
-        int nTrain = pick(trainSize, 1500, Integer.MAX_VALUE, "--train-size");
-        int nTest = pick(testSize, 500, Integer.MAX_VALUE, "--test-size");
-        int cap = pick(maxEvents, 100, 1000, "--max-events");
+        int nTrain = pick(trainSize, 4000, Integer.MAX_VALUE, "--train-size");
+        int nTest = pick(testSize, 1000, Integer.MAX_VALUE, "--test-size");
+        int target = pick(events, 300, 1000, "--events");
+        int cap = maxEvents != null ? maxEvents : 3 * target;
+        if (cap < 1) {
+            throw new IllegalArgumentException("--max-events must be at least 1, got " + cap);
+        }
         int nSeeds = pick(seeds, 2, 5, "--seeds");
         List<String> modelList = ExperimentReport.parseList(models, List.of("lstm", "bnlstm", "plstm"), "--models");
         checkRate(rate, "--rate");
         List<Double> extraRates = new ArrayList<>();
-        if (testRates != null) {
+        if (testRates != null && !testRates.isBlank()) {
             for (String s : testRates.split(",")) {
                 double r = number(s, "--test-rates");
                 checkRate(r, "--test-rates");
@@ -171,17 +179,24 @@ final class EventDigitsExperiment implements Callable<Integer> {
         long t0 = System.nanoTime();
         trainImages = subset(trainImages, Math.min(nTrain, trainImages.count()), 11);
         testImages = subset(testImages, Math.min(nTest, testImages.count()), 12);
-        EventCamera.Settings camera = EventCamera.Settings.nmnist().withThreshold(threshold).withKeep(rate);
+        EventCamera.Settings allEvents = EventCamera.Settings.nmnist().withThreshold(threshold);
+        // the camera's events per digit, from a sample of the training digits: the keep fraction that gives
+        // `target` events on average at ρ = 1 is target / that, and ρ scales it (the paper's sampling rate)
+        double perDigit = cameraEvents(new EventCamera(allEvents), trainImages, 200);
+        double base = Math.min(1, target / Math.max(1, perDigit));
+        EventCamera.Settings camera = allEvents.withKeep(rate * base);
         EventDigits train = new EventDigits(trainImages, new EventCamera(camera), cap, 1, false);
         EventDigits test = new EventDigits(testImages, new EventCamera(camera), cap, 2, false);
         Map<Double, EventDigits> atRates = new LinkedHashMap<>();
         for (double r : extraRates) {
-            atRates.put(r, r == rate ? test : new EventDigits(testImages, new EventCamera(camera.withKeep(r)), cap, 2, false));
+            atRates.put(r, r == rate ? test
+                    : new EventDigits(testImages, new EventCamera(allEvents.withKeep(r * base)), cap, 2, false));
         }
-        pw.printf(Locale.ROOT, "event-based digits: %s; %d training and %d test digits (MNIST from %s), %.0f events per digit"
-                        + " on average (threshold %s, rate ρ = %s), at most %d per sequence (mean length %.1f); recorded in %.1f s%n",
-                modelList, train.size(), test.size(), dir, train.meanEvents(), threshold, rate, cap, train.meanLength(),
-                (System.nanoTime() - t0) / 1e9);
+        pw.printf(Locale.ROOT, "event-based digits: %s; %d training and %d test digits (MNIST from %s); the camera"
+                        + " (threshold %s) gives %.0f events per digit, of which %.2f%% are kept at ρ = 1; at ρ = %s"
+                        + " sequences of %.1f events on average (at most %d); recorded in %.1f s%n",
+                modelList, train.size(), test.size(), dir, threshold, perDigit, 100 * base, fmt(rate),
+                train.meanLength(), cap, (System.nanoTime() - t0) / 1e9);
         pw.printf(Locale.ROOT, "%d units, embedding %d x %d, %d epochs, batch %d, Adam %s, clip 10, %d seeds, %d threads;"
                         + " Phased LSTM periods %s-%s ms%n", h, train.vocabulary(), embeddingDim, nEpochs, batch, lr,
                 nSeeds, nThreads, fmt(periodMs[0]), fmt(periodMs[1]));
@@ -199,13 +214,12 @@ final class EventDigitsExperiment implements Callable<Integer> {
                 for (int s = 0; s < nSeeds; s++) {
                     long seed = s + 1;
                     boolean phased = model.equals("plstm");
-                    EventDigits tr = train.withTimeAsInput(!phased);
-                    EventDigits te = test.withTimeAsInput(!phased);
+                    EventDigits tr = timed(train, phased);
+                    EventDigits te = timed(test, phased);
                     CellSpec cell = switch (model) {
                         case "lstm" -> CellSpec.lstm();
                         case "bnlstm" -> CellSpec.bnLstm().withMaxSteps(cap);
-                        default -> CellSpec.phasedLstm().withPeepholes(true)
-                                .withPeriodRange(periodMs[0] / 1000, periodMs[1] / 1000);
+                        default -> CellSpec.phasedLstm().withPeepholes(true).withPeriodRange(periodMs[0], periodMs[1]);
                     };
                     SequenceModel net = SequenceModel.builder().cell(cell).embedding(tr.vocabulary(), embeddingDim)
                             .inputSize(tr.inputSize()).hiddenSize(h).head(Head.LAST_STEP).outputSize(tr.classes())
@@ -217,7 +231,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
                     double[] updates = inference(net, te);
                     Map<String, Double> rated = new LinkedHashMap<>();
                     for (Map.Entry<Double, EventDigits> e : atRates.entrySet()) {
-                        rated.put("rho=" + fmt(e.getKey()), inference(net, e.getValue().withTimeAsInput(!phased))[2]);
+                        rated.put("rho=" + fmt(e.getKey()), inference(net, timed(e.getValue(), phased))[2]);
                     }
                     runs.add(r);
                     extras.add(new Extra(r.curve().get(0), updates[0], updates[1], rated));
@@ -243,8 +257,10 @@ final class EventDigitsExperiment implements Callable<Integer> {
         settings.put("epochs", nEpochs);
         settings.put("train_size", train.size());
         settings.put("test_size", test.size());
+        settings.put("events_at_rate_1", target);
         settings.put("max_events", cap);
-        settings.put("mean_events_per_digit", train.meanEvents());
+        settings.put("camera_events_per_digit", perDigit);
+        settings.put("keep_fraction_at_rate_1", base);
         settings.put("mean_sequence_length", train.meanLength());
         settings.put("threshold", threshold);
         settings.put("rate", rate);
@@ -262,6 +278,15 @@ final class EventDigitsExperiment implements Callable<Integer> {
         ExperimentReport.json(out.resolve("results.json"), settings, runs, "accuracy", extraJson);
         pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
         return 0;
+    }
+
+    /**
+     * What a model reads besides the tokens: a Phased LSTM the timestamps, in milliseconds so that its periods
+     * are in milliseconds too (Adam's steps suit them there: see {@link EventDigits#withTimestampsInMilliseconds()}),
+     * the others the time as an extra input feature.
+     */
+    private static EventDigits timed(EventDigits data, boolean phased) {
+        return phased ? data.withTimeAsInput(false).withTimestampsInMilliseconds() : data.withTimeAsInput(true);
     }
 
     /**
@@ -297,6 +322,16 @@ final class EventDigitsExperiment implements Callable<Integer> {
         double perNeuron = (double) data.size() * net.recurrent().config().hiddenSize()
                 * net.recurrent().config().numLayers();
         return new double[]{updates / perNeuron, dense / perNeuron, (double) correct / data.size()};
+    }
+
+    /** Mean events the camera gives for the first {@code n} images (all of them kept). */
+    private static double cameraEvents(EventCamera camera, ImageSet images, int n) {
+        int m = Math.min(n, images.count());
+        long total = 0;
+        for (int i = 0; i < m; i++) {
+            total += camera.record(images.image(i), images.rows(), images.cols(), i).size();
+        }
+        return (double) total / m;
     }
 
     private static String table(List<ExperimentReport.Run> runs, List<Extra> extras, List<String> models, List<Double> rates) {

@@ -343,7 +343,7 @@ class MainTest {
     void theEventDigitsExperimentWritesItsTableAndJsonAndRefusesBadOptions() throws IOException {
         Path mnist = tinyMnist(dir);
         Path out = dir.resolve("events");
-        Result r = rnn4j("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "2", "--max-events", "30",
+        Result r = rnn4j("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "2", "--events", "20", "--max-events", "30",
                 "--hidden", "6", "--embedding", "4", "--seeds", "2", "--test-rates", "0.4,1", "--threads", "1",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.all());
@@ -357,11 +357,12 @@ class MainTest {
         for (Object o : runs) {
             java.util.Map<?, ?> run = (java.util.Map<?, ?>) o;
             double updates = ((Number) run.get("unit_updates_per_neuron_per_sequence")).doubleValue();
-            assertEquals(30.0, ((Number) run.get("dense_updates_per_neuron_per_sequence")).doubleValue(), 1e-9);
+            double dense = ((Number) run.get("dense_updates_per_neuron_per_sequence")).doubleValue();
+            assertTrue(dense > 10 && dense <= 30, "about 20 events per sequence, at most 30: " + dense);
             if (run.get("model").equals("plstm")) {
-                assertTrue(updates < 0.3 * 30, "a Phased LSTM updates few units at inference: " + updates);
+                assertTrue(updates < 0.3 * dense, "a Phased LSTM updates few units at inference: " + updates);
             } else {
-                assertEquals(30.0, updates, 1e-9);
+                assertEquals(dense, updates, 1e-9);
             }
             assertEquals(2, ((java.util.Map<?, ?>) run.get("accuracy_at_rates")).size());
         }

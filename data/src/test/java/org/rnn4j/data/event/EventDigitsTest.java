@@ -73,6 +73,10 @@ class EventDigitsTest {
         assertEquals(1, untimed.inputSize());
         assertTrue(!untimed.describe().contains("time as input") && data.describe().contains("time as input"));
         assertEquals(b.x().data()[(2 * steps + 7) * 2], untimed.batch(new int[]{4, 0, 2}).x().data()[2 * steps + 7]);
+        double[] ms = data.withTimestampsInMilliseconds().batch(new int[]{4, 0, 2}).times();
+        for (int i = 0; i < ms.length; i++) {
+            assertEquals(1000 * b.times()[i], ms[i], 1e-9);
+        }
         EventDigits again = new EventDigits(shapes(6, 1), new EventCamera(EventCamera.Settings.nmnist()), 150, 3, true);
         assertArrayEquals(b.x().data(), again.batch(new int[]{4, 0, 2}).x().data(), "same seed, same data");
         EventDigits other = new EventDigits(shapes(6, 1), new EventCamera(EventCamera.Settings.nmnist()), 150, 4, true);
