@@ -56,7 +56,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", description = "Units per model. Default: 32 (110 with --full).")
     Integer hidden;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 3 (20 with --full).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 5 (20 with --full).")
     Integer epochs;
 
     @Option(names = "--train-size", paramLabel = "N", description = "Training digits, a seeded random subset. Default: 4000 (all 8337 with --full).")
@@ -130,7 +130,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter pw = spec.commandLine().getOut();
         int h = pick(hidden, 32, 110, "--hidden");
-        int nEpochs = pick(epochs, 3, 20, "--epochs");
+        int nEpochs = pick(epochs, 5, 20, "--epochs");
         int nTrain = pick(trainSize, 4000, Integer.MAX_VALUE, "--train-size");
         int nTest = pick(testSize, 1000, Integer.MAX_VALUE, "--test-size");
         int target = pick(events, 300, 1000, "--events");
