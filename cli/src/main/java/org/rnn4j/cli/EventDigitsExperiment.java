@@ -46,7 +46,7 @@ import java.util.concurrent.Callable;
                 "neuron and sequence at inference, a learning-curve PNG and JSON.",
                 "Needs the MNIST digits: scripts/fetch-mnist (or --mnist DIR).",
                 "The default is a short run (about ten minutes on 2 cores); --full is a",
-                "long one (hours).", ""})
+                "long one (a day or more on 2 cores, estimated from the default's speed).", ""})
 final class EventDigitsExperiment implements Callable<Integer> {
 
     @Option(names = "--full", description = "The long run: all 8337 training and 1663 test digits, 1000 events per sequence,"
@@ -417,7 +417,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
 
     private static void checkRate(double r, String option) {
         if (!(r > 0 && r <= 1)) {
-            throw new IllegalArgumentException(option + " must be in (0, 1] (the fraction of events kept), got " + fmt(r));
+            throw new IllegalArgumentException(option + " must be in (0, 1] (an event-sampling rate ρ), got " + fmt(r));
         }
     }
 
