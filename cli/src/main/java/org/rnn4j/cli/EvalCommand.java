@@ -68,8 +68,8 @@ final class EvalCommand implements Callable<Integer> {
         boolean classes = data.objective() == org.rnn4j.train.Objective.CROSS_ENTROPY;
         // class labels need only be below the model's class count: a test file may lack some classes
         boolean outputsFit = classes ? data.outputSize() <= config.outputSize() : data.outputSize() == config.outputSize();
-        if (config.network().inputSize() != data.inputSize() || config.head() != data.head() || !outputsFit) {
-            throw new IllegalArgumentException(modelFile + " reads " + config.network().inputSize() + " features and predicts "
+        if (config.inputSize() != data.inputSize() || config.head() != data.head() || !outputsFit) {
+            throw new IllegalArgumentException(modelFile + " reads " + config.inputSize() + " features and predicts "
                     + config.outputSize() + " outputs per " + (config.head() == org.rnn4j.nn.Head.LAST_STEP ? "sequence" : "step")
                     + ", but the data has " + data.inputSize() + " features and " + data.outputSize() + " outputs per "
                     + (data.head() == org.rnn4j.nn.Head.LAST_STEP ? "sequence" : "step"));

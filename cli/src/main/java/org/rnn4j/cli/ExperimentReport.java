@@ -171,9 +171,16 @@ final class ExperimentReport {
 
     /** Every run with the experiment's settings, as JSON. */
     static void json(Path file, Map<String, Object> settings, List<Run> runs, String scoreName) throws IOException {
+        json(file, settings, runs, scoreName, null);
+    }
+
+    /** As {@link #json(Path, Map, List, String)}, with more values per run ({@code extras.get(i)} for run i), or null. */
+    static void json(Path file, Map<String, Object> settings, List<Run> runs, String scoreName,
+                     List<Map<String, Object>> extras) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>(settings);
         List<Object> list = new ArrayList<>();
-        for (Run r : runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", r.model());
             m.put("condition", r.condition());
@@ -183,6 +190,9 @@ final class ExperimentReport {
             m.put("unit_update_fraction", r.updateFraction());
             m.put("seconds", r.seconds());
             m.put("diverged_at_step", r.divergedAtStep() > 0 ? r.divergedAtStep() : null);
+            if (extras != null) {
+                m.putAll(extras.get(i));
+            }
             list.add(m);
         }
         root.put("runs", list);

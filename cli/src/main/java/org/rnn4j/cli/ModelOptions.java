@@ -161,8 +161,12 @@ final class ModelOptions {
             case org.rnn4j.nn.BnLstmSpec bn -> "BN-LSTM";
             case org.rnn4j.nn.PhasedGruSpec p -> "Phased GRU";
         });
-        sb.append(", H=").append(n.hiddenSize()).append(", input ").append(n.inputSize())
-                .append(", head ").append(config.head() == Head.LAST_STEP ? "last step" : "every step")
+        sb.append(", H=").append(n.hiddenSize()).append(", input ").append(config.inputSize());
+        if (config.embedding() != null) {
+            sb.append(" (token embedded: ").append(config.embedding().numEmbeddings()).append(" x ")
+                    .append(config.embedding().embeddingDim()).append(')');
+        }
+        sb.append(", head ").append(config.head() == Head.LAST_STEP ? "last step" : "every step")
                 .append(" -> ").append(config.outputSize());
         return sb.toString();
     }

@@ -134,7 +134,7 @@ final class PredictCommand implements Callable<Integer> {
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
             SequenceModel model = loaded.model();
-            int features = model.config().network().inputSize();
+            int features = model.config().inputSize();
             if (x.dim(2) != features) {
                 throw new FileFormatException(input + ": " + x.dim(2) + " features per step, but " + modelFile
                         + " reads " + features);
@@ -185,7 +185,7 @@ final class PredictCommand implements Callable<Integer> {
             options.featureColumns = featureColumns;
             options.streaming = true;   // a batch at a time: any size of file
             CsvSequences seq = options.read(data, null, null, schema, true).csv();
-            int features = model.config().network().inputSize();
+            int features = model.config().inputSize();
             if (seq.features() != features) {
                 throw new FileFormatException(data + ": " + seq.features() + " feature columns "
                         + seq.columns().features() + ", but " + modelFile + " reads " + features

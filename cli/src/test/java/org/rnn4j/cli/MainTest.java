@@ -315,6 +315,71 @@ class MainTest {
         assertEquals(2, rnn4j("experiment").code());
     }
 
+    /** A directory like scripts/fetch-mnist's with 7 images per digit (a bar at a digit-dependent angle). */
+    private static Path tinyMnist(Path root) throws IOException {
+        Path mnist = root.resolve("mnist");
+        Files.createDirectories(mnist);
+        for (int d = 0; d < 10; d++) {
+            StringBuilder sb = new StringBuilder("{\"data\": [");
+            for (int k = 0; k < 7; k++) {
+                double angle = Math.PI * d / 10 + 0.05 * k;
+                for (int y = 0; y < 28; y++) {
+                    for (int x = 0; x < 28; x++) {
+                        double u = x - 13.5;
+                        double v = y - 13.5;
+                        double dist = Math.abs(-Math.sin(angle) * u + Math.cos(angle) * v);
+                        double along = Math.abs(Math.cos(angle) * u + Math.sin(angle) * v);
+                        double value = along < 9 ? Math.max(0, Math.min(1, 1.5 - dist)) : 0;
+                        sb.append(k + y + x == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.3f", value));
+                    }
+                }
+            }
+            Files.writeString(mnist.resolve(d + ".json"), sb.append("]}").toString());
+        }
+        return mnist;
+    }
+
+    @Test
+    void theEventDigitsExperimentWritesItsTableAndJsonAndRefusesBadOptions() throws IOException {
+        Path mnist = tinyMnist(dir);
+        Path out = dir.resolve("events");
+        Result r = rnn4j("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "2", "--events", "20", "--max-events", "30",
+                "--hidden", "6", "--embedding", "4", "--seeds", "2", "--test-rates", "0.4,1", "--threads", "1",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("60 training and 10 test digits"), r.out());
+        String table = Files.readString(out.resolve("results.md"));
+        assertTrue(table.contains("| plstm |") && table.contains("| bnlstm |") && table.contains("accuracy at ρ = 0.4")
+                && table.contains("accuracy after epoch 1"), table);
+        List<?> runs = (List<?>) ((java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(out.resolve("results.json")))).get("runs");
+        assertEquals(6, runs.size(), "3 models x 2 seeds");
+        for (Object o : runs) {
+            java.util.Map<?, ?> run = (java.util.Map<?, ?>) o;
+            double updates = ((Number) run.get("unit_updates_per_neuron_per_sequence")).doubleValue();
+            double dense = ((Number) run.get("dense_updates_per_neuron_per_sequence")).doubleValue();
+            assertTrue(dense > 10 && dense <= 30, "about 20 events per sequence, at most 30: " + dense);
+            if (run.get("model").equals("plstm")) {
+                assertTrue(updates < 0.3 * dense, "a Phased LSTM updates few units at inference: " + updates);
+            } else {
+                assertEquals(dense, updates, 1e-9);
+            }
+            assertEquals(2, ((java.util.Map<?, ?>) run.get("accuracy_at_rates")).size());
+        }
+        assertTrue(Files.size(out.resolve("learning-curves.png")) > 1000);
+        String m = mnist.toString();
+        expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--rate", "0", "--out", out.toString()),
+                "--rate must be in (0, 1]");
+        expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--test-rates", "0.4,x", "--out", out.toString()),
+                "--test-rates: 'x' is not a number");
+        expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--period", "100", "--out", out.toString()),
+                "--period must be MIN,MAX");
+        expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--models", "gru", "--out", out.toString()),
+                "unknown 'gru'");
+        expectError(rnn4j("experiment", "event-digits", "--mnist", dir.resolve("nowhere").toString(), "--out",
+                out.toString()), "scripts/fetch-mnist");
+    }
+
     @Test
     void aPhasedLstmTrainsOnNpzDataWithTimestampsAndPredictsWithThem() throws IOException {
         int n = 48;

@@ -2,6 +2,7 @@ package org.rnn4j.io;
 
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.BnLstmSpec;
+import org.rnn4j.nn.EmbeddingSpec;
 import org.rnn4j.nn.GruSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.LstmSpec;
@@ -124,6 +125,13 @@ final class ModelFileHeader {
         json.put("network", network);
         json.put("head", config.head().name());
         json.put("outputSize", config.outputSize());
+        if (config.embedding() != null) {
+            // only when there is one, so files of models without an embedding keep their version-1 bytes
+            Map<String, Object> embedding = new LinkedHashMap<>();
+            embedding.put("numEmbeddings", config.embedding().numEmbeddings());
+            embedding.put("embeddingDim", config.embedding().embeddingDim());
+            json.put("embedding", embedding);
+        }
         return json;
     }
 
@@ -227,7 +235,12 @@ final class ModelFileHeader {
     }
 
     private static ModelConfig config(Obj json) throws ModelFileException {
-        json.requireKeys("network", "head", "outputSize");
+        boolean embedded = json.map.containsKey("embedding");
+        if (embedded) {
+            json.requireKeys("network", "head", "outputSize", "embedding");
+        } else {
+            json.requireKeys("network", "head", "outputSize");
+        }
         Obj net = json.object("network");
         net.requireKeys("cell", "inputSize", "hiddenSize", "numLayers", "bidirectional", "dropout");
         CellSpec cell = cell(net.object("cell"));
@@ -241,7 +254,13 @@ final class ModelFileHeader {
         try {
             RecurrentConfig network = new RecurrentConfig(cell, net.integer("inputSize"), net.integer("hiddenSize"),
                     net.integer("numLayers"), net.bool("bidirectional"), net.float32("dropout"));
-            return new ModelConfig(network, head, json.integer("outputSize"));
+            EmbeddingSpec embedding = null;
+            if (embedded) {
+                Obj e = json.object("embedding");
+                e.requireKeys("numEmbeddings", "embeddingDim");
+                embedding = new EmbeddingSpec(e.integer("numEmbeddings"), e.integer("embeddingDim"));
+            }
+            return new ModelConfig(network, head, json.integer("outputSize"), embedding);
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(json.file, "has an invalid config: " + e.getMessage());
         }

@@ -109,7 +109,12 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
     }
 
     RecurrentConfig config() {
-        RecurrentConfig cfg = new RecurrentConfig(cell, inputSize, hiddenSize, numLayers, bidirectional, dropout);
+        return config(inputSize);
+    }
+
+    /** The network's configuration with the given input size (a model with an embedding computes its own). */
+    RecurrentConfig config(int networkInputSize) {
+        RecurrentConfig cfg = new RecurrentConfig(cell, networkInputSize, hiddenSize, numLayers, bidirectional, dropout);
         if (!Float.isNaN(forgetBias) && !(cell instanceof LstmSpec)) {
             throw new IllegalArgumentException("forgetBias applies to LSTM cells only, not to a " + cell.kind());
         }

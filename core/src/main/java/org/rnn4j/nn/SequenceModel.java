@@ -24,6 +24,9 @@ import java.util.random.RandomGenerator;
  * model.backward(loss.gradient());
  * }</pre>
  *
+ * <p>With {@link Builder#embedding(int, int)} feature 0 of every step is a token id, looked up in a learned
+ * table ({@code embedding.weight}, first in the layout) before the network (see {@link EmbeddingSpec}).
+ *
  * <p>Lifecycle as for {@link Recurrent}: backward refers to the latest forward; not thread-safe.
  */
 public final class SequenceModel {
@@ -35,6 +38,7 @@ public final class SequenceModel {
     }
 
     private final ModelConfig config;
+    private final Embedding embedding;   // null without an embedding
     private final Recurrent rnn;
     private final Linear head;
     private final Head headKind;
@@ -48,11 +52,15 @@ public final class SequenceModel {
     private float[] headGradIn;  // (rows, D)
     private boolean forwardDone;
     private State finalState;
+    // with an embedding, sized for the latest (B, T) and reused while it stays the same
+    private int[] tokens;        // (B·T) token of each valid step, −1 on padding
+    private float[] embedded;    // (B, T, D + F − 1) the network's input
 
     private SequenceModel(ModelConfig config, Init init, long seed, float forgetBias, Compute cx) {
         ParamLayout.Builder layout = ParamLayout.builder();
         this.config = config;
         this.cx = cx;
+        this.embedding = config.embedding() == null ? null : new Embedding(config.embedding(), layout);
         this.rnn = new Recurrent(config.network(), layout, cx);
         this.head = new Linear(config.network().outputSize(), config.outputSize(), layout, "head.");
         this.headKind = config.head();
@@ -62,6 +70,10 @@ public final class SequenceModel {
         rnn.initialize(init, rng);
         rnn.setForgetBias(forgetBias);
         head.initialize(params.values(), rng);
+        if (embedding != null) {
+            // drawn last, so the network and head start as they would without an embedding
+            embedding.initialize(params.values(), rng);
+        }
     }
 
     public static Builder builder() {
@@ -83,6 +95,9 @@ public final class SequenceModel {
     public static ParamLayout layout(ModelConfig config) {
         // the same declarations, in the same order, as the constructor
         ParamLayout.Builder layout = ParamLayout.builder();
+        if (config.embedding() != null) {
+            new Embedding(config.embedding(), layout);
+        }
         new Recurrent(config.network(), layout, Compute.serial(Kernels.scalar()));
         new Linear(config.network().outputSize(), config.outputSize(), layout, "head.");
         return layout.build();
@@ -133,7 +148,7 @@ public final class SequenceModel {
      * @param lengths length of each sequence in [1, T], or null
      */
     public Tensor forward(Tensor x, int[] lengths) {
-        return predict(run(x, lengths, null, null, null, false, 0), x);
+        return predict(run(networkInput(x, lengths, 1), lengths, null, null, null, false, 0), x);
     }
 
     /** Forward pass from the given initial states (null for zeros); see {@link #forward(Tensor, int[])}. */
@@ -146,7 +161,7 @@ public final class SequenceModel {
      * none); cells that do not use time ignore them.
      */
     public Tensor forward(Tensor x, int[] lengths, State initial, double[] times) {
-        return predict(run(x, lengths, initial == null ? null : initial.h(),
+        return predict(run(networkInput(x, lengths, 1), lengths, initial == null ? null : initial.h(),
                 initial == null ? null : initial.c(), times, false, 0), x);
     }
 
@@ -164,7 +179,7 @@ public final class SequenceModel {
         if (firstStep < 0) {
             throw new IllegalArgumentException("firstStep must be ≥ 0, got " + firstStep);
         }
-        return predict(run(x, lengths, initial == null ? null : initial.h(),
+        return predict(run(networkInput(x, lengths, 0), lengths, initial == null ? null : initial.h(),
                 initial == null ? null : initial.c(), times, true, firstStep), x);
     }
 
@@ -175,6 +190,26 @@ public final class SequenceModel {
             return rnn.forwardStatesOnly(x, lengths, h0, c0, times, window, firstStep);
         }
         return window ? rnn.forwardWindow(x, lengths, h0, c0, times, firstStep) : rnn.forward(x, lengths, h0, c0, times);
+    }
+
+    /** x itself, or with an embedding the network's input [E[token], x[1 …]] (the tokens checked first). */
+    private Tensor networkInput(Tensor x, int[] lengths, int minLength) {
+        if (embedding == null) {
+            return x;
+        }
+        int f = config.inputSize();
+        Inputs.checkSequenceInput("x", x, f);
+        int b = x.dim(0);
+        int t = x.dim(1);
+        Inputs.checkLengths(lengths, b, t, minLength);
+        int width = config.network().inputSize();
+        if (tokens == null || tokens.length != b * t) {
+            embedded = new float[Tape.size("embedded input", t, b, width)];
+            tokens = new int[b * t];
+        }
+        embedding.readTokens(x.data(), b, t, f, lengths, tokens);
+        embedding.forward(params.values(), x.data(), f, tokens, embedded);
+        return Tensor.of(embedded, b, t, width);
     }
 
     /** The final states of the latest forward pass. */
@@ -225,7 +260,7 @@ public final class SequenceModel {
      * Accumulates into {@link #parameters()}' gradients.
      *
      * @param dPrediction same shape as the last forward's result
-     * @return the gradient with respect to the input x (B, T, I)
+     * @return the gradient with respect to the input x (B, T, F); with an embedding, 0 in the token column
      */
     public Tensor backward(Tensor dPrediction) {
         return backward(dPrediction, true);
@@ -255,7 +290,8 @@ public final class SequenceModel {
         }
         head.backward(cx, params.values(), params.grads(), headInput, dPrediction.data(), rows, headGradIn);
         if (headKind == Head.EVERY_STEP) {
-            return rnn.backwardInternal(Tensor.of(headGradIn, batch, steps, d), null, inputGradient).dx();
+            return inputGradient(rnn.backwardInternal(Tensor.of(headGradIn, batch, steps, d), null,
+                    inputGradient || embedding != null).dx(), inputGradient);
         }
         int dirs = cfg.directions();
         int r = cfg.outputSizePerDirection();
@@ -267,13 +303,28 @@ public final class SequenceModel {
                 System.arraycopy(headGradIn, (b * dirs + dir) * r, dhN.data(), ((top + dir) * batch + b) * r, r);
             }
         }
-        return rnn.backwardInternal(null, dhN, inputGradient).dx();
+        return inputGradient(rnn.backwardInternal(null, dhN, inputGradient || embedding != null).dx(), inputGradient);
+    }
+
+    /**
+     * The network input's gradient as the model input's; with an embedding, scatter-adds into its gradient (which
+     * needs the network input's gradient even when the caller does not want the model input's: then null).
+     */
+    private Tensor inputGradient(Tensor dNetworkInput, boolean wanted) {
+        if (embedding == null) {
+            return dNetworkInput;
+        }
+        int f = config.inputSize();
+        Tensor dx = Tensor.zeros(batch, steps, f);
+        embedding.backward(params.grads(), dNetworkInput.data(), f, tokens, dx.data());
+        return wanted ? dx : null;
     }
 
     /** Builds a model: the network's settings plus the head. */
     public static final class Builder extends NetworkBuilder<Builder> {
         private Head head = Head.LAST_STEP;
         private int outputSize = -1;
+        private EmbeddingSpec embedding;
 
         private Builder() {
         }
@@ -295,9 +346,30 @@ public final class SequenceModel {
             return this;
         }
 
+        /**
+         * Adds a learned input embedding ({@link EmbeddingSpec}): feature 0 of every step is a token id in
+         * [0, numEmbeddings), looked up in {@code embedding.weight} (numEmbeddings, embeddingDim), N(0, 1) at
+         * first; the network reads that vector followed by the other features. {@link #inputSize} then counts the
+         * model's input features, the token included (default 1: the token alone).
+         */
+        public Builder embedding(int numEmbeddings, int embeddingDim) {
+            this.embedding = new EmbeddingSpec(numEmbeddings, embeddingDim);
+            return this;
+        }
+
         public SequenceModel build() {
-            return new SequenceModel(new ModelConfig(config(), head, outputSize), initOrDefault(), seed, forgetBias,
-                    computeOrDefault());
+            RecurrentConfig network;
+            if (embedding == null) {
+                network = config();
+            } else {
+                int features = inputSize == -1 ? 1 : inputSize;
+                if (features < 1) {
+                    throw new IllegalArgumentException("inputSize must be at least 1 (the token id), got " + features);
+                }
+                network = config(embedding.embeddingDim() + features - 1);
+            }
+            return new SequenceModel(new ModelConfig(network, head, outputSize, embedding), initOrDefault(), seed,
+                    forgetBias, computeOrDefault());
         }
     }
 }

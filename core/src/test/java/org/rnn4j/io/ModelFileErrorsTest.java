@@ -175,6 +175,29 @@ class ModelFileErrorsTest {
     }
 
     @Test
+    void anEmbeddingsKeysAreCheckedLikeEveryOther() throws IOException {
+        ModelConfig config = new ModelConfig(new RecurrentConfig(CellSpec.gru(), 5, 3, 1, false, 0f), Head.LAST_STEP, 2,
+                new org.rnn4j.nn.EmbeddingSpec(7, 4));
+        Path file = dir.resolve("embedded.rnn4j");
+        ModelFile.save(file, SequenceModel.create(config, 1, Compute.serial()), Provenance.current(1, "errors test"));
+        byte[] bytes = Files.readAllBytes(file);
+        int n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(12);
+        String h = new String(bytes, 16, n, StandardCharsets.UTF_8);
+        byte[] d = Arrays.copyOfRange(bytes, 16 + n, bytes.length - 4);
+        assertTrue(h.contains("\"embedding.weight\""), h);
+        assertEquals(" has an invalid config: an embedding needs between 1 and 2^24 = 16777216 tokens (ids travel as"
+                        + " float32 inputs, exact only below 2^24), got 0",
+                rest(refused("zero.rnn4j", file(1, h.replace("\"numEmbeddings\": 7", "\"numEmbeddings\": 0"), d))));
+        assertEquals(" has an invalid header: config.embedding has the key \"paddingIdx\", which format version 1 does not"
+                        + " have there (expected [numEmbeddings, embeddingDim])",
+                rest(refused("key.rnn4j", file(1, h.replace("\"embeddingDim\": 4", "\"embeddingDim\": 4, \"paddingIdx\": 0"), d))));
+        String without = h.replaceAll(",\\s*\"embedding\":\\s*\\{[^}]*\\}", "");
+        assertTrue(!without.contains("\"embedding\":"), without);
+        assertEquals(" declares " + (d.length / 4) + " parameters, but the architecture in its config has "
+                + (d.length / 4 - 28), rest(refused("gone.rnn4j", file(1, without, d))));
+    }
+
+    @Test
     void anInvalidArchitectureGivesTheConfigsOwnReason() throws IOException {
         ModelFileException e = refused("proj.rnn4j", file(1, header.replace("\"projSize\": 2", "\"projSize\": 4"), data));
         assertEquals(" has an invalid config: projSize (4) must be smaller than hiddenSize (4), as in PyTorch", rest(e));
