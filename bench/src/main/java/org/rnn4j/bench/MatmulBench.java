@@ -47,8 +47,14 @@ public class MatmulBench {
 
     /** Which product, in which of the three forms, with C (m, n). */
     public enum Shape {
-        /** Gates += h (32, 256) · W_hh (1024, 256)ᵀ, once per time step. */
+        /** Gates += h (32, 256) · W_hh (1024, 256)ᵀ, once per time step: the product on W_hh where it is. */
         RECURRENT_STEP(Op.MULT_TRANS_B, 32, 1024, 256),
+        /** The same with W_hhᵀ packed once per pass ({@code PackedMatrix}), as the cells run it. */
+        RECURRENT_STEP_PACKED(Op.PACKED, 32, 1024, 256),
+        /** dh (32, 256) += dG (32, 1024) · W_hh (1024, 256), once per backward step, W_hh where it is. */
+        RECURRENT_STEP_BACKWARD(Op.MULT, 32, 256, 1024),
+        /** The same with W_hh packed once per pass, as the cells run it. */
+        RECURRENT_STEP_BACKWARD_PACKED(Op.PACKED, 32, 256, 1024),
         /** Gates of all steps += x (3200, 64) · W_ih (1024, 64)ᵀ, once per sequence. */
         INPUT_PROJECTION(Op.MULT_TRANS_B, 3200, 1024, 64),
         /** dW_hh (1024, 256) += dG (3200, 1024)ᵀ · H (3200, 256), once per sequence. */
@@ -74,7 +80,7 @@ public class MatmulBench {
         }
     }
 
-    enum Op { MULT, MULT_TRANS_A, MULT_TRANS_B }
+    enum Op { MULT, MULT_TRANS_A, MULT_TRANS_B, PACKED }
 
     @Param({"scalar", "vector"})
     public String kernel;
@@ -118,7 +124,12 @@ public class MatmulBench {
         a = random(rnd, m * k);
         b = random(rnd, k * n);
         c = random(rnd, m * n);
+        if (shape.op == Op.PACKED) {
+            packedSerial = org.rnn4j.kernel.PackedMatrix.reuse(null, kernels, k, n).pack(b, 0, n, false);
+        }
     }
+
+    private org.rnn4j.kernel.PackedMatrix packedSerial;
 
     @TearDown(Level.Trial)
     public void tearDown() {
@@ -155,6 +166,7 @@ public class MatmulBench {
             case MULT -> compute.multAdd(m, n, k, a, 0, lda, b, 0, ldb, c, 0, n);
             case MULT_TRANS_A -> compute.multTransAAdd(m, n, k, a, 0, lda, b, 0, ldb, c, 0, n);
             case MULT_TRANS_B -> compute.multTransBAdd(m, n, k, a, 0, lda, b, 0, ldb, c, 0, n);
+            case PACKED -> compute.multAddPacked(m, a, 0, k, packedSerial, c, 0, n);
         }
     }
 

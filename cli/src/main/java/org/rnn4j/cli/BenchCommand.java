@@ -124,8 +124,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--streaming",
             description = "Also measure batch-1 streaming latency: LSTM I64 H256, one step per call of"
-                    + " Recurrent.stream(1).step(x), median us per step over " + STREAM_STEPS + " steps after "
-                    + STREAM_STEPS + " warm-up steps.")
+                    + " Recurrent.stream(1).step(x), median us per step over " + STREAM_STEPS + " steps after 2 s and "
+                    + STREAM_STEPS + " more warm-up steps.")
     boolean streaming;
 
     @Option(names = "--scaling",
@@ -348,12 +348,14 @@ final class BenchCommand implements Callable<Integer> {
             xs[i] = gaussian(rng, 1, c.inputSize());   // (1, I)
         }
         int[] next = {0};
+        // a step takes tens of microseconds: the JIT needs seconds of them, not a thousand, to compile the kernels
+        warmUp(() -> stream.step(xs[next[0]++ % xs.length]));
         BenchTiming t = BenchTiming.measure(() -> stream.step(xs[next[0]++ % xs.length]), STREAM_STEPS, STREAM_STEPS);
         long flops = c.forwardFlops();   // one step of one sequence
         double medianUs = t.medianNs() / 1e3;
         out.printf(Locale.ROOT, "streaming, batch 1: %s, one step per call of Recurrent.stream(1).step(x)%n",
                 "LSTM I64 H256");
-        out.printf(Locale.ROOT, "  median %.1f us/step (min %.1f, max %.1f) over %d timed steps after %d warm-up;"
+        out.printf(Locale.ROOT, "  median %.1f us/step (min %.1f, max %.1f) over %d timed steps after 2 s and %d warm-up;"
                         + " %.1f k steps/s, %.2f GFLOP/s%n", medianUs, t.minNs() / 1e3, t.maxNs() / 1e3, t.iters(),
                 t.warmup(), 1e6 / t.medianNs(), t.gflops(flops));
         Map<String, Object> m = new LinkedHashMap<>();
@@ -389,6 +391,11 @@ final class BenchCommand implements Callable<Integer> {
             windows[i] = Tensor.of(xs[i].data(), 1, 1, in);
         }
         Recurrent.Stream stream = rnn.stream(1);
+        int[] next = {0};
+        warmUp(() -> stream.step(xs[next[0]++ % xs.length]));
+        rnn.train(new SplittableRandom(1));
+        warmUp(() -> rnn.forwardWindow(windows[next[0]++ % windows.length], null, null, null, null, 0));
+        rnn.eval();
         double[] eventUs = new double[EVENT_ROUNDS];
         double[] denseUs = new double[EVENT_ROUNDS];
         long updates = 0;
@@ -434,6 +441,19 @@ final class BenchCommand implements Callable<Integer> {
         m.put("rounds", EVENT_ROUNDS);
         m.put("steps_per_round", EVENT_STEPS);
         return m;
+    }
+
+    /** Seconds of untimed calls before a latency is measured. */
+    static final double WARM_UP_SECONDS = 2.0;
+
+    /** Calls {@code step} for {@link #WARM_UP_SECONDS}, so that the JIT has compiled what it runs. */
+    private static void warmUp(Runnable step) {
+        long end = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < 100; i++) {
+                step.run();
+            }
+        }
     }
 
     private static double median(double[] v) {

@@ -140,7 +140,7 @@ class BenchCommandTest {
         MainTest.Result r = rnn4j("bench", "--streaming", "--threads", "1");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("streaming, batch 1: LSTM I64 H256"), r.out());
-        assertTrue(r.out().matches("(?s).*median \\d+\\.\\d us/step \\(min .*over 1000 timed steps after 1000 warm-up.*"),
+        assertTrue(r.out().matches("(?s).*median \\d+\\.\\d us/step \\(min .*over 1000 timed steps after 2 s and 1000 warm-up.*"),
                 r.out());
         assertFalse(r.out().contains("infer ms"), "no config ran: " + r.out());
     }

@@ -106,6 +106,10 @@ public final class Compute implements AutoCloseable {
     /** C (m, n) += A (m, k) · B (k, n), split over rows of C. */
     public void multAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
+        if (alone(m, n, k)) {
+            kernels.multAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         if (team != null) {
             runOnTeam(Op.MULT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
@@ -117,6 +121,10 @@ public final class Compute implements AutoCloseable {
     /** C (m, n) += Aᵀ · B with A (k, m), B (k, n), split over rows of C (columns of A). */
     public void multTransAAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
+        if (alone(m, n, k)) {
+            kernels.multTransAAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         if (team != null) {
             runOnTeam(Op.TRANS_A, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
@@ -128,6 +136,10 @@ public final class Compute implements AutoCloseable {
     /** C (m, n) += A (m, k) · Bᵀ with B (n, k), split over rows of C. */
     public void multTransBAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
+        if (alone(m, n, k)) {
+            kernels.multTransBAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         long macs = (long) m * n * k;
         if (m < COLUMN_SPLIT_MAX_ROWS && n > m && threads > 1 && macs >= PARALLEL_MIN_MACS) {
             if (team != null && team.tryAcquire()) {
@@ -179,6 +191,14 @@ public final class Compute implements AutoCloseable {
             }
         }
         kernels.multAddPacked(m, n, k, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
+    }
+
+    /**
+     * Whether a product runs on the calling thread alone: one thread, or too small to pay for a hand-off. Called
+     * first, so that such a product goes straight to the kernel without a lambda (nothing allocated).
+     */
+    private boolean alone(int m, int n, int k) {
+        return threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS || m == 0;
     }
 
     /** The products a team runs: which kernel, and whether chunks are rows or columns of C. */

@@ -516,8 +516,14 @@ public final class Recurrent {
          * a step then allocates nothing.
          */
         public void step(Tensor x, double[] times, Tensor out) {
-            Inputs.checkShape("x", x, batch, net.config.inputSize());
-            if (out == null || !Arrays.equals(out.shape(), new int[] {batch, net.config.outputSize()})) {
+            // the shapes compared dimension by dimension: a step allocates nothing, not even varargs arrays
+            int in = net.config.inputSize();
+            if (x == null || x.rank() != 2 || x.dim(0) != batch || x.dim(1) != in) {
+                throw new IllegalArgumentException("x must have shape " + Tensor.shapeString(batch, in) + ", got "
+                        + (x == null ? "none" : Tensor.shapeString(x.shape())));
+            }
+            Inputs.checkFinite("x", x);
+            if (out == null || out.rank() != 2 || out.dim(0) != batch || out.dim(1) != net.config.outputSize()) {
                 throw new IllegalArgumentException("out must have shape " + Tensor.shapeString(batch,
                         net.config.outputSize()) + ", got " + (out == null ? "none" : Tensor.shapeString(out.shape())));
             }
