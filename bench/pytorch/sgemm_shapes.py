@@ -1,9 +1,7 @@
 """OpenBLAS sgemm through torch.mm at the shapes of rnn4j's MatmulBench (config A's LSTM products and
 256x1024x1024), the peer numbers for the kernels. GFLOP/s = 2*m*n*k / median time. Prints one JSON object.
 
-Run it with OpenBLAS: bench/pytorch/run_stream.sh's environment, i.e.
-    LD_LIBRARY_PATH=<anchors>/pytorch/openblas/root/usr/lib/x86_64-linux-gnu/openblas-openmp python3 sgemm_shapes.py
-or simply bench/pytorch/run_sgemm.sh."""
+Run it with OpenBLAS (bench/pytorch/run_sgemm.sh does), never with Debian's reference BLAS."""
 import argparse
 import json
 import statistics

@@ -107,8 +107,11 @@ public final class Csv {
         return Tensor.of(Arrays.copyOf(values, count), rows, columns);
     }
 
-    /** The fields of one line; a field may be quoted. */
-    private static List<String> split(String line, String source, int lineNo) throws FileFormatException {
+    /**
+     * The fields of one line of {@code source}: separated by commas; a field may be quoted with ", and "" inside
+     * quotes is one quote. A malformed quoted field is refused naming the source, line and column.
+     */
+    public static List<String> split(String line, String source, int lineNo) throws FileFormatException {
         List<String> fields = new ArrayList<>();
         int n = line.length();
         int pos = 0;

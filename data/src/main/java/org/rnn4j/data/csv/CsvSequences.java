@@ -520,8 +520,7 @@ public final class CsvSequences implements Dataset {
     /** The fields of one line; a field may be quoted with ", and "" inside quotes is one quote. */
     static List<String> split(String line, Path file, int lineNo) throws FileFormatException {
         List<String> fields = new ArrayList<>();
-        int n = line.length();
-        if (line.indexOf('"') < 0) {
+        if (line.indexOf('"') < 0) {   // the common case, without the quote handling
             int from = 0;
             while (true) {
                 int comma = line.indexOf(',', from);
@@ -533,48 +532,7 @@ public final class CsvSequences implements Dataset {
                 from = comma + 1;
             }
         }
-        int pos = 0;
-        while (true) {
-            int fieldStart = pos;
-            while (pos < n && line.charAt(pos) == ' ') {
-                pos++;
-            }
-            if (pos < n && line.charAt(pos) == '"') {
-                StringBuilder field = new StringBuilder();
-                pos++;
-                while (true) {
-                    if (pos >= n) {
-                        throw new FileFormatException(file + " line " + lineNo + ", column " + (fields.size() + 1)
-                                + ": the quoted field has no closing quote");
-                    }
-                    char c = line.charAt(pos++);
-                    if (c != '"') {
-                        field.append(c);
-                    } else if (pos < n && line.charAt(pos) == '"') {
-                        field.append('"');
-                        pos++;
-                    } else {
-                        break;
-                    }
-                }
-                while (pos < n && line.charAt(pos) == ' ') {
-                    pos++;
-                }
-                if (pos < n && line.charAt(pos) != ',') {
-                    throw new FileFormatException(file + " line " + lineNo + ", column " + (fields.size() + 1)
-                            + ": text after the closing quote, expected a comma");
-                }
-                fields.add(field.toString());
-            } else {
-                int comma = line.indexOf(',', fieldStart);
-                pos = comma < 0 ? n : comma;
-                fields.add(line.substring(fieldStart, pos));
-            }
-            if (pos >= n) {
-                return fields;
-            }
-            pos++;
-        }
+        return org.rnn4j.io.Csv.split(line, file.toString(), lineNo);   // quoted fields
     }
 
     // ---- reading batches
