@@ -84,6 +84,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         if (!tp.training) {   // event-driven: only open units need their input rows, computed in forwardStep
             tp.x = x;
             tp.xOff = xOff;
+            tp.closedUntil = TimeGate.closedUntilTimes(tp);
             return;
         }
         tp.x = null;
@@ -176,12 +177,21 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
             int xRow = tp.xOff + (t * bsz + b) * in;
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
+                float hp = tp.h[hb + j];
+                if (tp.closedUntil != null && time < tp.closedUntil[b * h + j]) {   // still closed: not even the phase is needed
+                    tp.phase[o] = 1f;                     // (a closed phase, for a backward pass: no gradient)
+                    tp.gate[o] = 0f;
+                    tp.h[hNext + b * h + j] = hp;
+                    continue;
+                }
                 float phi = timeGate.phase(w, j, time);
                 float gate = timeGate.gate(w, j, phi, 0f);
                 tp.phase[o] = phi;
                 tp.gate[o] = gate;
-                float hp = tp.h[hb + j];
                 if (gate == 0f) {
+                    if (tp.closedUntil != null) {
+                        tp.closedUntil[b * h + j] = timeGate.closedUntil(w, j, time, phi);
+                    }
                     tp.h[hNext + b * h + j] = hp;
                     continue;
                 }

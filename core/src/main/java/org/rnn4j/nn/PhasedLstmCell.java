@@ -43,6 +43,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         float[] x;
         int xOff;
 
+
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
             this.cTilde = new float[size("Phased LSTM buffer", steps, batch, cell.hidden)];
@@ -93,6 +94,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         if (!tp.training) {   // event-driven: only open units need their input rows, computed in forwardStep
             tp.x = x;
             tp.xOff = xOff;
+            tp.closedUntil = TimeGate.closedUntilTimes(tp);
             return;
         }
         tp.x = null;
@@ -203,13 +205,23 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
             boolean counted = tp.active(b, t);
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
+                float cPrev = tp.c[hb + j];
+                float hPrev = tp.h[hb + j];
+                if (tp.closedUntil != null && time < tp.closedUntil[b * h + j]) {   // still closed: not even the phase is needed
+                    tp.phase[o] = 1f;                     // (a closed phase, for a backward pass: no gradient)
+                    tp.gate[o] = 0f;
+                    tp.c[next + b * h + j] = cPrev;
+                    tp.h[next + b * h + j] = hPrev;
+                    continue;
+                }
                 float phi = timeGate.phase(w, j, time);
                 float gate = timeGate.gate(w, j, phi, 0f);
                 tp.phase[o] = phi;
                 tp.gate[o] = gate;
-                float cPrev = tp.c[hb + j];
-                float hPrev = tp.h[hb + j];
                 if (gate == 0f) {
+                    if (tp.closedUntil != null) {
+                        tp.closedUntil[b * h + j] = timeGate.closedUntil(w, j, time, phi);
+                    }
                     tp.c[next + b * h + j] = cPrev;
                     tp.h[next + b * h + j] = hPrev;
                     continue;

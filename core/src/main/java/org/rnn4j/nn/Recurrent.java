@@ -487,6 +487,8 @@ public final class Recurrent {
         private final float[] h;   // (layers, B, R)
         private final float[] c;   // (layers, B, H) or empty
         private final double[] lastTime;   // (B) timestamp of the latest step fed, -∞ before the first
+        private final double[][] closedUntil;   // per layer (B, H): event-driven cells' closed-until times
+        private Boolean timed;   // whether the latest call had timestamps (null before the first)
         private int stepsFed;
 
         private Stream(Recurrent net, int batch) {
@@ -497,6 +499,10 @@ public final class Recurrent {
             this.c = new float[cfg.hasCellState() ? cfg.numLayers() * batch * cfg.hiddenSize() : 0];
             this.lastTime = new double[batch];
             Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
+            this.closedUntil = new double[cfg.numLayers()][batch * cfg.hiddenSize()];
+            for (double[] c : closedUntil) {
+                Arrays.fill(c, Double.NEGATIVE_INFINITY);
+            }
         }
 
         /** Feeds one step x (B, I) and returns the top layer's output (B, R). */
@@ -566,11 +572,23 @@ public final class Recurrent {
             Layouts.batchToTime(x, net.xTime, batch, t, net.config.inputSize());
             net.setTimes(times, batch, t);
             net.setFirstStep(stepsFed);
+            if (timed != null && timed != (times != null)) {   // the clock changed: what was known is void
+                for (double[] cu : closedUntil) {
+                    Arrays.fill(cu, Double.NEGATIVE_INFINITY);
+                }
+            }
+            timed = times != null;
             RandomGenerator dropout = net.dropoutRng;
             net.eval();   // inference: no dropout, no training-only terms
+            for (int l = 0; l < net.layers.length; l++) {   // a unidirectional network: one layer per level
+                net.layers[l].setCarriedClosedUntil(closedUntil[l]);
+            }
             try {
                 net.runForward(null, h, c.length == 0 ? null : c);
             } finally {
+                for (RecurrentLayer<?> layer : net.layers) {
+                    layer.setCarriedClosedUntil(null);
+                }
                 if (dropout != null) {
                     net.train(dropout);
                 }
@@ -597,6 +615,10 @@ public final class Recurrent {
             Arrays.fill(h, 0f);
             Arrays.fill(c, 0f);
             Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
+            for (double[] cu : closedUntil) {
+                Arrays.fill(cu, Double.NEGATIVE_INFINITY);
+            }
+            timed = null;
             stepsFed = 0;
         }
     }

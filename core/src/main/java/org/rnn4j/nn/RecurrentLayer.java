@@ -24,6 +24,7 @@ final class RecurrentLayer<T extends Tape> {
     private final boolean reverse;
     private boolean training;
     private int firstStep;
+    private double[] carriedClosedUntil;
     private T tape;
     // (B, R) and (B, H) gradient carries of the backward scan, and the frozen rows' pass-through
     private float[] dh;
@@ -49,6 +50,14 @@ final class RecurrentLayer<T extends Tape> {
     /** The index within the whole sequence of the next forward call's first step. */
     void setFirstStep(int step) {
         this.firstStep = step;
+    }
+
+    /**
+     * A stream's (B, H) closed-until times for event-driven cells, kept between its calls; null when not streaming.
+     * See {@link Tape#carriedClosedUntil}.
+     */
+    void setCarriedClosedUntil(double[] times) {
+        this.carriedClosedUntil = times;
     }
 
     /** Training or inference mode, for cells with a training-only term (the Phased LSTM's leak). */
@@ -88,6 +97,7 @@ final class RecurrentLayer<T extends Tape> {
         tp.times = times;
         tp.training = training;
         tp.firstStep = firstStep;
+        tp.carriedClosedUntil = carriedClosedUntil;
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         int init = tp.initialIndex();

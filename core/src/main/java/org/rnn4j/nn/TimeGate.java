@@ -63,6 +63,36 @@ final class TimeGate {
         return (float) ((u - tau * Math.floor(u / tau)) / tau);
     }
 
+    /**
+     * For unit j, closed at {@code time} with phase φ (at or past r_on, so k = 0 at inference): a time before which
+     * it stays closed. That is where its period ends, (1 − φ)τ later, less 1e-6 τ: the phase is a float, within
+     * 6e-8 of the exact one, so the unit's phase at any earlier time of the same period is past φ and computes as
+     * closed too (the phase is non-decreasing in the time within a period, in floating point as well).
+     */
+    double closedUntil(float[] w, int j, double time, float phi) {
+        double tau = positive(w[period.offset() + j]);
+        return time + (1.0 - phi) * tau - 1e-6 * tau;
+    }
+
+    /**
+     * The closed-until times an event-driven pass uses: the stream's, carried over between its calls, or else a
+     * (B, H) array of the tape's own, all −∞ at the start of every pass; null for a reverse scan.
+     */
+    static double[] closedUntilTimes(Tape tp) {
+        if (tp.reverse) {   // time runs backwards in a reverse scan: nothing can be known ahead
+            return null;
+        }
+        if (tp.carriedClosedUntil != null) {
+            return tp.carriedClosedUntil;
+        }
+        int n = tp.batch * tp.cellHidden;
+        if (tp.ownClosedUntil == null || tp.ownClosedUntil.length != n) {
+            tp.ownClosedUntil = new double[n];
+        }
+        java.util.Arrays.fill(tp.ownClosedUntil, Double.NEGATIVE_INFINITY);
+        return tp.ownClosedUntil;
+    }
+
     /** The gate k of unit j at phase φ with leak α. */
     float gate(float[] w, int j, float phi, float alpha) {
         float r = positive(w[ratioOn.offset() + j]);

@@ -234,6 +234,55 @@ class PhasedLstmTest {
         }
     }
 
+    /**
+     * A stream fed one event at a time skips units it knows to be closed until their period ends (not even their
+     * phase is computed); with scalar kernels its outputs still equal the dense computation bit for bit, with
+     * timestamps and without, in both cells, and so do those of a bidirectional network (whose reverse scan, running
+     * back in time, cannot skip ahead).
+     */
+    @Test
+    void streamedEventDrivenInferenceEqualsTheDenseComputationBitForBit() {
+        for (CellSpec spec : List.of(CellSpec.phasedLstm().withPeriodRange(3, 40).withLeak(0f),
+                CellSpec.phasedGru().withPeriodRange(3, 40).withLeak(0f))) {
+            Recurrent net = Recurrent.builder().cell(spec).inputSize(3).hiddenSize(24).numLayers(2).seed(7)
+                    .compute(Compute.serial(Kernels.scalar())).build();
+            SplittableRandom rnd = new SplittableRandom(4);
+            int t = 300;
+            Tensor x = GradientCheckTest.random(rnd, 2, t, 3);
+            double[] times = new double[2 * t];
+            for (int i = 0; i < 2; i++) {
+                for (int s = 1; s < t; s++) {
+                    times[i * t + s] = times[i * t + s - 1] + 0.05 + 2 * rnd.nextDouble();
+                }
+            }
+            for (double[] ts : new double[][] {times, null}) {
+                net.train(new SplittableRandom(1));   // α = 0: the dense path
+                Tensor dense = net.forward(x, null, null, null, ts).output();
+                net.eval();
+                Recurrent.Stream stream = net.stream(2);
+                Tensor out = Tensor.zeros(2, 24);
+                for (int s = 0; s < t; s++) {
+                    double[] now = ts == null ? null : new double[] {ts[s], ts[t + s]};
+                    stream.step(Tensor.of(new float[] {x.data()[s * 3], x.data()[s * 3 + 1], x.data()[s * 3 + 2],
+                            x.data()[(t + s) * 3], x.data()[(t + s) * 3 + 1], x.data()[(t + s) * 3 + 2]}, 2, 3), now, out);
+                    for (int b = 0; b < 2; b++) {
+                        for (int j = 0; j < 24; j++) {
+                            assertEquals(dense.data()[(b * t + s) * 24 + j], out.data()[b * 24 + j],
+                                    spec + (ts == null ? " without" : " with") + " times, step " + s + " row " + b);
+                        }
+                    }
+                }
+            }
+            Recurrent bidir = Recurrent.builder().cell(spec).inputSize(3).hiddenSize(24).bidirectional(true).seed(8)
+                    .compute(Compute.serial(Kernels.scalar())).build();
+            bidir.train(new SplittableRandom(1));
+            Tensor dense = bidir.forward(x, null, null, null, times).output();
+            bidir.eval();
+            assertArrayEquals(dense.data(), bidir.forward(x, null, null, null, times).output().data(),
+                    spec + " bidirectional");
+        }
+    }
+
     @Test
     void unitUpdatesAreCountedOverValidStepsOnly() {
         Tensor x = GradientCheckTest.random(new SplittableRandom(4), 2, 10, 3);
