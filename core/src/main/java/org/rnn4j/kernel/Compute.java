@@ -44,6 +44,7 @@ public final class Compute implements AutoCloseable {
     private final boolean ownsExecutor;
     private final Team team;
     private final Product product;   // the team's current product; guarded by the team's claim
+    private final Rows rows;         // the team's current row task; guarded by the team's claim
 
     private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor) {
         this(kernels, executor, threads, ownsExecutor, null);
@@ -62,6 +63,7 @@ public final class Compute implements AutoCloseable {
         this.ownsExecutor = ownsExecutor;
         this.team = team;
         this.product = team == null ? null : new Product();
+        this.rows = team == null ? null : new Rows();
     }
 
     /** One thread, the best available kernels ({@link Kernels#select()}). */
@@ -199,6 +201,51 @@ public final class Compute implements AutoCloseable {
      */
     private boolean alone(int m, int n, int k) {
         return threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS || m == 0;
+    }
+
+    /** Work over rows [lo, hi) of something with m rows, rows independent of each other. */
+    @FunctionalInterface
+    public interface RowTask {
+        void run(int lo, int hi);
+    }
+
+    /**
+     * Runs {@code task} over [0, m) in contiguous row chunks, one per thread, and returns when all are done: the
+     * elementwise work of a time step, on the team that did its product. With one thread, or when the team is busy,
+     * the caller runs all rows. Rows must be independent, so the results do not depend on the split.
+     */
+    public void forRows(int m, RowTask task) {
+        int parts = Math.min(threads, m);
+        if (parts > 1 && team != null && team.tryAcquire()) {
+            rows.task = task;
+            rows.m = m;
+            rows.parts = parts;
+            try {
+                team.run(rows, parts);
+            } finally {
+                rows.task = null;
+            }
+            return;
+        }
+        if (m > 0) {
+            task.run(0, m);
+        }
+    }
+
+    /** The team's current row task; guarded by the team's claim. */
+    private final class Rows implements Team.Job {
+        RowTask task;
+        int m;
+        int parts;
+
+        @Override
+        public void run(int part) {
+            int lo = chunkStart(m, parts, part);
+            int hi = chunkStart(m, parts, part + 1);
+            if (hi > lo) {
+                task.run(lo, hi);
+            }
+        }
     }
 
     /** The products a team runs: which kernel, and whether chunks are rows or columns of C. */

@@ -34,6 +34,8 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         float[] dRec;
         /** (B, H) gradient at r_t ⊙ h_{t-1} (original form). */
         float[] dRh;
+        /** The elementwise work of a forward step (default form), reused from step to step. */
+        ForwardRows forwardRows;
 
         GruTape(GruCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -63,7 +65,9 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
 
     @Override
     public GruTape newTape(int batch, int steps, boolean reverse) {
-        return new GruTape(this, batch, steps, reverse);
+        GruTape tp = new GruTape(this, batch, steps, reverse);
+        tp.forwardRows = new ForwardRows(tp);
+        return tp;
     }
 
     @Override
@@ -94,7 +98,6 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         int h = hidden;
         int pre = t * bsz * gw;             // (B, G) gates r, z, n of step t
         int hPrev = tp.prev(t) * bsz * h;   // (B, H)
-        int hNext = tp.next(t) * bsz * h;   // (B, H)
         int aux = t * bsz * h;              // (B, H)
         int whh = weights.whh.offset();
 
@@ -103,34 +106,77 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
             Arrays.fill(tp.rec, 0f);
             k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
             weights.recurrentForward(cx, w, tp, tp.h, hPrev, tp.rec, 0, gw);
-            for (int b = 0; b < bsz; b++) {
-                int row = pre + b * gw;
-                for (int j = 0; j < 2 * h; j++) {
-                    tp.pre[row + j] += tp.rec[b * gw + j];
-                }
-            }
-            k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
-            for (int b = 0; b < bsz; b++) {
-                int row = pre + b * gw;
-                for (int j = 0; j < h; j++) {
-                    float hn = tp.rec[b * gw + 2 * h + j];
-                    tp.aux[aux + b * h + j] = hn;
-                    tp.pre[row + 2 * h + j] += tp.pre[row + j] * hn;
-                }
-            }
-        } else {
-            cx.multTransBAdd(bsz, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
-            k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
-            for (int b = 0; b < bsz; b++) {
-                for (int j = 0; j < h; j++) {
-                    tp.aux[aux + b * h + j] = tp.pre[pre + b * gw + j] * tp.h[hPrev + b * h + j];
-                }
-            }
-            cx.multTransBAdd(bsz, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
+            // the elementwise rest, rows split between the threads that did the product
+            ForwardRows rows = tp.forwardRows;
+            rows.k = k;
+            rows.t = t;
+            cx.forRows(bsz, rows);
+            return;
         }
-        k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
+        cx.multTransBAdd(bsz, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
+        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
         for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < h; j++) {
+                tp.aux[aux + b * h + j] = tp.pre[pre + b * gw + j] * tp.h[hPrev + b * h + j];
+            }
+        }
+        cx.multTransBAdd(bsz, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
+        k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
+        mix(tp, t, 0, bsz);
+    }
+
+    /** The elementwise part of a forward step (default form) for some rows; set per step and reused. */
+    final class ForwardRows implements Compute.RowTask {
+        private final GruTape tp;
+        Kernels k;
+        int t;
+
+        ForwardRows(GruTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            forwardRows(k, tp, t, lo, hi);
+        }
+    }
+
+    /** Default form, rows [lo, hi) of step t after the recurrent product: r, z, n and h_t. */
+    private void forwardRows(Kernels k, GruTape tp, int t, int lo, int hi) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int rows = hi - lo;
+        int pre = (t * bsz + lo) * gw;
+        int aux = (t * bsz + lo) * h;
+        for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
+            int rec = (lo + b) * gw;
+            for (int j = 0; j < 2 * h; j++) {
+                tp.pre[row + j] += tp.rec[rec + j];
+            }
+        }
+        k.activate(Activation.SIGMOID, rows, 2 * h, tp.pre, pre, gw);
+        for (int b = 0; b < rows; b++) {
+            int row = pre + b * gw;
+            int rec = (lo + b) * gw;
+            for (int j = 0; j < h; j++) {
+                float hn = tp.rec[rec + 2 * h + j];
+                tp.aux[aux + b * h + j] = hn;
+                tp.pre[row + 2 * h + j] += tp.pre[row + j] * hn;
+            }
+        }
+        k.activate(Activation.TANH, rows, h, tp.pre, pre + 2 * h, gw);
+        mix(tp, t, lo, hi);
+    }
+
+    /** h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} for rows [lo, hi) of step t. */
+    private void mix(GruTape tp, int t, int lo, int hi) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int hPrev = tp.prev(t) * bsz * h;
+        int hNext = tp.next(t) * bsz * h;
+        for (int b = lo; b < hi; b++) {
+            int row = (t * bsz + b) * gw;
             for (int j = 0; j < h; j++) {
                 float z = tp.pre[row + h + j];
                 float n = tp.pre[row + 2 * h + j];

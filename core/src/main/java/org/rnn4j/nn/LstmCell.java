@@ -39,6 +39,10 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         float[] dR;
         /** (B, H) dL/dm_t of the current backward step. */
         float[] dm;
+        /** The elementwise work of a forward step, reused from step to step. */
+        ForwardRows forwardRows;
+        /** The elementwise work of a backward step, reused from step to step. */
+        BackwardRows backwardRows;
 
         LstmTape(LstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -85,7 +89,10 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
 
     @Override
     public LstmTape newTape(int batch, int steps, boolean reverse) {
-        return new LstmTape(this, batch, steps, reverse);
+        LstmTape tp = new LstmTape(this, batch, steps, reverse);
+        tp.forwardRows = new ForwardRows(tp);
+        tp.backwardRows = new BackwardRows(tp);
+        return tp;
     }
 
     // peephole vector offsets in the flat array (only valid with peepholes)
@@ -143,17 +150,53 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
 
     @Override
     public void forwardStep(Compute cx, float[] w, LstmTape tp, int t) {
-        Kernels k = cx.kernels();
+        int bsz = tp.batch;
+        int pre = t * bsz * gw;                 // (B, G) gates of step t
+        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw);
+        // the elementwise rest, rows split between the threads that did the product
+        ForwardRows rows = tp.forwardRows;
+        rows.k = cx.kernels();
+        rows.w = w;
+        rows.t = t;
+        cx.forRows(bsz, rows);
+        rows.w = null;
+        if (projection != null) {
+            int aux = t * bsz * hidden;
+            int rNext = tp.next(t) * bsz * out;
+            Arrays.fill(tp.h, rNext, rNext + bsz * out, 0f);
+            cx.multTransBAdd(bsz, out, hidden, tp.m, aux, hidden, w, projection.offset(), hidden, tp.h, rNext, out);
+        }
+    }
+
+    /** The elementwise part of a forward step for some rows; set per step and reused, so nothing is allocated. */
+    final class ForwardRows implements Compute.RowTask {
+        private final LstmTape tp;
+        Kernels k;
+        float[] w;
+        int t;
+
+        ForwardRows(LstmTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            forwardRows(k, w, tp, t, lo, hi);
+        }
+    }
+
+    /** Gates, cell state and output m_t of rows [lo, hi) of step t, after the recurrent product. */
+    private void forwardRows(Kernels k, float[] w, LstmTape tp, int t, int lo, int hi) {
         int bsz = tp.batch;
         int h = hidden;
-        int pre = t * bsz * gw;                 // (B, G) gates of step t
-        int cPrev = tp.prev(t) * bsz * h;       // (B, H) c_{t-1}
-        int cNext = tp.next(t) * bsz * h;       // (B, H) c_t
-        int aux = t * bsz * h;                  // (B, H) slices of tanhC and m
+        int rows = hi - lo;
+        int pre = (t * bsz + lo) * gw;                 // (rows, G) gates of step t
+        int cPrev = (tp.prev(t) * bsz + lo) * h;       // (rows, H) c_{t-1}
+        int cNext = (tp.next(t) * bsz + lo) * h;       // (rows, H) c_t
+        int aux = (t * bsz + lo) * h;                  // (rows, H) slices of tanhC and m
 
-        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw);
         if (peephole != null) {
-            for (int b = 0; b < bsz; b++) {
+            for (int b = 0; b < rows; b++) {
                 int row = pre + b * gw;
                 int cb = cPrev + b * h;
                 for (int j = 0; j < h; j++) {
@@ -165,9 +208,9 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
             }
         }
         // i and f are adjacent (f alone with CIFG)
-        k.activate(Activation.SIGMOID, bsz, cifg ? h : 2 * h, tp.pre, pre, gw);
-        k.activate(Activation.TANH, bsz, h, tp.pre, pre + colG, gw);
-        for (int b = 0; b < bsz; b++) {
+        k.activate(Activation.SIGMOID, rows, cifg ? h : 2 * h, tp.pre, pre, gw);
+        k.activate(Activation.TANH, rows, h, tp.pre, pre + colG, gw);
+        for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
             int cb = b * h;
             for (int j = 0; j < h; j++) {
@@ -183,23 +226,18 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
                 }
             }
         }
-        k.activate(Activation.SIGMOID, bsz, h, tp.pre, pre + colO, gw);
-        System.arraycopy(tp.c, cNext, tp.tanhC, aux, bsz * h);
-        k.activate(Activation.TANH, bsz, h, tp.tanhC, aux, h);
+        k.activate(Activation.SIGMOID, rows, h, tp.pre, pre + colO, gw);
+        System.arraycopy(tp.c, cNext, tp.tanhC, aux, rows * h);
+        k.activate(Activation.TANH, rows, h, tp.tanhC, aux, h);
 
         // m_t = o ⊙ tanh(c_t), written straight into the output when there is no projection
         float[] mBuf = projection != null ? tp.m : tp.h;
-        int mOff = projection != null ? aux : tp.next(t) * bsz * out;
-        for (int b = 0; b < bsz; b++) {
+        int mOff = projection != null ? aux : (tp.next(t) * bsz + lo) * out;
+        for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
             for (int j = 0; j < h; j++) {
                 mBuf[mOff + b * h + j] = tp.pre[row + colO + j] * tp.tanhC[aux + b * h + j];
             }
-        }
-        if (projection != null) {
-            int rNext = tp.next(t) * bsz * out;
-            Arrays.fill(tp.h, rNext, rNext + bsz * out, 0f);
-            cx.multTransBAdd(bsz, out, h, tp.m, aux, h, w, projection.offset(), h, tp.h, rNext, out);
         }
     }
 
@@ -209,9 +247,6 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
-        int cPrev = tp.prev(t) * bsz * h;
-        int cNext = tp.next(t) * bsz * h;
-        int aux = t * bsz * h;
 
         // dm_t = W_hrᵀ dr_t with a projection, else dm_t = dr_t
         float[] dm = dh;
@@ -221,7 +256,54 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
             Arrays.fill(dm, 0, bsz * h, 0f);
             cx.multAdd(bsz, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
         }
-        for (int b = 0; b < bsz; b++) {
+        if (peephole == null) {   // rows independent: split between the threads
+            BackwardRows rows = tp.backwardRows;
+            rows.w = w;
+            rows.g = g;
+            rows.dm = dm;
+            rows.dc = dc;
+            rows.dcPrev = dcPrev;
+            rows.t = t;
+            cx.forRows(bsz, rows);
+            rows.w = rows.g = rows.dm = rows.dc = rows.dcPrev = null;
+        } else {                  // the peephole gradients sum over the rows: one thread, in row order
+            backwardRows(w, g, tp, t, dm, dc, dcPrev, 0, bsz);
+        }
+        // dr_{t-1} = dA_t · W_hh
+        Arrays.fill(dhPrev, 0, bsz * out, 0f);
+        weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);
+    }
+
+    /** The elementwise work of a backward step for some rows (no peepholes); set per step and reused. */
+    final class BackwardRows implements Compute.RowTask {
+        private final LstmTape tp;
+        float[] w;
+        float[] g;
+        float[] dm;
+        float[] dc;
+        float[] dcPrev;
+        int t;
+
+        BackwardRows(LstmTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            backwardRows(w, g, tp, t, dm, dc, dcPrev, lo, hi);
+        }
+    }
+
+    /** Gate gradients dA and dc_{t−1} of rows [lo, hi) of step t, from dm_t and dc_t. */
+    private void backwardRows(float[] w, float[] g, LstmTape tp, int t, float[] dm, float[] dc, float[] dcPrev,
+                              int lo, int hi) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int cPrev = tp.prev(t) * bsz * h;
+        int cNext = tp.next(t) * bsz * h;
+        int aux = t * bsz * h;
+        for (int b = lo; b < hi; b++) {
             int row = pre + b * gw;
             int cb = b * h;
             for (int j = 0; j < h; j++) {
@@ -265,9 +347,6 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
                 dcPrev[cb + j] = dcp;
             }
         }
-        // dr_{t-1} = dA_t · W_hh
-        Arrays.fill(dhPrev, 0, bsz * out, 0f);
-        weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);
     }
 
     @Override

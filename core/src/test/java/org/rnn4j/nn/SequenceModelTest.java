@@ -85,4 +85,41 @@ class SequenceModelTest {
             assertEquals(model.parameters().size(), SequenceModel.layout(config).size(), cell.toString());
         }
     }
+
+    /**
+     * A Compute's team of two threads splits products by columns at block boundaries, the hoisted products by
+     * rows, and a step's elementwise work by rows: every number is computed exactly as on one thread, so a
+     * training step gives the same bits on both (vector kernels, packed weights, T ≥ 8).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"lstm", "lstm-peep-proj", "gru", "rnn"})
+    void twoThreadsGiveTheBitsOfOne(String which) {
+        CellSpec cell = switch (which) {
+            case "lstm" -> CellSpec.lstm();
+            case "lstm-peep-proj" -> CellSpec.lstm().withPeepholes(true).withProjSize(24);
+            case "gru" -> CellSpec.gru();
+            default -> CellSpec.rnnTanh();
+        };
+        float[][] results = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (Compute cx = Compute.withThreads(Kernels.select(), threads)) {
+                SequenceModel m = SequenceModel.builder().cell(cell).inputSize(16).hiddenSize(96).numLayers(2)
+                        .head(Head.LAST_STEP).outputSize(3).seed(9).compute(cx).build();
+                SplittableRandom rnd = new SplittableRandom(2);
+                Tensor x = GradientCheckTest.random(rnd, 32, 12, 16);
+                int[] classes = new int[32];
+                for (int i = 0; i < classes.length; i++) {
+                    classes[i] = rnd.nextInt(3);
+                }
+                m.parameters().zeroGrad();
+                LossValue loss = Losses.softmaxCrossEntropy(m.forward(x), classes, null);
+                m.backward(loss.gradient(), false);
+                float[] out = m.forward(x).data();
+                float[] grads = m.parameters().grads();
+                results[threads - 1] = java.util.Arrays.copyOf(out, out.length + grads.length);
+                System.arraycopy(grads, 0, results[threads - 1], out.length, grads.length);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], which + ": outputs and gradients");
+    }
 }
