@@ -177,6 +177,13 @@ final class DataOptions {
             if (valData != null || valSplit != null) {
                 throw new IllegalArgumentException((valData != null ? "--val-data" : "--val-split") + " needs --data");
             }
+            if (noStandardize || perStep || classes != null) {   // refused now, not after the training
+                throw new IllegalArgumentException("--no-standardize, --per-step and --classes are for --data, not for"
+                        + " --task " + task);
+            }
+            if (testSize != null) {
+                orDefault(testSize, 0, "--test-size");
+            }
             if (isImageTask()) {
                 return loadImages();
             }
@@ -490,10 +497,10 @@ final class DataOptions {
 
     /** The options of built-in tasks mean nothing with --data: refuse them rather than ignore them. */
     private void checkNoTaskOptions() {
-        if (dataDir != null || steps != null || trainSize != null || testSize != null) {
+        if (dataDir != null || steps != null || trainSize != null || testSize != null || valSize != null) {
             throw new IllegalArgumentException((dataDir != null ? "--data-dir" : steps != null ? "--steps"
-                    : trainSize != null ? "--train-size" : "--test-size") + " is for built-in tasks (--task), not for"
-                    + " --data");
+                    : trainSize != null ? "--train-size" : testSize != null ? "--test-size" : "--val-size")
+                    + " is for built-in tasks (--task), not for --data (use --val-split or --val-data)");
         }
     }
 

@@ -179,6 +179,11 @@ final class PredictCommand implements Callable<Integer> {
             ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
             SequenceModel model = loaded.model();
             DataSchema schema = loaded.data();
+            if (featureColumns == null && (schema == null || schema.featureColumns().isEmpty())) {
+                // every other column would be taken as a feature, a label or target column left in the file too
+                throw new IllegalArgumentException(modelFile + " does not say which columns it reads (it was not"
+                        + " trained on CSV data): name them with --feature-columns");
+            }
             DataOptions options = new DataOptions();
             options.idColumn = idColumn;
             options.timeColumn = timeColumn;

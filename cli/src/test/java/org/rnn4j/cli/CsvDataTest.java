@@ -321,6 +321,27 @@ class CsvDataTest {
         expectError(MainTest.rnn4j("train", "--data", dir.resolve("x.npy").toString(), "--labels",
                 dir.resolve("short.npy").toString(), "--out", dir.resolve("never").toString()), "short.npy must have shape (30,)");
         assertFalse(Files.exists(dir.resolve("never")));
+
+        // a model trained on arrays does not know a CSV's columns: predict --data must be told which to read
+        Path csv = dir.resolve("one.csv");
+        Files.writeString(csv, "id,a,label\ns,1.0,0\ns,2.0,0\n");
+        expectError(MainTest.rnn4j("predict", out.resolve("model.rnn4j").toString(), "--data", csv.toString(),
+                "-o", dir.resolve("p.csv").toString()), "name them with --feature-columns");
+        assertFalse(Files.exists(dir.resolve("p.csv")));
+    }
+
+    @Test
+    void optionsOfTheOtherKindOfDataAreRefusedBeforeTraining() throws IOException {
+        // --no-standardize etc. belong to --data, --val-size etc. to built-in tasks: refused at once, nothing written
+        expectError(MainTest.rnn4j("train", "--task", "adding", "--no-standardize", "--out",
+                dir.resolve("never").toString()), "are for --data, not for --task adding");
+        expectError(MainTest.rnn4j("train", "--task", "adding", "--test-size", "0", "--out",
+                dir.resolve("never").toString()), "--test-size must be at least 1");
+        Path csv = dir.resolve("two.csv");
+        Files.writeString(csv, "id,a,label\ns,1.0,0\ns,2.0,0\nt,1.5,1\n");
+        expectError(MainTest.rnn4j("train", "--data", csv.toString(), "--label-column", "label", "--val-size", "5",
+                "--out", dir.resolve("never").toString()), "--val-size is for built-in tasks");
+        assertFalse(Files.exists(dir.resolve("never")));
     }
 
     @Test

@@ -220,12 +220,8 @@ public final class Compute implements AutoCloseable {
             rows.task = task;
             rows.m = m;
             rows.parts = parts;
-            try {
-                team.run(rows, parts);
-            } finally {
-                rows.task = null;
-            }
-            return;
+            team.run(rows, parts);   // the task stays referenced until the next: clearing it after the team is
+            return;                  // released could wipe another thread's task
         }
         if (m > 0) {
             task.run(0, m);

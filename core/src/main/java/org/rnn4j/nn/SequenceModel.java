@@ -194,6 +194,7 @@ public final class SequenceModel {
 
     /** x itself, or with an embedding the network's input [E[token], x[1 …]] (the tokens checked first). */
     private Tensor networkInput(Tensor x, int[] lengths, int minLength) {
+        forwardDone = false;   // a forward that fails from here on leaves nothing for backward to use
         if (embedding == null) {
             return x;
         }
