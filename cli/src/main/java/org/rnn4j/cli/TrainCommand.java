@@ -218,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
             if (restored != null) {
                 restored.restoreInto(net, optimizer, trainer);
             }
-            Provenance provenance = Provenance.current(seed, train.describe());
+            Provenance provenance = trainingData(Provenance.current(seed, train.describe()), task);
 
             Run r = new Run(dir, net, trainer, provenance, task.objective(), train.describe(), outw, task.schema());
             outw.println("training " + ModelOptions.describe(config) + ", " + net.parameters().size() + " parameters");
@@ -265,6 +265,25 @@ final class TrainCommand implements Callable<Integer> {
             outw.println("learning curve: " + dir.resolve("learning-curve.png"));
         }
         return 0;
+    }
+
+    /**
+     * What eval needs to read the same data again, kept in the model's provenance: the objective, the data seed (it
+     * chooses the generated sequences, the image samples, the validation split and a permutation), the built-in
+     * task and its --steps, and the --val-split fraction.
+     */
+    private Provenance trainingData(Provenance p, TaskData task) {
+        p = p.withExtra("objective", task.objective().name()).withExtra("data_seed", Long.toString(data.dataSeed));
+        if (data.data == null) {
+            p = p.withExtra("task", data.task.toLowerCase(java.util.Locale.ROOT));
+            if (data.steps != null) {
+                p = p.withExtra("steps", Integer.toString(data.steps));
+            }
+        }
+        if (data.valSplit != null) {
+            p = p.withExtra("val_split", Double.toString(data.valSplit));
+        }
+        return p;
     }
 
     private int[] parseTbptt() {

@@ -55,6 +55,46 @@ class MainTest {
     }
 
     @Test
+    void evalReadsTheDataTheModelWasTrainedOnUnlessToldOtherwise() throws IOException {
+        Path out = dir.resolve("seeded");
+        assertEquals(0, rnn4j(smallRun(out, "--data-seed", "5")).code());
+        String model = out.resolve("model.rnn4j").toString();
+        Result plain = rnn4j("eval", model, "--size", "50");
+        assertEquals(0, plain.code(), plain.all());
+        assertTrue(plain.out().contains("as the model was trained: --task adding, --steps 8, --data-seed 5"), plain.out());
+        Result explicit = rnn4j("eval", model, "--size", "50", "--task", "adding", "--steps", "8", "--data-seed", "5");
+        Result other = rnn4j("eval", model, "--size", "50", "--data-seed", "6");
+        String loss = plain.out().lines().filter(l -> l.contains("loss")).findFirst().orElseThrow();
+        assertTrue(explicit.out().contains(loss.substring(loss.indexOf(": loss"))), explicit.out());
+        assertFalse(other.out().contains(loss.substring(loss.indexOf(": loss"))), "another seed, other sequences");
+
+        // a model trained with one objective is not scored with another
+        int n = 12;
+        float[] x = new float[n * 3 * 2];
+        float[] y = new float[n * 2];
+        int[] labels = new int[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7) / 7f;
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 2;
+            y[2 * i + labels[i]] = 1f;
+        }
+        Path regression = dir.resolve("y.npz");
+        Path classes = dir.resolve("labels.npz");
+        org.rnn4j.io.Npz.write(regression, new java.util.LinkedHashMap<>(java.util.Map.of(
+                "x", org.rnn4j.io.NpyArray.ofFloats(x, n, 3, 2), "y", org.rnn4j.io.NpyArray.ofFloats(y, n, 2))), false);
+        org.rnn4j.io.Npz.write(classes, new java.util.LinkedHashMap<>(java.util.Map.of(
+                "x", org.rnn4j.io.NpyArray.ofFloats(x, n, 3, 2), "labels", org.rnn4j.io.NpyArray.ofInts(labels, n))), false);
+        Path mse = dir.resolve("mse");
+        assertEquals(0, rnn4j("train", "--data", regression.toString(), "--hidden", "4", "--epochs", "1", "--threads",
+                "1", "--no-progress", "--out", mse.toString()).code());
+        Result mismatch = rnn4j("eval", mse.resolve("model.rnn4j").toString(), "--data", classes.toString());
+        assertEquals(1, mismatch.code(), mismatch.all());
+        assertTrue(mismatch.err().contains("was trained with the mse objective"), mismatch.err());
+    }
+
+    @Test
     void trainWritesTheModelACheckpointMetricsAndALearningCurve() throws IOException {
         Path out = dir.resolve("run");
         Result r = rnn4j(smallRun(out));
