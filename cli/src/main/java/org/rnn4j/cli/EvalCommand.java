@@ -51,6 +51,10 @@ final class EvalCommand implements Callable<Integer> {
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
             SequenceModel model = loaded.model();
+            if (data.data == null && loaded.data() != null) {   // a task's sequences would be read unscaled, as the wrong features
+                throw new IllegalArgumentException(modelFile + " was trained on data files (" + loaded.provenance().data()
+                        + "): give the data to evaluate on with --data");
+            }
             java.util.List<String> taken = useTrainingData(loaded.provenance().extra());
             if (!taken.isEmpty()) {
                 out.println("as the model was trained: " + String.join(", ", taken));

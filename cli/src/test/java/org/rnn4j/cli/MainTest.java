@@ -92,6 +92,9 @@ class MainTest {
         Result mismatch = rnn4j("eval", mse.resolve("model.rnn4j").toString(), "--data", classes.toString());
         assertEquals(1, mismatch.code(), mismatch.all());
         assertTrue(mismatch.err().contains("was trained with the mse objective"), mismatch.err());
+        Result noData = rnn4j("eval", mse.resolve("model.rnn4j").toString());
+        assertEquals(1, noData.code(), noData.all());
+        assertTrue(noData.err().contains("was trained on data files"), noData.err());
     }
 
     @Test
