@@ -37,9 +37,10 @@ import java.util.concurrent.Callable;
 
 /** {@code rnn4j train}: trains a model and writes it, a checkpoint, metrics and a learning curve. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a recurrent network on a built-in task or on your data: a CSV file in",
-                "long format, a directory of CSV files (one sequence each), or arrays in .npz",
-                "or .npy files.",
+        description = {"Trains a recurrent network on a built-in task or on your own data.",
+                "Built-in: synthetic tasks and images read as sequences (--task); yours: a CSV",
+                "file in long format, a directory of CSV files (one sequence each), or arrays",
+                "in .npz or .npy files (--data).",
                 "With no options: an LSTM (H=64) learns the adding problem (T=50) with Adam.",
                 "Writes model.rnn4j, checkpoint.rnn4j, metrics.jsonl and learning-curve.png into --out."})
 final class TrainCommand implements Callable<Integer> {
