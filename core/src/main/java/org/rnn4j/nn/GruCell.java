@@ -36,6 +36,8 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         float[] dRh;
         /** The elementwise work of a forward step (default form), reused from step to step. */
         ForwardRows forwardRows;
+        /** The elementwise work of a backward step (default form), reused from step to step. */
+        BackwardRows backwardRows;
 
         GruTape(GruCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -67,6 +69,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
     public GruTape newTape(int batch, int steps, boolean reverse) {
         GruTape tp = new GruTape(this, batch, steps, reverse);
         tp.forwardRows = new ForwardRows(tp);
+        tp.backwardRows = new BackwardRows(tp);
         return tp;
     }
 
@@ -123,6 +126,59 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         cx.multTransBAdd(bsz, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
         k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
         mix(tp, t, 0, bsz);
+    }
+
+    /** The elementwise work of a backward step (default form) for some rows; set per step and reused. */
+    final class BackwardRows implements Compute.RowTask {
+        private final GruTape tp;
+        float[] dh;
+        float[] dhPrev;
+        int t;
+
+        BackwardRows(GruTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi) {
+            throughMix(tp, t, dh, dhPrev, lo, hi);
+            int bsz = tp.batch;
+            int h = hidden;
+            int pre = t * bsz * gw;
+            int aux = t * bsz * h;
+            for (int b = lo; b < hi; b++) {
+                int row = pre + b * gw;
+                for (int j = 0; j < h; j++) {
+                    float r = tp.pre[row + j];
+                    float dAn = tp.dA[row + 2 * h + j];
+                    float dAr = dAn * tp.aux[aux + b * h + j] * r * (1f - r);
+                    tp.dA[row + j] = dAr;
+                    tp.dRec[row + j] = dAr;
+                    tp.dRec[row + h + j] = tp.dA[row + h + j];
+                    tp.dRec[row + 2 * h + j] = dAn * r;
+                }
+            }
+        }
+    }
+
+    /** Rows [lo, hi) through h_t = (1 − z) n + z h_{t−1}: dA^z, dA^n, and the direct path dh_{t−1} = dh ⊙ z. */
+    private void throughMix(GruTape tp, int t, float[] dh, float[] dhPrev, int lo, int hi) {
+        int bsz = tp.batch;
+        int h = hidden;
+        int pre = t * bsz * gw;
+        int hPrev = tp.prev(t) * bsz * h;
+        for (int b = lo; b < hi; b++) {
+            int row = pre + b * gw;
+            for (int j = 0; j < h; j++) {
+                float z = tp.pre[row + h + j];
+                float n = tp.pre[row + 2 * h + j];
+                float d = dh[b * h + j];
+                float hp = tp.h[hPrev + b * h + j];
+                tp.dA[row + h + j] = d * (hp - n) * z * (1f - z);
+                tp.dA[row + 2 * h + j] = d * (1f - z) * (1f - n * n);
+                dhPrev[b * h + j] = d * z;
+            }
+        }
     }
 
     /** The elementwise part of a forward step (default form) for some rows; set per step and reused. */
@@ -192,37 +248,18 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         int h = hidden;
         int pre = t * bsz * gw;
         int hPrev = tp.prev(t) * bsz * h;
-        int aux = t * bsz * h;
         int whh = weights.whh.offset();
 
-        // through h_t = (1 - z) n + z h_{t-1}: dA^z, dA^n, and the direct path dh_{t-1} = dh ⊙ z
-        for (int b = 0; b < bsz; b++) {
-            int row = pre + b * gw;
-            for (int j = 0; j < h; j++) {
-                float z = tp.pre[row + h + j];
-                float n = tp.pre[row + 2 * h + j];
-                float d = dh[b * h + j];
-                float hp = tp.h[hPrev + b * h + j];
-                tp.dA[row + h + j] = d * (hp - n) * z * (1f - z);
-                tp.dA[row + 2 * h + j] = d * (1f - z) * (1f - n * n);
-                dhPrev[b * h + j] = d * z;
-            }
-        }
-        if (linearBeforeReset) {
-            for (int b = 0; b < bsz; b++) {
-                int row = pre + b * gw;
-                for (int j = 0; j < h; j++) {
-                    float r = tp.pre[row + j];
-                    float dAn = tp.dA[row + 2 * h + j];
-                    float dAr = dAn * tp.aux[aux + b * h + j] * r * (1f - r);
-                    tp.dA[row + j] = dAr;
-                    tp.dRec[row + j] = dAr;
-                    tp.dRec[row + h + j] = tp.dA[row + h + j];
-                    tp.dRec[row + 2 * h + j] = dAn * r;
-                }
-            }
+        if (linearBeforeReset) {   // rows independent up to the product: split between the threads
+            BackwardRows rows = tp.backwardRows;
+            rows.dh = dh;
+            rows.dhPrev = dhPrev;
+            rows.t = t;
+            cx.forRows(bsz, rows);
+            rows.dh = rows.dhPrev = null;
             weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
         } else {
+            throughMix(tp, t, dh, dhPrev, 0, bsz);
             // d(r ⊙ h_{t-1}) = dA^n · W_hn
             Arrays.fill(tp.dRh, 0f);
             cx.multAdd(bsz, h, h, tp.dA, pre + 2 * h, gw, w, whh + 2 * h * h, h, tp.dRh, 0, h);
