@@ -21,27 +21,17 @@ import java.util.random.RandomGenerator;
 final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
 
     /** The Phased GRU's extra buffers. */
-    static final class PhasedGruTape extends Tape {
+    static final class PhasedGruTape extends TimeGatedTape {
         /** (T, B, H) W_hn h_{t−1} + b_hn. */
         final float[] hn;
-        /** (T, B, H) the phase and the gate of each unit. */
-        final float[] phase;
-        final float[] gate;
         /** (B, G) recurrent product of the current step. */
         final float[] rec;
         /** (T, B, G) gradient of the recurrent product's output. */
         float[] dRec;
-        float leak;
-        long updates;
-        /** At inference: the (T, B, I) input, whose rows each open unit projects itself; null in training. */
-        float[] x;
-        int xOff;
 
         PhasedGruTape(PhasedGruCell cell, int batch, int steps, boolean reverse) {
-            super(cell, batch, steps, reverse);
-            this.hn = new float[size("Phased GRU buffer", steps, batch, cell.hidden)];
-            this.phase = new float[hn.length];
-            this.gate = new float[hn.length];
+            super(cell, batch, steps, reverse, "Phased GRU buffer");
+            this.hn = new float[phase.length];
             this.rec = new float[batch * cell.gw];
         }
 
@@ -79,15 +69,9 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
 
     @Override
     public void projectInput(Compute cx, float[] w, PhasedGruTape tp, float[] x, int xOff) {
-        tp.leak = tp.training ? spec.leak() : 0f;
-        tp.updates = 0;
-        if (!tp.training) {   // event-driven: only open units need their input rows, computed in forwardStep
-            tp.x = x;
-            tp.xOff = xOff;
-            tp.closedUntil = TimeGate.closedUntilTimes(tp);
-            return;
+        if (TimeGate.startPass(tp, spec.leak(), x, xOff)) {
+            return;   // event-driven: only open units need their input rows, computed in forwardStep
         }
-        tp.x = null;
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, false);
         weights.prepareForward(cx, w, tp);
     }
@@ -178,20 +162,8 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
                 float hp = tp.h[hb + j];
-                if (tp.closedUntil != null && time < tp.closedUntil[b * h + j]) {   // still closed: not even the phase is needed
-                    tp.phase[o] = 1f;                     // (a closed phase, for a backward pass: no gradient)
-                    tp.gate[o] = 0f;
-                    tp.h[hNext + b * h + j] = hp;
-                    continue;
-                }
-                float phi = timeGate.phase(w, j, time);
-                float gate = timeGate.gate(w, j, phi, 0f);
-                tp.phase[o] = phi;
-                tp.gate[o] = gate;
+                float gate = timeGate.inferenceGate(w, tp, b, j, o, time);
                 if (gate == 0f) {
-                    if (tp.closedUntil != null) {
-                        tp.closedUntil[b * h + j] = timeGate.closedUntil(w, j, time, phi);
-                    }
                     tp.h[hNext + b * h + j] = hp;
                     continue;
                 }

@@ -26,30 +26,16 @@ import java.util.random.RandomGenerator;
 final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
 
     /** The Phased LSTM's extra buffers. */
-    static final class PhasedTape extends Tape {
+    static final class PhasedTape extends TimeGatedTape {
         /** (T, B, H) the LSTM candidate c̃_t. */
         final float[] cTilde;
         /** (T, B, H) tanh(c̃_t). */
         final float[] tanhC;
-        /** (T, B, H) the phase φ of each unit. */
-        final float[] phase;
-        /** (T, B, H) the time gate k. */
-        final float[] gate;
-        /** α of the latest forward: the spec's leak in training, 0 at inference. */
-        float leak;
-        /** (sequence, unit, step) updates with an open gate in the latest forward, over valid steps. */
-        long updates;
-        /** At inference: the (T, B, I) input, whose rows each open unit projects itself; null in training. */
-        float[] x;
-        int xOff;
-
 
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
-            super(cell, batch, steps, reverse);
-            this.cTilde = new float[size("Phased LSTM buffer", steps, batch, cell.hidden)];
-            this.tanhC = new float[cTilde.length];
-            this.phase = new float[cTilde.length];
-            this.gate = new float[cTilde.length];
+            super(cell, batch, steps, reverse, "Phased LSTM buffer");
+            this.cTilde = new float[phase.length];
+            this.tanhC = new float[phase.length];
         }
     }
 
@@ -89,15 +75,9 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
 
     @Override
     public void projectInput(Compute cx, float[] w, PhasedTape tp, float[] x, int xOff) {
-        tp.leak = tp.training ? spec.leak() : 0f;
-        tp.updates = 0;
-        if (!tp.training) {   // event-driven: only open units need their input rows, computed in forwardStep
-            tp.x = x;
-            tp.xOff = xOff;
-            tp.closedUntil = TimeGate.closedUntilTimes(tp);
-            return;
+        if (TimeGate.startPass(tp, spec.leak(), x, xOff)) {
+            return;   // event-driven: only open units need their input rows, computed in forwardStep
         }
-        tp.x = null;
         weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
         weights.prepareForward(cx, w, tp);
     }
@@ -207,21 +187,8 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 int o = aux + b * h + j;
                 float cPrev = tp.c[hb + j];
                 float hPrev = tp.h[hb + j];
-                if (tp.closedUntil != null && time < tp.closedUntil[b * h + j]) {   // still closed: not even the phase is needed
-                    tp.phase[o] = 1f;                     // (a closed phase, for a backward pass: no gradient)
-                    tp.gate[o] = 0f;
-                    tp.c[next + b * h + j] = cPrev;
-                    tp.h[next + b * h + j] = hPrev;
-                    continue;
-                }
-                float phi = timeGate.phase(w, j, time);
-                float gate = timeGate.gate(w, j, phi, 0f);
-                tp.phase[o] = phi;
-                tp.gate[o] = gate;
+                float gate = timeGate.inferenceGate(w, tp, b, j, o, time);
                 if (gate == 0f) {
-                    if (tp.closedUntil != null) {
-                        tp.closedUntil[b * h + j] = timeGate.closedUntil(w, j, time, phi);
-                    }
                     tp.c[next + b * h + j] = cPrev;
                     tp.h[next + b * h + j] = hPrev;
                     continue;

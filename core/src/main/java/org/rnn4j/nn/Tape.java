@@ -36,11 +36,6 @@ public class Tape {
      * closed, carried from call to call; null outside streams (a pass then keeps its own, from −∞).
      */
     double[] carriedClosedUntil;
-    /** At inference, in event-driven cells: the (B, H) closed-until times of this pass (see {@link TimeGate}). */
-    double[] closedUntil;
-    double[] ownClosedUntil;
-    /** The cell's hidden size H. */
-    final int cellHidden;
     /** Whether the network is in training mode (cells with a training-only term, like the Phased LSTM's leak). */
     boolean training;
 
@@ -65,7 +60,6 @@ public class Tape {
         this.batch = batch;
         this.steps = steps;
         this.reverse = reverse;
-        this.cellHidden = cell.hiddenSize();
         this.pre = new float[size("gate buffer", steps, batch, cell.gateWidth())];
         this.h = new float[size("state history", steps + 1, batch, cell.outputSize())];
         this.c = cell.hasCellState() ? new float[size("cell history", steps + 1, batch, cell.hiddenSize())] : new float[0];

@@ -69,28 +69,63 @@ final class TimeGate {
      * 6e-8 of the exact one, so the unit's phase at any earlier time of the same period is past φ and computes as
      * closed too (the phase is non-decreasing in the time within a period, in floating point as well).
      */
-    double closedUntil(float[] w, int j, double time, float phi) {
+    private double closedUntil(float[] w, int j, double time, float phi) {
         double tau = positive(w[period.offset() + j]);
         return time + (1.0 - phi) * tau - 1e-6 * tau;
     }
 
     /**
-     * The closed-until times an event-driven pass uses: the stream's, carried over between its calls, or else a
-     * (B, H) array of the tape's own, all −∞ at the start of every pass; null for a reverse scan.
+     * Starts a pass over a time-gated tape: its leak (the spec's in training, 0 at inference) and a zero update
+     * count. At inference it also keeps the input for the open units to project themselves, and the times before
+     * which units stay closed: a stream's, carried over between its calls, or else the tape's own, all −∞ at the
+     * start of every pass; none for a reverse scan, where time runs backwards. Returns whether the pass is
+     * event-driven (inference).
      */
-    static double[] closedUntilTimes(Tape tp) {
-        if (tp.reverse) {   // time runs backwards in a reverse scan: nothing can be known ahead
-            return null;
+    static boolean startPass(TimeGatedTape tp, float leak, float[] x, int xOff) {
+        tp.leak = tp.training ? leak : 0f;
+        tp.updates = 0;
+        if (tp.training) {
+            tp.x = null;
+            return false;
         }
-        if (tp.carriedClosedUntil != null) {
-            return tp.carriedClosedUntil;
+        tp.x = x;
+        tp.xOff = xOff;
+        if (tp.reverse) {
+            tp.closedUntil = null;
+        } else if (tp.carriedClosedUntil != null) {
+            tp.closedUntil = tp.carriedClosedUntil;
+        } else {
+            int n = tp.batch * tp.hidden;
+            if (tp.ownClosedUntil == null || tp.ownClosedUntil.length != n) {
+                tp.ownClosedUntil = new double[n];
+            }
+            java.util.Arrays.fill(tp.ownClosedUntil, Double.NEGATIVE_INFINITY);
+            tp.closedUntil = tp.ownClosedUntil;
         }
-        int n = tp.batch * tp.cellHidden;
-        if (tp.ownClosedUntil == null || tp.ownClosedUntil.length != n) {
-            tp.ownClosedUntil = new double[n];
+        return true;
+    }
+
+    /**
+     * At inference (α = 0), unit j of row b at {@code time}: writes its phase and gate into slot {@code o} of the
+     * tape and returns the gate, 0 for a closed unit. A unit known to stay closed until a later time is not even
+     * given a phase (it gets 1, a closed one, so that a backward pass sends it no gradient); a unit found closed
+     * records until when it stays so.
+     */
+    float inferenceGate(float[] w, TimeGatedTape tp, int b, int j, int o, double time) {
+        int u = b * tp.hidden + j;
+        if (tp.closedUntil != null && time < tp.closedUntil[u]) {
+            tp.phase[o] = 1f;
+            tp.gate[o] = 0f;
+            return 0f;
         }
-        java.util.Arrays.fill(tp.ownClosedUntil, Double.NEGATIVE_INFINITY);
-        return tp.ownClosedUntil;
+        float phi = phase(w, j, time);
+        float k = gate(w, j, phi, 0f);
+        tp.phase[o] = phi;
+        tp.gate[o] = k;
+        if (k == 0f && tp.closedUntil != null) {
+            tp.closedUntil[u] = closedUntil(w, j, time, phi);
+        }
+        return k;
     }
 
     /** The gate k of unit j at phase φ with leak α. */
