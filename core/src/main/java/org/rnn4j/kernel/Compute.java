@@ -2,7 +2,6 @@ package org.rnn4j.kernel;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The kernels a model computes with, and the threads it may use.
@@ -110,14 +109,9 @@ public final class Compute implements AutoCloseable {
                         float[] c, int cOff, int ldc) {
         if (alone(m, n, k)) {
             kernels.multAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
+        } else {
+            run(Op.MULT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Math.min(threads, m), 0);
         }
-        if (team != null) {
-            runOnTeam(Op.MULT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
-        }
-        splitRows(m, (long) m * n * k, (lo, hi) -> kernels.multAdd(hi - lo, n, k,
-                a, aOff + lo * lda, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
     }
 
     /** C (m, n) += Aᵀ · B with A (k, m), B (k, n), split over rows of C (columns of A). */
@@ -125,44 +119,22 @@ public final class Compute implements AutoCloseable {
                               float[] c, int cOff, int ldc) {
         if (alone(m, n, k)) {
             kernels.multTransAAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
+        } else {
+            run(Op.TRANS_A, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Math.min(threads, m), 0);
         }
-        if (team != null) {
-            runOnTeam(Op.TRANS_A, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
-        }
-        splitRows(m, (long) m * n * k, (lo, hi) -> kernels.multTransAAdd(hi - lo, n, k,
-                a, aOff + lo, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
     }
 
-    /** C (m, n) += A (m, k) · Bᵀ with B (n, k), split over rows of C. */
+    /** C (m, n) += A (m, k) · Bᵀ with B (n, k), split over rows of C, or over columns when it has few rows. */
     public void multTransBAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
         if (alone(m, n, k)) {
             kernels.multTransBAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
+        } else if (m < COLUMN_SPLIT_MAX_ROWS && n > m) {
+            run(Op.TRANS_B_COLUMNS, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    Math.min(threads, (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN), COLUMN_ALIGN);
+        } else {
+            run(Op.TRANS_B, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Math.min(threads, m), 0);
         }
-        long macs = (long) m * n * k;
-        if (m < COLUMN_SPLIT_MAX_ROWS && n > m && threads > 1 && macs >= PARALLEL_MIN_MACS) {
-            if (team != null && team.tryAcquire()) {
-                product.set(Op.TRANS_B_COLUMNS, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
-                        Math.min(threads, (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN));
-                team.run(product, product.parts);
-                return;
-            }
-            if (team == null) {
-                split(Math.min(threads, (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN), macs, Compute::columnStart, n,
-                        (lo, hi) -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
-                                c, cOff + lo, ldc));
-                return;
-            }
-        }
-        if (team != null) {
-            runOnTeam(Op.TRANS_B, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
-        }
-        splitRows(m, macs, (lo, hi) -> kernels.multTransBAdd(hi - lo, n, k,
-                a, aOff + lo * lda, lda, b, bOff, ldb, c, cOff + lo * ldc, ldc));
     }
 
     /**
@@ -176,31 +148,42 @@ public final class Compute implements AutoCloseable {
         }
         int k = b.rows();
         int n = b.columns();
-        int align = kernels.packedColumnBlock();
-        int parts = Math.min(threads, (n + align - 1) / align);
-        long macs = (long) m * n * k;
-        if (parts > 1 && macs >= PARALLEL_MIN_MACS && m > 0) {
-            if (team != null && team.tryAcquire()) {
-                product.set(Op.PACKED, m, n, k, a, aOff, lda, b.data(), 0, align, c, cOff, ldc, parts);
-                team.run(product, parts);
-                return;
-            }
-            if (team == null) {
-                float[] packed = b.data();
-                split(parts, macs, (size, ps, p) -> alignedStart(size, ps, p, align), n,
-                        (lo, hi) -> kernels.multAddPacked(m, n, k, a, aOff, lda, packed, lo, hi, c, cOff, ldc));
-                return;
-            }
+        if (alone(m, n, k)) {
+            kernels.multAddPacked(m, n, k, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
+        } else {
+            int align = kernels.packedColumnBlock();
+            run(Op.PACKED, m, n, k, a, aOff, lda, b.data(), 0, 0, c, cOff, ldc,
+                    Math.min(threads, (n + align - 1) / align), align);
         }
-        kernels.multAddPacked(m, n, k, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
     }
 
     /**
      * Whether a product runs on the calling thread alone: one thread, or too small to pay for a hand-off. Called
-     * first, so that such a product goes straight to the kernel without a lambda (nothing allocated).
+     * first, so that such a product goes straight to the kernel (nothing allocated).
      */
     private boolean alone(int m, int n, int k) {
         return threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS || m == 0;
+    }
+
+    /**
+     * Runs a product in {@code parts} chunks: on the team (its one {@link Product}, nothing allocated), or through
+     * the executor, or on the calling thread alone when there is one part or the team is busy.
+     */
+    private void run(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, int parts, int align) {
+        if (parts > 1 && team != null && team.tryAcquire()) {
+            product.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts, align);
+            team.run(product, parts);
+            return;
+        }
+        if (parts > 1 && team == null) {
+            Product job = new Product();
+            job.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts, align);
+            onExecutor(job, parts);
+        } else {   // alone: one part, or the team is in use
+            compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 0,
+                    op == Op.TRANS_B_COLUMNS || op == Op.PACKED ? n : m);
+        }
     }
 
     /** Work over rows [lo, hi) of something with m rows, rows independent of each other. */
@@ -244,29 +227,17 @@ public final class Compute implements AutoCloseable {
         }
     }
 
-    /** The products a team runs: which kernel, and whether chunks are rows or columns of C. */
+    /** The products: which kernel, and whether chunks are rows or columns of C. */
     private enum Op { MULT, TRANS_A, TRANS_B, TRANS_B_COLUMNS, PACKED }
 
-    /** Splits by rows of C on the team, or runs alone when the product is small or the team is in use. */
-    private void runOnTeam(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc) {
-        int parts = Math.min(threads, m);
-        if (parts > 1 && (long) m * n * k >= PARALLEL_MIN_MACS && team.tryAcquire()) {
-            product.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts);
-            team.run(product, parts);
-            return;
-        }
-        Product.compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 0, op == Op.TRANS_B_COLUMNS ? n : m);
-    }
-
-    /** One product's operands, shared with the team's workers for the time of the product. */
+    /** One product's operands and split; the team's is shared with its workers for the time of the product. */
     private final class Product implements Team.Job {
         Op op;
-        int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, parts;
+        int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, parts, align;
         float[] a, b, c;
 
         void set(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                 float[] c, int cOff, int ldc, int parts) {
+                 float[] c, int cOff, int ldc, int parts, int align) {
             this.op = op;
             this.m = m;
             this.n = n;
@@ -281,75 +252,46 @@ public final class Compute implements AutoCloseable {
             this.cOff = cOff;
             this.ldc = ldc;
             this.parts = parts;
+            this.align = align;
         }
 
+        /** Part p: a chunk of rows of C, or of columns (at multiples of align) for the column-split products. */
         @Override
         public void run(int part) {
-            if (op == Op.PACKED) {   // ldb carries the column alignment
-                int lo = alignedStart(n, parts, part, ldb);
-                int hi = alignedStart(n, parts, part + 1, ldb);
-                if (hi > lo) {
-                    kernels.multAddPacked(m, n, k, a, aOff, lda, b, lo, hi, c, cOff, ldc);
-                }
-                return;
-            }
-            boolean columns = op == Op.TRANS_B_COLUMNS;
-            int size = columns ? n : m;
-            int lo = columns ? columnStart(size, parts, part) : chunkStart(size, parts, part);
-            int hi = columns ? columnStart(size, parts, part + 1) : chunkStart(size, parts, part + 1);
+            boolean columns = op == Op.TRANS_B_COLUMNS || op == Op.PACKED;
+            int lo = columns ? alignedStart(n, parts, part, align) : chunkStart(m, parts, part);
+            int hi = columns ? alignedStart(n, parts, part + 1, align) : chunkStart(m, parts, part + 1);
             if (hi > lo) {
                 compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, lo, hi);
             }
         }
+    }
 
-        /** Rows [lo, hi) of C, or columns for {@link Op#TRANS_B_COLUMNS}. */
-        static void compute(Kernels kernels, Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
-                            int bOff, int ldb, float[] c, int cOff, int ldc, int lo, int hi) {
-            switch (op) {
-                case MULT -> kernels.multAdd(hi - lo, n, k, a, aOff + lo * lda, lda, b, bOff, ldb,
-                        c, cOff + lo * ldc, ldc);
-                case TRANS_A -> kernels.multTransAAdd(hi - lo, n, k, a, aOff + lo, lda, b, bOff, ldb,
-                        c, cOff + lo * ldc, ldc);
-                case TRANS_B -> kernels.multTransBAdd(hi - lo, n, k, a, aOff + lo * lda, lda, b, bOff, ldb,
-                        c, cOff + lo * ldc, ldc);
-                case TRANS_B_COLUMNS -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
-                        c, cOff + lo, ldc);
-                case PACKED -> throw new IllegalStateException("packed products are run by Product.run");
-            }
+    /** Rows [lo, hi) of C, or columns for the column-split products. */
+    private static void compute(Kernels kernels, Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
+                                int bOff, int ldb, float[] c, int cOff, int ldc, int lo, int hi) {
+        switch (op) {
+            case MULT -> kernels.multAdd(hi - lo, n, k, a, aOff + lo * lda, lda, b, bOff, ldb,
+                    c, cOff + lo * ldc, ldc);
+            case TRANS_A -> kernels.multTransAAdd(hi - lo, n, k, a, aOff + lo, lda, b, bOff, ldb,
+                    c, cOff + lo * ldc, ldc);
+            case TRANS_B -> kernels.multTransBAdd(hi - lo, n, k, a, aOff + lo * lda, lda, b, bOff, ldb,
+                    c, cOff + lo * ldc, ldc);
+            case TRANS_B_COLUMNS -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
+                    c, cOff + lo, ldc);
+            case PACKED -> kernels.multAddPacked(m, n, k, a, aOff, lda, b, lo, hi, c, cOff, ldc);
         }
     }
 
-    @FunctionalInterface
-    private interface RowRange {
-        void run(int lo, int hi);
-    }
-
-    @FunctionalInterface
-    private interface Bounds {
-        int start(int size, int parts, int p);
-    }
-
-    private void splitRows(int m, long macs, RowRange body) {
-        split(Math.min(threads, m), macs, Compute::chunkStart, m, body);
-    }
-
-    /** Runs body over {@code parts} chunks of [0, size) on the executor and the caller. */
-    private void split(int parts, long macs, Bounds bounds, int size, RowRange body) {
-        int m = size;
-        if (parts <= 1 || macs < PARALLEL_MIN_MACS) {
-            if (m > 0) {
-                body.run(0, m);
-            }
-            return;
-        }
-        // Chunks 1.. are offered to the executor; the caller computes chunk 0 and then runs every offered chunk
-        // no pool thread has started yet. So a call made from inside the executor's own threads cannot deadlock,
-        // and a refused or shut-down executor just means the caller does all the work.
+    /** Runs parts 0 … parts − 1 of {@code job} on the executor and the caller. */
+    private void onExecutor(Team.Job job, int parts) {
+        // Parts 1.. are offered to the executor; the caller computes part 0 and then runs every offered part no
+        // pool thread has started yet. So a call made from inside the executor's own threads cannot deadlock, and
+        // a refused or shut-down executor just means the caller does all the work.
         java.util.concurrent.FutureTask<?>[] tasks = new java.util.concurrent.FutureTask<?>[parts - 1];
         for (int p = 1; p < parts; p++) {
-            int lo = bounds.start(m, parts, p);
-            int hi = bounds.start(m, parts, p + 1);
-            tasks[p - 1] = new java.util.concurrent.FutureTask<>(() -> body.run(lo, hi), null);
+            int part = p;
+            tasks[p - 1] = new java.util.concurrent.FutureTask<>(() -> job.run(part), null);
             try {
                 executor.execute(tasks[p - 1]);
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -358,7 +300,7 @@ public final class Compute implements AutoCloseable {
         }
         Throwable failure = null;
         try {
-            body.run(0, bounds.start(m, parts, 1));
+            job.run(0);
         } catch (RuntimeException | Error e) {
             failure = e;
         }
@@ -403,11 +345,6 @@ public final class Compute implements AutoCloseable {
         int start = (int) ((long) m * p / parts);
         int aligned = (start + 4) & ~7;
         return (aligned > 0 && aligned < m) ? aligned : start;
-    }
-
-    /** Start column of chunk p of n columns split into parts chunks starting at multiples of 48. */
-    private static int columnStart(int n, int parts, int p) {
-        return alignedStart(n, parts, p, COLUMN_ALIGN);
     }
 
     /** Start of chunk p of [0, n) split into parts chunks starting at multiples of align. */
