@@ -396,8 +396,8 @@ final class BenchCommand implements Callable<Integer> {
         rnn.train(new SplittableRandom(1));
         warmUp(() -> rnn.forwardWindow(windows[next[0]++ % windows.length], null, null, null, null, 0));
         rnn.eval();
-        double[] eventUs = new double[EVENT_ROUNDS];
-        double[] denseUs = new double[EVENT_ROUNDS];
+        long[] eventNs = new long[EVENT_ROUNDS];   // per step, one entry per round
+        long[] denseNs = new long[EVENT_ROUNDS];
         long updates = 0;
         long dense = 0;
         for (int round = 0; round < EVENT_ROUNDS; round++) {
@@ -410,7 +410,7 @@ final class BenchCommand implements Callable<Integer> {
                     dense += rnn.denseUnitUpdates();
                 }
             }
-            eventUs[round] = (System.nanoTime() - t0) / 1e3 / EVENT_STEPS;
+            eventNs[round] = (System.nanoTime() - t0) / EVENT_STEPS;
 
             rnn.train(new SplittableRandom(1));   // leak 0: the dense path computes the same outputs
             Tensor h = null;
@@ -421,11 +421,11 @@ final class BenchCommand implements Callable<Integer> {
                 h = o.hN();
                 c = o.cN();
             }
-            denseUs[round] = (System.nanoTime() - t0) / 1e3 / EVENT_STEPS;
+            denseNs[round] = (System.nanoTime() - t0) / EVENT_STEPS;
             rnn.eval();
         }
-        double ev = median(eventUs);
-        double de = median(denseUs);
+        double ev = BenchTiming.of(eventNs, 0).medianNs() / 1e3;
+        double de = BenchTiming.of(denseNs, 0).medianNs() / 1e3;
         double fraction = (double) updates / dense;
         out.printf(Locale.ROOT, "event-driven inference, batch 1: Phased LSTM I64 H256, r_on 0.05, periods 10-100 steps,"
                 + " 1 thread, %s kernels%n", kernels.name());
@@ -454,12 +454,6 @@ final class BenchCommand implements Callable<Integer> {
                 step.run();
             }
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** Iterations of a scaling point: {@code base} scaled by config A's T·B over this T·B, within [floor, base]. */

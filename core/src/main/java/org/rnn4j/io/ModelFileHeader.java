@@ -135,6 +135,18 @@ final class ModelFileHeader {
         return json;
     }
 
+    /** The time gate's options, the same keys for the Phased LSTM and GRU. */
+    private static void putTimeGate(Map<String, Object> json, double periodMin, double periodMax, float ratioOn,
+                                    float leak, boolean learnPeriod, boolean learnShift, boolean learnRatioOn) {
+        json.put("periodMin", periodMin);
+        json.put("periodMax", periodMax);
+        json.put("ratioOn", ratioOn);
+        json.put("leak", leak);
+        json.put("learnPeriod", learnPeriod);
+        json.put("learnShift", learnShift);
+        json.put("learnRatioOn", learnRatioOn);
+    }
+
     private static Map<String, Object> cell(CellSpec spec) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("kind", spec.kind());
@@ -147,15 +159,8 @@ final class ModelFileHeader {
                 json.put("cellClip", lstm.cellClip());
             }
             case GruSpec gru -> json.put("linearBeforeReset", gru.linearBeforeReset());
-            case PhasedGruSpec p -> {
-                json.put("periodMin", p.periodMin());
-                json.put("periodMax", p.periodMax());
-                json.put("ratioOn", p.ratioOn());
-                json.put("leak", p.leak());
-                json.put("learnPeriod", p.learnPeriod());
-                json.put("learnShift", p.learnShift());
-                json.put("learnRatioOn", p.learnRatioOn());
-            }
+            case PhasedGruSpec p -> putTimeGate(json, p.periodMin(), p.periodMax(), p.ratioOn(), p.leak(),
+                    p.learnPeriod(), p.learnShift(), p.learnRatioOn());
             case BnLstmSpec bn -> {
                 json.put("maxSteps", bn.maxSteps());
                 json.put("gammaInit", bn.gammaInit());
@@ -165,13 +170,8 @@ final class ModelFileHeader {
             }
             case PhasedLstmSpec p -> {
                 json.put("peepholes", p.peepholes());
-                json.put("periodMin", p.periodMin());
-                json.put("periodMax", p.periodMax());
-                json.put("ratioOn", p.ratioOn());
-                json.put("leak", p.leak());
-                json.put("learnPeriod", p.learnPeriod());
-                json.put("learnShift", p.learnShift());
-                json.put("learnRatioOn", p.learnRatioOn());
+                putTimeGate(json, p.periodMin(), p.periodMax(), p.ratioOn(), p.leak(), p.learnPeriod(),
+                        p.learnShift(), p.learnRatioOn());
             }
         }
         return json;
