@@ -500,9 +500,7 @@ public final class Recurrent {
             this.lastTime = new double[batch];
             Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
             this.closedUntil = new double[cfg.numLayers()][batch * cfg.hiddenSize()];
-            for (double[] c : closedUntil) {
-                Arrays.fill(c, Double.NEGATIVE_INFINITY);
-            }
+            forgetClosedUntil();
         }
 
         /** Feeds one step x (B, I) and returns the top layer's output (B, R). */
@@ -573,9 +571,7 @@ public final class Recurrent {
             net.setTimes(times, batch, t);
             net.setFirstStep(stepsFed);
             if (timed != null && timed != (times != null)) {   // the clock changed: what was known is void
-                for (double[] cu : closedUntil) {
-                    Arrays.fill(cu, Double.NEGATIVE_INFINITY);
-                }
+                forgetClosedUntil();
             }
             timed = times != null;
             RandomGenerator dropout = net.dropoutRng;
@@ -610,14 +606,19 @@ public final class Recurrent {
             }
         }
 
+        /** No unit is known to stay closed: event-driven cells compute every phase again. */
+        private void forgetClosedUntil() {
+            for (double[] cu : closedUntil) {
+                Arrays.fill(cu, Double.NEGATIVE_INFINITY);
+            }
+        }
+
         /** Sets every state back to zero. */
         public void reset() {
             Arrays.fill(h, 0f);
             Arrays.fill(c, 0f);
             Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
-            for (double[] cu : closedUntil) {
-                Arrays.fill(cu, Double.NEGATIVE_INFINITY);
-            }
+            forgetClosedUntil();
             timed = null;
             stepsFed = 0;
         }
