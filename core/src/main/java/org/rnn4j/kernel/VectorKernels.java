@@ -20,14 +20,17 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>B is copied one (KC, NC) block at a time into a contiguous scratch array (a row copy for B, a
  *       transpose for Bᵀ). Without it, rows of B 4 KiB apart (n = 1024) fall into the same L1 sets: A·B for
  *       256×1024×1024 ran at 92 GFLOP/s unpacked, 168 packed.</li>
- *   <li>A register tile of C, {@value #MR} rows × 2 vectors, stays in registers across the k block: each step
- *       loads two vectors of B and broadcasts one element of A per row (8 FMAs, 2 loads, 4 broadcasts).</li>
- *   <li>For Aᵀ the tile's {@value #MR} columns of A (a stride of lda apart in memory) are first copied to a
+ *   <li>A register tile of C, 12, 8 or 4 rows × 2 vectors, stays in registers across the k block: each step
+ *       loads two vectors of B and broadcasts one element of A per row (24 FMAs, 2 loads, 12 broadcasts for
+ *       12 rows). The 12- and 8-row tiles need 32 vector registers and are used with 512-bit vectors only
+ *       ({@link #WIDE_TILES}). The order of the additions into an element of C is the same for every tile, so
+ *       the tiles give the same bits.</li>
+ *   <li>For Aᵀ the tile's columns of A (a stride of lda apart in memory) are first copied to a
  *       small panel, for the same L1 reason: Aᵀ·B for 1024×256×3200 went from 108 to 147 GFLOP/s.</li>
  * </ol>
  * A·Bᵀ with few rows and a long k (the recurrent step h·Wᵀ) does not pay for packing all of B; it uses
- * {@link #dotProducts}, dot products along k blocked 4 rows of A × 3 rows of B. The packing scratch (KC × NC + MR × KC
- * floats, 260 KiB) is allocated once per thread and reused by every later product on that thread, so a time step
+ * {@link #dotProducts}, dot products along k blocked 4 rows of A × 3 rows of B. The packing scratch (KC × NC +
+ * MR_WIDE × KC floats, 268 KiB) is allocated once per thread and reused by every later product on that thread, so a time step
  * allocates nothing; a product never calls another, so one thread never needs two scratches at once.
  *
  * <p>The numbers above are single-thread, from a quick timing loop on the development machine (AMD EPYC,
@@ -43,8 +46,17 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
 
-    /** Rows of C in a register tile; the tile is MR × 2L accumulators. */
+    /** Rows of C in the smallest register tile; the tile is MR × 2L accumulators. */
     private static final int MR = 4;
+    /** Rows of C in the widest register tile, 12 × 2L accumulators. */
+    private static final int MR_WIDE = 12;
+    /**
+     * Whether the 12- and 8-row tiles are used: with 512-bit vectors (AVX-512, 32 vector registers), where their
+     * 24 and 16 accumulators fit in registers. One core runs 32×1024×256 packed at about 205 GFLOP/s with the
+     * 12-row tile, 180 with the 8-row one and 125 with the 4-row one (more accumulators hide the FMA latency and
+     * load fewer B vectors per FMA). With fewer registers they would spill, so only the 4-row tile is used.
+     */
+    private static final boolean WIDE_TILES = SPECIES.vectorBitSize() >= 512;
     /** Depth of a block of k. */
     private static final int KC = 256;
     /** Width of a block of n: a packed (KC, NC) block of B is 256 KiB and stays in L2. */
@@ -57,10 +69,10 @@ final class VectorKernels implements Kernels {
      */
     private static final int DOT_NB = 48;
 
-    /** Packing buffers of one thread: a (KC, NC) block of B and a (KC, MR) panel of Aᵀ. */
+    /** Packing buffers of one thread: a (KC, NC) block of B and a (KC, up to MR_WIDE) panel of Aᵀ. */
     private static final class Scratch {
         final float[] bPack = new float[KC * NC];
-        final float[] aPanel = new float[KC * MR];
+        final float[] aPanel = new float[KC * MR_WIDE];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -111,7 +123,7 @@ final class VectorKernels implements Kernels {
         }
         Scratch scratch = SCRATCH.get();
         float[] bPack = scratch.bPack;                     // (kc, nc), row-major
-        float[] aPanel = acs == 1 ? null : scratch.aPanel; // (kc, MR), row-major
+        float[] aPanel = acs == 1 ? null : scratch.aPanel; // (MR_WIDE, kc), row-major
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             for (int j0 = 0; j0 < n; j0 += NC) {
@@ -133,37 +145,45 @@ final class VectorKernels implements Kernels {
 
     /**
      * C (m, nc) += A (m, kc) · B (kc, nc) for one packed block B = {@code bPack} (ld = nc). A as in
-     * {@link #gemm}; A and bPack not modified; C modified; aPanel is scratch (null when acs is 1).
+     * {@link #gemm}, except that the tiles read A with unit column stride (rows of A are copied to aPanel first
+     * when acs is not 1); A and bPack not modified; C modified; aPanel is scratch (null when acs is 1).
      */
     private static void block(int m, int nc, int kc, float[] a, int aOff, int ars, int acs, float[] aPanel,
                               float[] bPack, int bOff, float[] c, int cOff, int ldc) {
         int nv = SPECIES.loopBound(nc);
         int i = 0;
-        for (; i + MR <= m; i += MR) {
+        while (i + MR <= m) {
+            int mr = WIDE_TILES && i + MR_WIDE <= m ? MR_WIDE : WIDE_TILES && i + 8 <= m ? 8 : MR;   // rows of this tile
             float[] at = a;          // the tile's rows of A: in place, or copied to aPanel
             int a0 = aOff + i * ars;
             int atRs = ars;
             int atCs = acs;
-            if (aPanel != null) {
-                for (int p = 0; p < kc; p++) {
-                    for (int r = 0; r < MR; r++) {
-                        aPanel[p * MR + r] = a[a0 + r * ars + p * acs];
+            if (acs != 1) {          // the tiles read rows of A with unit stride: copy them to the panel
+                for (int r = 0; r < mr; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        aPanel[r * kc + p] = a[a0 + r * ars + p * acs];
                     }
                 }
                 at = aPanel;
                 a0 = 0;
-                atRs = 1;
-                atCs = MR;
+                atRs = kc;
+                atCs = 1;
             }
             int j = 0;
             for (; j + 2 * L <= nv; j += 2 * L) {
-                tile4x2(kc, at, a0, atRs, atCs, bPack, bOff + j, nc, c, cOff + i * ldc + j, ldc);
+                int cij = cOff + i * ldc + j;
+                switch (mr) {
+                    case MR_WIDE -> tile12x2(kc, at, a0, atRs, bPack, bOff + j, nc, c, cij, ldc);
+                    case 8 -> tile8x2(kc, at, a0, atRs, bPack, bOff + j, nc, c, cij, ldc);
+                    default -> tile4x2(kc, at, a0, atRs, bPack, bOff + j, nc, c, cij, ldc);
+                }
             }
             for (; j < nv; j += L) {
-                for (int r = 0; r < MR; r++) {
+                for (int r = 0; r < mr; r++) {
                     tile1x1(kc, at, a0 + r * atRs, atCs, bPack, bOff + j, nc, c, cOff + (i + r) * ldc + j);
                 }
             }
+            i += mr;
         }
         for (; i < m; i++) {
             int j = 0;
@@ -187,8 +207,173 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** C (4, 2L) += A (4, kc) · B (kc, 2L) with eight accumulators held across the k loop. C modified. */
-    private static void tile4x2(int kc, float[] a, int a0, int ars, int acs,
+    /**
+     * C (12, 2L) += A (12, kc) · B (kc, 2L), A's rows ars apart with unit column stride, with 24 accumulators held
+     * across the k loop (they need 32 vector registers: {@link #WIDE_TILES}). C modified.
+     */
+    private static void tile12x2(int kc, float[] a, int a0, int ars,
+                                 float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
+        FloatVector c000 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c001 = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c010 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector c011 = FloatVector.fromArray(SPECIES, c, c0 + ldc + L);
+        FloatVector c020 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector c021 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + L);
+        FloatVector c030 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        FloatVector c031 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + L);
+        FloatVector c040 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc);
+        FloatVector c041 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + L);
+        FloatVector c050 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc);
+        FloatVector c051 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + L);
+        FloatVector c060 = FloatVector.fromArray(SPECIES, c, c0 + 6 * ldc);
+        FloatVector c061 = FloatVector.fromArray(SPECIES, c, c0 + 6 * ldc + L);
+        FloatVector c070 = FloatVector.fromArray(SPECIES, c, c0 + 7 * ldc);
+        FloatVector c071 = FloatVector.fromArray(SPECIES, c, c0 + 7 * ldc + L);
+        FloatVector c080 = FloatVector.fromArray(SPECIES, c, c0 + 8 * ldc);
+        FloatVector c081 = FloatVector.fromArray(SPECIES, c, c0 + 8 * ldc + L);
+        FloatVector c090 = FloatVector.fromArray(SPECIES, c, c0 + 9 * ldc);
+        FloatVector c091 = FloatVector.fromArray(SPECIES, c, c0 + 9 * ldc + L);
+        FloatVector c100 = FloatVector.fromArray(SPECIES, c, c0 + 10 * ldc);
+        FloatVector c101 = FloatVector.fromArray(SPECIES, c, c0 + 10 * ldc + L);
+        FloatVector c110 = FloatVector.fromArray(SPECIES, c, c0 + 11 * ldc);
+        FloatVector c111 = FloatVector.fromArray(SPECIES, c, c0 + 11 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + L);
+            int ap = a0 + p;
+            FloatVector a00 = FloatVector.broadcast(SPECIES, a[ap]);
+            c000 = a00.fma(b0v, c000);
+            c001 = a00.fma(b1v, c001);
+            FloatVector a01 = FloatVector.broadcast(SPECIES, a[ap + ars]);
+            c010 = a01.fma(b0v, c010);
+            c011 = a01.fma(b1v, c011);
+            FloatVector a02 = FloatVector.broadcast(SPECIES, a[ap + 2 * ars]);
+            c020 = a02.fma(b0v, c020);
+            c021 = a02.fma(b1v, c021);
+            FloatVector a03 = FloatVector.broadcast(SPECIES, a[ap + 3 * ars]);
+            c030 = a03.fma(b0v, c030);
+            c031 = a03.fma(b1v, c031);
+            FloatVector a04 = FloatVector.broadcast(SPECIES, a[ap + 4 * ars]);
+            c040 = a04.fma(b0v, c040);
+            c041 = a04.fma(b1v, c041);
+            FloatVector a05 = FloatVector.broadcast(SPECIES, a[ap + 5 * ars]);
+            c050 = a05.fma(b0v, c050);
+            c051 = a05.fma(b1v, c051);
+            FloatVector a06 = FloatVector.broadcast(SPECIES, a[ap + 6 * ars]);
+            c060 = a06.fma(b0v, c060);
+            c061 = a06.fma(b1v, c061);
+            FloatVector a07 = FloatVector.broadcast(SPECIES, a[ap + 7 * ars]);
+            c070 = a07.fma(b0v, c070);
+            c071 = a07.fma(b1v, c071);
+            FloatVector a08 = FloatVector.broadcast(SPECIES, a[ap + 8 * ars]);
+            c080 = a08.fma(b0v, c080);
+            c081 = a08.fma(b1v, c081);
+            FloatVector a09 = FloatVector.broadcast(SPECIES, a[ap + 9 * ars]);
+            c090 = a09.fma(b0v, c090);
+            c091 = a09.fma(b1v, c091);
+            FloatVector a10 = FloatVector.broadcast(SPECIES, a[ap + 10 * ars]);
+            c100 = a10.fma(b0v, c100);
+            c101 = a10.fma(b1v, c101);
+            FloatVector a11 = FloatVector.broadcast(SPECIES, a[ap + 11 * ars]);
+            c110 = a11.fma(b0v, c110);
+            c111 = a11.fma(b1v, c111);
+        }
+        c000.intoArray(c, c0);
+        c001.intoArray(c, c0 + L);
+        c010.intoArray(c, c0 + ldc);
+        c011.intoArray(c, c0 + ldc + L);
+        c020.intoArray(c, c0 + 2 * ldc);
+        c021.intoArray(c, c0 + 2 * ldc + L);
+        c030.intoArray(c, c0 + 3 * ldc);
+        c031.intoArray(c, c0 + 3 * ldc + L);
+        c040.intoArray(c, c0 + 4 * ldc);
+        c041.intoArray(c, c0 + 4 * ldc + L);
+        c050.intoArray(c, c0 + 5 * ldc);
+        c051.intoArray(c, c0 + 5 * ldc + L);
+        c060.intoArray(c, c0 + 6 * ldc);
+        c061.intoArray(c, c0 + 6 * ldc + L);
+        c070.intoArray(c, c0 + 7 * ldc);
+        c071.intoArray(c, c0 + 7 * ldc + L);
+        c080.intoArray(c, c0 + 8 * ldc);
+        c081.intoArray(c, c0 + 8 * ldc + L);
+        c090.intoArray(c, c0 + 9 * ldc);
+        c091.intoArray(c, c0 + 9 * ldc + L);
+        c100.intoArray(c, c0 + 10 * ldc);
+        c101.intoArray(c, c0 + 10 * ldc + L);
+        c110.intoArray(c, c0 + 11 * ldc);
+        c111.intoArray(c, c0 + 11 * ldc + L);
+    }
+
+    /** C (8, 2L) += A (8, kc) · B (kc, 2L) as {@link #tile12x2}, with 16 accumulators. C modified. */
+    private static void tile8x2(int kc, float[] a, int a0, int ars,
+                                 float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
+        FloatVector c000 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector c001 = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector c010 = FloatVector.fromArray(SPECIES, c, c0 + ldc);
+        FloatVector c011 = FloatVector.fromArray(SPECIES, c, c0 + ldc + L);
+        FloatVector c020 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc);
+        FloatVector c021 = FloatVector.fromArray(SPECIES, c, c0 + 2 * ldc + L);
+        FloatVector c030 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc);
+        FloatVector c031 = FloatVector.fromArray(SPECIES, c, c0 + 3 * ldc + L);
+        FloatVector c040 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc);
+        FloatVector c041 = FloatVector.fromArray(SPECIES, c, c0 + 4 * ldc + L);
+        FloatVector c050 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc);
+        FloatVector c051 = FloatVector.fromArray(SPECIES, c, c0 + 5 * ldc + L);
+        FloatVector c060 = FloatVector.fromArray(SPECIES, c, c0 + 6 * ldc);
+        FloatVector c061 = FloatVector.fromArray(SPECIES, c, c0 + 6 * ldc + L);
+        FloatVector c070 = FloatVector.fromArray(SPECIES, c, c0 + 7 * ldc);
+        FloatVector c071 = FloatVector.fromArray(SPECIES, c, c0 + 7 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
+            FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + L);
+            int ap = a0 + p;
+            FloatVector a00 = FloatVector.broadcast(SPECIES, a[ap]);
+            c000 = a00.fma(b0v, c000);
+            c001 = a00.fma(b1v, c001);
+            FloatVector a01 = FloatVector.broadcast(SPECIES, a[ap + ars]);
+            c010 = a01.fma(b0v, c010);
+            c011 = a01.fma(b1v, c011);
+            FloatVector a02 = FloatVector.broadcast(SPECIES, a[ap + 2 * ars]);
+            c020 = a02.fma(b0v, c020);
+            c021 = a02.fma(b1v, c021);
+            FloatVector a03 = FloatVector.broadcast(SPECIES, a[ap + 3 * ars]);
+            c030 = a03.fma(b0v, c030);
+            c031 = a03.fma(b1v, c031);
+            FloatVector a04 = FloatVector.broadcast(SPECIES, a[ap + 4 * ars]);
+            c040 = a04.fma(b0v, c040);
+            c041 = a04.fma(b1v, c041);
+            FloatVector a05 = FloatVector.broadcast(SPECIES, a[ap + 5 * ars]);
+            c050 = a05.fma(b0v, c050);
+            c051 = a05.fma(b1v, c051);
+            FloatVector a06 = FloatVector.broadcast(SPECIES, a[ap + 6 * ars]);
+            c060 = a06.fma(b0v, c060);
+            c061 = a06.fma(b1v, c061);
+            FloatVector a07 = FloatVector.broadcast(SPECIES, a[ap + 7 * ars]);
+            c070 = a07.fma(b0v, c070);
+            c071 = a07.fma(b1v, c071);
+        }
+        c000.intoArray(c, c0);
+        c001.intoArray(c, c0 + L);
+        c010.intoArray(c, c0 + ldc);
+        c011.intoArray(c, c0 + ldc + L);
+        c020.intoArray(c, c0 + 2 * ldc);
+        c021.intoArray(c, c0 + 2 * ldc + L);
+        c030.intoArray(c, c0 + 3 * ldc);
+        c031.intoArray(c, c0 + 3 * ldc + L);
+        c040.intoArray(c, c0 + 4 * ldc);
+        c041.intoArray(c, c0 + 4 * ldc + L);
+        c050.intoArray(c, c0 + 5 * ldc);
+        c051.intoArray(c, c0 + 5 * ldc + L);
+        c060.intoArray(c, c0 + 6 * ldc);
+        c061.intoArray(c, c0 + 6 * ldc + L);
+        c070.intoArray(c, c0 + 7 * ldc);
+        c071.intoArray(c, c0 + 7 * ldc + L);
+    }
+
+    /** C (4, 2L) += A (4, kc) · B (kc, 2L) as {@link #tile12x2}, with eight accumulators. C modified. */
+    private static void tile4x2(int kc, float[] a, int a0, int ars,
                                 float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
         FloatVector c00 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector c01 = FloatVector.fromArray(SPECIES, c, c0 + L);
@@ -202,7 +387,7 @@ final class VectorKernels implements Kernels {
             int bp = b0 + p * ldb;
             FloatVector b0v = FloatVector.fromArray(SPECIES, b, bp);
             FloatVector b1v = FloatVector.fromArray(SPECIES, b, bp + L);
-            int ap = a0 + p * acs;
+            int ap = a0 + p;
             FloatVector a0v = FloatVector.broadcast(SPECIES, a[ap]);
             c00 = a0v.fma(b0v, c00);
             c01 = a0v.fma(b1v, c01);

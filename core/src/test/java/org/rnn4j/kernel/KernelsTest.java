@@ -362,4 +362,53 @@ class KernelsTest {
             assertEquals(exact, VECTOR.dot(k, a, 5, b, 7), 1e-6 * magnitude + 1e-7, "vector dot, k=" + k);
         }
     }
+
+    /**
+     * Each row of C comes out with the same bits whichever register tile computed it: a 29-row product (12-, 12-
+     * and 4-row tiles and a single row, with 512-bit vectors) against the same rows multiplied one at a time (the
+     * one-row tiles), for A·B and Aᵀ·B (its rows copied to a panel first) and the packed product. Threads that
+     * split a product by rows rely on this.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Product.class, names = {"MULT_ADD", "MULT_TRANS_A_ADD"})
+    void everyTileGivesTheBitsOfSingleRows(Product op) {
+        int m = 29;
+        int n = 4 * L + 3;
+        int k = 300;
+        Random rnd = new Random(29);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c0 = new float[m * n];
+        for (float[] x : new float[][] {a, b, c0}) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat() * 2f - 1f;
+            }
+        }
+        int lda = op == Product.MULT_TRANS_A_ADD ? m : k;
+        float[] whole = c0.clone();
+        op.run(VECTOR, m, n, k, a, 0, lda, b, 0, n, whole, 0, n);
+        float[] byRow = c0.clone();
+        for (int i = 0; i < m; i++) {
+            int aOff = op == Product.MULT_TRANS_A_ADD ? i : i * k;
+            op.run(VECTOR, 1, n, k, a, aOff, lda, b, 0, n, byRow, i * n, n);
+        }
+        for (int i = 0; i < whole.length; i++) {
+            assertEquals(byRow[i], whole[i], 0f, op + ": element " + i + " (row " + i / n + ")");
+        }
+        if (op == Product.MULT_ADD) {
+            int nPacked = 2 * VECTOR.packedColumnBlock();
+            int kPacked = 100;
+            float[] packed = PackedMatrix.reuse(null, VECTOR, kPacked, nPacked).pack(b, 0, nPacked, false).data();
+            float[] pw = new float[m * nPacked];
+            float[] pr = new float[m * nPacked];
+            VECTOR.multAddPacked(m, nPacked, kPacked, a, 0, k, packed, 0, nPacked, pw, 0, nPacked);
+            for (int i = 0; i < m; i++) {
+                VECTOR.multAddPacked(1, nPacked, kPacked, a, i * k, k, packed, 0, nPacked, pr, i * nPacked, nPacked);
+            }
+            for (int i = 0; i < pw.length; i++) {
+                assertEquals(pr[i], pw[i], 0f, "packed: element " + i);
+            }
+        }
+    }
+
 }
