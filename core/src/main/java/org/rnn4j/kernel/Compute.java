@@ -44,6 +44,8 @@ public final class Compute implements AutoCloseable {
     private final Team team;
     private final Product product;   // the team's current product; guarded by the team's claim
     private final Rows rows;         // the team's current row task; guarded by the team's claim
+    private final Step step;         // the team's current recurrent step; guarded by the team's claim
+    private final WholeUnits wholeUnits = new WholeUnits();   // guarded by the team's claim
 
     private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor) {
         this(kernels, executor, threads, ownsExecutor, null);
@@ -63,6 +65,7 @@ public final class Compute implements AutoCloseable {
         this.team = team;
         this.product = team == null ? null : new Product();
         this.rows = team == null ? null : new Rows();
+        this.step = team == null ? null : new Step();
     }
 
     /** One thread, the best available kernels ({@link Kernels#select()}). */
@@ -142,18 +145,32 @@ public final class Compute implements AutoCloseable {
      * column blocks of the packed layout, so that each thread reads only its part of B.
      */
     public void multAddPacked(int m, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc) {
+        multAddPacked(m, a, aOff, lda, b, 0, b.rows(), c, cOff, ldc);
+    }
+
+    /** C (m, n) += A (m, p1 − p0) · B (p0:p1, :), rows [p0, p1) of a packed B, split as the whole product. */
+    public void multAddPacked(int m, float[] a, int aOff, int lda, PackedMatrix b, int p0, int p1, float[] c,
+                              int cOff, int ldc) {
+        checkPacked(b, p0, p1);
+        int k = b.rows();
+        int n = b.columns();
+        if (alone(m, n, p1 - p0)) {
+            kernels.multAddPacked(m, n, k, p0, p1, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
+        } else {
+            int align = kernels.packedColumnBlock();
+            run(Op.PACKED, m, n, k, a, aOff, lda, b.data(), p0, p1, c, cOff, ldc,
+                    Math.min(threads, (n + align - 1) / align), align);
+        }
+    }
+
+    private void checkPacked(PackedMatrix b, int p0, int p1) {
         if (b.kernels() != kernels) {
             throw new IllegalArgumentException("the matrix was packed for " + b.kernels().name() + " kernels, not "
                     + kernels.name());
         }
-        int k = b.rows();
-        int n = b.columns();
-        if (alone(m, n, k)) {
-            kernels.multAddPacked(m, n, k, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
-        } else {
-            int align = kernels.packedColumnBlock();
-            run(Op.PACKED, m, n, k, a, aOff, lda, b.data(), 0, 0, c, cOff, ldc,
-                    Math.min(threads, (n + align - 1) / align), align);
+        if (p0 < 0 || p1 < p0 || p1 > b.rows()) {
+            throw new IllegalArgumentException("rows [" + p0 + ", " + p1 + ") outside a packed matrix of " + b.rows()
+                    + " rows");
         }
     }
 
@@ -208,6 +225,145 @@ public final class Compute implements AutoCloseable {
         }
         if (m > 0) {
             task.run(0, m);
+        }
+    }
+
+    /** Elementwise work over rows [rowLo, rowHi) and units [unitLo, unitHi) of a recurrent step. */
+    @FunctionalInterface
+    public interface StepTask {
+        void run(int rowLo, int rowHi, int unitLo, int unitHi);
+    }
+
+    /**
+     * A recurrent step: C (m, gates·u) += h (m, k) · B for B packed ({@link PackedMatrix}, columns in gate blocks of
+     * u units), then {@code task} over every row and unit. Each thread takes a range of units: it computes all
+     * gates' columns of its units and runs the task on them at once, so a step needs one hand-off and a unit's
+     * gates never leave the core that computed them. When u cannot be split at the packed layout's column blocks
+     * (or there is one thread, or the team is busy), the product runs as {@link #multAddPacked} and the task over
+     * row chunks as {@link #forRows(int, int, StepTask)}. The task must treat rows and units independently, so
+     * that the results do not depend on the split.
+     */
+    public void stepPacked(int m, float[] h, int hOff, int ldh, PackedMatrix b, float[] c, int cOff, int ldc,
+                           int gates, StepTask task) {
+        stepPacked(m, null, 0, 0, 0, null, 0, h, hOff, ldh, b, c, cOff, ldc, gates, task);
+    }
+
+    /**
+     * A recurrent step with its input projection: C (m, gates·u) = bias + x (m, kx) · B (0:kx, :) + h (m, k − kx)
+     * · B (kx:k, :), for B = [W_ihᵀ; W_hhᵀ] packed, then {@code task} as in the step above. C is overwritten, so
+     * the step needs no projection of the whole sequence beforehand, and its gates are computed where they are
+     * used. The additions into an element of C run in the order of a projection then a step (bias, the input
+     * terms, the recurrent terms), so the result has the same bits. With {@code x} null, C += h · B only.
+     */
+    public void stepPacked(int m, float[] x, int xOff, int ldx, int kx, float[] bias, int biasOff,
+                           float[] h, int hOff, int ldh, PackedMatrix b, float[] c, int cOff, int ldc,
+                           int gates, StepTask task) {
+        checkPacked(b, 0, b.rows());
+        int n = b.columns();
+        if (gates < 1 || n % gates != 0) {
+            throw new IllegalArgumentException(n + " columns do not make " + gates + " gate blocks");
+        }
+        int units = n / gates;
+        int align = kernels.packedColumnBlock();
+        int parts = units % align == 0 ? Math.min(threads, units / align) : 1;
+        if (parts > 1 && m > 0 && team != null && team.tryAcquire()) {
+            step.set(m, x, xOff, ldx, kx, bias, biasOff, h, hOff, ldh, b, c, cOff, ldc, gates, units, parts, align,
+                    task);
+            team.run(step, parts);
+            return;
+        }
+        if (x != null) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+            }
+            multAddPacked(m, x, xOff, ldx, b, 0, kx, c, cOff, ldc);
+        }
+        multAddPacked(m, h, hOff, ldh, b, x == null ? 0 : kx, b.rows(), c, cOff, ldc);
+        forRows(m, units, task);
+    }
+
+    /**
+     * Runs {@code task} over every unit of [0, m) rows in contiguous row chunks, as {@link #forRows(int, RowTask)}:
+     * the elementwise work of a step whose product was not split by units.
+     */
+    public void forRows(int m, int units, StepTask task) {
+        int rowParts = Math.min(threads, m);
+        if (rowParts > 1 && team != null && team.tryAcquire()) {
+            wholeUnits.task = task;
+            wholeUnits.units = units;
+            rows.task = wholeUnits;
+            rows.m = m;
+            rows.parts = rowParts;
+            team.run(rows, rowParts);
+        } else if (m > 0) {
+            task.run(0, m, 0, units);
+        }
+    }
+
+    /** A step task over whole rows, for {@link #forRows}. */
+    private static final class WholeUnits implements RowTask {
+        StepTask task;
+        int units;
+
+        @Override
+        public void run(int lo, int hi) {
+            task.run(lo, hi, 0, units);
+        }
+    }
+
+    /** The team's current step: each part a range of units, all gates' columns of them, then the task. */
+    private final class Step implements Team.Job {
+        int m, k, n, kx, ldx, ldh, ldc, xOff, hOff, biasOff, cOff, gates, units, parts, align;
+        float[] x, bias, h, c;
+        PackedMatrix b;
+        StepTask task;
+
+        void set(int m, float[] x, int xOff, int ldx, int kx, float[] bias, int biasOff, float[] h, int hOff,
+                 int ldh, PackedMatrix b, float[] c, int cOff, int ldc, int gates, int units, int parts, int align,
+                 StepTask task) {
+            this.m = m;
+            this.x = x;
+            this.xOff = xOff;
+            this.ldx = ldx;
+            this.kx = x == null ? 0 : kx;
+            this.bias = bias;
+            this.biasOff = biasOff;
+            this.h = h;
+            this.hOff = hOff;
+            this.ldh = ldh;
+            this.b = b;
+            this.k = b.rows();
+            this.n = b.columns();
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.gates = gates;
+            this.units = units;
+            this.parts = parts;
+            this.align = align;
+            this.task = task;
+        }
+
+        @Override
+        public void run(int part) {
+            int lo = alignedStart(units, parts, part, align);
+            int hi = alignedStart(units, parts, part + 1, align);
+            if (hi <= lo) {
+                return;
+            }
+            float[] packed = b.data();
+            for (int g = 0; g < gates; g++) {
+                int j0 = g * units + lo;
+                int j1 = g * units + hi;
+                if (x != null) {
+                    for (int i = 0; i < m; i++) {
+                        System.arraycopy(bias, biasOff + j0, c, cOff + i * ldc + j0, j1 - j0);
+                    }
+                    kernels.multAddPacked(m, n, k, 0, kx, x, xOff, ldx, packed, j0, j1, c, cOff, ldc);
+                }
+                kernels.multAddPacked(m, n, k, kx, k, h, hOff, ldh, packed, j0, j1, c, cOff, ldc);
+            }
+            task.run(0, m, lo, hi);
         }
     }
 
@@ -267,7 +423,7 @@ public final class Compute implements AutoCloseable {
         }
     }
 
-    /** Rows [lo, hi) of C, or columns for the column-split products. */
+    /** Rows [lo, hi) of C, or columns for the column-split products; for PACKED, bOff and ldb are B's rows p0, p1. */
     private static void compute(Kernels kernels, Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
                                 int bOff, int ldb, float[] c, int cOff, int ldc, int lo, int hi) {
         switch (op) {
@@ -279,7 +435,7 @@ public final class Compute implements AutoCloseable {
                     c, cOff + lo * ldc, ldc);
             case TRANS_B_COLUMNS -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
                     c, cOff + lo, ldc);
-            case PACKED -> kernels.multAddPacked(m, n, k, a, aOff, lda, b, lo, hi, c, cOff, ldc);
+            case PACKED -> kernels.multAddPacked(m, n, k, bOff, ldb, a, aOff, lda, b, lo, hi, c, cOff, ldc);
         }
     }
 

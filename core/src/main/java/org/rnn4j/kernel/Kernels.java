@@ -66,7 +66,16 @@ public interface Kernels {
      * Copies B (k, n) into {@code packed} in these kernels' packed layout: B = S (k, n) read at {@code off} with row
      * stride {@code ld}, or with {@code transposed} B = Sᵀ for S (n, k).
      */
-    void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed);
+    default void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed) {
+        pack(k, n, 0, k, src, off, ld, transposed, packed);
+    }
+
+    /**
+     * Copies rows [p0, p0 + rows) of B (k, n) into {@code packed}, as {@link #pack(int, int, float[], int, int,
+     * boolean, float[])} does for all rows: S is (rows, n), or (n, rows) with {@code transposed}. A packed matrix
+     * can so be built from two sources, such as W_ih and W_hh stacked.
+     */
+    void pack(int k, int n, int p0, int rows, float[] src, int off, int ld, boolean transposed, float[] packed);
 
     /** Column chunks of a packed product start at multiples of this (the packed layout's column block). */
     int packedColumnBlock();
@@ -75,8 +84,18 @@ public interface Kernels {
      * C (m, j0:j1) += A (m, k) · B (k, j0:j1) for B packed by {@link #pack}; j0 a multiple of
      * {@link #packedColumnBlock()}. A and packed not modified, C modified.
      */
-    void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
-                       float[] c, int cOff, int ldc);
+    default void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
+                               float[] c, int cOff, int ldc) {
+        multAddPacked(m, n, k, 0, k, a, aOff, lda, packed, j0, j1, c, cOff, ldc);
+    }
+
+    /**
+     * C (m, j0:j1) += A (m, p1 − p0) · B (p0:p1, j0:j1): the product with rows [p0, p1) of a packed B (k, n) only.
+     * Adding the products of [0, p) and [p, k) one after the other gives the same bits as the whole product would
+     * after C += (its first part).
+     */
+    void multAddPacked(int m, int n, int k, int p0, int p1, float[] a, int aOff, int lda, float[] packed, int j0,
+                       int j1, float[] c, int cOff, int ldc);
 
     /**
      * Σ_p a[aOff + p] · b[bOff + p] over n terms, summed exactly as one element of {@link #multTransBAdd} with one

@@ -43,6 +43,19 @@ public final class PackedMatrix {
         return this;
     }
 
+    /**
+     * Packs rows [p0, p0 + S's rows) of B from S, read as {@link #pack} reads it; the other rows are left as they
+     * are. B = [W_ihᵀ; W_hhᵀ], for one, is packed from its two parts.
+     */
+    public PackedMatrix packRows(int p0, int rows, float[] src, int off, int ld, boolean transposed) {
+        if (p0 < 0 || rows < 0 || p0 + rows > k) {
+            throw new IllegalArgumentException("rows [" + p0 + ", " + (p0 + rows) + ") outside a packed matrix of "
+                    + k + " rows");
+        }
+        kernels.pack(k, n, p0, rows, src, off, ld, transposed, data);
+        return this;
+    }
+
     public int rows() {
         return k;
     }

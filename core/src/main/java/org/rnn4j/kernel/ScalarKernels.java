@@ -71,10 +71,11 @@ final class ScalarKernels implements Kernels {
 
     /** Row-major (k, n). */
     @Override
-    public void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed) {
-        for (int p = 0; p < k; p++) {
+    public void pack(int k, int n, int p0, int rows, float[] src, int off, int ld, boolean transposed,
+                     float[] packed) {
+        for (int p = 0; p < rows; p++) {
             for (int j = 0; j < n; j++) {
-                packed[p * n + j] = transposed ? src[off + j * ld + p] : src[off + p * ld + j];
+                packed[(p0 + p) * n + j] = transposed ? src[off + j * ld + p] : src[off + p * ld + j];
             }
         }
     }
@@ -86,14 +87,14 @@ final class ScalarKernels implements Kernels {
 
     /** Each element summed over p in order, then added to C: as {@link #multTransBAdd} does. */
     @Override
-    public void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
-                              float[] c, int cOff, int ldc) {
+    public void multAddPacked(int m, int n, int k, int p0, int p1, float[] a, int aOff, int lda, float[] packed,
+                              int j0, int j1, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
-            int ai = aOff + i * lda;
+            int ai = aOff + i * lda - p0;
             int ci = cOff + i * ldc;
             for (int j = j0; j < j1; j++) {
                 float sum = 0f;
-                for (int p = 0; p < k; p++) {
+                for (int p = p0; p < p1; p++) {
                     sum += a[ai + p] * packed[p * n + j];
                 }
                 c[ci + j] += sum;

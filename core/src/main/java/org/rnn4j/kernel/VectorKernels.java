@@ -608,19 +608,20 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void pack(int k, int n, float[] src, int off, int ld, boolean transposed, float[] packed) {
+    public void pack(int k, int n, int p0, int rows, float[] src, int off, int ld, boolean transposed,
+                     float[] packed) {
         for (int j0 = 0; j0 < n; j0 += PACK_NC) {
             int w = Math.min(PACK_NC, n - j0);
-            int base = j0 * k;
+            int base = j0 * k + p0 * w;
             if (transposed) {
                 for (int j = 0; j < w; j++) {
                     int s0 = off + (j0 + j) * ld;
-                    for (int p = 0; p < k; p++) {
+                    for (int p = 0; p < rows; p++) {
                         packed[base + p * w + j] = src[s0 + p];
                     }
                 }
             } else {
-                for (int p = 0; p < k; p++) {
+                for (int p = 0; p < rows; p++) {
                     System.arraycopy(src, off + p * ld + j0, packed, base + p * w, w);
                 }
             }
@@ -633,13 +634,13 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void multAddPacked(int m, int n, int k, float[] a, int aOff, int lda, float[] packed, int j0, int j1,
-                              float[] c, int cOff, int ldc) {
+    public void multAddPacked(int m, int n, int k, int p0, int p1, float[] a, int aOff, int lda, float[] packed,
+                              int j0, int j1, float[] c, int cOff, int ldc) {
         for (int jb = j0; jb < j1; jb += PACK_NC) {
             int w = Math.min(PACK_NC, n - jb);
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
-                block(m, w, kc, a, aOff + p0, lda, 1, null, packed, jb * k + p0 * w, c, cOff + jb, ldc);
+            for (int p = p0; p < p1; p += KC) {
+                int kc = Math.min(KC, p1 - p);
+                block(m, w, kc, a, aOff + p - p0, lda, 1, null, packed, jb * k + p * w, c, cOff + jb, ldc);
             }
         }
     }

@@ -58,7 +58,8 @@ public interface Cell<T extends Tape> {
 
     /**
      * After the last step of a forward pass: cells that keep running statistics (BN-LSTM) fold the pass's batch
-     * statistics into them here, so that every step of one pass read the same running statistics.
+     * statistics into them here, so that every step of one pass read the same running statistics; cells whose
+     * steps read the layer input let go of it.
      */
     default void finishForward(float[] w, T tape) {
     }

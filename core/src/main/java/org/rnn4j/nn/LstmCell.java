@@ -139,8 +139,12 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
 
     @Override
     public void projectInput(Compute cx, float[] w, LstmTape tp, float[] x, int xOff) {
-        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
-        weights.prepareForward(cx, w, tp);
+        weights.prepareFused(cx, w, tp, x, xOff);
+    }
+
+    @Override
+    public void finishForward(float[] w, LstmTape tp) {
+        StandardWeights.finishFused(tp);
     }
 
     @Override
@@ -152,13 +156,12 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
     public void forwardStep(Compute cx, float[] w, LstmTape tp, int t) {
         int bsz = tp.batch;
         int pre = t * bsz * gw;                 // (B, G) gates of step t
-        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw);
-        // the elementwise rest, rows split between the threads that did the product
+        // the product, then the elementwise rest on the threads that computed it (each its own units, if it can)
         ForwardRows rows = tp.forwardRows;
         rows.k = cx.kernels();
         rows.w = w;
         rows.t = t;
-        cx.forRows(bsz, rows);
+        weights.recurrentStep(cx, w, tp, t, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw, gw / hidden, rows);
         rows.w = null;
         if (projection != null) {
             int aux = t * bsz * hidden;
@@ -168,8 +171,8 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         }
     }
 
-    /** The elementwise part of a forward step for some rows; set per step and reused, so nothing is allocated. */
-    final class ForwardRows implements Compute.RowTask {
+    /** The elementwise part of a forward step; set per step and reused, so nothing is allocated. */
+    final class ForwardRows implements Compute.StepTask {
         private final LstmTape tp;
         Kernels k;
         float[] w;
@@ -180,40 +183,43 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         }
 
         @Override
-        public void run(int lo, int hi) {
-            forwardRows(k, w, tp, t, lo, hi);
+        public void run(int lo, int hi, int unitLo, int unitHi) {
+            forwardRows(k, w, tp, t, lo, hi, unitLo, unitHi);
         }
     }
 
-    /** Gates, cell state and output m_t of rows [lo, hi) of step t, after the recurrent product. */
-    private void forwardRows(Kernels k, float[] w, LstmTape tp, int t, int lo, int hi) {
+    /** Gates, cell state and output m_t of rows [lo, hi) and units [u0, u1) of step t, after the recurrent product. */
+    private void forwardRows(Kernels k, float[] w, LstmTape tp, int t, int lo, int hi, int u0, int u1) {
         int bsz = tp.batch;
         int h = hidden;
         int rows = hi - lo;
-        int pre = (t * bsz + lo) * gw;                 // (rows, G) gates of step t
-        int cPrev = (tp.prev(t) * bsz + lo) * h;       // (rows, H) c_{t-1}
-        int cNext = (tp.next(t) * bsz + lo) * h;       // (rows, H) c_t
-        int aux = (t * bsz + lo) * h;                  // (rows, H) slices of tanhC and m
+        int n = u1 - u0;
+        int pre = (t * bsz + lo) * gw + u0;            // (rows, G) gates of step t, from unit u0 of each block
+        int cPrev = (tp.prev(t) * bsz + lo) * h + u0;  // (rows, H) c_{t-1}, from unit u0
+        int cNext = (tp.next(t) * bsz + lo) * h + u0;  // (rows, H) c_t
+        int aux = (t * bsz + lo) * h + u0;             // (rows, H) slices of tanhC and m
 
         if (peephole != null) {
             for (int b = 0; b < rows; b++) {
                 int row = pre + b * gw;
                 int cb = cPrev + b * h;
-                for (int j = 0; j < h; j++) {
+                for (int j = 0; j < n; j++) {
                     if (!cifg) {
-                        tp.pre[row + colI + j] += w[peepI() + j] * tp.c[cb + j];
+                        tp.pre[row + colI + j] += w[peepI() + u0 + j] * tp.c[cb + j];
                     }
-                    tp.pre[row + colF + j] += w[peepF() + j] * tp.c[cb + j];
+                    tp.pre[row + colF + j] += w[peepF() + u0 + j] * tp.c[cb + j];
                 }
             }
         }
-        // i and f are adjacent (f alone with CIFG)
-        k.activate(Activation.SIGMOID, rows, cifg ? h : 2 * h, tp.pre, pre, gw);
-        k.activate(Activation.TANH, rows, h, tp.pre, pre + colG, gw);
+        if (!cifg) {
+            k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colI, gw);
+        }
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colF, gw);
+        k.activate(Activation.TANH, rows, n, tp.pre, pre + colG, gw);
         for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
             int cb = b * h;
-            for (int j = 0; j < h; j++) {
+            for (int j = 0; j < n; j++) {
                 float f = tp.pre[row + colF + j];
                 float i = cifg ? 1f - f : tp.pre[row + colI + j];
                 float c = f * tp.c[cPrev + cb + j] + i * tp.pre[row + colG + j];
@@ -222,20 +228,22 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
                 }
                 tp.c[cNext + cb + j] = c;
                 if (peephole != null) {
-                    tp.pre[row + colO + j] += w[peepO() + j] * c;
+                    tp.pre[row + colO + j] += w[peepO() + u0 + j] * c;
                 }
             }
         }
-        k.activate(Activation.SIGMOID, rows, h, tp.pre, pre + colO, gw);
-        System.arraycopy(tp.c, cNext, tp.tanhC, aux, rows * h);
-        k.activate(Activation.TANH, rows, h, tp.tanhC, aux, h);
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colO, gw);
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(tp.c, cNext + b * h, tp.tanhC, aux + b * h, n);
+        }
+        k.activate(Activation.TANH, rows, n, tp.tanhC, aux, h);
 
         // m_t = o ⊙ tanh(c_t), written straight into the output when there is no projection
         float[] mBuf = projection != null ? tp.m : tp.h;
-        int mOff = projection != null ? aux : (tp.next(t) * bsz + lo) * out;
+        int mOff = projection != null ? aux : (tp.next(t) * bsz + lo) * out + u0;
         for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
-            for (int j = 0; j < h; j++) {
+            for (int j = 0; j < n; j++) {
                 mBuf[mOff + b * h + j] = tp.pre[row + colO + j] * tp.tanhC[aux + b * h + j];
             }
         }

@@ -49,8 +49,12 @@ final class StandardWeights {
      */
     static volatile int packMinSteps = 8;
 
+    /** Whether packed passes fuse the input projection into their steps ({@link #prepareFused}); tests turn it off. */
+    static volatile boolean fuseInput = true;
+
     /** Packs W_hhᵀ for the forward steps of this pass, or marks the pass as unpacked. */
     void prepareForward(Compute cx, float[] w, Tape tp) {
+        tp.fusedInput = false;
         tp.usePackedForward = tp.steps >= packMinSteps;
         if (tp.usePackedForward) {
             tp.packedForward = PackedMatrix.reuse(tp.packedForward, cx.kernels(), recurrentSize, gateWidth)
@@ -65,6 +69,60 @@ final class StandardWeights {
         } else {
             cx.multTransBAdd(tp.batch, gateWidth, recurrentSize, h, hOff, recurrentSize, w, whh.offset(), recurrentSize,
                     out, outOff, ldOut);
+        }
+    }
+
+    /**
+     * Prepares a forward pass whose steps compute their own input projection, for cells whose pre-activation is
+     * x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh: passes long enough to pack ({@link #prepareForward}) pack [W_ihᵀ; W_hhᵀ] as
+     * one matrix and keep x, so that {@link #recurrentStep} computes a step's gates from the bias, x_t and h_{t-1}
+     * in one product whose output stays in cache, with no projection of the whole sequence written first. The
+     * additions run in the order of the projection then the step, so the results have the same bits. Shorter
+     * passes project as {@link #project} does. x (T·B, I) is read at xOff until the pass ends.
+     */
+    void prepareFused(Compute cx, float[] w, Tape tp, float[] x, int xOff) {
+        if (!fuseInput || tp.steps < packMinSteps) {
+            project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+            prepareForward(cx, w, tp);
+            return;
+        }
+        tp.usePackedForward = true;
+        tp.fusedInput = true;
+        tp.packedForward = PackedMatrix.reuse(tp.packedForward, cx.kernels(), inputSize + recurrentSize, gateWidth)
+                .packRows(0, inputSize, w, wih.offset(), inputSize, true)
+                .packRows(inputSize, recurrentSize, w, whh.offset(), recurrentSize, true);
+        if (tp.fusedBias == null) {
+            tp.fusedBias = new float[gateWidth];
+        }
+        for (int j = 0; j < gateWidth; j++) {
+            tp.fusedBias[j] = w[bih.offset() + j] + w[bhh.offset() + j];
+        }
+        tp.x = x;
+        tp.xOff = xOff;
+    }
+
+    /** Ends a pass prepared by {@link #prepareFused}: the tape lets go of the input. */
+    static void finishFused(Tape tp) {
+        tp.x = null;
+        tp.fusedInput = false;
+    }
+
+    /**
+     * Step t's recurrent product, out (B, G) at outOff += h · W_hhᵀ (with a fused pass, out = b + x_t·W_ihᵀ +
+     * h · W_hhᵀ), followed by {@code task}, the step's elementwise work over rows and units of the {@code gates}
+     * gate blocks: split by units when the product is packed and the units divide into the packed layout's blocks
+     * ({@link Compute#stepPacked}), else by rows.
+     */
+    void recurrentStep(Compute cx, float[] w, Tape tp, int t, float[] h, int hOff, float[] out, int outOff,
+                       int ldOut, int gates, Compute.StepTask task) {
+        if (tp.fusedInput) {
+            cx.stepPacked(tp.batch, tp.x, tp.xOff + t * tp.batch * inputSize, inputSize, inputSize, tp.fusedBias, 0,
+                    h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut, gates, task);
+        } else if (tp.usePackedForward) {
+            cx.stepPacked(tp.batch, h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut, gates, task);
+        } else {
+            recurrentForward(cx, w, tp, h, hOff, out, outOff, ldOut);
+            cx.forRows(tp.batch, gateWidth / gates, task);
         }
     }
 

@@ -55,6 +55,15 @@ public class Tape {
     org.rnn4j.kernel.PackedMatrix packedBackward;
     boolean usePackedForward;
     boolean usePackedBackward;
+    /**
+     * Whether this pass's forward steps compute their own input projection ({@link StandardWeights#prepareFused}):
+     * packedForward is then [W_ihᵀ; W_hhᵀ], the steps read the layer input x at xOff, and fusedBias is
+     * b_ih + b_hh. x is dropped when the pass ends.
+     */
+    boolean fusedInput;
+    float[] x;
+    int xOff;
+    float[] fusedBias;
 
     protected Tape(Cell<?> cell, int batch, int steps, boolean reverse) {
         this.batch = batch;

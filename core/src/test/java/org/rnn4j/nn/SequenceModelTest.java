@@ -88,12 +88,14 @@ class SequenceModelTest {
 
     /**
      * A Compute's team of two threads splits products by columns at block boundaries, the hoisted products by
-     * rows, and a step's elementwise work by rows: every number is computed exactly as on one thread, so a
-     * training step gives the same bits on both (vector kernels, packed weights, T ≥ 8).
+     * rows, and a step's product and elementwise work by units (H = 128, two blocks of 64) or its elementwise work
+     * by rows (H = 96): every number is computed exactly as on one thread, so a training step gives the same bits
+     * on both (vector kernels, packed weights, T ≥ 8).
      */
-    @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"lstm", "lstm-peep-proj", "gru", "rnn"})
-    void twoThreadsGiveTheBitsOfOne(String which) {
+    @ParameterizedTest(name = "{0} H={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"lstm, 96", "lstm, 128", "lstm-peep-proj, 96",
+        "lstm-peep-proj, 128", "gru, 96", "gru, 128", "rnn, 96", "rnn, 128"})
+    void twoThreadsGiveTheBitsOfOne(String which, int hidden) {
         CellSpec cell = switch (which) {
             case "lstm" -> CellSpec.lstm();
             case "lstm-peep-proj" -> CellSpec.lstm().withPeepholes(true).withProjSize(24);
@@ -103,7 +105,7 @@ class SequenceModelTest {
         float[][] results = new float[2][];
         for (int threads = 1; threads <= 2; threads++) {
             try (Compute cx = Compute.withThreads(Kernels.select(), threads)) {
-                SequenceModel m = SequenceModel.builder().cell(cell).inputSize(16).hiddenSize(96).numLayers(2)
+                SequenceModel m = SequenceModel.builder().cell(cell).inputSize(16).hiddenSize(hidden).numLayers(2)
                         .head(Head.LAST_STEP).outputSize(3).seed(9).compute(cx).build();
                 SplittableRandom rnd = new SplittableRandom(2);
                 Tensor x = GradientCheckTest.random(rnd, 32, 12, 16);
@@ -122,4 +124,48 @@ class SequenceModelTest {
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], which + ": outputs and gradients");
     }
+
+    /**
+     * A packed LSTM pass computes each step's input projection inside the step (bias, then x_t·W_ihᵀ, then
+     * h·W_hhᵀ, one product) instead of projecting the whole sequence first. The additions run in the same order,
+     * so outputs and gradients are the bits of the hoisted projection: scalar and vector kernels, one and two
+     * threads, with a projection and peepholes, variable lengths and a bidirectional layer.
+     */
+    @ParameterizedTest(name = "{0} threads={1}")
+    @CsvSource({"scalar, 1", "vector, 1", "vector, 2"})
+    void fusedInputProjectionGivesTheBitsOfTheHoistedOne(String kernels, int threads) {
+        Kernels k = kernels.equals("scalar") ? Kernels.scalar() : Kernels.select();
+        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withPeepholes(true).withProjSize(24)};
+        for (CellSpec cell : cells) {
+            for (boolean bidirectional : new boolean[] {false, true}) {
+                float[][] results = new float[2][];
+                for (int fused = 0; fused < 2; fused++) {
+                    boolean saved = StandardWeights.fuseInput;
+                    StandardWeights.fuseInput = fused == 1;
+                    try (Compute cx = Compute.withThreads(k, threads)) {
+                        SequenceModel m = SequenceModel.builder().cell(cell).inputSize(20).hiddenSize(128)
+                                .numLayers(2).bidirectional(bidirectional).head(Head.EVERY_STEP).outputSize(3)
+                                .seed(4).compute(cx).build();
+                        SplittableRandom rnd = new SplittableRandom(6);
+                        // 160 rows: the hoisted projection takes the same kernel path on one thread and on two
+                        Tensor x = GradientCheckTest.random(rnd, 16, 10, 20);
+                        int[] lengths = {10, 3, 9, 10, 1, 7, 10, 8, 2, 10, 10, 5, 6, 10, 4, 9};
+                        m.parameters().zeroGrad();
+                        Tensor y = m.forward(x, lengths);
+                        Tensor dy = GradientCheckTest.random(rnd, y.shape());
+                        m.backward(dy, true);
+                        float[] out = y.data();
+                        float[] grads = m.parameters().grads();
+                        results[fused] = java.util.Arrays.copyOf(out, out.length + grads.length);
+                        System.arraycopy(grads, 0, results[fused], out.length, grads.length);
+                    } finally {
+                        StandardWeights.fuseInput = saved;
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1],
+                        cell + (bidirectional ? ", bidirectional" : "") + ": outputs and gradients");
+            }
+        }
+    }
+
 }
