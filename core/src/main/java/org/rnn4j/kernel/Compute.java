@@ -235,50 +235,126 @@ public final class Compute implements AutoCloseable {
     }
 
     /**
-     * A recurrent step: C (m, gates·u) += h (m, k) · B for B packed ({@link PackedMatrix}, columns in gate blocks of
-     * u units), then {@code task} over every row and unit. Each thread takes a range of units: it computes all
-     * gates' columns of its units and runs the task on them at once, so a step needs one hand-off and a unit's
-     * gates never leave the core that computed them. When u cannot be split at the packed layout's column blocks
-     * (or there is one thread, or the team is busy), the product runs as {@link #multAddPacked} and the task over
-     * row chunks as {@link #forRows(int, int, StepTask)}. The task must treat rows and units independently, so
-     * that the results do not depend on the split.
+     * The operands of a recurrent step's product, {@link #step}: a packed B = [W_ihᵀ; W_hhᵀ] (or W_hhᵀ alone) whose
+     * columns form {@code gates} gate blocks of u units, the step's input x_t and state h_{t−1}, and where their
+     * products go. A cell keeps one per pass and sets it at every step, so a step allocates nothing.
      */
-    public void stepPacked(int m, float[] h, int hOff, int ldh, PackedMatrix b, float[] c, int cOff, int ldc,
-                           int gates, StepTask task) {
-        stepPacked(m, null, 0, 0, 0, null, 0, h, hOff, ldh, b, c, cOff, ldc, gates, task);
+    public static final class StepOperands {
+        int m;
+        PackedMatrix weights;
+        int gates;
+        float[] x, xBias, xOut, h, hBias, hOut;
+        int xOff, ldx, kx, xBiasOff, xOutOff, ldxOut, hOff, ldh, hBiasOff, hOutOff, ldhOut;
+
+        /** m rows; B packed, (kx + R, gates·u) with an input part, (R, gates·u) without. */
+        public StepOperands rows(int m, PackedMatrix weights, int gates) {
+            this.m = m;
+            this.weights = weights;
+            this.gates = gates;
+            return this;
+        }
+
+        /**
+         * The input part: out (m, G) = bias + x (m, kx) · B (0:kx, :). Without it ({@link #noInput}) the
+         * projection of the inputs is already in the recurrent part's output.
+         */
+        public StepOperands input(float[] x, int xOff, int ldx, int kx, float[] bias, int biasOff, float[] out,
+                                  int outOff, int ldOut) {
+            this.x = x;
+            this.xOff = xOff;
+            this.ldx = ldx;
+            this.kx = kx;
+            this.xBias = bias;
+            this.xBiasOff = biasOff;
+            this.xOut = out;
+            this.xOutOff = outOff;
+            this.ldxOut = ldOut;
+            return this;
+        }
+
+        public StepOperands noInput() {
+            this.x = null;
+            this.xBias = null;
+            this.xOut = null;
+            this.kx = 0;
+            return this;
+        }
+
+        /**
+         * The recurrent part: out (m, G) = bias + h (m, R) · B (kx:, :), or with a null bias out += h · B (kx:, :)
+         * (out may be the input part's output, added to after it).
+         */
+        public StepOperands recurrent(float[] h, int hOff, int ldh, float[] bias, int biasOff, float[] out,
+                                      int outOff, int ldOut) {
+            this.h = h;
+            this.hOff = hOff;
+            this.ldh = ldh;
+            this.hBias = bias;
+            this.hBiasOff = biasOff;
+            this.hOut = out;
+            this.hOutOff = outOff;
+            this.ldhOut = ldOut;
+            return this;
+        }
+
+        /** Columns [j0, j1) of the step's products, for every row: the input part, then the recurrent part. */
+        void compute(Kernels kernels, int j0, int j1) {
+            int n = weights.columns();
+            int k = weights.rows();
+            float[] packed = weights.data();
+            if (x != null) {
+                initialize(xBias, xBiasOff, xOut, xOutOff, ldxOut, j0, j1);
+                kernels.multAddPacked(m, n, k, 0, kx, x, xOff, ldx, packed, j0, j1, xOut, xOutOff, ldxOut);
+            }
+            if (hBias != null) {
+                initialize(hBias, hBiasOff, hOut, hOutOff, ldhOut, j0, j1);
+            }
+            kernels.multAddPacked(m, n, k, kx, k, h, hOff, ldh, packed, j0, j1, hOut, hOutOff, ldhOut);
+        }
+
+        private void initialize(float[] bias, int biasOff, float[] out, int outOff, int ldOut, int j0, int j1) {
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, biasOff + j0, out, outOff + i * ldOut + j0, j1 - j0);
+            }
+        }
     }
 
     /**
-     * A recurrent step with its input projection: C (m, gates·u) = bias + x (m, kx) · B (0:kx, :) + h (m, k − kx)
-     * · B (kx:k, :), for B = [W_ihᵀ; W_hhᵀ] packed, then {@code task} as in the step above. C is overwritten, so
-     * the step needs no projection of the whole sequence beforehand, and its gates are computed where they are
-     * used. The additions into an element of C run in the order of a projection then a step (bias, the input
-     * terms, the recurrent terms), so the result has the same bits. With {@code x} null, C += h · B only.
+     * A recurrent step: the products of {@code s}, then {@code task} over every row and unit. Each thread takes a
+     * range of units: it computes all gates' columns of its units and runs the task on them at once, so a step
+     * needs one hand-off and a unit's gates never leave the core that computed them. When u cannot be split at the
+     * packed layout's column blocks (or there is one thread, or the team is busy), the products run as
+     * {@link #multAddPacked} and the task over row chunks as {@link #forRows(int, int, StepTask)}. The task must
+     * treat rows and units independently, so that the results do not depend on the split.
+     *
+     * <p>With an input part, a step computes its own input projection: its gates are computed where they are
+     * used, and no projection of the whole sequence is written first. The additions into an element run in the
+     * order of a projection then a step (bias, the input terms, the recurrent terms), so the bits are the same.
      */
-    public void stepPacked(int m, float[] x, int xOff, int ldx, int kx, float[] bias, int biasOff,
-                           float[] h, int hOff, int ldh, PackedMatrix b, float[] c, int cOff, int ldc,
-                           int gates, StepTask task) {
-        checkPacked(b, 0, b.rows());
+    public void step(StepOperands s, StepTask task) {
+        PackedMatrix b = s.weights;
+        checkPacked(b, s.kx, b.rows());
         int n = b.columns();
-        if (gates < 1 || n % gates != 0) {
-            throw new IllegalArgumentException(n + " columns do not make " + gates + " gate blocks");
+        if (s.gates < 1 || n % s.gates != 0) {
+            throw new IllegalArgumentException(n + " columns do not make " + s.gates + " gate blocks");
         }
-        int units = n / gates;
+        int units = n / s.gates;
+        int m = s.m;
         int align = kernels.packedColumnBlock();
         int parts = units % align == 0 ? Math.min(threads, units / align) : 1;
         if (parts > 1 && m > 0 && team != null && team.tryAcquire()) {
-            step.set(m, x, xOff, ldx, kx, bias, biasOff, h, hOff, ldh, b, c, cOff, ldc, gates, units, parts, align,
-                    task);
+            step.set(s, units, parts, align, task);
             team.run(step, parts);
             return;
         }
-        if (x != null) {
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
-            }
-            multAddPacked(m, x, xOff, ldx, b, 0, kx, c, cOff, ldc);
+        if (s.x != null) {
+            s.initialize(s.xBias, s.xBiasOff, s.xOut, s.xOutOff, s.ldxOut, 0, n);
+            multAddPacked(m, s.x, s.xOff, s.ldx, b, 0, s.kx, s.xOut, s.xOutOff, s.ldxOut);
         }
-        multAddPacked(m, h, hOff, ldh, b, x == null ? 0 : kx, b.rows(), c, cOff, ldc);
+        if (s.hBias != null) {
+            s.initialize(s.hBias, s.hBiasOff, s.hOut, s.hOutOff, s.ldhOut, 0, n);
+        }
+        multAddPacked(m, s.h, s.hOff, s.ldh, b, s.kx, b.rows(), s.hOut, s.hOutOff, s.ldhOut);
         forRows(m, units, task);
     }
 
@@ -313,31 +389,12 @@ public final class Compute implements AutoCloseable {
 
     /** The team's current step: each part a range of units, all gates' columns of them, then the task. */
     private final class Step implements Team.Job {
-        int m, k, n, kx, ldx, ldh, ldc, xOff, hOff, biasOff, cOff, gates, units, parts, align;
-        float[] x, bias, h, c;
-        PackedMatrix b;
+        StepOperands s;
         StepTask task;
+        int units, parts, align;
 
-        void set(int m, float[] x, int xOff, int ldx, int kx, float[] bias, int biasOff, float[] h, int hOff,
-                 int ldh, PackedMatrix b, float[] c, int cOff, int ldc, int gates, int units, int parts, int align,
-                 StepTask task) {
-            this.m = m;
-            this.x = x;
-            this.xOff = xOff;
-            this.ldx = ldx;
-            this.kx = x == null ? 0 : kx;
-            this.bias = bias;
-            this.biasOff = biasOff;
-            this.h = h;
-            this.hOff = hOff;
-            this.ldh = ldh;
-            this.b = b;
-            this.k = b.rows();
-            this.n = b.columns();
-            this.c = c;
-            this.cOff = cOff;
-            this.ldc = ldc;
-            this.gates = gates;
+        void set(StepOperands s, int units, int parts, int align, StepTask task) {
+            this.s = s;
             this.units = units;
             this.parts = parts;
             this.align = align;
@@ -351,19 +408,10 @@ public final class Compute implements AutoCloseable {
             if (hi <= lo) {
                 return;
             }
-            float[] packed = b.data();
-            for (int g = 0; g < gates; g++) {
-                int j0 = g * units + lo;
-                int j1 = g * units + hi;
-                if (x != null) {
-                    for (int i = 0; i < m; i++) {
-                        System.arraycopy(bias, biasOff + j0, c, cOff + i * ldc + j0, j1 - j0);
-                    }
-                    kernels.multAddPacked(m, n, k, 0, kx, x, xOff, ldx, packed, j0, j1, c, cOff, ldc);
-                }
-                kernels.multAddPacked(m, n, k, kx, k, h, hOff, ldh, packed, j0, j1, c, cOff, ldc);
+            for (int g = 0; g < s.gates; g++) {
+                s.compute(kernels, g * units + lo, g * units + hi);
             }
-            task.run(0, m, lo, hi);
+            task.run(0, s.m, lo, hi);
         }
     }
 

@@ -81,10 +81,16 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
     @Override
     public void projectInput(Compute cx, float[] w, GruTape tp, float[] x, int xOff) {
         // In the default form b_hh is added with the recurrent product, since b_hn sits inside r ⊙ (...).
-        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, !linearBeforeReset);
         if (linearBeforeReset) {   // one product with all of W_hh per step (Cho's form uses parts of it)
-            weights.prepareForward(cx, w, tp);
+            weights.prepareFused(cx, w, tp, x, xOff, false);
+        } else {
+            weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
         }
+    }
+
+    @Override
+    public void finishForward(float[] w, GruTape tp) {
+        StandardWeights.finishFused(tp);
     }
 
     @Override
@@ -105,15 +111,11 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         int whh = weights.whh.offset();
 
         if (linearBeforeReset) {
-            // rec (B, G) = h_{t-1} W_hhᵀ + b_hh
-            Arrays.fill(tp.rec, 0f);
-            k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
-            weights.recurrentForward(cx, w, tp, tp.h, hPrev, tp.rec, 0, gw);
-            // the elementwise rest, rows split between the threads that did the product
+            // rec (B, G) = b_hh + h_{t-1} W_hhᵀ, then the elementwise rest on the threads that computed it
             ForwardRows rows = tp.forwardRows;
             rows.k = k;
             rows.t = t;
-            cx.forRows(bsz, rows);
+            weights.recurrentStep(cx, w, tp, t, tp.h, hPrev, tp.pre, pre, gw, tp.rec, 3, rows);
             return;
         }
         cx.multTransBAdd(bsz, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
@@ -125,7 +127,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         }
         cx.multTransBAdd(bsz, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
         k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
-        mix(tp, t, 0, bsz);
+        mix(tp, t, 0, bsz, 0, h);
     }
 
     /** The elementwise work of a backward step (default form) for some rows; set per step and reused. */
@@ -181,8 +183,8 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         }
     }
 
-    /** The elementwise part of a forward step (default form) for some rows; set per step and reused. */
-    final class ForwardRows implements Compute.RowTask {
+    /** The elementwise part of a forward step (default form); set per step and reused. */
+    final class ForwardRows implements Compute.StepTask {
         private final GruTape tp;
         Kernels k;
         int t;
@@ -192,48 +194,51 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         }
 
         @Override
-        public void run(int lo, int hi) {
-            forwardRows(k, tp, t, lo, hi);
+        public void run(int lo, int hi, int unitLo, int unitHi) {
+            forwardRows(k, tp, t, lo, hi, unitLo, unitHi);
         }
     }
 
-    /** Default form, rows [lo, hi) of step t after the recurrent product: r, z, n and h_t. */
-    private void forwardRows(Kernels k, GruTape tp, int t, int lo, int hi) {
+    /** Default form, rows [lo, hi) and units [u0, u1) of step t after the recurrent product: r, z, n and h_t. */
+    private void forwardRows(Kernels k, GruTape tp, int t, int lo, int hi, int u0, int u1) {
         int bsz = tp.batch;
         int h = hidden;
         int rows = hi - lo;
-        int pre = (t * bsz + lo) * gw;
-        int aux = (t * bsz + lo) * h;
+        int n = u1 - u0;
+        int pre = (t * bsz + lo) * gw + u0;
+        int aux = (t * bsz + lo) * h + u0;
         for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
-            int rec = (lo + b) * gw;
-            for (int j = 0; j < 2 * h; j++) {
+            int rec = (lo + b) * gw + u0;
+            for (int j = 0; j < n; j++) {
                 tp.pre[row + j] += tp.rec[rec + j];
+                tp.pre[row + h + j] += tp.rec[rec + h + j];
             }
         }
-        k.activate(Activation.SIGMOID, rows, 2 * h, tp.pre, pre, gw);
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre, gw);
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + h, gw);
         for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
-            int rec = (lo + b) * gw;
-            for (int j = 0; j < h; j++) {
+            int rec = (lo + b) * gw + u0;
+            for (int j = 0; j < n; j++) {
                 float hn = tp.rec[rec + 2 * h + j];
                 tp.aux[aux + b * h + j] = hn;
                 tp.pre[row + 2 * h + j] += tp.pre[row + j] * hn;
             }
         }
-        k.activate(Activation.TANH, rows, h, tp.pre, pre + 2 * h, gw);
-        mix(tp, t, lo, hi);
+        k.activate(Activation.TANH, rows, n, tp.pre, pre + 2 * h, gw);
+        mix(tp, t, lo, hi, u0, u1);
     }
 
-    /** h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} for rows [lo, hi) of step t. */
-    private void mix(GruTape tp, int t, int lo, int hi) {
+    /** h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} for rows [lo, hi) and units [u0, u1) of step t. */
+    private void mix(GruTape tp, int t, int lo, int hi, int u0, int u1) {
         int bsz = tp.batch;
         int h = hidden;
         int hPrev = tp.prev(t) * bsz * h;
         int hNext = tp.next(t) * bsz * h;
         for (int b = lo; b < hi; b++) {
             int row = (t * bsz + b) * gw;
-            for (int j = 0; j < h; j++) {
+            for (int j = u0; j < u1; j++) {
                 float z = tp.pre[row + h + j];
                 float n = tp.pre[row + 2 * h + j];
                 tp.h[hNext + b * h + j] = (1f - z) * n + z * tp.h[hPrev + b * h + j];

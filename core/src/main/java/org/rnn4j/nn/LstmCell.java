@@ -139,7 +139,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
 
     @Override
     public void projectInput(Compute cx, float[] w, LstmTape tp, float[] x, int xOff) {
-        weights.prepareFused(cx, w, tp, x, xOff);
+        weights.prepareFused(cx, w, tp, x, xOff, true);
     }
 
     @Override
@@ -161,7 +161,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         rows.k = cx.kernels();
         rows.w = w;
         rows.t = t;
-        weights.recurrentStep(cx, w, tp, t, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw, gw / hidden, rows);
+        weights.recurrentStep(cx, w, tp, t, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw, null, gw / hidden, rows);
         rows.w = null;
         if (projection != null) {
             int aux = t * bsz * hidden;

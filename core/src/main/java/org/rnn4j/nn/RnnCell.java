@@ -14,7 +14,40 @@ import java.util.random.RandomGenerator;
  * <p>Shapes: B batch, T steps, I input, H hidden (= G = R). Derivation: {@code docs/cells/rnn.md}.
  * The tape keeps pre (T, B, H) = h_t after the forward step, which is all the backward needs.
  */
-final class RnnCell extends AbstractCell<Tape> {
+final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
+
+    /** The tape, with the elementwise work of a forward step reused from step to step. */
+    static final class RnnTape extends Tape {
+        final Activate activate = new Activate(this);
+
+        RnnTape(RnnCell cell, int batch, int steps, boolean reverse) {
+            super(cell, batch, steps, reverse);
+        }
+    }
+
+    /** h_t = φ(pre_t) over some rows and units of step t; set per step. */
+    static final class Activate implements Compute.StepTask {
+        private final RnnTape tp;
+        org.rnn4j.kernel.Kernels k;
+        Activation phi;
+        int hidden;
+        int t;
+
+        Activate(RnnTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi, int u0, int u1) {
+            int b = tp.batch;
+            int pre = (t * b + lo) * hidden + u0;
+            int next = (tp.next(t) * b + lo) * hidden + u0;
+            k.activate(phi, hi - lo, u1 - u0, tp.pre, pre, hidden);
+            for (int r = 0; r < hi - lo; r++) {
+                System.arraycopy(tp.pre, pre + r * hidden, tp.h, next + r * hidden, u1 - u0);
+            }
+        }
+    }
 
     private final Activation phi;
     private final StandardWeights weights;
@@ -26,8 +59,8 @@ final class RnnCell extends AbstractCell<Tape> {
     }
 
     @Override
-    public Tape newTape(int batch, int steps, boolean reverse) {
-        return new Tape(this, batch, steps, reverse);
+    public RnnTape newTape(int batch, int steps, boolean reverse) {
+        return new RnnTape(this, batch, steps, reverse);
     }
 
     @Override
@@ -36,28 +69,35 @@ final class RnnCell extends AbstractCell<Tape> {
     }
 
     @Override
-    public void projectInput(Compute cx, float[] w, Tape tp, float[] x, int xOff) {
-        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
-        weights.prepareForward(cx, w, tp);
+    public void projectInput(Compute cx, float[] w, RnnTape tp, float[] x, int xOff) {
+        weights.prepareFused(cx, w, tp, x, xOff, true);
     }
 
     @Override
-    public void startBackward(Compute cx, float[] w, Tape tp) {
+    public void finishForward(float[] w, RnnTape tp) {
+        StandardWeights.finishFused(tp);
+    }
+
+    @Override
+    public void startBackward(Compute cx, float[] w, RnnTape tp) {
         weights.prepareBackward(cx, w, tp);
     }
 
     @Override
-    public void forwardStep(Compute cx, float[] w, Tape tp, int t) {
+    public void forwardStep(Compute cx, float[] w, RnnTape tp, int t) {
         int b = tp.batch;
         int h = hidden;
         int pre = t * b * h;                       // (B, H) pre-activation of step t
-        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * b * h, tp.pre, pre, h);
-        cx.kernels().activate(phi, b, h, tp.pre, pre, h);
-        System.arraycopy(tp.pre, pre, tp.h, tp.next(t) * b * h, b * h);
+        Activate act = tp.activate;
+        act.k = cx.kernels();
+        act.phi = phi;
+        act.hidden = h;
+        act.t = t;
+        weights.recurrentStep(cx, w, tp, t, tp.h, tp.prev(t) * b * h, tp.pre, pre, h, null, 1, act);
     }
 
     @Override
-    public void backwardStep(Compute cx, float[] w, float[] g, Tape tp, int t,
+    public void backwardStep(Compute cx, float[] w, float[] g, RnnTape tp, int t,
                              float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
         int b = tp.batch;
         int h = hidden;
@@ -71,7 +111,7 @@ final class RnnCell extends AbstractCell<Tape> {
     }
 
     @Override
-    public void backwardSequence(Compute cx, float[] w, float[] g, Tape tp, float[] x, int xOff,
+    public void backwardSequence(Compute cx, float[] w, float[] g, RnnTape tp, float[] x, int xOff,
                                  float[] dx, int dxOff) {
         int rows = tp.steps * tp.batch;
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);

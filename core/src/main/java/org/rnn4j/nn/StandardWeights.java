@@ -73,16 +73,16 @@ final class StandardWeights {
     }
 
     /**
-     * Prepares a forward pass whose steps compute their own input projection, for cells whose pre-activation is
-     * x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh: passes long enough to pack ({@link #prepareForward}) pack [W_ihᵀ; W_hhᵀ] as
-     * one matrix and keep x, so that {@link #recurrentStep} computes a step's gates from the bias, x_t and h_{t-1}
-     * in one product whose output stays in cache, with no projection of the whole sequence written first. The
-     * additions run in the order of the projection then the step, so the results have the same bits. Shorter
-     * passes project as {@link #project} does. x (T·B, I) is read at xOff until the pass ends.
+     * Prepares a forward pass whose steps compute their own input projection: passes long enough to pack
+     * ({@link #prepareForward}) pack [W_ihᵀ; W_hhᵀ] as one matrix and keep x, so that {@link #recurrentStep}
+     * computes a step's input part (b_ih, plus b_hh when {@code foldRecurrentBias}, + x_t·W_ihᵀ) in the same
+     * product as its recurrent part, its output still in cache, with no projection of the whole sequence written
+     * first. The additions run in the order of the projection then the step, so the results have the same bits.
+     * Shorter passes project as {@link #project} does. x (T·B, I) is read at xOff until the pass ends.
      */
-    void prepareFused(Compute cx, float[] w, Tape tp, float[] x, int xOff) {
+    void prepareFused(Compute cx, float[] w, Tape tp, float[] x, int xOff, boolean foldRecurrentBias) {
         if (!fuseInput || tp.steps < packMinSteps) {
-            project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, true);
+            project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, foldRecurrentBias);
             prepareForward(cx, w, tp);
             return;
         }
@@ -94,8 +94,8 @@ final class StandardWeights {
         if (tp.fusedBias == null) {
             tp.fusedBias = new float[gateWidth];
         }
-        for (int j = 0; j < gateWidth; j++) {
-            tp.fusedBias[j] = w[bih.offset() + j] + w[bhh.offset() + j];
+        for (int j = 0; j < gateWidth; j++) {   // as project: 0 + b_ih (+ b_hh)
+            tp.fusedBias[j] = foldRecurrentBias ? w[bih.offset() + j] + w[bhh.offset() + j] : w[bih.offset() + j];
         }
         tp.x = x;
         tp.xOff = xOff;
@@ -105,25 +105,41 @@ final class StandardWeights {
     static void finishFused(Tape tp) {
         tp.x = null;
         tp.fusedInput = false;
+        tp.stepOperands.noInput();
     }
 
     /**
-     * Step t's recurrent product, out (B, G) at outOff += h · W_hhᵀ (with a fused pass, out = b + x_t·W_ihᵀ +
-     * h · W_hhᵀ), followed by {@code task}, the step's elementwise work over rows and units of the {@code gates}
-     * gate blocks: split by units when the product is packed and the units divide into the packed layout's blocks
-     * ({@link Compute#stepPacked}), else by rows.
+     * Step t's products, then {@code task}, the step's elementwise work over rows and units of the {@code gates}
+     * gate blocks. The recurrent part h · W_hhᵀ is added to out (B, G) at outOff, or with {@code rec} (B, G)
+     * given, rec = b_hh + h · W_hhᵀ. A fused pass first sets out = its input part. Packed steps are split by units
+     * when the units divide into the packed layout's blocks ({@link Compute#step}), other steps by rows.
      */
     void recurrentStep(Compute cx, float[] w, Tape tp, int t, float[] h, int hOff, float[] out, int outOff,
-                       int ldOut, int gates, Compute.StepTask task) {
-        if (tp.fusedInput) {
-            cx.stepPacked(tp.batch, tp.x, tp.xOff + t * tp.batch * inputSize, inputSize, inputSize, tp.fusedBias, 0,
-                    h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut, gates, task);
-        } else if (tp.usePackedForward) {
-            cx.stepPacked(tp.batch, h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut, gates, task);
+                       int ldOut, float[] rec, int gates, Compute.StepTask task) {
+        if (tp.usePackedForward) {
+            Compute.StepOperands s = tp.stepOperands.rows(tp.batch, tp.packedForward, gates);
+            if (tp.fusedInput) {
+                s.input(tp.x, tp.xOff + t * tp.batch * inputSize, inputSize, inputSize, tp.fusedBias, 0, out, outOff,
+                        ldOut);
+            } else {
+                s.noInput();
+            }
+            if (rec != null) {
+                s.recurrent(h, hOff, recurrentSize, w, bhh.offset(), rec, 0, gateWidth);
+            } else {
+                s.recurrent(h, hOff, recurrentSize, null, 0, out, outOff, ldOut);
+            }
+            cx.step(s, task);
+            return;
+        }
+        if (rec != null) {
+            java.util.Arrays.fill(rec, 0, tp.batch * gateWidth, 0f);
+            cx.kernels().addRowBias(tp.batch, gateWidth, w, bhh.offset(), rec, 0, gateWidth);
+            recurrentForward(cx, w, tp, h, hOff, rec, 0, gateWidth);
         } else {
             recurrentForward(cx, w, tp, h, hOff, out, outOff, ldOut);
-            cx.forRows(tp.batch, gateWidth / gates, task);
         }
+        cx.forRows(tp.batch, gateWidth / gates, task);
     }
 
     /** Packs W_hh for the backward steps of this pass, or marks the pass as unpacked. */

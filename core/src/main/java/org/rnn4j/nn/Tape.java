@@ -64,6 +64,8 @@ public class Tape {
     float[] x;
     int xOff;
     float[] fusedBias;
+    /** The operands of a packed step's products, set at every step. */
+    final org.rnn4j.kernel.Compute.StepOperands stepOperands = new org.rnn4j.kernel.Compute.StepOperands();
 
     protected Tape(Cell<?> cell, int batch, int steps, boolean reverse) {
         this.batch = batch;

@@ -126,16 +126,18 @@ class SequenceModelTest {
     }
 
     /**
-     * A packed LSTM pass computes each step's input projection inside the step (bias, then x_t·W_ihᵀ, then
-     * h·W_hhᵀ, one product) instead of projecting the whole sequence first. The additions run in the same order,
-     * so outputs and gradients are the bits of the hoisted projection: scalar and vector kernels, one and two
-     * threads, with a projection and peepholes, variable lengths and a bidirectional layer.
+     * A packed LSTM, GRU or RNN pass computes each step's input projection inside the step (bias, then x_t·W_ihᵀ,
+     * then h·W_hhᵀ, one product; the GRU's recurrent part into its own buffer) instead of projecting the whole
+     * sequence first. The additions run in the same order, so outputs and gradients are the bits of the hoisted
+     * projection: scalar and vector kernels, one and two threads, an LSTM with a projection and peepholes,
+     * variable lengths and a bidirectional layer.
      */
     @ParameterizedTest(name = "{0} threads={1}")
     @CsvSource({"scalar, 1", "vector, 1", "vector, 2"})
     void fusedInputProjectionGivesTheBitsOfTheHoistedOne(String kernels, int threads) {
         Kernels k = kernels.equals("scalar") ? Kernels.scalar() : Kernels.select();
-        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withPeepholes(true).withProjSize(24)};
+        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withPeepholes(true).withProjSize(24), CellSpec.gru(),
+            CellSpec.rnnTanh()};
         for (CellSpec cell : cells) {
             for (boolean bidirectional : new boolean[] {false, true}) {
                 float[][] results = new float[2][];
