@@ -159,8 +159,8 @@ final class VectorKernels implements Kernels {
             int atRs = ars;
             int atCs = acs;
             if (acs != 1) {          // the tiles read rows of A with unit stride: copy them to the panel
-                for (int r = 0; r < mr; r++) {
-                    for (int p = 0; p < kc; p++) {
+                for (int p = 0; p < kc; p++) {      // along A's rows in memory (Aᵀ: its columns), then across
+                    for (int r = 0; r < mr; r++) {
                         aPanel[r * kc + p] = a[a0 + r * ars + p * acs];
                     }
                 }
