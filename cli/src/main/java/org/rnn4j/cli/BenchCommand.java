@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,7 +47,8 @@ import java.util.concurrent.Callable;
  *   <li>training step: {@code zeroGrad}, forward, {@link Losses#meanSquaredError} against a fixed random target
  *       (B, 1), backward (full BPTT), {@code Adam(1e-3).step}.</li>
  * </ul>
- * Each is called {@code --warmup} times untimed and then {@code --iters} times timed, one batch per call; the
+ * Each is called untimed {@code --warmup} times and for at least a second, then {@code --iters} times timed, one
+ * batch per call; the
  * table shows the median (and min, max) of the timed calls. Inputs and targets are standard normal from a fixed
  * seed. GFLOP/s come from {@link BenchConfig}'s FLOP model, the same as RESULTS.md's.
  *
@@ -57,7 +59,7 @@ import java.util.concurrent.Callable;
         description = {"Measures rnn4j's speed on the PyTorch anchor configs A-E, next to PyTorch's numbers.",
                 "Measured as shared/anchors/pytorch/bench_rnn.py measures PyTorch: inference (forward +"
                         + " Linear(out->1) on the last step) and a training step (zeroGrad, forward, MSE, full BPTT"
-                        + " backward, Adam(1e-3) step), median of --iters timed calls after --warmup untimed ones, one"
+                        + " backward, Adam(1e-3) step), median of --iters timed calls after --warmup untimed ones (and at least 1 s of them), one"
                         + " batch per call. With --compare, PyTorch's medians from a bench_rnn.py --out file are shown"
                         + " next to rnn4j's.",
                 "Configs: A LSTM I64 H256 B32 T100; B GRU, same sizes; C LSTMP I64 H512 P128 B32 T100;"
@@ -103,6 +105,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", paramLabel = "N",
             description = "Untimed calls before them. Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--warmup-time", defaultValue = "1", paramLabel = "SECONDS",
+            description = "Warm-up also lasts at least this long (unless --warmup is 0), so that the JIT has compiled"
+                    + " the cells' loops before the timed calls. Default: ${DEFAULT-VALUE}.")
+    double warmupTime;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
     Integer threads;
@@ -165,6 +172,9 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be at least 0, got " + warmup);
         }
+        if (!(warmupTime >= 0) || warmupTime > 3600) {
+            throw new IllegalArgumentException("--warmup-time must be between 0 and 3600 seconds, got " + warmupTime);
+        }
         int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
@@ -195,6 +205,7 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("iters", iters);
             settings.put("warmup", warmup);
+            settings.put("warmup_time_s", warmupTime);
             settings.put("seed", SEED);
             report.put("settings", settings);
             if (!selected.isEmpty()) {
@@ -226,14 +237,18 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private long warmupNanos() {
+        return (long) (warmupTime * 1e9);
+    }
+
     /** Measures the configs, printing a line after each, then the table and the spread of the times. */
     private List<Measured> measureConfigs(PrintWriter out, Compute compute, List<BenchConfig> selected) {
-        out.printf(Locale.ROOT, "median of %d timed calls after %d warm-up, one batch per call;"
+        out.printf(Locale.ROOT, "median of %d timed calls after at least %d warm-up calls and %s s, one batch per call;"
                 + " infer = forward + Linear on the last step; train = zeroGrad + forward + MSE + backward"
-                + " (full BPTT) + Adam step%n", iters, warmup);
+                + " (full BPTT) + Adam step%n", iters, warmup, BigDecimal.valueOf(warmupTime).stripTrailingZeros().toPlainString());
         List<Measured> measured = new ArrayList<>();
         for (BenchConfig c : selected) {
-            Measured m = measure(c, compute, warmup, iters);
+            Measured m = measure(c, compute, warmup, warmupNanos(), iters);
             measured.add(m);
             out.printf(Locale.ROOT, "%s: infer %.2f ms, train %.2f ms%n", c.name(), m.infer().medianMs(),
                     m.train().medianMs());
@@ -321,10 +336,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Inference, then training steps, on one model, as bench_rnn.py does. */
-    static Measured measure(BenchConfig c, Compute compute, int warmup, int iters) {
+    static Measured measure(BenchConfig c, Compute compute, int warmup, long minWarmupNanos, int iters) {
         Workload w = new Workload(c, compute);
-        BenchTiming infer = BenchTiming.measure(w::infer, warmup, iters);
-        BenchTiming train = BenchTiming.measure(w::trainStep, warmup, iters);
+        BenchTiming infer = BenchTiming.measure(w::infer, warmup, minWarmupNanos, iters);
+        BenchTiming train = BenchTiming.measure(w::trainStep, warmup, minWarmupNanos, iters);
         return new Measured(c, w.model.parameters().size(), infer, train);
     }
 
@@ -350,7 +365,8 @@ final class BenchCommand implements Callable<Integer> {
         int[] next = {0};
         // a step takes tens of microseconds: the JIT needs seconds of them, not a thousand, to compile the kernels
         warmUp(() -> stream.step(xs[next[0]++ % xs.length]));
-        BenchTiming t = BenchTiming.measure(() -> stream.step(xs[next[0]++ % xs.length]), STREAM_STEPS, STREAM_STEPS);
+        BenchTiming t = BenchTiming.measure(() -> stream.step(xs[next[0]++ % xs.length]), STREAM_STEPS, 0,
+                STREAM_STEPS);
         long flops = c.forwardFlops();   // one step of one sequence
         double medianUs = t.medianNs() / 1e3;
         out.printf(Locale.ROOT, "streaming, batch 1: %s, one step per call of Recurrent.stream(1).step(x)%n",
@@ -487,8 +503,8 @@ final class BenchCommand implements Callable<Integer> {
             String error = null;
             try {
                 Workload work = new Workload(c, compute);
-                infer = BenchTiming.measure(work::infer, w, n);
-                train = BenchTiming.measure(work::trainStep, w, n);
+                infer = BenchTiming.measure(work::infer, w, warmupNanos(), n);
+                train = BenchTiming.measure(work::trainStep, w, warmupNanos(), n);
             } catch (OutOfMemoryError e) {
                 error = "out of memory (max heap " + (maxHeap >> 20) + " MB); give the JVM more, e.g."
                         + " JAVA_TOOL_OPTIONS=-Xmx12g";

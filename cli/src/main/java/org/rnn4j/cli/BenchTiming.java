@@ -15,10 +15,17 @@ import java.util.Arrays;
  */
 record BenchTiming(int iters, int warmup, double medianNs, double minNs, double maxNs) {
 
-    /** Runs {@code call} warmup times untimed, then iters times, each timed on its own. */
-    static BenchTiming measure(Runnable call, int warmup, int iters) {
-        for (int i = 0; i < warmup; i++) {
+    /**
+     * Runs {@code call} untimed at least warmup times and, when warmup is not 0, for at least minWarmupNanos (the
+     * JIT compiles a cell's step loops only after thousands of iterations, so a few calls of a small config would
+     * time the interpreter); then iters times, each timed on its own. The timing records the warm-up calls made.
+     */
+    static BenchTiming measure(Runnable call, int warmup, long minWarmupNanos, int iters) {
+        int made = 0;
+        long start = System.nanoTime();
+        while (made < warmup || (warmup > 0 && System.nanoTime() - start < minWarmupNanos)) {
             call.run();
+            made++;
         }
         System.gc();   // so that the garbage of the warm-up is not collected inside the timed iterations
         long[] ns = new long[iters];
@@ -27,7 +34,7 @@ record BenchTiming(int iters, int warmup, double medianNs, double minNs, double 
             call.run();
             ns[i] = System.nanoTime() - t0;
         }
-        return of(ns, warmup);
+        return of(ns, made);
     }
 
     static BenchTiming of(long[] ns, int warmup) {

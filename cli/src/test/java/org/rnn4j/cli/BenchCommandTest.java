@@ -49,8 +49,8 @@ class BenchCommandTest {
     @Test
     void configEWritesTheTableEveryJsonFieldAndTheComparisonWithPyTorch() throws IOException {
         Path json = dir.resolve("out.json");
-        MainTest.Result r = rnn4j("bench", "--configs", "E", "--iters", "2", "--warmup", "1", "--json", json.toString(),
-                "--compare", SMALL_ANCHORS.toString());
+        MainTest.Result r = rnn4j("bench", "--configs", "E", "--iters", "2", "--warmup", "1", "--warmup-time", "0",
+                "--json", json.toString(), "--compare", SMALL_ANCHORS.toString());
         assertEquals(0, r.code(), r.all());
         String out = r.out();
         for (String column : List.of("cfg", "description", "GFLOP fwd", "infer ms", "infer GFLOP/s", "infer k(T*B)/s",
@@ -59,7 +59,7 @@ class BenchCommandTest {
         }
         assertTrue(out.lines().anyMatch(l -> l.startsWith("E ") && l.contains("RNN-tanh I64 H256 B32 T100")
                 && l.contains(" 0.524 ")), out);
-        assertTrue(out.contains("median of 2 timed calls after 1 warm-up"), out);
+        assertTrue(out.contains("median of 2 timed calls after at least 1 warm-up calls and 0 s"), out);
         assertTrue(out.contains("infer min") && out.contains("train min"), out);
 
         Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(json));
@@ -69,7 +69,7 @@ class BenchCommandTest {
         }
         assertEquals((long) Runtime.getRuntime().availableProcessors(), env.get("threads"));
         assertEquals(Kernels.select().name(), env.get("kernels"));
-        assertEquals(Map.of("iters", 2L, "warmup", 1L, "seed", 0L), root.get("settings"));
+        assertEquals(Map.of("iters", 2L, "warmup", 1L, "warmup_time_s", 0.0, "seed", 0L), root.get("settings"));
         List<?> rnn = (List<?>) root.get("rnn");
         assertEquals(1, rnn.size());
         Map<?, ?> e = (Map<?, ?>) rnn.get(0);
@@ -203,6 +203,7 @@ class BenchCommandTest {
         expectError(rnn4j("bench", "--configs", ""), "an empty config name");
         expectError(rnn4j("bench", "--configs", "E", "--iters", "0"), "--iters must be at least 1, got 0");
         expectError(rnn4j("bench", "--configs", "E", "--warmup", "-1"), "--warmup must be at least 0");
+        expectError(rnn4j("bench", "--configs", "E", "--warmup-time", "-1"), "--warmup-time must be between 0 and 3600");
         expectError(rnn4j("bench", "--configs", "E", "--threads", "0"), "--threads must be at least 1");
         expectError(rnn4j("bench", "--configs", "E", "--json", dir.resolve("no/such/dir/out.json").toString()),
                 "does not exist");
@@ -243,4 +244,21 @@ class BenchCommandTest {
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertEquals("", r.out(), "nothing measured");
     }
+
+    /** Warm-up lasts --warmup-time as well as --warmup calls: the JSON records the warm-up calls made. */
+    @Test
+    void warmupLastsAtLeastTheWarmupTime() throws IOException {
+        Path json = dir.resolve("warm.json");
+        MainTest.Result r = rnn4j("bench", "--configs", "E", "--iters", "1", "--warmup", "1", "--warmup-time", "1.5",
+                "--threads", "1", "--json", json.toString());
+        assertEquals(0, r.code(), r.all());
+        Map<?, ?> e = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("rnn")).get(0);
+        for (String part : List.of("infer", "train")) {
+            long made = (Long) ((Map<?, ?>) e.get(part)).get("warmup");
+            double medianMs = (Double) ((Map<?, ?>) e.get(part)).get("median_ms");
+            // 1.5 s of calls (the first, cold, takes a few hundred ms): more than the one asked for
+            assertTrue(made > 1, part + ": " + made + " warm-up calls, median " + medianMs + " ms");
+        }
+    }
+
 }
