@@ -28,6 +28,9 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         final float[] rec;
         /** (T, B, G) gradient of the recurrent product's output. */
         float[] dRec;
+        /** An open unit's input and recurrent parts of its r, z, n rows, at event-driven inference. */
+        final float[] inputGates = new float[3];
+        final float[] recurrentGates = new float[3];
 
         PhasedGruTape(PhasedGruCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse, "Phased GRU buffer");
@@ -153,38 +156,50 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int wih = weights.wih.offset();
         int bih = weights.bih.offset();
         int in = weights.inputSize;
+        float[] in3 = tp.inputGates;
+        float[] rec3 = tp.recurrentGates;
         for (int b = 0; b < bsz; b++) {
             double time = TimeGate.time(tp, t, b);
             boolean counted = tp.active(b, t);
             int row = pre + b * gw;
             int hb = hPrev + b * h;
+            int hn = hNext + b * h;
             int xRow = tp.xOff + (t * bsz + b) * in;
+            // every unit keeps its state and reads as closed unless computed below
+            System.arraycopy(tp.h, hb, tp.h, hn, h);
+            java.util.Arrays.fill(tp.phase, aux + b * h, aux + (b + 1) * h, 1f);
+            java.util.Arrays.fill(tp.gate, aux + b * h, aux + (b + 1) * h, 0f);
+            double[] closedUntil = tp.closedUntil;
             for (int j = 0; j < h; j++) {
+                if (closedUntil != null && time < closedUntil[b * h + j]) {
+                    continue;   // known to be closed: not even a phase
+                }
                 int o = aux + b * h + j;
-                float hp = tp.h[hb + j];
                 float gate = timeGate.inferenceGate(w, tp, b, j, o, time);
                 if (gate == 0f) {
-                    tp.h[hNext + b * h + j] = hp;
                     continue;
                 }
                 if (counted) {
                     tp.updates++;
                 }
-                float inR = w[bih + j] + k.dot(in, tp.x, xRow, w, wih + j * in);
-                float inZ = w[bih + h + j] + k.dot(in, tp.x, xRow, w, wih + (h + j) * in);
-                float inN = w[bih + 2 * h + j] + k.dot(in, tp.x, xRow, w, wih + (2 * h + j) * in);
-                float recR = w[bhh + j] + k.dot(h, tp.h, hb, w, whh + j * h);
-                float recZ = w[bhh + h + j] + k.dot(h, tp.h, hb, w, whh + (h + j) * h);
-                float recN = w[bhh + 2 * h + j] + k.dot(h, tp.h, hb, w, whh + (2 * h + j) * h);
-                float r = Activation.SIGMOID.apply(inR + recR);
-                float z = Activation.SIGMOID.apply(inZ + recZ);
-                float n = Activation.TANH.apply(inN + r * recN);
+                float hp = tp.h[hb + j];
+                // the r, z, n rows of unit j (h rows apart), input and recurrent parts: bias plus the kernels'
+                // single dot product each
+                for (int q = 0; q < 3; q++) {
+                    in3[q] = w[bih + q * h + j];
+                    rec3[q] = w[bhh + q * h + j];
+                }
+                k.multTransBAdd(1, 3, in, tp.x, xRow, in, w, wih + j * in, h * in, in3, 0, 3);
+                k.multTransBAdd(1, 3, h, tp.h, hb, h, w, whh + j * h, h * h, rec3, 0, 3);
+                float r = Activation.SIGMOID.apply(in3[0] + rec3[0]);
+                float z = Activation.SIGMOID.apply(in3[1] + rec3[1]);
+                float n = Activation.TANH.apply(in3[2] + r * rec3[2]);
                 tp.pre[row + j] = r;
                 tp.pre[row + h + j] = z;
                 tp.pre[row + 2 * h + j] = n;
-                tp.hn[o] = recN;
+                tp.hn[o] = rec3[2];
                 float hTilde = (1f - z) * n + z * hp;
-                tp.h[hNext + b * h + j] = gate * hTilde + (1f - gate) * hp;
+                tp.h[hn + j] = gate * hTilde + (1f - gate) * hp;
             }
         }
     }

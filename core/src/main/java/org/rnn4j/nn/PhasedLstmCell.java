@@ -31,6 +31,8 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         final float[] cTilde;
         /** (T, B, H) tanh(c̃_t). */
         final float[] tanhC;
+        /** An open unit's four gate pre-activations, at event-driven inference. */
+        final float[] fourGates = new float[4];
 
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse, "Phased LSTM buffer");
@@ -178,31 +180,44 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int bih = weights.bih.offset();
         int bhh = weights.bhh.offset();
         int in = weights.inputSize;
+        float[] four = tp.fourGates;
         for (int b = 0; b < bsz; b++) {
             double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
             int hb = prev + b * h;
+            int hn = next + b * h;
             boolean counted = tp.active(b, t);
+            // every unit keeps its state and reads as closed unless computed below
+            System.arraycopy(tp.c, hb, tp.c, hn, h);
+            System.arraycopy(tp.h, hb, tp.h, hn, h);
+            java.util.Arrays.fill(tp.phase, aux + b * h, aux + (b + 1) * h, 1f);
+            java.util.Arrays.fill(tp.gate, aux + b * h, aux + (b + 1) * h, 0f);
+            double[] closedUntil = tp.closedUntil;
+            int cu = b * h;
+            int xRow = tp.xOff + (t * bsz + b) * in;
             for (int j = 0; j < h; j++) {
+                if (closedUntil != null && time < closedUntil[cu + j]) {
+                    continue;   // known to be closed: not even a phase
+                }
                 int o = aux + b * h + j;
-                float cPrev = tp.c[hb + j];
-                float hPrev = tp.h[hb + j];
                 float gate = timeGate.inferenceGate(w, tp, b, j, o, time);
                 if (gate == 0f) {
-                    tp.c[next + b * h + j] = cPrev;
-                    tp.h[next + b * h + j] = hPrev;
                     continue;
                 }
                 if (counted) {
                     tp.updates++;
                 }
-                int xRow = tp.xOff + (t * bsz + b) * in;
-                for (int q = 0; q < 4; q++) {   // i, f, g, o rows of unit j
-                    int r = q * h + j;
-                    float a = w[bih + r] + w[bhh + r];
-                    a += k.dot(in, tp.x, xRow, w, wih + r * in);
-                    a += k.dot(h, tp.h, hb, w, whh + r * h);
-                    tp.pre[row + r] = a;
+                float cPrev = tp.c[hb + j];
+                float hPrev = tp.h[hb + j];
+                // the i, f, g, o rows of unit j (h rows apart): biases, then the input's and the state's dot
+                // products, each summed as the kernels' single dot
+                for (int q = 0; q < 4; q++) {
+                    four[q] = w[bih + q * h + j] + w[bhh + q * h + j];
+                }
+                k.multTransBAdd(1, 4, in, tp.x, xRow, in, w, wih + j * in, h * in, four, 0, 4);
+                k.multTransBAdd(1, 4, h, tp.h, hb, h, w, whh + j * h, h * h, four, 0, 4);
+                for (int q = 0; q < 4; q++) {
+                    tp.pre[row + q * h + j] = four[q];
                 }
                 if (peephole != null) {
                     tp.pre[row + j] += w[peephole.offset() + j] * cPrev;
@@ -221,8 +236,8 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 tp.pre[row + 3 * h + j] = og;
                 tp.cTilde[o] = ct;
                 tp.tanhC[o] = tc;
-                tp.c[next + b * h + j] = gate * ct + (1f - gate) * cPrev;
-                tp.h[next + b * h + j] = gate * (og * tc) + (1f - gate) * hPrev;
+                tp.c[hn + j] = gate * ct + (1f - gate) * cPrev;
+                tp.h[hn + j] = gate * (og * tc) + (1f - gate) * hPrev;
             }
         }
     }
