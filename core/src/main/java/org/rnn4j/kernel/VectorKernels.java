@@ -73,6 +73,8 @@ final class VectorKernels implements Kernels {
     private static final class Scratch {
         final float[] bPack = new float[KC * NC];
         final float[] aPanel = new float[KC * MR_WIDE];
+        /** A tile's edge columns of C, padded to the tile's width. */
+        final float[] edge = new float[MR_WIDE * 2 * L];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -128,36 +130,47 @@ final class VectorKernels implements Kernels {
             int kc = Math.min(KC, k - p0);
             for (int j0 = 0; j0 < n; j0 += NC) {
                 int nc = Math.min(NC, n - j0);
+                int ldp = paddedWidth(nc);   // the rest of each packed row is never read into C
                 int b0 = bOff + p0 * brs + j0 * bcs;
                 for (int p = 0; p < kc; p++) {
                     if (bcs == 1) {
-                        System.arraycopy(b, b0 + p * brs, bPack, p * nc, nc);
+                        System.arraycopy(b, b0 + p * brs, bPack, p * ldp, nc);
                     } else {
                         for (int j = 0; j < nc; j++) {
-                            bPack[p * nc + j] = b[b0 + p * brs + j * bcs];
+                            bPack[p * ldp + j] = b[b0 + p * brs + j * bcs];
                         }
                     }
                 }
-                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, 0, c, cOff + j0, ldc);
+                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, 0, ldp, c, cOff + j0, ldc);
             }
         }
     }
 
+    /** A packed block's row stride for nc columns: a multiple of 2L, so that the edge tiles read whole vectors. */
+    private static int paddedWidth(int nc) {
+        return (nc + 2 * L - 1) / (2 * L) * (2 * L);
+    }
+
     /**
-     * C (m, nc) += A (m, kc) · B (kc, nc) for one packed block B = {@code bPack} (ld = nc). A as in
-     * {@link #gemm}, except that the tiles read A with unit column stride (rows of A are copied to aPanel first
-     * when acs is not 1); A and bPack not modified; C modified; aPanel is scratch (null when acs is 1).
+     * C (m, nc) += A (m, kc) · B (kc, nc) for one packed block B = {@code bPack} with row stride ldb, at least
+     * {@link #paddedWidth}(nc): the columns past nc are read, never added to C. A as in {@link #gemm}, except that
+     * the tiles read A with unit column stride (rows of A are copied to aPanel first when acs is not 1); A and bPack
+     * not modified; C modified; aPanel is scratch (null when acs is 1).
+     *
+     * <p>Columns that do not fill a tile's 2L (or a single row's L) are computed by the same tile on a copy of
+     * those columns of C padded to its width, then copied back: every element of C is the same chain of FMAs from
+     * its old value, whichever tile or edge computes it.
      */
     private static void block(int m, int nc, int kc, float[] a, int aOff, int ars, int acs, float[] aPanel,
-                              float[] bPack, int bOff, float[] c, int cOff, int ldc) {
-        int nv = SPECIES.loopBound(nc);
+                              float[] bPack, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        float[] edge = SCRATCH.get().edge;
+        int full = nc / (2 * L) * (2 * L);   // columns in whole 2L tiles
         int i = 0;
         while (i + MR <= m) {
             int mr = WIDE_TILES && i + MR_WIDE <= m ? MR_WIDE : WIDE_TILES && i + 8 <= m ? 8 : MR;   // rows of this tile
             float[] at = a;          // the tile's rows of A: in place, or copied to aPanel
             int a0 = aOff + i * ars;
             int atRs = ars;
-            int atCs = acs;
             if (acs != 1) {          // the tiles read rows of A with unit stride: copy them to the panel
                 for (int p = 0; p < kc; p++) {      // along A's rows in memory (Aᵀ: its columns), then across
                     for (int r = 0; r < mr; r++) {
@@ -167,43 +180,48 @@ final class VectorKernels implements Kernels {
                 at = aPanel;
                 a0 = 0;
                 atRs = kc;
-                atCs = 1;
             }
-            int j = 0;
-            for (; j + 2 * L <= nv; j += 2 * L) {
-                int cij = cOff + i * ldc + j;
-                switch (mr) {
-                    case MR_WIDE -> tile12x2(kc, at, a0, atRs, bPack, bOff + j, nc, c, cij, ldc);
-                    case 8 -> tile8x2(kc, at, a0, atRs, bPack, bOff + j, nc, c, cij, ldc);
-                    default -> tile4x2(kc, at, a0, atRs, bPack, bOff + j, nc, c, cij, ldc);
-                }
+            for (int j = 0; j < full; j += 2 * L) {
+                tile(mr, kc, at, a0, atRs, bPack, bOff + j, ldb, c, cOff + i * ldc + j, ldc);
             }
-            for (; j < nv; j += L) {
+            int rest = nc - full;
+            if (rest > 0) {
+                int e = cOff + i * ldc + full;
                 for (int r = 0; r < mr; r++) {
-                    tile1x1(kc, at, a0 + r * atRs, atCs, bPack, bOff + j, nc, c, cOff + (i + r) * ldc + j);
+                    System.arraycopy(c, e + r * ldc, edge, r * 2 * L, rest);
+                }
+                tile(mr, kc, at, a0, atRs, bPack, bOff + full, ldb, edge, 0, 2 * L);
+                for (int r = 0; r < mr; r++) {
+                    System.arraycopy(edge, r * 2 * L, c, e + r * ldc, rest);
                 }
             }
             i += mr;
         }
         for (; i < m; i++) {
+            int ai = aOff + i * ars;
+            int ci = cOff + i * ldc;
             int j = 0;
-            for (; j + 4 * L <= nv; j += 4 * L) {
-                tile1x4(kc, a, aOff + i * ars, acs, bPack, bOff + j, nc, c, cOff + i * ldc + j);
+            for (; j + 4 * L <= nc; j += 4 * L) {
+                tile1x4(kc, a, ai, acs, bPack, bOff + j, ldb, c, ci + j);
             }
-            for (; j < nv; j += L) {
-                tile1x1(kc, a, aOff + i * ars, acs, bPack, bOff + j, nc, c, cOff + i * ldc + j);
+            for (; j + L <= nc; j += L) {
+                tile1x1(kc, a, ai, acs, bPack, bOff + j, ldb, c, ci + j);
+            }
+            if (j < nc) {
+                System.arraycopy(c, ci + j, edge, 0, nc - j);
+                tile1x1(kc, a, ai, acs, bPack, bOff + j, ldb, edge, 0);
+                System.arraycopy(edge, 0, c, ci + j, nc - j);
             }
         }
-        for (int r = 0; r < m; r++) {    // scalar tail: the last nc - nv columns
-            int ar = aOff + r * ars;
-            int cr = cOff + r * ldc;
-            for (int j = nv; j < nc; j++) {
-                float sum = 0f;
-                for (int p = 0; p < kc; p++) {
-                    sum += a[ar + p * acs] * bPack[bOff + p * nc + j];
-                }
-                c[cr + j] += sum;
-            }
+    }
+
+    /** The 12-, 8- or 4-row tile. */
+    private static void tile(int mr, int kc, float[] a, int a0, int ars, float[] b, int b0, int ldb, float[] c,
+                             int c0, int ldc) {
+        switch (mr) {
+            case MR_WIDE -> tile12x2(kc, a, a0, ars, b, b0, ldb, c, c0, ldc);
+            case 8 -> tile8x2(kc, a, a0, ars, b, b0, ldb, c, c0, ldc);
+            default -> tile4x2(kc, a, a0, ars, b, b0, ldb, c, c0, ldc);
         }
     }
 
@@ -596,7 +614,8 @@ final class VectorKernels implements Kernels {
 
     /**
      * Column block of the packed layout: B (k, n) is stored as column blocks of {@value #PACK_NC} columns (the last
-     * narrower), each block (k, width) row-major, one after the other, so block j0 starts at j0·k. A block is read
+     * padded to the full width: the edge tiles read whole vectors), each block (k, PACK_NC) row-major, one after
+     * the other, so block j0 starts at j0·k. A block is read
      * as contiguous rows by the same register tiles as {@link #gemm}'s packed blocks, and two threads that take
      * alternate halves of the blocks each touch only their half of B.
      */
@@ -604,25 +623,25 @@ final class VectorKernels implements Kernels {
 
     @Override
     public int packedSize(int k, int n) {
-        return k * n;
+        return k * ((n + PACK_NC - 1) / PACK_NC * PACK_NC);   // the last column block padded to the full width
     }
 
     @Override
     public void pack(int k, int n, int p0, int rows, float[] src, int off, int ld, boolean transposed,
                      float[] packed) {
         for (int j0 = 0; j0 < n; j0 += PACK_NC) {
-            int w = Math.min(PACK_NC, n - j0);
-            int base = j0 * k + p0 * w;
+            int w = Math.min(PACK_NC, n - j0);   // the last block's rows are padded to PACK_NC
+            int base = j0 * k + p0 * PACK_NC;
             if (transposed) {
                 for (int j = 0; j < w; j++) {
                     int s0 = off + (j0 + j) * ld;
                     for (int p = 0; p < rows; p++) {
-                        packed[base + p * w + j] = src[s0 + p];
+                        packed[base + p * PACK_NC + j] = src[s0 + p];
                     }
                 }
             } else {
                 for (int p = 0; p < rows; p++) {
-                    System.arraycopy(src, off + p * ld + j0, packed, base + p * w, w);
+                    System.arraycopy(src, off + p * ld + j0, packed, base + p * PACK_NC, w);
                 }
             }
         }
@@ -640,7 +659,8 @@ final class VectorKernels implements Kernels {
             int w = Math.min(PACK_NC, n - jb);
             for (int p = p0; p < p1; p += KC) {
                 int kc = Math.min(KC, p1 - p);
-                block(m, w, kc, a, aOff + p - p0, lda, 1, null, packed, jb * k + p * w, c, cOff + jb, ldc);
+                block(m, w, kc, a, aOff + p - p0, lda, 1, null, packed, jb * k + p * PACK_NC, PACK_NC, c, cOff + jb,
+                        ldc);
             }
         }
     }
