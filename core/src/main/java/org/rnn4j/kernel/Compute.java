@@ -46,6 +46,7 @@ public final class Compute implements AutoCloseable {
     private final Rows rows;         // the team's current row task; guarded by the team's claim
     private final Step step;         // the team's current recurrent step; guarded by the team's claim
     private final WholeUnits wholeUnits = new WholeUnits();   // guarded by the team's claim
+    private final UnitChunks unitChunks = new UnitChunks();   // guarded by the team's claim
 
     private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor) {
         this(kernels, executor, threads, ownsExecutor, null);
@@ -373,6 +374,50 @@ public final class Compute implements AutoCloseable {
             team.run(rows, rowParts);
         } else if (m > 0) {
             task.run(0, m, 0, units);
+        }
+    }
+
+    /**
+     * Units are split at multiples of this for {@link #forUnits}: a multiple of the lanes of any vector kernels (16
+     * floats in 512 bits), so that vector loops and their scalar tails take the same elements whatever the split.
+     */
+    private static final int UNIT_ALIGN = 16;
+
+    /**
+     * Runs {@code task} over all m rows in contiguous chunks of [0, units), one per thread (at multiples of 16),
+     * and returns when all are done: elementwise work whose per-unit results, such as a unit's parameter gradients
+     * summed over the rows, must each stay with one thread. With one thread, or when the team is busy, the caller
+     * runs all units.
+     */
+    public void forUnits(int m, int units, StepTask task) {
+        int parts = Math.min(threads, units / UNIT_ALIGN);
+        if (parts > 1 && m > 0 && team != null && team.tryAcquire()) {
+            unitChunks.task = task;
+            unitChunks.m = m;
+            unitChunks.units = units;
+            unitChunks.parts = parts;
+            team.run(unitChunks, parts);
+            return;
+        }
+        if (m > 0 && units > 0) {
+            task.run(0, m, 0, units);
+        }
+    }
+
+    /** The team's current {@link #forUnits} task; guarded by the team's claim. */
+    private final class UnitChunks implements Team.Job {
+        StepTask task;
+        int m;
+        int units;
+        int parts;
+
+        @Override
+        public void run(int part) {
+            int lo = alignedStart(units, parts, part, UNIT_ALIGN);
+            int hi = alignedStart(units, parts, part + 1, UNIT_ALIGN);
+            if (hi > lo) {
+                task.run(0, m, lo, hi);
+            }
         }
     }
 

@@ -33,6 +33,8 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         final float[] tanhC;
         /** An open unit's four gate pre-activations, at event-driven inference. */
         final float[] fourGates = new float[4];
+        /** A training step's elementwise work, reused from step to step. */
+        Step step;
 
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse, "Phased LSTM buffer");
@@ -59,7 +61,9 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
 
     @Override
     public PhasedTape newTape(int batch, int steps, boolean reverse) {
-        return new PhasedTape(this, batch, steps, reverse);
+        PhasedTape tp = new PhasedTape(this, batch, steps, reverse);
+        tp.step = new Step(tp);
+        return tp;
     }
 
     @Override
@@ -100,53 +104,103 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
             forwardStepEventDriven(cx.kernels(), w, tp, t);
             return;
         }
-        Kernels k = cx.kernels();
+        weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * tp.batch * hidden, tp.pre, t * tp.batch * gw, gw);
+        // the elementwise rest with the time gate, units split between the threads
+        Step step = tp.step;
+        step.k = cx.kernels();
+        step.w = w;
+        step.t = t;
+        step.backward = false;
+        step.updates.set(0);
+        cx.forUnits(tp.batch, hidden, step);
+        tp.updates += step.updates.get();
+        step.w = null;
+    }
+
+    /** Step t's elementwise work, forward (training) or backward, over some rows and units; set per step. */
+    final class Step implements Compute.StepTask {
+        private final PhasedTape tp;
+        final java.util.concurrent.atomic.AtomicLong updates = new java.util.concurrent.atomic.AtomicLong();
+        Kernels k;
+        float[] w;
+        float[] g;
+        float[] dh;
+        float[] dc;
+        float[] dhPrev;
+        float[] dcPrev;
+        int t;
+        boolean backward;
+
+        Step(PhasedTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi, int u0, int u1) {
+            if (backward) {
+                backwardUnits(w, g, tp, t, dh, dc, dhPrev, dcPrev, lo, hi, u0, u1);
+            } else {
+                updates.addAndGet(forwardUnits(k, w, tp, t, lo, hi, u0, u1));
+            }
+        }
+    }
+
+    /**
+     * Training forward of rows [lo, hi) and units [u0, u1) of step t after the recurrent product: gates, candidate
+     * state, time gate and the mixing. Returns the unit updates with an open gate counted.
+     */
+    private long forwardUnits(Kernels k, float[] w, PhasedTape tp, int t, int lo, int hi, int u0, int u1) {
         int bsz = tp.batch;
         int h = hidden;
-        int pre = t * bsz * gw;                 // (B, G) gates of step t
-        int prev = tp.prev(t) * bsz * h;        // (B, H) h_{t-1} and c_{t-1}
-        int next = tp.next(t) * bsz * h;        // (B, H) h_t and c_t
-        int aux = t * bsz * h;                  // (B, H) slices of cTilde, tanhC, phase, gate
+        int rows = hi - lo;
+        int n = u1 - u0;
+        int pre = (t * bsz + lo) * gw + u0;            // (rows, G) gates of step t, from unit u0 of each block
+        int prev = (tp.prev(t) * bsz + lo) * h + u0;   // (rows, H) h_{t-1} and c_{t-1}, from unit u0
+        int next = (tp.next(t) * bsz + lo) * h + u0;   // (rows, H) h_t and c_t
+        int aux = (t * bsz + lo) * h + u0;             // (rows, H) slices of cTilde, tanhC, phase, gate
         int colF = h;
         int colG = 2 * h;
         int colO = 3 * h;
 
-        weights.recurrentForward(cx, w, tp, tp.h, prev, tp.pre, pre, gw);
         if (peephole != null) {
-            for (int b = 0; b < bsz; b++) {
-                for (int j = 0; j < h; j++) {
+            for (int b = 0; b < rows; b++) {
+                for (int j = 0; j < n; j++) {
                     float c = tp.c[prev + b * h + j];
-                    tp.pre[pre + b * gw + I + j] += w[peephole.offset() + j] * c;
-                    tp.pre[pre + b * gw + colF + j] += w[peephole.offset() + h + j] * c;
+                    tp.pre[pre + b * gw + I + j] += w[peephole.offset() + u0 + j] * c;
+                    tp.pre[pre + b * gw + colF + j] += w[peephole.offset() + h + u0 + j] * c;
                 }
             }
         }
-        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
-        k.activate(Activation.TANH, bsz, h, tp.pre, pre + colG, gw);
-        for (int b = 0; b < bsz; b++) {
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + I, gw);
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colF, gw);
+        k.activate(Activation.TANH, rows, n, tp.pre, pre + colG, gw);
+        for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
-            for (int j = 0; j < h; j++) {
+            for (int j = 0; j < n; j++) {
                 float ct = tp.pre[row + colF + j] * tp.c[prev + b * h + j] + tp.pre[row + I + j] * tp.pre[row + colG + j];
                 tp.cTilde[aux + b * h + j] = ct;
                 if (peephole != null) {
-                    tp.pre[row + colO + j] += w[peephole.offset() + 2 * h + j] * ct;
+                    tp.pre[row + colO + j] += w[peephole.offset() + 2 * h + u0 + j] * ct;
                 }
             }
         }
-        k.activate(Activation.SIGMOID, bsz, h, tp.pre, pre + colO, gw);
-        System.arraycopy(tp.cTilde, aux, tp.tanhC, aux, bsz * h);
-        k.activate(Activation.TANH, bsz, h, tp.tanhC, aux, h);
+        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colO, gw);
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(tp.cTilde, aux + b * h, tp.tanhC, aux + b * h, n);
+        }
+        k.activate(Activation.TANH, rows, n, tp.tanhC, aux, h);
 
         float alpha = tp.leak;
-        for (int b = 0; b < bsz; b++) {
-            double time = TimeGate.time(tp, t, b);
+        long updates = 0;
+        for (int b = 0; b < rows; b++) {
+            double time = TimeGate.time(tp, t, lo + b);
             int row = pre + b * gw;
-            boolean counted = tp.active(b, t);
-            for (int j = 0; j < h; j++) {
-                float phi = timeGate.phase(w, j, time);
-                float gate = timeGate.gate(w, j, phi, alpha);
+            boolean counted = tp.active(lo + b, t);
+            for (int j = 0; j < n; j++) {
+                float phi = timeGate.phase(w, u0 + j, time);
+                float gate = timeGate.gate(w, u0 + j, phi, alpha);
                 if (counted && gate != 0f) {
-                    tp.updates++;
+                    updates++;
                 }
                 int o = aux + b * h + j;
                 tp.phase[o] = phi;
@@ -158,6 +212,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 tp.h[next + b * h + j] = gate * hTilde + (1f - gate) * hPrev;
             }
         }
+        return updates;
     }
 
     /**
@@ -245,6 +300,24 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     @Override
     public void backwardStep(Compute cx, float[] w, float[] g, PhasedTape tp, int t,
                              float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+        // the elementwise part, units split between the threads (a unit's parameter gradients sum over rows)
+        Step step = tp.step;
+        step.w = w;
+        step.g = g;
+        step.dh = dh;
+        step.dc = dc;
+        step.dhPrev = dhPrev;
+        step.dcPrev = dcPrev;
+        step.t = t;
+        step.backward = true;
+        cx.forUnits(tp.batch, hidden, step);
+        step.w = step.g = step.dh = step.dc = step.dhPrev = step.dcPrev = null;
+        weights.recurrentBackward(cx, w, tp, tp.dA, t * tp.batch * gw, gw, dhPrev);
+    }
+
+    /** Backward through the elementwise part of step t for rows [lo, hi) and units [u0, u1). */
+    private void backwardUnits(float[] w, float[] g, PhasedTape tp, int t, float[] dh, float[] dc, float[] dhPrev,
+                               float[] dcPrev, int lo, int hi, int u0, int u1) {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
@@ -254,10 +327,10 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int colG = 2 * h;
         int colO = 3 * h;
         float alpha = tp.leak;
-        for (int b = 0; b < bsz; b++) {
+        for (int b = lo; b < hi; b++) {
             double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
-            for (int j = 0; j < h; j++) {
+            for (int j = u0; j < u1; j++) {
                 int o = aux + b * h + j;
                 int bj = b * h + j;
                 float gate = tp.gate[o];
@@ -301,7 +374,6 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                 timeGate.backward(w, g, j, time, phi, dGate, alpha);
             }
         }
-        weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);
     }
 
     @Override

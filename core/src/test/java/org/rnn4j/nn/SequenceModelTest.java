@@ -89,17 +89,20 @@ class SequenceModelTest {
     /**
      * A Compute's team of two threads splits products by columns at block boundaries, the hoisted products by
      * rows, and a step's product and elementwise work by units (H = 128, two blocks of 64) or its elementwise work
-     * by rows (H = 96): every number is computed exactly as on one thread, so a training step gives the same bits
-     * on both (vector kernels, packed weights, T ≥ 8).
+     * by rows (H = 96), or by units at multiples of 16 (the Phased LSTM, whose time-gate gradients sum over rows):
+     * every number is computed exactly as on one thread, so a training step gives the same bits on both (vector
+     * kernels, packed weights, T ≥ 8).
      */
     @ParameterizedTest(name = "{0} H={1}")
     @org.junit.jupiter.params.provider.CsvSource({"lstm, 96", "lstm, 128", "lstm-peep-proj, 96",
-        "lstm-peep-proj, 128", "gru, 96", "gru, 128", "rnn, 96", "rnn, 128"})
+        "lstm-peep-proj, 128", "gru, 96", "gru, 128", "rnn, 96", "rnn, 128", "plstm, 110", "plstm-peep, 96"})
     void twoThreadsGiveTheBitsOfOne(String which, int hidden) {
         CellSpec cell = switch (which) {
             case "lstm" -> CellSpec.lstm();
             case "lstm-peep-proj" -> CellSpec.lstm().withPeepholes(true).withProjSize(24);
             case "gru" -> CellSpec.gru();
+            case "plstm" -> CellSpec.phasedLstm();
+            case "plstm-peep" -> CellSpec.phasedLstm().withPeepholes(true);
             default -> CellSpec.rnnTanh();
         };
         float[][] results = new float[2][];
