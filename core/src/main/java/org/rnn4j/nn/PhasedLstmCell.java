@@ -33,8 +33,9 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         final float[] tanhC;
         /** An open unit's four gate pre-activations, at event-driven inference. */
         final float[] fourGates = new float[4];
-        /** A training step's elementwise work, reused from step to step. */
-        Step step;
+        /** A training step's elementwise work, forward and backward, reused from step to step. */
+        ForwardUnits forwardUnits;
+        BackwardUnits backwardUnits;
 
         PhasedTape(PhasedLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse, "Phased LSTM buffer");
@@ -62,7 +63,8 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     @Override
     public PhasedTape newTape(int batch, int steps, boolean reverse) {
         PhasedTape tp = new PhasedTape(this, batch, steps, reverse);
-        tp.step = new Step(tp);
+        tp.forwardUnits = new ForwardUnits(tp);
+        tp.backwardUnits = new BackwardUnits(tp);
         return tp;
     }
 
@@ -106,22 +108,38 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         }
         weights.recurrentForward(cx, w, tp, tp.h, tp.prev(t) * tp.batch * hidden, tp.pre, t * tp.batch * gw, gw);
         // the elementwise rest with the time gate, units split between the threads
-        Step step = tp.step;
-        step.k = cx.kernels();
-        step.w = w;
-        step.t = t;
-        step.backward = false;
-        step.updates.set(0);
-        cx.forUnits(tp.batch, hidden, step);
-        tp.updates += step.updates.get();
-        step.w = null;
+        ForwardUnits forward = tp.forwardUnits;
+        forward.k = cx.kernels();
+        forward.w = w;
+        forward.t = t;
+        forward.updates.set(0);
+        cx.forUnits(tp.batch, hidden, forward);
+        tp.updates += forward.updates.get();
+        forward.w = null;
     }
 
-    /** Step t's elementwise work, forward (training) or backward, over some rows and units; set per step. */
-    final class Step implements Compute.StepTask {
+    /** The elementwise part of a training forward step over some rows and units; set per step and reused. */
+    final class ForwardUnits implements Compute.StepTask {
         private final PhasedTape tp;
+        /** Unit updates with an open gate, summed over the threads' parts. */
         final java.util.concurrent.atomic.AtomicLong updates = new java.util.concurrent.atomic.AtomicLong();
         Kernels k;
+        float[] w;
+        int t;
+
+        ForwardUnits(PhasedTape tp) {
+            this.tp = tp;
+        }
+
+        @Override
+        public void run(int lo, int hi, int u0, int u1) {
+            updates.addAndGet(forwardUnits(k, w, tp, t, lo, hi, u0, u1));
+        }
+    }
+
+    /** The elementwise part of a backward step over some rows and units; set per step and reused. */
+    final class BackwardUnits implements Compute.StepTask {
+        private final PhasedTape tp;
         float[] w;
         float[] g;
         float[] dh;
@@ -129,19 +147,14 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         float[] dhPrev;
         float[] dcPrev;
         int t;
-        boolean backward;
 
-        Step(PhasedTape tp) {
+        BackwardUnits(PhasedTape tp) {
             this.tp = tp;
         }
 
         @Override
         public void run(int lo, int hi, int u0, int u1) {
-            if (backward) {
-                backwardUnits(w, g, tp, t, dh, dc, dhPrev, dcPrev, lo, hi, u0, u1);
-            } else {
-                updates.addAndGet(forwardUnits(k, w, tp, t, lo, hi, u0, u1));
-            }
+            backwardUnits(w, g, tp, t, dh, dc, dhPrev, dcPrev, lo, hi, u0, u1);
         }
     }
 
@@ -301,17 +314,16 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     public void backwardStep(Compute cx, float[] w, float[] g, PhasedTape tp, int t,
                              float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
         // the elementwise part, units split between the threads (a unit's parameter gradients sum over rows)
-        Step step = tp.step;
-        step.w = w;
-        step.g = g;
-        step.dh = dh;
-        step.dc = dc;
-        step.dhPrev = dhPrev;
-        step.dcPrev = dcPrev;
-        step.t = t;
-        step.backward = true;
-        cx.forUnits(tp.batch, hidden, step);
-        step.w = step.g = step.dh = step.dc = step.dhPrev = step.dcPrev = null;
+        BackwardUnits backward = tp.backwardUnits;
+        backward.w = w;
+        backward.g = g;
+        backward.dh = dh;
+        backward.dc = dc;
+        backward.dhPrev = dhPrev;
+        backward.dcPrev = dcPrev;
+        backward.t = t;
+        cx.forUnits(tp.batch, hidden, backward);
+        backward.w = backward.g = backward.dh = backward.dc = backward.dhPrev = backward.dcPrev = null;
         weights.recurrentBackward(cx, w, tp, tp.dA, t * tp.batch * gw, gw, dhPrev);
     }
 

@@ -57,13 +57,16 @@ public class Tape {
     boolean usePackedBackward;
     /**
      * Whether this pass's forward steps compute their own input projection ({@link StandardWeights#prepareFused}):
-     * packedForward is then [W_ihᵀ; W_hhᵀ], the steps read the layer input x at xOff, and fusedBias is
-     * b_ih + b_hh. x is dropped when the pass ends.
+     * packedForward is then [W_ihᵀ; W_hhᵀ] and fusedBias b_ih (+ b_hh).
      */
     boolean fusedInput;
+    float[] fusedBias;
+    /**
+     * The layer input (T·B, I) at xOff, for steps that read it themselves: fused steps, and the open units of an
+     * event-driven pass. Null otherwise; a fused pass drops it when it ends.
+     */
     float[] x;
     int xOff;
-    float[] fusedBias;
     /** The operands of a packed step's products, set at every step. */
     final org.rnn4j.kernel.Compute.StepOperands stepOperands = new org.rnn4j.kernel.Compute.StepOperands();
 

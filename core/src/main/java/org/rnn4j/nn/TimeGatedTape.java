@@ -3,7 +3,8 @@ package org.rnn4j.nn;
 /**
  * The buffers a cell with a {@link TimeGate} keeps beyond the plain tape's, shared by the Phased LSTM and GRU: the
  * phase and gate of every unit and step, the pass's leak and unit-update count, and what event-driven inference
- * needs (the input, whose rows each open unit projects itself, and the times before which units stay closed).
+ * needs (the times before which units stay closed; the input, whose rows each open unit projects itself, is the
+ * tape's {@link Tape#x}, set at inference only).
  */
 abstract class TimeGatedTape extends Tape {
     /** (T, B, H) the phase φ of each unit. */
@@ -16,9 +17,6 @@ abstract class TimeGatedTape extends Tape {
     float leak;
     /** (sequence, unit, step) updates with an open gate in the latest forward, over valid steps. */
     long updates;
-    /** At inference: the (T, B, I) input, whose rows each open unit projects itself; null in training. */
-    float[] x;
-    int xOff;
     /** At inference: (B, H) times before which each unit stays closed (a stream's, or this pass's own); null in a reverse scan. */
     double[] closedUntil;
     double[] ownClosedUntil;
