@@ -69,7 +69,7 @@ final class VectorKernels implements Kernels {
      */
     private static final int DOT_NB = 48;
 
-    /** Packing buffers of one thread: a (KC, NC) block of B and a (KC, up to MR_WIDE) panel of Aᵀ. */
+    /** Scratch of one thread: a packed (KC, NC) block of B, an (MR_WIDE, KC) panel of Aᵀ and a tile's edge of C. */
     private static final class Scratch {
         final float[] bPack = new float[KC * NC];
         final float[] aPanel = new float[KC * MR_WIDE];
@@ -124,7 +124,7 @@ final class VectorKernels implements Kernels {
             return;
         }
         Scratch scratch = SCRATCH.get();
-        float[] bPack = scratch.bPack;                     // (kc, nc), row-major
+        float[] bPack = scratch.bPack;                     // (kc, paddedWidth(nc)), row-major
         float[] aPanel = acs == 1 ? null : scratch.aPanel; // (MR_WIDE, kc), row-major
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
@@ -141,7 +141,8 @@ final class VectorKernels implements Kernels {
                         }
                     }
                 }
-                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, 0, ldp, c, cOff + j0, ldc);
+                block(m, nc, kc, a, aOff + p0 * acs, ars, acs, aPanel, bPack, 0, ldp, c, cOff + j0, ldc,
+                        scratch.edge);
             }
         }
     }
@@ -155,15 +156,14 @@ final class VectorKernels implements Kernels {
      * C (m, nc) += A (m, kc) · B (kc, nc) for one packed block B = {@code bPack} with row stride ldb, at least
      * {@link #paddedWidth}(nc): the columns past nc are read, never added to C. A as in {@link #gemm}, except that
      * the tiles read A with unit column stride (rows of A are copied to aPanel first when acs is not 1); A and bPack
-     * not modified; C modified; aPanel is scratch (null when acs is 1).
+     * not modified; C modified; aPanel is scratch (null when acs is 1), and so is edge (MR_WIDE × 2L).
      *
      * <p>Columns that do not fill a tile's 2L (or a single row's L) are computed by the same tile on a copy of
      * those columns of C padded to its width, then copied back: every element of C is the same chain of FMAs from
      * its old value, whichever tile or edge computes it.
      */
     private static void block(int m, int nc, int kc, float[] a, int aOff, int ars, int acs, float[] aPanel,
-                              float[] bPack, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        float[] edge = SCRATCH.get().edge;
+                              float[] bPack, int bOff, int ldb, float[] c, int cOff, int ldc, float[] edge) {
         int full = nc / (2 * L) * (2 * L);   // columns in whole 2L tiles
         int i = 0;
         while (i + MR <= m) {
@@ -655,12 +655,13 @@ final class VectorKernels implements Kernels {
     @Override
     public void multAddPacked(int m, int n, int k, int p0, int p1, float[] a, int aOff, int lda, float[] packed,
                               int j0, int j1, float[] c, int cOff, int ldc) {
+        float[] edge = SCRATCH.get().edge;
         for (int jb = j0; jb < j1; jb += PACK_NC) {
             int w = Math.min(PACK_NC, n - jb);
             for (int p = p0; p < p1; p += KC) {
                 int kc = Math.min(KC, p1 - p);
                 block(m, w, kc, a, aOff + p - p0, lda, 1, null, packed, jb * k + p * PACK_NC, PACK_NC, c, cOff + jb,
-                        ldc);
+                        ldc, edge);
             }
         }
     }

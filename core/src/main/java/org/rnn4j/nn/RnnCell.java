@@ -18,7 +18,7 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
 
     /** The tape, with the elementwise work of a forward step reused from step to step. */
     static final class RnnTape extends Tape {
-        final Activate activate = new Activate(this);
+        Activate activate;
 
         RnnTape(RnnCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -26,11 +26,9 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
     }
 
     /** h_t = φ(pre_t) over some rows and units of step t; set per step. */
-    static final class Activate implements Compute.StepTask {
+    final class Activate implements Compute.StepTask {
         private final RnnTape tp;
         org.rnn4j.kernel.Kernels k;
-        Activation phi;
-        int hidden;
         int t;
 
         Activate(RnnTape tp) {
@@ -60,7 +58,9 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
 
     @Override
     public RnnTape newTape(int batch, int steps, boolean reverse) {
-        return new RnnTape(this, batch, steps, reverse);
+        RnnTape tp = new RnnTape(this, batch, steps, reverse);
+        tp.activate = new Activate(tp);
+        return tp;
     }
 
     @Override
@@ -90,8 +90,6 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
         int pre = t * b * h;                       // (B, H) pre-activation of step t
         Activate act = tp.activate;
         act.k = cx.kernels();
-        act.phi = phi;
-        act.hidden = h;
         act.t = t;
         weights.recurrentStep(cx, w, tp, t, tp.h, tp.prev(t) * b * h, tp.pre, pre, h, null, 1, act);
     }
