@@ -65,6 +65,14 @@ final class PlstmAddingExperiment implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
     Integer threads;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
+            description = "Runs trained at once, each with threads / N compute threads. Default: ${DEFAULT-VALUE}.")
+    int jobs;
+
+    @Option(names = "--resume", description = "Keep the runs an earlier call with the same settings saved in DIR/runs"
+            + " (each run is saved when it finishes) and make only the others.")
+    boolean resume;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/plstm-adding",
             description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
@@ -92,33 +100,12 @@ final class PlstmAddingExperiment implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
+        RunGrid.checkJobs(jobs);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
         }
         Files.createDirectories(out);
         String condition = "T=" + t;
-        pw.printf("adding problem, T = %d: %s; %d units, %d epochs of %d sequences, %d test sequences, %d seeds, Adam %s,"
-                + " %d threads%n", t, modelList, h, nEpochs, nTrain, nTest, nSeeds, lr, nThreads);
-        pw.flush();
-        List<ExperimentReport.Run> runs = new ArrayList<>();
-        try (Compute compute = Compute.withThreads(nThreads)) {
-            for (String model : modelList) {
-                for (int s = 1; s <= nSeeds; s++) {
-                    ExperimentReport.Run r = runOne(model, condition, s, t, h, nEpochs, nTrain, nTest, compute);
-                    runs.add(r);
-                    pw.printf("%-6s seed %d: test MSE %.5f, unit updates %.1f%% of dense, %.1f s%s%n", model, s, r.score(),
-                            100 * r.updateFraction(), r.seconds(),
-                            r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : "");
-                    pw.flush();
-                }
-            }
-        }
-        ExperimentReport.chart(out.resolve("learning-curves.png"), "rnn4j: adding problem, T = " + t,
-                "validation MSE (0.167: predicting the mean)", runs, nEpochs, true, null, null);
-        String table = ExperimentReport.table(runs, modelList, List.of(condition), "MSE", false);
-        pw.println();
-        pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("experiment", "plstm-adding");
         settings.put("steps", t);
@@ -126,6 +113,28 @@ final class PlstmAddingExperiment implements Callable<Integer> {
         settings.put("epochs", nEpochs);
         settings.put("train_size", nTrain);
         settings.put("test_size", nTest);
+        settings.put("lr", lr);
+        pw.printf("adding problem, T = %d: %s; %d units, %d epochs of %d sequences, %d test sequences, %d seeds, Adam %s,"
+                + " %d threads, %d job%s%n", t, modelList, h, nEpochs, nTrain, nTest, nSeeds, lr, nThreads, jobs,
+                jobs == 1 ? "" : "s");
+        pw.flush();
+        List<RunGrid.Cell> cells = new ArrayList<>();
+        for (String model : modelList) {
+            for (int s = 1; s <= nSeeds; s++) {
+                cells.add(new RunGrid.Cell(model, condition, s));
+            }
+        }
+        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, resume, jobs, nThreads, pw,
+                r -> String.format("%-6s seed %d: test MSE %.5f, unit updates %.1f%% of dense, %.1f s%s", r.model(),
+                        r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
+                        r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),
+                (c, compute) -> runOne(c.model(), condition, c.seed(), t, h, nEpochs, nTrain, nTest, compute));
+        ExperimentReport.chart(out.resolve("learning-curves.png"), "rnn4j: adding problem, T = " + t,
+                "validation MSE (0.167: predicting the mean)", runs, nEpochs, true, null, null);
+        String table = ExperimentReport.table(runs, modelList, List.of(condition), "MSE", false);
+        pw.println();
+        pw.print(table);
+        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         ExperimentReport.json(out.resolve("results.json"), settings, runs, "mse");
         pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
         return 0;

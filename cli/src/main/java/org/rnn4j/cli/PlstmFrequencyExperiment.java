@@ -72,6 +72,14 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
     Integer threads;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
+            description = "Runs trained at once, each with threads / N compute threads. Default: ${DEFAULT-VALUE}.")
+    int jobs;
+
+    @Option(names = "--resume", description = "Keep the runs an earlier call with the same settings saved in DIR/runs"
+            + " (each run is saved when it finishes) and make only the others.")
+    boolean resume;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/plstm-frequency",
             description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
@@ -94,6 +102,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
+        RunGrid.checkJobs(jobs);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
         }
@@ -101,32 +110,6 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         if (!(rate > 0f)) {
             throw new IllegalArgumentException("--lr must be positive, got " + rate);
         }
-        pw.printf("frequency discrimination: %s on %s; %d units, %d epochs of %d sequences, %d test sequences, %d seeds, "
-                + "Adam %s, %d threads%n", modelList, modeList, h, nEpochs, nTrain, nTest, nSeeds, rate, nThreads);
-        pw.flush();
-        List<ExperimentReport.Run> runs = new ArrayList<>();
-        try (Compute compute = Compute.withThreads(nThreads)) {
-            for (String mode : modeList) {
-                for (String model : modelList) {
-                    for (int s = 0; s < nSeeds; s++) {
-                        ExperimentReport.Run r = runOne(model, mode, s + 1, h, nEpochs, nTrain, nTest, rate, compute);
-                        runs.add(r);
-                        pw.printf("%-8s %-8s seed %d: test accuracy %.4f, unit updates %.1f%% of dense, %.1f s%s%n",
-                                mode, model, s + 1, r.score(), 100 * r.updateFraction(), r.seconds(),
-                                r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : "");
-                        pw.flush();
-                    }
-                }
-                List<ExperimentReport.Run> ofMode = runs.stream().filter(r -> r.condition().equals(mode)).toList();
-                ExperimentReport.chart(out.resolve("learning-curves-" + mode + ".png"),
-                        "rnn4j: frequency discrimination, " + mode + " sampling", "test accuracy", ofMode, nEpochs,
-                        false, 0.4, 1.0);
-            }
-        }
-        String table = ExperimentReport.table(runs, modelList, modeList, "accuracy", true);
-        pw.println();
-        pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("experiment", "plstm-frequency");
         settings.put("hidden", h);
@@ -134,6 +117,33 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         settings.put("train_size", nTrain);
         settings.put("test_size", nTest);
         settings.put("lr", rate);
+        pw.printf("frequency discrimination: %s on %s; %d units, %d epochs of %d sequences, %d test sequences, %d seeds, "
+                + "Adam %s, %d threads, %d job%s%n", modelList, modeList, h, nEpochs, nTrain, nTest, nSeeds, rate, nThreads,
+                jobs, jobs == 1 ? "" : "s");
+        pw.flush();
+        List<RunGrid.Cell> cells = new ArrayList<>();
+        for (String mode : modeList) {
+            for (String model : modelList) {
+                for (int s = 1; s <= nSeeds; s++) {
+                    cells.add(new RunGrid.Cell(model, mode, s));
+                }
+            }
+        }
+        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, resume, jobs, nThreads, pw,
+                r -> String.format("%-8s %-8s seed %d: test accuracy %.4f, unit updates %.1f%% of dense, %.1f s%s",
+                        r.condition(), r.model(), r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
+                        r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),
+                (c, compute) -> runOne(c.model(), c.condition(), c.seed(), h, nEpochs, nTrain, nTest, rate, compute));
+        for (String mode : modeList) {
+            List<ExperimentReport.Run> ofMode = runs.stream().filter(r -> r.condition().equals(mode)).toList();
+            ExperimentReport.chart(out.resolve("learning-curves-" + mode + ".png"),
+                    "rnn4j: frequency discrimination, " + mode + " sampling", "test accuracy", ofMode, nEpochs,
+                    false, 0.4, 1.0);
+        }
+        String table = ExperimentReport.table(runs, modelList, modeList, "accuracy", true);
+        pw.println();
+        pw.print(table);
+        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         ExperimentReport.json(out.resolve("results.json"), settings, runs, "accuracy");
         pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves-<mode>.png");
         return 0;

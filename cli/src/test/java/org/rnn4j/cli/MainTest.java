@@ -358,6 +358,42 @@ class MainTest {
         assertEquals(2, rnn4j("experiment").code());
     }
 
+    @Test
+    void anExperimentRunInParallelOrResumedGivesTheResultsOfOneUninterruptedCall() throws IOException {
+        List<String> common = List.of("experiment", "plstm-frequency", "--modes", "async", "--models", "lstm,plstm",
+                "--epochs", "2", "--train-size", "64", "--test-size", "32", "--seeds", "2", "--hidden", "4");
+        Path one = dir.resolve("one");
+        Result a = rnn4j(with(common, "--threads", "1", "--out", one.toString()));
+        assertEquals(0, a.code(), a.all());
+        Path two = dir.resolve("two");
+        Result b = rnn4j(with(common, "--threads", "2", "--jobs", "2", "--out", two.toString()));
+        assertEquals(0, b.code(), b.all());
+        assertEquals(Files.readString(one.resolve("results.md")), Files.readString(two.resolve("results.md")));
+        assertEquals(4, Files.list(two.resolve("runs")).count(), "one saved run per model and seed");
+
+        // as if the call had stopped after three runs: --resume makes only the missing one, and says which it kept
+        Files.delete(two.resolve("runs").resolve("plstm-async-seed2.json"));
+        Files.delete(two.resolve("results.md"));
+        Result c = rnn4j(with(common, "--jobs", "2", "--resume", "--out", two.toString()));
+        assertEquals(0, c.code(), c.all());
+        assertEquals(3, c.out().split("resumed from", -1).length - 1, c.out());
+        assertEquals(Files.readString(one.resolve("results.md")), Files.readString(two.resolve("results.md")));
+
+        expectError(rnn4j(with(common, "--epochs", "3", "--resume", "--out", two.toString())),
+                "was made with other settings");
+        Files.writeString(two.resolve("runs").resolve("lstm-async-seed1.json"), "{\"model\": ");
+        expectError(rnn4j(with(common, "--resume", "--out", two.toString())), "is not a saved run");
+        expectError(rnn4j(with(common, "--jobs", "0", "--out", two.toString())), "--jobs must be at least 1");
+        expectError(rnn4j("experiment", "plstm-adding", "--jobs", "-1", "--out", two.toString()),
+                "--jobs must be at least 1");
+    }
+
+    private static String[] with(List<String> common, String... more) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     /** A directory like scripts/fetch-mnist's with 7 images per digit (a bar at a digit-dependent angle). */
     private static Path tinyMnist(Path root) throws IOException {
         Path mnist = root.resolve("mnist");

@@ -1,0 +1,218 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.io.Json;
+import org.rnn4j.kernel.Compute;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The runs of an experiment (model × condition × seed), run one after another or several at once, each saved to
+ * {@code <out>/runs/} as soon as it finishes. A long experiment that stops (a crash, Ctrl-C, a machine going away)
+ * keeps its finished runs, and the same command with {@code --resume} picks them up and runs only the others.
+ *
+ * <p>A run's file records the experiment's settings; resuming with other settings is refused, so one table never
+ * mixes runs of different experiments. Runs are deterministic, and a run gives the same result on any number of
+ * threads, so resumed runs and runs made in parallel match a single uninterrupted call.
+ */
+final class RunGrid {
+
+    /** One run to make. */
+    record Cell(String model, String condition, long seed) {
+        String fileName() {
+            return (model + "-" + condition + "-seed" + seed).replaceAll("[^A-Za-z0-9=._-]", "_") + ".json";
+        }
+    }
+
+    /** Trains and scores one cell with the given compute. */
+    interface Body {
+        ExperimentReport.Run run(Cell cell, Compute compute) throws Exception;
+    }
+
+    private RunGrid() {
+    }
+
+    /**
+     * Makes every cell's run and returns them in the order of {@code cells}.
+     *
+     * @param settings the experiment's settings; a saved run is reused only if it was made with equal settings
+     * @param resume   reuse the runs saved under out/runs by an earlier call; without it they are made again
+     * @param jobs     runs made at once, each with threads / jobs compute threads (at least 1)
+     * @param line     how a finished run is reported, one line
+     */
+    static List<ExperimentReport.Run> run(List<Cell> cells, Path out, Map<String, Object> settings, boolean resume,
+                                          int jobs, int threads, PrintWriter pw,
+                                          java.util.function.Function<ExperimentReport.Run, String> line, Body body)
+            throws IOException {
+        checkJobs(jobs);
+        Path dir = out.resolve("runs");
+        Files.createDirectories(dir);
+        String key = Json.write(settings);
+        ExperimentReport.Run[] done = new ExperimentReport.Run[cells.size()];
+        List<Integer> todo = new ArrayList<>();
+        int stale = 0;
+        for (int i = 0; i < cells.size(); i++) {
+            Path file = dir.resolve(cells.get(i).fileName());
+            if (!Files.exists(file)) {
+                todo.add(i);
+            } else if (resume) {
+                done[i] = load(file, key, cells.get(i));
+            } else {
+                stale++;
+                todo.add(i);
+            }
+        }
+        for (int i = 0; i < cells.size(); i++) {
+            if (done[i] != null) {
+                pw.println(line.apply(done[i]) + " (resumed from " + dir.resolve(cells.get(i).fileName()) + ")");
+            }
+        }
+        pw.flush();
+        if (stale > 0) {
+            pw.printf("%s holds %d finished run%s of an earlier call; they are made again and replaced"
+                    + " (--resume keeps them)%n", dir, stale, stale == 1 ? "" : "s");
+            pw.flush();
+        }
+        int workers = Math.min(jobs, Math.max(1, todo.size()));
+        int perJob = Math.max(1, threads / workers);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            try (Compute compute = Compute.withThreads(perJob)) {
+                int k;
+                while (failure.get() == null && (k = next.getAndIncrement()) < todo.size()) {
+                    int i = todo.get(k);
+                    Cell c = cells.get(i);
+                    ExperimentReport.Run r = body.run(c, compute);
+                    save(dir.resolve(c.fileName()), settings, key, r);
+                    done[i] = r;
+                    synchronized (pw) {
+                        pw.println(line.apply(r));
+                        pw.flush();
+                    }
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        };
+        if (workers == 1) {
+            worker.run();
+        } else {
+            List<Thread> pool = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Thread t = new Thread(worker, "rnn4j-run-" + w);
+                pool.add(t);
+                t.start();
+            }
+            for (Thread t : pool) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the runs", e);
+                }
+            }
+        }
+        Throwable f = failure.get();
+        if (f != null) {
+            long saved = Arrays.stream(done).filter(r -> r != null).count();
+            pw.printf("%d of %d runs are saved in %s; the same command with --resume makes only the others%n", saved,
+                    cells.size(), dir);
+            pw.flush();
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error err) {
+                throw err;
+            }
+            if (f instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(f);
+        }
+        return List.of(done);
+    }
+
+    private static Object field(Map<?, ?> m, String name) {
+        Object v = m.get(name);
+        if (v == null) {
+            throw new NullPointerException(name);
+        }
+        return v;
+    }
+
+    /** Refuses a job count below 1, before any work starts. */
+    static void checkJobs(int jobs) {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
+        }
+    }
+
+    private static void save(Path file, Map<String, Object> settings, String key, ExperimentReport.Run r)
+            throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("settings", settings);
+        m.put("settings_key", key);
+        m.put("model", r.model());
+        m.put("condition", r.condition());
+        m.put("seed", r.seed());
+        m.put("score", r.score());
+        m.put("curve", new ArrayList<Object>(r.curve()));
+        m.put("unit_update_fraction", r.updateFraction());
+        m.put("seconds", r.seconds());
+        m.put("diverged_at_step", r.divergedAtStep());
+        m.put("made_by", "rnn4j " + org.rnn4j.Version.VERSION + ", JDK " + System.getProperty("java.version") + ", "
+                + org.rnn4j.kernel.Kernels.select().name() + " kernels");
+        AtomicFiles.write(file, os -> os.write(Json.writeIndented(m).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static ExperimentReport.Run load(Path file, String key, Cell cell) throws IOException {
+        Object parsed;
+        try {
+            parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a saved run (" + e.getMessage()
+                    + "); delete it to make that run again", e);
+        }
+        try {
+            Map<?, ?> m = (Map<?, ?>) parsed;
+            Object saved = m.get("settings_key");
+            if (!key.equals(saved)) {
+                throw new IllegalArgumentException("--resume: " + file + " was made with other settings, "
+                        + Json.write(m.get("settings")) + ", not " + key + "; use another --out, or run without --resume to"
+                        + " make the runs again");
+            }
+            String model = (String) field(m, "model");
+            String condition = (String) field(m, "condition");
+            long seed = ((Number) field(m, "seed")).longValue();
+            if (!cell.model().equals(model) || !cell.condition().equals(condition) || cell.seed() != seed) {
+                throw new IllegalArgumentException("--resume: " + file + " holds the run of " + model + " " + condition
+                        + " seed " + seed + ", not of " + cell.model() + " " + cell.condition() + " seed " + cell.seed());
+            }
+            List<Double> curve = new ArrayList<>();
+            for (Object v : (List<?>) field(m, "curve")) {
+                curve.add(((Number) v).doubleValue());
+            }
+            return new ExperimentReport.Run(model, condition, seed, curve, ((Number) field(m, "score")).doubleValue(),
+                    ((Number) field(m, "unit_update_fraction")).doubleValue(),
+                    ((Number) field(m, "seconds")).doubleValue(), ((Number) field(m, "diverged_at_step")).longValue());
+        } catch (NullPointerException e) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a saved run (it has no " + e.getMessage()
+                    + "); delete it to make that run again", e);
+        } catch (ClassCastException e) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a saved run (a field is of the wrong"
+                    + " type); delete it to make that run again", e);
+        }
+    }
+}
