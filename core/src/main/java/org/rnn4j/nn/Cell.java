@@ -37,6 +37,15 @@ public interface Cell<T extends Tape> {
     /** Whether the cell carries a second state c (LSTM). */
     boolean hasCellState();
 
+    /**
+     * Whether the steps compute only rows [0, {@link Tape#rows}) (the sequences up to the last one still running)
+     * and write zero gate gradients for the rows past it. A batch sorted by length, longest first, then costs the
+     * sum of its lengths instead of B times the longest. False for cells whose rows interact (batch statistics).
+     */
+    default boolean skipsFinishedRows() {
+        return false;
+    }
+
     /** G: columns of the input projection per batch row (gates × H). */
     int gateWidth();
 

@@ -94,6 +94,11 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
     }
 
     @Override
+    public boolean skipsFinishedRows() {
+        return true;
+    }
+
+    @Override
     public void startBackward(Compute cx, float[] w, GruTape tp) {
         if (linearBeforeReset) {
             weights.prepareBackward(cx, w, tp);
@@ -118,16 +123,17 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
             weights.recurrentStep(cx, w, tp, t, tp.h, hPrev, tp.pre, pre, gw, tp.rec, 3, rows);
             return;
         }
-        cx.multTransBAdd(bsz, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
-        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
-        for (int b = 0; b < bsz; b++) {
+        int m = tp.rows;
+        cx.multTransBAdd(m, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
+        k.activate(Activation.SIGMOID, m, 2 * h, tp.pre, pre, gw);
+        for (int b = 0; b < m; b++) {
             for (int j = 0; j < h; j++) {
                 tp.aux[aux + b * h + j] = tp.pre[pre + b * gw + j] * tp.h[hPrev + b * h + j];
             }
         }
-        cx.multTransBAdd(bsz, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
-        k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
-        mix(tp, t, 0, bsz, 0, h);
+        cx.multTransBAdd(m, h, h, tp.aux, aux, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, gw);
+        k.activate(Activation.TANH, m, h, tp.pre, pre + 2 * h, gw);
+        mix(tp, t, 0, m, 0, h);
     }
 
     /** The elementwise work of a backward step (default form) for some rows; set per step and reused. */
@@ -254,21 +260,23 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         int pre = t * bsz * gw;
         int hPrev = tp.prev(t) * bsz * h;
         int whh = weights.whh.offset();
+        int m = tp.rows;           // rows past it are finished sequences: zero gradients
 
         if (linearBeforeReset) {   // rows independent up to the product: split between the threads
             BackwardRows rows = tp.backwardRows;
             rows.dh = dh;
             rows.dhPrev = dhPrev;
             rows.t = t;
-            cx.forRows(bsz, rows);
+            cx.forRows(m, rows);
             rows.dh = rows.dhPrev = null;
+            Arrays.fill(tp.dRec, pre + m * gw, pre + bsz * gw, 0f);   // finished rows: no gradient
             weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
         } else {
-            throughMix(tp, t, dh, dhPrev, 0, bsz);
+            throughMix(tp, t, dh, dhPrev, 0, m);
             // d(r ⊙ h_{t-1}) = dA^n · W_hn
             Arrays.fill(tp.dRh, 0f);
-            cx.multAdd(bsz, h, h, tp.dA, pre + 2 * h, gw, w, whh + 2 * h * h, h, tp.dRh, 0, h);
-            for (int b = 0; b < bsz; b++) {
+            cx.multAdd(m, h, h, tp.dA, pre + 2 * h, gw, w, whh + 2 * h * h, h, tp.dRh, 0, h);
+            for (int b = 0; b < m; b++) {
                 int row = pre + b * gw;
                 for (int j = 0; j < h; j++) {
                     float r = tp.pre[row + j];
@@ -277,8 +285,9 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
                     dhPrev[b * h + j] += drh * r;
                 }
             }
-            cx.multAdd(bsz, h, 2 * h, tp.dA, pre, gw, w, whh, h, dhPrev, 0, h);
+            cx.multAdd(m, h, 2 * h, tp.dA, pre, gw, w, whh, h, dhPrev, 0, h);
         }
+        Arrays.fill(tp.dA, pre + m * gw, pre + bsz * gw, 0f);
     }
 
     @Override

@@ -138,6 +138,11 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
     }
 
     @Override
+    public boolean skipsFinishedRows() {
+        return true;
+    }
+
+    @Override
     public void projectInput(Compute cx, float[] w, LstmTape tp, float[] x, int xOff) {
         weights.prepareFused(cx, w, tp, x, xOff, true);
     }
@@ -166,8 +171,8 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         if (projection != null) {
             int aux = t * bsz * hidden;
             int rNext = tp.next(t) * bsz * out;
-            Arrays.fill(tp.h, rNext, rNext + bsz * out, 0f);
-            cx.multTransBAdd(bsz, out, hidden, tp.m, aux, hidden, w, projection.offset(), hidden, tp.h, rNext, out);
+            Arrays.fill(tp.h, rNext, rNext + tp.rows * out, 0f);
+            cx.multTransBAdd(tp.rows, out, hidden, tp.m, aux, hidden, w, projection.offset(), hidden, tp.h, rNext, out);
         }
     }
 
@@ -262,7 +267,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
             System.arraycopy(dh, 0, tp.dR, t * bsz * out, bsz * out);
             dm = tp.dm;
             Arrays.fill(dm, 0, bsz * h, 0f);
-            cx.multAdd(bsz, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
+            cx.multAdd(tp.rows, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
         }
         if (peephole == null) {   // rows independent: split between the threads
             BackwardRows rows = tp.backwardRows;
@@ -272,11 +277,12 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
             rows.dc = dc;
             rows.dcPrev = dcPrev;
             rows.t = t;
-            cx.forRows(bsz, rows);
+            cx.forRows(tp.rows, rows);
             rows.w = rows.g = rows.dm = rows.dc = rows.dcPrev = null;
         } else {                  // the peephole gradients sum over the rows: one thread, in row order
-            backwardRows(w, g, tp, t, dm, dc, dcPrev, 0, bsz);
+            backwardRows(w, g, tp, t, dm, dc, dcPrev, 0, tp.rows);
         }
+        Arrays.fill(tp.dA, pre + tp.rows * gw, pre + bsz * gw, 0f);   // finished rows: no gradient
         // dr_{t-1} = dA_t · W_hh
         Arrays.fill(dhPrev, 0, bsz * out, 0f);
         weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);

@@ -90,6 +90,11 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
     }
 
     @Override
+    public boolean skipsFinishedRows() {
+        return true;
+    }
+
+    @Override
     public void forwardStep(Compute cx, float[] w, PhasedGruTape tp, int t) {
         if (!tp.training) {
             forwardStepEventDriven(cx.kernels(), w, tp, t);
@@ -102,24 +107,25 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int hPrev = tp.prev(t) * bsz * h;
         int hNext = tp.next(t) * bsz * h;
         int aux = t * bsz * h;
+        int m = tp.rows;   // rows past it are finished sequences
         Arrays.fill(tp.rec, 0f);
-        k.addRowBias(bsz, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
+        k.addRowBias(m, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
         weights.recurrentForward(cx, w, tp, tp.h, hPrev, tp.rec, 0, gw);
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < m; b++) {
             for (int j = 0; j < 2 * h; j++) {
                 tp.pre[pre + b * gw + j] += tp.rec[b * gw + j];
             }
         }
-        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, pre, gw);
-        for (int b = 0; b < bsz; b++) {
+        k.activate(Activation.SIGMOID, m, 2 * h, tp.pre, pre, gw);
+        for (int b = 0; b < m; b++) {
             for (int j = 0; j < h; j++) {
                 float hn = tp.rec[b * gw + 2 * h + j];
                 tp.hn[aux + b * h + j] = hn;
                 tp.pre[pre + b * gw + 2 * h + j] += tp.pre[pre + b * gw + j] * hn;
             }
         }
-        k.activate(Activation.TANH, bsz, h, tp.pre, pre + 2 * h, gw);
-        for (int b = 0; b < bsz; b++) {
+        k.activate(Activation.TANH, m, h, tp.pre, pre + 2 * h, gw);
+        for (int b = 0; b < m; b++) {
             double time = TimeGate.time(tp, t, b);
             boolean counted = tp.active(b, t);
             int row = pre + b * gw;
@@ -158,7 +164,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int in = weights.inputSize;
         float[] in3 = tp.inputGates;
         float[] rec3 = tp.recurrentGates;
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < tp.rows; b++) {
             double time = TimeGate.time(tp, t, b);
             boolean counted = tp.active(b, t);
             int row = pre + b * gw;
@@ -212,7 +218,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int pre = t * bsz * gw;
         int hPrev = tp.prev(t) * bsz * h;
         int aux = t * bsz * h;
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < tp.rows; b++) {
             double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
             for (int j = 0; j < h; j++) {
@@ -238,6 +244,8 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                 dhPrev[b * h + j] = dTilde * z + (1f - gate) * d;
             }
         }
+        Arrays.fill(tp.dA, pre + tp.rows * gw, pre + bsz * gw, 0f);   // finished rows: no gradient
+        Arrays.fill(tp.dRec, pre + tp.rows * gw, pre + bsz * gw, 0f);
         weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
     }
 

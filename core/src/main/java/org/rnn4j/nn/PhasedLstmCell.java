@@ -96,6 +96,11 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
     }
 
     @Override
+    public boolean skipsFinishedRows() {
+        return true;
+    }
+
+    @Override
     public long unitUpdates(PhasedTape tp) {
         return tp.updates;
     }
@@ -113,7 +118,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         forward.w = w;
         forward.t = t;
         forward.updates.set(0);
-        cx.forUnits(tp.batch, hidden, forward);
+        cx.forUnits(tp.rows, hidden, forward);
         tp.updates += forward.updates.get();
         forward.w = null;
     }
@@ -249,7 +254,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         int bhh = weights.bhh.offset();
         int in = weights.inputSize;
         float[] four = tp.fourGates;
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < tp.rows; b++) {
             double time = TimeGate.time(tp, t, b);
             int row = pre + b * gw;
             int hb = prev + b * h;
@@ -322,8 +327,10 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         backward.dhPrev = dhPrev;
         backward.dcPrev = dcPrev;
         backward.t = t;
-        cx.forUnits(tp.batch, hidden, backward);
+        cx.forUnits(tp.rows, hidden, backward);
         backward.w = backward.g = backward.dh = backward.dc = backward.dhPrev = backward.dcPrev = null;
+        int pre = t * tp.batch * gw;
+        java.util.Arrays.fill(tp.dA, pre + tp.rows * gw, pre + tp.batch * gw, 0f);   // finished rows: no gradient
         weights.recurrentBackward(cx, w, tp, tp.dA, t * tp.batch * gw, gw, dhPrev);
     }
 

@@ -15,10 +15,17 @@ import java.util.Arrays;
  * gradient arriving at frozen rows aside, zeroes it so the cell produces exact zeros there, and adds it back to
  * the gradient leaving the step.
  *
+ * <p>Cells that {@linkplain Cell#skipsFinishedRows skip finished rows} compute at each step only the rows up to the
+ * last sequence still running ({@link Tape#rows}); with the batch sorted by length, longest first, a step costs its
+ * running sequences only, as with PyTorch's packed sequences. The results are the bits of computing every row.
+ *
  * <p>Shapes: x (T, B, I) time-major and contiguous; outputs are written into a (T, B, ldOut) buffer at a
  * column offset, so two directions can fill one concatenated output.
  */
 final class RecurrentLayer<T extends Tape> {
+
+    /** Whether cells that can skip the finished rows do; off only in tests, which compare the two. */
+    static boolean skipFinishedRows = true;
 
     private final Cell<T> cell;
     private final boolean reverse;
@@ -106,8 +113,10 @@ final class RecurrentLayer<T extends Tape> {
             copyOrZero(c0, c0Off, tp.c, init * batch * h, batch * h);
         }
         cell.projectInput(cx, w, tp, x, xOff);
+        boolean skip = skipFinishedRows && cell.skipsFinishedRows();
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
+            tp.rows = skip ? tp.rowsAt(t) : batch;
             cell.forwardStep(cx, w, tp, t);
             int prev = tp.prev(t);
             int next = tp.next(t);
@@ -124,6 +133,7 @@ final class RecurrentLayer<T extends Tape> {
                 }
             }
         }
+        tp.rows = batch;
         cell.finishForward(w, tp);
     }
 
@@ -169,8 +179,11 @@ final class RecurrentLayer<T extends Tape> {
         copyOrZero(dhN, dhNOff, dh, 0, batch * r);
         copyOrZero(hasC ? dcN : null, dcNOff, dc, 0, batch * h);
         cell.startBackward(cx, w, tp);
+        boolean skip = skipFinishedRows && cell.skipsFinishedRows();
         for (int s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
+            int rows = skip ? tp.rowsAt(t) : batch;
+            tp.rows = rows;
             for (int b = 0; b < batch; b++) {
                 if (tp.active(b, t)) {
                     if (dOut != null) {
@@ -187,6 +200,11 @@ final class RecurrentLayer<T extends Tape> {
             cell.backwardStep(cx, w, g, tp, t, dh, dc, dhPrev, dcPrev);
             if (!hasC) {
                 Arrays.fill(dcPrev, 0f);
+            } else if (rows < batch) {
+                Arrays.fill(dcPrev, rows * h, batch * h, 0f);   // finished rows the step skipped
+            }
+            if (rows < batch) {
+                Arrays.fill(dhPrev, rows * r, batch * r, 0f);
             }
             if (tp.lengths != null) {
                 for (int b = 0; b < batch; b++) {
@@ -203,6 +221,7 @@ final class RecurrentLayer<T extends Tape> {
             dc = dcPrev;
             dcPrev = tmp;
         }
+        tp.rows = batch;
         if (dh0 != null) {
             System.arraycopy(dh, 0, dh0, dh0Off, batch * r);
         }

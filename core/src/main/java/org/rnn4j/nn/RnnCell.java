@@ -69,6 +69,11 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
     }
 
     @Override
+    public boolean skipsFinishedRows() {
+        return true;
+    }
+
+    @Override
     public void projectInput(Compute cx, float[] w, RnnTape tp, float[] x, int xOff) {
         weights.prepareFused(cx, w, tp, x, xOff, true);
     }
@@ -100,9 +105,9 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
         int b = tp.batch;
         int h = hidden;
         int off = t * b * h;
-        // dA_t = dh ⊙ φ'(h_t)
+        // dA_t = dh ⊙ φ'(h_t); the finished rows past tp.rows have dh = 0 and keep dA = 0
         System.arraycopy(dh, 0, tp.dA, off, b * h);
-        cx.kernels().activateBackward(phi, b, h, tp.pre, off, h, tp.dA, off, h);
+        cx.kernels().activateBackward(phi, tp.rows, h, tp.pre, off, h, tp.dA, off, h);
         // dh_{t-1} = dA_t · W_hh
         Arrays.fill(dhPrev, 0, b * h, 0f);
         weights.recurrentBackward(cx, w, tp, tp.dA, off, h, dhPrev);

@@ -65,9 +65,9 @@ final class StandardWeights {
     /** out (B, G) at outOff (row stride ldOut) += h (B, R) · W_hhᵀ: a step's recurrent product. */
     void recurrentForward(Compute cx, float[] w, Tape tp, float[] h, int hOff, float[] out, int outOff, int ldOut) {
         if (tp.usePackedForward) {
-            cx.multAddPacked(tp.batch, h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut);
+            cx.multAddPacked(tp.rows, h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut);
         } else {
-            cx.multTransBAdd(tp.batch, gateWidth, recurrentSize, h, hOff, recurrentSize, w, whh.offset(), recurrentSize,
+            cx.multTransBAdd(tp.rows, gateWidth, recurrentSize, h, hOff, recurrentSize, w, whh.offset(), recurrentSize,
                     out, outOff, ldOut);
         }
     }
@@ -117,7 +117,7 @@ final class StandardWeights {
     void recurrentStep(Compute cx, float[] w, Tape tp, int t, float[] h, int hOff, float[] out, int outOff,
                        int ldOut, float[] rec, int gates, Compute.StepTask task) {
         if (tp.usePackedForward) {
-            Compute.StepOperands s = tp.stepOperands.rows(tp.batch, tp.packedForward, gates);
+            Compute.StepOperands s = tp.stepOperands.rows(tp.rows, tp.packedForward, gates);
             if (tp.fusedInput) {
                 s.input(tp.x, tp.xOff + t * tp.batch * inputSize, inputSize, inputSize, tp.fusedBias, 0, out, outOff,
                         ldOut);
@@ -133,13 +133,13 @@ final class StandardWeights {
             return;
         }
         if (rec != null) {
-            java.util.Arrays.fill(rec, 0, tp.batch * gateWidth, 0f);
-            cx.kernels().addRowBias(tp.batch, gateWidth, w, bhh.offset(), rec, 0, gateWidth);
+            java.util.Arrays.fill(rec, 0, tp.rows * gateWidth, 0f);
+            cx.kernels().addRowBias(tp.rows, gateWidth, w, bhh.offset(), rec, 0, gateWidth);
             recurrentForward(cx, w, tp, h, hOff, rec, 0, gateWidth);
         } else {
             recurrentForward(cx, w, tp, h, hOff, out, outOff, ldOut);
         }
-        cx.forRows(tp.batch, gateWidth / gates, task);
+        cx.forRows(tp.rows, gateWidth / gates, task);
     }
 
     /** Packs W_hh for the backward steps of this pass, or marks the pass as unpacked. */
@@ -154,9 +154,9 @@ final class StandardWeights {
     /** dh (B, R) += dRec (B, G) at dOff (row stride ldD) · W_hh: a step's gradient through the recurrent product. */
     void recurrentBackward(Compute cx, float[] w, Tape tp, float[] dRec, int dOff, int ldD, float[] dh) {
         if (tp.usePackedBackward) {
-            cx.multAddPacked(tp.batch, dRec, dOff, ldD, tp.packedBackward, dh, 0, recurrentSize);
+            cx.multAddPacked(tp.rows, dRec, dOff, ldD, tp.packedBackward, dh, 0, recurrentSize);
         } else {
-            cx.multAdd(tp.batch, recurrentSize, gateWidth, dRec, dOff, ldD, w, whh.offset(), recurrentSize, dh, 0,
+            cx.multAdd(tp.rows, recurrentSize, gateWidth, dRec, dOff, ldD, w, whh.offset(), recurrentSize, dh, 0,
                     recurrentSize);
         }
     }

@@ -21,6 +21,14 @@ public class Tape {
     /** Length of each sequence, or null when every sequence has all T steps. Set by the layer per call. */
     int[] lengths;
     /**
+     * Rows [0, rows) are the ones the current step computes, set by the layer before each step: all B, or for a
+     * cell that {@linkplain Cell#skipsFinishedRows skips finished rows}, up to the last sequence still running
+     * (at least 1). Rows past it are finished sequences: the layer freezes their state, and the cell leaves their
+     * gates alone in forward and writes zero gate gradients for them in backward. Offsets into (T, B, …) buffers
+     * keep the stride {@link #batch}.
+     */
+    int rows;
+    /**
      * (T, B) timestamp of every step in seconds (double: absolute times need the precision), or null when the
      * batch has none. Set by the layer per call; cells that do not use time ignore it.
      */
@@ -74,6 +82,7 @@ public class Tape {
         this.batch = batch;
         this.steps = steps;
         this.reverse = reverse;
+        this.rows = batch;
         this.pre = new float[size("gate buffer", steps, batch, cell.gateWidth())];
         this.h = new float[size("state history", steps + 1, batch, cell.outputSize())];
         this.c = cell.hasCellState() ? new float[size("cell history", steps + 1, batch, cell.hiddenSize())] : new float[0];
@@ -118,6 +127,19 @@ public class Tape {
     }
 
     /** Whether sequence b is still running at step t (right padding: t < length). */
+    /** The rows step t computes: 1 + the last row still running at t (at least 1), or all B without lengths. */
+    final int rowsAt(int t) {
+        if (lengths == null) {
+            return batch;
+        }
+        for (int b = batch - 1; b > 0; b--) {
+            if (t < lengths[b]) {
+                return b + 1;
+            }
+        }
+        return 1;
+    }
+
     final boolean active(int b, int t) {
         return lengths == null || t < lengths[b];
     }

@@ -96,4 +96,62 @@ public final class Batch {
     public int steps() {
         return x.dim(1);
     }
+
+    /**
+     * This batch with its sequences in order of length, longest first (stable), or this batch when they already
+     * are or have no lengths. Recurrent layers then compute, at each step, only the sequences still running; a
+     * mean loss or a summed metric over the batch does not depend on the order of its rows.
+     */
+    public Batch sortedByLength() {
+        int b = size();
+        if (lengths == null) {
+            return this;
+        }
+        boolean sorted = true;
+        for (int i = 1; i < b && sorted; i++) {
+            sorted = lengths[i] <= lengths[i - 1];
+        }
+        if (sorted) {
+            return this;
+        }
+        Integer[] order = new Integer[b];
+        for (int i = 0; i < b; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (p, q) -> Integer.compare(lengths[q], lengths[p]));
+        int[] perm = new int[b];
+        int[] len = new int[b];
+        for (int i = 0; i < b; i++) {
+            perm[i] = order[i];
+            len[i] = lengths[perm[i]];
+        }
+        Tensor px = Tensor.of(permuteRows(x.data(), perm), x.shape());
+        Tensor pt = targets == null ? null : Tensor.of(permuteRows(targets.data(), perm), targets.shape());
+        int[] pc = null;
+        if (classes != null) {
+            int per = classes.length / b;
+            pc = new int[classes.length];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(classes, perm[i] * per, pc, i * per, per);
+            }
+        }
+        double[] ptimes = null;
+        if (times != null) {
+            int per = times.length / b;
+            ptimes = new double[times.length];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(times, perm[i] * per, ptimes, i * per, per);
+            }
+        }
+        return new Batch(px, len, pt, pc, ptimes);
+    }
+
+    private static float[] permuteRows(float[] data, int[] perm) {
+        int per = data.length / perm.length;
+        float[] out = new float[data.length];
+        for (int i = 0; i < perm.length; i++) {
+            System.arraycopy(data, perm[i] * per, out, i * per, per);
+        }
+        return out;
+    }
 }

@@ -140,7 +140,7 @@ public final class Trainer {
             long start = System.nanoTime();
             for (int b = progress.batchInEpoch(); b < batches; b++) {
                 int[] indices = Arrays.copyOfRange(order, b * cfg.batchSize(), Math.min(n, (b + 1) * cfg.batchSize()));
-                double[] sums = trainBatch(model, train.batch(indices));
+                double[] sums = trainBatch(model, train.batch(indices).sortedByLength());
                 Progress p = progress;
                 progress = new Progress(epoch, b + 1, p.step() + 1, p.lossSum() + sums[0], p.lossCount() + sums[1],
                         p.metricSum() + sums[2], p.metricCount() + sums[3], p.best(), p.badEpochs(), false);
@@ -314,7 +314,7 @@ public final class Trainer {
             for (int i = 0; i < indices.length; i++) {
                 indices[i] = from + i;
             }
-            Batch batch = data.batch(indices);
+            Batch batch = data.batch(indices).sortedByLength();
             Tensor prediction = model.forward(batch.x(), batch.lengths(), null, batch.times());
             LossValue loss = objective.loss(prediction, batch, batch.lengths());
             double[] metric = objective.metricSum(prediction, batch, batch.lengths());

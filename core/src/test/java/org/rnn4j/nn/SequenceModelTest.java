@@ -173,4 +173,63 @@ class SequenceModelTest {
         }
     }
 
+
+    /**
+     * Skipping the rows of finished sequences (rows past the last one still running) gives the bits of computing
+     * every row: outputs, parameter and input gradients, for every cell that skips and for the BN-LSTM, which
+     * does not; forward and reverse layers; lengths sorted longest first (where most work is skipped) and in any
+     * order; in training mode and at inference (the Phased cells' event-driven steps).
+     */
+    @ParameterizedTest(name = "{0} threads={1}")
+    @CsvSource({"scalar, 1", "vector, 1", "vector, 2"})
+    void skippingFinishedRowsGivesTheBitsOfComputingThemAll(String kernels, int threads) {
+        Kernels k = kernels.equals("scalar") ? Kernels.scalar() : Kernels.select();
+        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withPeepholes(true).withProjSize(24), CellSpec.gru(),
+            CellSpec.gru().original(), CellSpec.rnnTanh(), CellSpec.phasedLstm().withPeepholes(true),
+            CellSpec.phasedGru(), CellSpec.bnLstm()};
+        int[][] lengthSets = {{12, 12, 11, 9, 9, 7, 6, 6, 5, 3, 2, 2, 1, 1, 1, 1},
+            {10, 3, 9, 12, 1, 7, 10, 8, 2, 10, 12, 5, 6, 10, 4, 1}};
+        for (CellSpec cell : cells) {
+            for (int[] lengths : lengthSets) {
+                float[][] results = new float[2][];
+                for (int skip = 0; skip < 2; skip++) {
+                    boolean saved = RecurrentLayer.skipFinishedRows;
+                    RecurrentLayer.skipFinishedRows = skip == 1;
+                    try (Compute cx = Compute.withThreads(k, threads)) {
+                        SequenceModel m = SequenceModel.builder().cell(cell).inputSize(20).hiddenSize(128)
+                                .numLayers(2).bidirectional(true).head(Head.EVERY_STEP).outputSize(3)
+                                .seed(4).compute(cx).build();
+                        SplittableRandom rnd = new SplittableRandom(6);
+                        // a first pass over full-length sequences leaves every row of the buffers written
+                        Tensor warm = GradientCheckTest.random(rnd, 16, 12, 20);
+                        Tensor yWarm = m.forward(warm, null);
+                        m.backward(GradientCheckTest.random(rnd, yWarm.shape()), true);
+                        Tensor x = GradientCheckTest.random(rnd, 16, 12, 20);
+                        m.parameters().zeroGrad();
+                        Tensor y = m.forward(x, lengths);
+                        Tensor dy = GradientCheckTest.random(rnd, y.shape());
+                        float[] dx = m.backward(dy, true).data();
+                        m.eval();
+                        float[] inference = m.forward(x, lengths).data();
+                        float[] grads = m.parameters().grads();
+                        float[][] parts = {y.data(), grads, dx, inference};
+                        int n = 0;
+                        for (float[] p : parts) {
+                            n += p.length;
+                        }
+                        results[skip] = new float[n];
+                        n = 0;
+                        for (float[] p : parts) {
+                            System.arraycopy(p, 0, results[skip], n, p.length);
+                            n += p.length;
+                        }
+                    } finally {
+                        RecurrentLayer.skipFinishedRows = saved;
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1],
+                        cell + ", lengths " + java.util.Arrays.toString(lengths) + ": outputs and gradients");
+            }
+        }
+    }
 }
