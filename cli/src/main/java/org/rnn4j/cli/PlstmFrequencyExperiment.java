@@ -46,7 +46,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 10 (70 with --full).")
     Integer epochs;
 
-    @Option(names = "--train-size", paramLabel = "N", description = "Training sequences per epoch. Default: 3000 (5000 with --full).")
+    @Option(names = "--train-size", paramLabel = "N",
+            description = "Training sequences per epoch, drawn afresh every epoch. Default: 3000 (5000 with --full).")
     Integer trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", description = "Test sequences. Default: 300 (500 with --full).")
@@ -117,6 +118,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         settings.put("train_size", nTrain);
         settings.put("test_size", nTest);
         settings.put("lr", rate);
+        settings.put("training_waves", "drawn afresh every epoch");
         pw.printf("frequency discrimination: %s on %s; %d units, %d epochs of %d sequences, %d test sequences, %d seeds, "
                 + "Adam %s, %d threads, %d job%s%n", modelList, modeList, h, nEpochs, nTrain, nTest, nSeeds, rate, nThreads,
                 jobs, jobs == 1 ? "" : "s");
@@ -159,7 +161,9 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         };
         boolean phased = model.equals("plstm");
         // the data seed depends on the seed too, as each of the paper's runs drew its own waves
-        FrequencyDiscrimination train = new FrequencyDiscrimination(sampling, nTrain, 1000 * seed + 1, !phased);
+        // and, as in the paper's code, every epoch trains on freshly drawn waves
+        FrequencyDiscrimination train = new FrequencyDiscrimination(sampling, nTrain, 1000 * seed + 1, !phased)
+                .freshEachEpoch();
         FrequencyDiscrimination test = new FrequencyDiscrimination(sampling, nTest, 1000 * seed + 2, !phased);
         int maxSteps = switch (sampling) {
             case HIGH_RESOLUTION, SUPERIMPOSED -> 1250;

@@ -137,10 +137,15 @@ public final class Trainer {
         while (progress.epoch() < cfg.epochs() && !progress.stopped()) {
             int epoch = progress.epoch();
             int[] order = permutation(n, SeededRandom.forItem(cfg.seed(), epoch));
+            Dataset data = train.forEpoch(epoch);
+            if (data.size() != n) {
+                throw new IllegalStateException("epoch " + epoch + "'s data has " + data.size() + " sequences, not "
+                        + n + ": " + data.describe());
+            }
             long start = System.nanoTime();
             for (int b = progress.batchInEpoch(); b < batches; b++) {
                 int[] indices = Arrays.copyOfRange(order, b * cfg.batchSize(), Math.min(n, (b + 1) * cfg.batchSize()));
-                double[] sums = trainBatch(model, train.batch(indices).sortedByLength());
+                double[] sums = trainBatch(model, data.batch(indices).sortedByLength());
                 Progress p = progress;
                 progress = new Progress(epoch, b + 1, p.step() + 1, p.lossSum() + sums[0], p.lossCount() + sums[1],
                         p.metricSum() + sums[2], p.metricCount() + sums[3], p.best(), p.badEpochs(), false);

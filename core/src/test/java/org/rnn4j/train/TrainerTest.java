@@ -88,6 +88,70 @@ class TrainerTest {
         assertClose("many-to-one parameters", lastStep.parameters().values(), lastStepTruncated.parameters().values(), 1e-6, 1e-5);
     }
 
+    /** A dataset that hands out another dataset of the same size for each epoch, and records what it was asked. */
+    private static Dataset perEpoch(java.util.List<Integer> asked, java.util.function.IntFunction<Dataset> draw) {
+        Dataset first = draw.apply(0);
+        return new Dataset() {
+            @Override
+            public int size() {
+                return first.size();
+            }
+
+            @Override
+            public Batch batch(int[] indices) {
+                return first.batch(indices);
+            }
+
+            @Override
+            public String describe() {
+                return "drawn per epoch";
+            }
+
+            @Override
+            public Dataset forEpoch(int epoch) {
+                asked.add(epoch);
+                return draw.apply(epoch);
+            }
+        };
+    }
+
+    @Test
+    void eachEpochTrainsOnTheDataTheDatasetGivesForIt() {
+        java.util.List<Integer> asked = new java.util.ArrayList<>();
+        SequenceModel fresh = model(Head.EVERY_STEP, 1);
+        TrainConfig cfg = config().epochs(3).build();
+        new Trainer(cfg, new Sgd(0.05f)).fit(fresh, perEpoch(asked, e -> perStepData(5 + e)), null, null);
+        assertEquals(java.util.List.of(0, 1, 2), asked);
+
+        // the same as training one epoch at a time on each epoch's data, with the trainer's shuffles
+        SequenceModel manual = model(Head.EVERY_STEP, 1);
+        Sgd sgd = new Sgd(0.05f);
+        for (int e = 0; e < 3; e++) {
+            ArrayDataset data = perStepData(5 + e);
+            int[] order = Trainer.permutation(N, SeededRandom.forItem(9, e));
+            for (int from = 0; from < N; from += cfg.batchSize()) {
+                int[] indices = java.util.Arrays.copyOfRange(order, from, Math.min(N, from + cfg.batchSize()));
+                Batch batch = data.batch(indices).sortedByLength();
+                manual.parameters().zeroGrad();
+                Tensor prediction = manual.forward(batch.x(), batch.lengths());
+                LossValue loss = Objective.MSE.loss(prediction, batch, batch.lengths());
+                manual.backward(loss.gradient());
+                sgd.step(manual.parameters());
+            }
+        }
+        assertClose("parameters", manual.parameters().values(), fresh.parameters().values(), 0, 0);
+
+        SequenceModel fixed = model(Head.EVERY_STEP, 1);
+        new Trainer(cfg, new Sgd(0.05f)).fit(fixed, perStepData(5), null, null);
+        assertFalse(java.util.Arrays.equals(fixed.parameters().values(), fresh.parameters().values()));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Trainer(cfg, new Sgd(0.05f))
+                .fit(model(Head.EVERY_STEP, 1), perEpoch(new java.util.ArrayList<>(),
+                        ep -> ep == 0 ? perStepData(5) : new Subset(perStepData(6), new int[] {0, 1, 2}, "three")),
+                        null, null));
+        assertTrue(e.getMessage().contains("epoch 1's data has"), e.getMessage());
+    }
+
     @Test
     void truncatedBpttMatchesAHandWrittenChunkLoop() {
         int k = 4;

@@ -56,7 +56,13 @@ public final class FrequencyDiscrimination implements Dataset {
     private final long seed;
     private final boolean timeAsInput;
 
+    private final boolean freshEachEpoch;
+
     public FrequencyDiscrimination(Sampling sampling, int size, long seed, boolean timeAsInput) {
+        this(sampling, size, seed, timeAsInput, false);
+    }
+
+    private FrequencyDiscrimination(Sampling sampling, int size, long seed, boolean timeAsInput, boolean fresh) {
         if (sampling == null) {
             throw new IllegalArgumentException("a sampling mode is required");
         }
@@ -67,6 +73,24 @@ public final class FrequencyDiscrimination implements Dataset {
         this.size = size;
         this.seed = seed;
         this.timeAsInput = timeAsInput;
+        this.freshEachEpoch = fresh;
+    }
+
+    /**
+     * This task drawing new sequences every epoch, as the paper's code does (5000 fresh training waves per epoch):
+     * epoch 0 sees this dataset's sequences, epoch e > 0 those of a seed derived from this one and e.
+     */
+    public FrequencyDiscrimination freshEachEpoch() {
+        return new FrequencyDiscrimination(sampling, size, seed, timeAsInput, true);
+    }
+
+    @Override
+    public FrequencyDiscrimination forEpoch(int epoch) {
+        if (!freshEachEpoch || epoch == 0) {
+            return this;
+        }
+        long epochSeed = seed ^ (0x9E3779B97F4A7C15L * (epoch + 1));
+        return new FrequencyDiscrimination(sampling, size, epochSeed, timeAsInput, false);
     }
 
     /** One generated sequence: sample times (ms), the wave's values and the class. */
@@ -195,6 +219,7 @@ public final class FrequencyDiscrimination implements Dataset {
     @Override
     public String describe() {
         return "frequency discrimination (" + sampling.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                + " sampling" + (timeAsInput ? ", time as input" : "") + "), " + size + " sequences, seed " + seed;
+                + " sampling" + (timeAsInput ? ", time as input" : "") + "), " + size + " sequences, seed " + seed
+                + (freshEachEpoch ? ", drawn afresh every epoch" : "");
     }
 }

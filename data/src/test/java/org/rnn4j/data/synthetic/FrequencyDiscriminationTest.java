@@ -74,4 +74,23 @@ class FrequencyDiscriminationTest {
             }
         }
     }
+
+    @Test
+    void freshEachEpochDrawsNewWavesEveryEpochAndTheSameOnesForTheSameEpoch() {
+        FrequencyDiscrimination base = new FrequencyDiscrimination(FrequencyDiscrimination.Sampling.ASYNCHRONOUS, 50, 7, false);
+        FrequencyDiscrimination fresh = base.freshEachEpoch();
+        org.junit.jupiter.api.Assertions.assertSame(base, base.forEpoch(3), "a fixed dataset is the same every epoch");
+        assertEquals(base.wave(4).period(), fresh.forEpoch(0).wave(4).period(), "epoch 0 is the dataset itself");
+        double[] periods = new double[4];
+        for (int e = 0; e < 4; e++) {
+            FrequencyDiscrimination epoch = fresh.forEpoch(e);
+            assertEquals(50, epoch.size());
+            periods[e] = epoch.wave(5).period();   // an odd index: a log-uniform period
+            assertEquals(periods[e], fresh.forEpoch(e).wave(5).period(), "the same epoch, the same waves");
+            for (int p = 0; p < e; p++) {
+                assertTrue(periods[p] != periods[e], "epochs " + p + " and " + e + " draw different waves");
+            }
+        }
+        assertTrue(fresh.describe().contains("afresh every epoch"), fresh.describe());
+    }
 }
