@@ -28,7 +28,28 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        String note = scalarKernelsNote(args, org.rnn4j.kernel.Kernels.select().name(),
+                System.getProperty("rnn4j.kernels", "auto"));
+        if (note != null) {
+            System.err.println(note);
+        }
         System.exit(run(args));
+    }
+
+    /**
+     * A note for commands that compute (train, eval, predict, bench, experiment) when the JVM was started without
+     * the Vector API, so that the scalar kernels run unasked; null otherwise. {@code java -jar rnn4j.jar} alone
+     * does that: a jar's manifest cannot add a module.
+     */
+    static String scalarKernelsNote(String[] args, String kernels, String forced) {
+        if (!kernels.equals("scalar") || forced.equalsIgnoreCase("scalar") || args.length == 0
+                || !java.util.Set.of("train", "eval", "predict", "bench", "experiment").contains(args[0])
+                || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+            return null;
+        }
+        return "rnn4j: note: this JVM runs without the jdk.incubator.vector module, so rnn4j uses its scalar kernels,"
+                + " several times slower; start java with --add-modules jdk.incubator.vector (the ./rnn4j launcher"
+                + " does), or set -Drnn4j.kernels=scalar to silence this";
     }
 
     /** Runs the command line and returns the exit code. */

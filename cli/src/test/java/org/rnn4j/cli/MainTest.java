@@ -359,6 +359,19 @@ class MainTest {
     }
 
     @Test
+    void aComputingCommandOnScalarKernelsNotAskedForSaysHowToGetTheVectorOnes() {
+        String note = Main.scalarKernelsNote(new String[] {"train", "--data", "x"}, "scalar", "auto");
+        assertTrue(note != null && note.contains("--add-modules jdk.incubator.vector"), String.valueOf(note));
+        assertTrue(Main.scalarKernelsNote(new String[] {"experiment", "plstm-adding"}, "scalar", "auto") != null);
+        assertEquals(null, Main.scalarKernelsNote(new String[] {"train"}, "vector(512 bits)", "auto"));
+        assertEquals(null, Main.scalarKernelsNote(new String[] {"train"}, "scalar", "SCALAR"), "asked for");
+        assertEquals(null, Main.scalarKernelsNote(new String[] {"info", "m.rnn4j"}, "scalar", "auto"));
+        assertEquals(null, Main.scalarKernelsNote(new String[] {"--version"}, "scalar", "auto"));
+        assertEquals(null, Main.scalarKernelsNote(new String[0], "scalar", "auto"));
+        assertEquals(null, Main.scalarKernelsNote(new String[] {"bench", "--help"}, "scalar", "auto"));
+    }
+
+    @Test
     void anExperimentRunInParallelOrResumedGivesTheResultsOfOneUninterruptedCall() throws IOException {
         List<String> common = List.of("experiment", "plstm-frequency", "--modes", "async", "--models", "lstm,plstm",
                 "--epochs", "2", "--train-size", "64", "--test-size", "32", "--seeds", "2", "--hidden", "4");
