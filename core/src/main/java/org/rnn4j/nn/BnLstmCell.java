@@ -138,6 +138,12 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         weights.prepareForward(cx, w, tp);
     }
 
+    /** Statistics are over the running rows only, so the rows past the last running one can be skipped. */
+    @Override
+    public boolean skipsFinishedRows() {
+        return true;
+    }
+
     @Override
     public void startBackward(Compute cx, float[] w, BnTape tp) {
         weights.prepareBackward(cx, w, tp);
@@ -153,7 +159,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                            ParamView mean, ParamView var, float[] batchMean, float[] batchVar) {
         int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1) * f;
         int n = 0;
-        for (int b = 0; b < tp.batch; b++) {
+        for (int b = 0; b < tp.rows; b++) {
             n += tp.active(b, t) ? 1 : 0;
         }
         boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
@@ -163,7 +169,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             if (batchStats) {
                 double sum = 0;
                 double sumSq = 0;
-                for (int b = 0; b < tp.batch; b++) {
+                for (int b = 0; b < tp.rows; b++) {
                     if (tp.active(b, t)) {
                         double zj = z[off + b * ld + j];
                         sum += zj;
@@ -184,7 +190,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             }
             float s = (float) Math.sqrt(v + spec.epsilon());
             sigma[sOff + j] = s;
-            for (int b = 0; b < tp.batch; b++) {
+            for (int b = 0; b < tp.rows; b++) {
                 int i = off + b * ld + j;
                 z[i] = tp.active(b, t) ? (z[i] - mu) / s : 0f;
             }
@@ -198,7 +204,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
     private void normalizeBackward(Tape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
                                    float[] sigma, int sOff) {
         int n = 0;
-        for (int b = 0; b < tp.batch; b++) {
+        for (int b = 0; b < tp.rows; b++) {
             n += tp.active(b, t) ? 1 : 0;
         }
         boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
@@ -206,7 +212,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             double sum = 0;
             double sumProd = 0;
             if (batchStats) {   // with fixed statistics, ẑ = (z − μ)/σ is affine: no terms through μ and σ
-                for (int b = 0; b < tp.batch; b++) {
+                for (int b = 0; b < tp.rows; b++) {
                     if (tp.active(b, t)) {
                         sum += d[dOff + b * ld + j];
                         sumProd += (double) d[dOff + b * ld + j] * zHat[zOff + b * ld + j];
@@ -216,7 +222,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             float meanD = n == 0 ? 0f : (float) (sum / n);
             float meanDz = n == 0 ? 0f : (float) (sumProd / n);
             float s = sigma[sOff + j];
-            for (int b = 0; b < tp.batch; b++) {
+            for (int b = 0; b < tp.rows; b++) {
                 int i = dOff + b * ld + j;
                 d[i] = tp.active(b, t) ? (d[i] - meanD - zHat[zOff + b * ld + j] * meanDz) / s : 0f;
             }
@@ -227,6 +233,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
     public void forwardStep(Compute cx, float[] w, BnTape tp, int t) {
         Kernels k = cx.kernels();
         int bsz = tp.batch;
+        int m = tp.rows;                        // rows past it are finished sequences, frozen by the layer
         int h = hidden;
         int g = t * bsz * gw;                   // (B, G) slices of pre, xHat, hHat
         int prev = tp.prev(t) * bsz * h;        // (B, H) h_{t-1}, c_{t-1}
@@ -234,20 +241,20 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         int aux = t * bsz * h;                  // (B, H) slices of cHat, tanhY
 
         normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX, tp.muX, tp.varX);
-        Arrays.fill(tp.hHat, g, g + bsz * gw, 0f);
+        Arrays.fill(tp.hHat, g, g + m * gw, 0f);
         weights.recurrentForward(cx, w, tp, tp.h, prev, tp.hHat, g, gw);
         normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH, tp.muH, tp.varH);
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < m; b++) {
             for (int q = 0; q < gw; q++) {
                 int i = g + b * gw + q;
                 tp.pre[i] = w[gammaX.offset() + q] * tp.xHat[i] + w[gammaH.offset() + q] * tp.hHat[i]
                         + w[weights.bih.offset() + q] + w[weights.bhh.offset() + q];
             }
         }
-        k.activate(Activation.SIGMOID, bsz, 2 * h, tp.pre, g, gw);
-        k.activate(Activation.TANH, bsz, h, tp.pre, g + 2 * h, gw);
-        k.activate(Activation.SIGMOID, bsz, h, tp.pre, g + 3 * h, gw);
-        for (int b = 0; b < bsz; b++) {
+        k.activate(Activation.SIGMOID, m, 2 * h, tp.pre, g, gw);
+        k.activate(Activation.TANH, m, h, tp.pre, g + 2 * h, gw);
+        k.activate(Activation.SIGMOID, m, h, tp.pre, g + 3 * h, gw);
+        for (int b = 0; b < m; b++) {
             int row = g + b * gw;
             for (int j = 0; j < h; j++) {
                 float c = tp.pre[row + h + j] * tp.c[prev + b * h + j] + tp.pre[row + j] * tp.pre[row + 2 * h + j];
@@ -256,14 +263,14 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             }
         }
         normalize(w, tp, t, tp.cHat, aux, h, h, tp.sigmaC, t * h, meanC, varC, tp.muC, tp.varC);
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < m; b++) {
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
                 tp.tanhY[o] = w[gammaC.offset() + j] * tp.cHat[o] + w[betaC.offset() + j];
             }
         }
-        k.activate(Activation.TANH, bsz, h, tp.tanhY, aux, h);
-        for (int b = 0; b < bsz; b++) {
+        k.activate(Activation.TANH, m, h, tp.tanhY, aux, h);
+        for (int b = 0; b < m; b++) {
             for (int j = 0; j < h; j++) {
                 tp.h[next + b * h + j] = tp.pre[g + b * gw + 3 * h + j] * tp.tanhY[aux + b * h + j];
             }
@@ -299,13 +306,14 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
     public void backwardStep(Compute cx, float[] w, float[] grads, BnTape tp, int t,
                              float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
         int bsz = tp.batch;
+        int m = tp.rows;          // rows past it are finished sequences: zero gradients
         int h = hidden;
         int g = t * bsz * gw;
         int prev = tp.prev(t) * bsz * h;
         int aux = t * bsz * h;
         float[] d = tp.scratch;   // (B, H) gradient at ĉ, then at c_t through the normalisation
 
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < m; b++) {
             int row = g + b * gw;
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
@@ -319,7 +327,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             }
         }
         normalizeBackward(tp, t, tp.cHat, aux, d, 0, h, h, tp.sigmaC, t * h);
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < m; b++) {
             int row = g + b * gw;
             for (int j = 0; j < h; j++) {
                 float ig = tp.pre[row + j];
@@ -334,7 +342,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             }
         }
         // through a = γ_x x̂ + γ_h ĥ + b into the two normalisations
-        for (int b = 0; b < bsz; b++) {
+        for (int b = 0; b < m; b++) {
             for (int q = 0; q < gw; q++) {
                 int i = g + b * gw + q;
                 float da = tp.dA[i];
@@ -346,6 +354,9 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         }
         normalizeBackward(tp, t, tp.xHat, g, tp.dXw, g, gw, gw, tp.sigmaX, t * gw);
         normalizeBackward(tp, t, tp.hHat, g, tp.dHw, g, gw, gw, tp.sigmaH, t * gw);
+        Arrays.fill(tp.dA, g + m * gw, g + bsz * gw, 0f);
+        Arrays.fill(tp.dXw, g + m * gw, g + bsz * gw, 0f);
+        Arrays.fill(tp.dHw, g + m * gw, g + bsz * gw, 0f);
         Arrays.fill(dhPrev, 0, bsz * h, 0f);
         weights.recurrentBackward(cx, w, tp, tp.dHw, g, gw, dhPrev);
     }

@@ -40,7 +40,8 @@ public interface Cell<T extends Tape> {
     /**
      * Whether the steps compute only rows [0, {@link Tape#rows}) (the sequences up to the last one still running)
      * and write zero gate gradients for the rows past it. A batch sorted by length, longest first, then costs the
-     * sum of its lengths instead of B times the longest. False for cells whose rows interact (batch statistics).
+     * sum of its lengths instead of B times the longest. Cells whose rows interact (statistics over the
+     * whole batch) must leave it false.
      */
     default boolean skipsFinishedRows() {
         return false;

@@ -176,8 +176,8 @@ class SequenceModelTest {
 
     /**
      * Skipping the rows of finished sequences (rows past the last one still running) gives the bits of computing
-     * every row: outputs, parameter and input gradients, for every cell that skips and for the BN-LSTM, which
-     * does not; forward and reverse layers; lengths sorted longest first (where most work is skipped) and in any
+     * every row: outputs, parameter and input gradients, for every cell (the BN-LSTM's statistics over the
+     * running rows included); forward and reverse layers; lengths sorted longest first (where most work is skipped) and in any
      * order; in training mode and at inference (the Phased cells' event-driven steps).
      */
     @ParameterizedTest(name = "{0} threads={1}")
