@@ -65,9 +65,10 @@ final class PlstmAddingExperiment implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-            description = "Runs trained at once, each with threads / N compute threads. Default: ${DEFAULT-VALUE}.")
-    int jobs;
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Runs trained at once, each with threads / N compute threads. Default: one per compute thread"
+                    + " (the small matrices of one run do not keep several threads busy; runs in parallel do).")
+    Integer jobs;
 
     @Option(names = "--resume", description = "Keep the runs an earlier call with the same settings saved in DIR/runs"
             + " (each run is saved when it finishes) and make only the others.")
@@ -100,6 +101,7 @@ final class PlstmAddingExperiment implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
+        int jobs = this.jobs != null ? this.jobs : nThreads;
         RunGrid.checkJobs(jobs);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
