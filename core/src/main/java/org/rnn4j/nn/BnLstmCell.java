@@ -241,7 +241,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         int aux = t * bsz * h;                  // (B, H) slices of cHat, tanhY
 
         normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX, tp.muX, tp.varX);
-        Arrays.fill(tp.hHat, g, g + m * gw, 0f);
+        Arrays.fill(tp.hHat, g, g + bsz * gw, 0f);
         weights.recurrentForward(cx, w, tp, tp.h, prev, tp.hHat, g, gw);
         normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH, tp.muH, tp.varH);
         for (int b = 0; b < m; b++) {

@@ -123,7 +123,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
             weights.recurrentStep(cx, w, tp, t, tp.h, hPrev, tp.pre, pre, gw, tp.rec, 3, rows);
             return;
         }
-        int m = tp.rows;
+        int m = bsz;   // the original form's products are unpacked: every row (see Tape.rows)
         cx.multTransBAdd(m, 2 * h, h, tp.h, hPrev, h, w, whh, h, tp.pre, pre, gw);
         k.activate(Activation.SIGMOID, m, 2 * h, tp.pre, pre, gw);
         for (int b = 0; b < m; b++) {
@@ -260,7 +260,8 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         int pre = t * bsz * gw;
         int hPrev = tp.prev(t) * bsz * h;
         int whh = weights.whh.offset();
-        int m = tp.rows;           // rows past it are finished sequences: zero gradients
+        // rows past m are finished sequences with zero gradients; the original form's unpacked products take all
+        int m = linearBeforeReset ? tp.rows : bsz;
 
         if (linearBeforeReset) {   // rows independent up to the product: split between the threads
             BackwardRows rows = tp.backwardRows;

@@ -171,8 +171,10 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         if (projection != null) {
             int aux = t * bsz * hidden;
             int rNext = tp.next(t) * bsz * out;
-            Arrays.fill(tp.h, rNext, rNext + tp.rows * out, 0f);
-            cx.multTransBAdd(tp.rows, out, hidden, tp.m, aux, hidden, w, projection.offset(), hidden, tp.h, rNext, out);
+            // an unpacked product: every row (see Tape.rows); the finished rows' m_t are zeros, their r_t frozen
+            Arrays.fill(tp.m, aux + tp.rows * hidden, aux + bsz * hidden, 0f);
+            Arrays.fill(tp.h, rNext, rNext + bsz * out, 0f);
+            cx.multTransBAdd(bsz, out, hidden, tp.m, aux, hidden, w, projection.offset(), hidden, tp.h, rNext, out);
         }
     }
 
@@ -267,7 +269,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
             System.arraycopy(dh, 0, tp.dR, t * bsz * out, bsz * out);
             dm = tp.dm;
             Arrays.fill(dm, 0, bsz * h, 0f);
-            cx.multAdd(tp.rows, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
+            cx.multAdd(bsz, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
         }
         if (peephole == null) {   // rows independent: split between the threads
             BackwardRows rows = tp.backwardRows;

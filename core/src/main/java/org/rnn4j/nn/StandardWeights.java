@@ -67,7 +67,8 @@ final class StandardWeights {
         if (tp.usePackedForward) {
             cx.multAddPacked(tp.rows, h, hOff, recurrentSize, tp.packedForward, out, outOff, ldOut);
         } else {
-            cx.multTransBAdd(tp.rows, gateWidth, recurrentSize, h, hOff, recurrentSize, w, whh.offset(), recurrentSize,
+            // every row: the unpacked kernels pick their summation order by the row count (see Tape.rows)
+            cx.multTransBAdd(tp.batch, gateWidth, recurrentSize, h, hOff, recurrentSize, w, whh.offset(), recurrentSize,
                     out, outOff, ldOut);
         }
     }
@@ -133,8 +134,8 @@ final class StandardWeights {
             return;
         }
         if (rec != null) {
-            java.util.Arrays.fill(rec, 0, tp.rows * gateWidth, 0f);
-            cx.kernels().addRowBias(tp.rows, gateWidth, w, bhh.offset(), rec, 0, gateWidth);
+            java.util.Arrays.fill(rec, 0, tp.batch * gateWidth, 0f);
+            cx.kernels().addRowBias(tp.batch, gateWidth, w, bhh.offset(), rec, 0, gateWidth);
             recurrentForward(cx, w, tp, h, hOff, rec, 0, gateWidth);
         } else {
             recurrentForward(cx, w, tp, h, hOff, out, outOff, ldOut);
@@ -156,7 +157,7 @@ final class StandardWeights {
         if (tp.usePackedBackward) {
             cx.multAddPacked(tp.rows, dRec, dOff, ldD, tp.packedBackward, dh, 0, recurrentSize);
         } else {
-            cx.multAdd(tp.rows, recurrentSize, gateWidth, dRec, dOff, ldD, w, whh.offset(), recurrentSize, dh, 0,
+            cx.multAdd(tp.batch, recurrentSize, gateWidth, dRec, dOff, ldD, w, whh.offset(), recurrentSize, dh, 0,
                     recurrentSize);
         }
     }

@@ -25,7 +25,9 @@ public class Tape {
      * cell that {@linkplain Cell#skipsFinishedRows skips finished rows}, up to the last sequence still running
      * (at least 1). Rows past it are finished sequences: the layer freezes their state, and the cell leaves their
      * gates alone in forward and writes zero gate gradients for them in backward. Offsets into (T, B, …) buffers
-     * keep the stride {@link #batch}.
+     * keep the stride {@link #batch}. Only packed products ({@code multAddPacked}, {@code Compute.step}) and
+     * elementwise work take fewer rows: those give every row the same bits whatever the row count, while the
+     * unpacked kernels choose their summation order by the row count, so unpacked products keep all B rows.
      */
     int rows;
     /**
@@ -126,7 +128,6 @@ public class Tape {
         return reverse ? 1 : 0;
     }
 
-    /** Whether sequence b is still running at step t (right padding: t < length). */
     /** The rows step t computes: 1 + the last row still running at t (at least 1), or all B without lengths. */
     final int rowsAt(int t) {
         if (lengths == null) {
@@ -140,6 +141,7 @@ public class Tape {
         return 1;
     }
 
+    /** Whether sequence b is still running at step t (right padding: t < length). */
     final boolean active(int b, int t) {
         return lengths == null || t < lengths[b];
     }

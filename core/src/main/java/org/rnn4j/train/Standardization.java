@@ -118,6 +118,12 @@ public record Standardization(float[] mean, float[] std) {
             public String describe() {
                 return data.describe();
             }
+
+            @Override
+            public Dataset forEpoch(int epoch) {
+                Dataset drawn = data.forEpoch(epoch);
+                return drawn == data ? this : self.applyTo(drawn);
+            }
         };
     }
 

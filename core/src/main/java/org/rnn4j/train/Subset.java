@@ -75,4 +75,11 @@ public final class Subset implements Dataset {
     public String describe() {
         return description;
     }
+
+    /** The same indices of the whole dataset's data for that epoch. */
+    @Override
+    public Dataset forEpoch(int epoch) {
+        Dataset drawn = whole.forEpoch(epoch);
+        return drawn == whole ? this : new Subset(drawn, indices, description);
+    }
 }

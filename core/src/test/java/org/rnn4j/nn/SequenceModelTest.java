@@ -187,48 +187,74 @@ class SequenceModelTest {
         CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withPeepholes(true).withProjSize(24), CellSpec.gru(),
             CellSpec.gru().original(), CellSpec.rnnTanh(), CellSpec.phasedLstm().withPeepholes(true),
             CellSpec.phasedGru(), CellSpec.bnLstm()};
-        int[][] lengthSets = {{12, 12, 11, 9, 9, 7, 6, 6, 5, 3, 2, 2, 1, 1, 1, 1},
-            {10, 3, 9, 12, 1, 7, 10, 8, 2, 10, 12, 5, 6, 10, 4, 1}};
-        for (CellSpec cell : cells) {
-            for (int[] lengths : lengthSets) {
-                float[][] results = new float[2][];
-                for (int skip = 0; skip < 2; skip++) {
-                    boolean saved = RecurrentLayer.skipFinishedRows;
-                    RecurrentLayer.skipFinishedRows = skip == 1;
-                    try (Compute cx = Compute.withThreads(k, threads)) {
-                        SequenceModel m = SequenceModel.builder().cell(cell).inputSize(20).hiddenSize(128)
-                                .numLayers(2).bidirectional(true).head(Head.EVERY_STEP).outputSize(3)
-                                .seed(4).compute(cx).build();
-                        SplittableRandom rnd = new SplittableRandom(6);
-                        // a first pass over full-length sequences leaves every row of the buffers written
-                        Tensor warm = GradientCheckTest.random(rnd, 16, 12, 20);
-                        Tensor yWarm = m.forward(warm, null);
-                        m.backward(GradientCheckTest.random(rnd, yWarm.shape()), true);
-                        Tensor x = GradientCheckTest.random(rnd, 16, 12, 20);
-                        m.parameters().zeroGrad();
-                        Tensor y = m.forward(x, lengths);
-                        Tensor dy = GradientCheckTest.random(rnd, y.shape());
-                        float[] dx = m.backward(dy, true).data();
-                        m.eval();
-                        float[] inference = m.forward(x, lengths).data();
-                        float[] grads = m.parameters().grads();
-                        float[][] parts = {y.data(), grads, dx, inference};
-                        int n = 0;
-                        for (float[] p : parts) {
-                            n += p.length;
+        // (B, T, H): packed passes; an unpacked one (T < 8) with H = 100 and B = 32, where the unpacked kernels
+        // would sum in another order for fewer rows; and packed with H = 100
+        int[][] shapes = {{16, 12, 128}, {32, 6, 100}, {32, 12, 100}};
+        for (int[] shape : shapes) {
+            int batch = shape[0];
+            int steps = shape[1];
+            int hidden = shape[2];
+            SplittableRandom lr = new SplittableRandom(batch + steps);
+            int[] sorted = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                sorted[b] = 1 + lr.nextInt(steps);
+            }
+            sorted[0] = steps;
+            java.util.Arrays.sort(sorted);
+            int[] shuffled = sorted.clone();
+            for (int b = 0; b < batch / 2; b++) {
+                int tmp = sorted[b];
+                sorted[b] = sorted[batch - 1 - b];
+                sorted[batch - 1 - b] = tmp;
+            }
+            for (int b = batch - 1; b > 0; b--) {
+                int j = lr.nextInt(b + 1);
+                int tmp = shuffled[b];
+                shuffled[b] = shuffled[j];
+                shuffled[j] = tmp;
+            }
+            for (CellSpec cell : cells) {
+                for (int[] lengths : new int[][] {sorted, shuffled}) {
+                    float[][] results = new float[2][];
+                    for (int skip = 0; skip < 2; skip++) {
+                        boolean saved = RecurrentLayer.skipFinishedRows;
+                        RecurrentLayer.skipFinishedRows = skip == 1;
+                        try (Compute cx = Compute.withThreads(k, threads)) {
+                            SequenceModel m = SequenceModel.builder().cell(cell).inputSize(20).hiddenSize(hidden)
+                                    .numLayers(2).bidirectional(true).head(Head.EVERY_STEP).outputSize(3)
+                                    .seed(4).compute(cx).build();
+                            SplittableRandom rnd = new SplittableRandom(6);
+                            // a first pass over full-length sequences leaves every row of the buffers written
+                            Tensor warm = GradientCheckTest.random(rnd, batch, steps, 20);
+                            Tensor yWarm = m.forward(warm, null);
+                            m.backward(GradientCheckTest.random(rnd, yWarm.shape()), true);
+                            Tensor x = GradientCheckTest.random(rnd, batch, steps, 20);
+                            m.parameters().zeroGrad();
+                            Tensor y = m.forward(x, lengths);
+                            Tensor dy = GradientCheckTest.random(rnd, y.shape());
+                            float[] dx = m.backward(dy, true).data();
+                            m.eval();
+                            float[] inference = m.forward(x, lengths).data();
+                            float[] grads = m.parameters().grads();
+                            float[][] parts = {y.data(), grads, dx, inference};
+                            int n = 0;
+                            for (float[] p : parts) {
+                                n += p.length;
+                            }
+                            results[skip] = new float[n];
+                            n = 0;
+                            for (float[] p : parts) {
+                                System.arraycopy(p, 0, results[skip], n, p.length);
+                                n += p.length;
+                            }
+                        } finally {
+                            RecurrentLayer.skipFinishedRows = saved;
                         }
-                        results[skip] = new float[n];
-                        n = 0;
-                        for (float[] p : parts) {
-                            System.arraycopy(p, 0, results[skip], n, p.length);
-                            n += p.length;
-                        }
-                    } finally {
-                        RecurrentLayer.skipFinishedRows = saved;
                     }
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], cell + ", (B, T, H) "
+                            + java.util.Arrays.toString(shape) + ", lengths " + java.util.Arrays.toString(lengths)
+                            + ": outputs and gradients");
                 }
-                org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1],
-                        cell + ", lengths " + java.util.Arrays.toString(lengths) + ": outputs and gradients");
             }
         }
     }

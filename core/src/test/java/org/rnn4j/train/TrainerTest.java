@@ -153,6 +153,23 @@ class TrainerTest {
     }
 
     @Test
+    void subsetsAndStandardisedViewsPassEachEpochsDataThrough() {
+        Dataset drawn = perEpoch(new java.util.ArrayList<>(), e -> perStepData(5 + e));
+        int[] one = {1};
+        Dataset subset = new Subset(drawn, new int[] {0, 3, 7}, "three");
+        assertArrayEquals(perStepData(7).batch(new int[] {3}).x().data(), subset.forEpoch(2).batch(one).x().data());
+        assertEquals(3, subset.forEpoch(2).size());
+        Dataset fixed = new Subset(perStepData(5), new int[] {0, 3, 7}, "three");
+        org.junit.jupiter.api.Assertions.assertSame(fixed, fixed.forEpoch(4));
+
+        Standardization z = Standardization.fit(perStepData(5), 8);
+        Dataset view = z.applyTo(drawn);
+        assertArrayEquals(z.apply(perStepData(6).batch(one)).x().data(), view.forEpoch(1).batch(one).x().data());
+        Dataset fixedView = z.applyTo(perStepData(5));
+        org.junit.jupiter.api.Assertions.assertSame(fixedView, fixedView.forEpoch(3));
+    }
+
+    @Test
     void truncatedBpttMatchesAHandWrittenChunkLoop() {
         int k = 4;
         ArrayDataset data = perStepData(5);
