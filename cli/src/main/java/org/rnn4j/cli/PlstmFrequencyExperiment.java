@@ -30,10 +30,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "plstm-frequency", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Frequency discrimination (Neil, Pfeiffer & Liu 2016, section 4.1): is a sine's period in [5, 6] ms?",
-                "Trains LSTM, BN-LSTM (both given the time as an extra input, as the official code does) and Phased LSTM",
-                "(given the timestamps) with Adam (3e-3; the paper's 1e-3 with --full), batch 32 and gradient clipping (norm 10) on three sampling modes over",
-                "several seeds, and writes a table of test accuracy (mean ± std over seeds), the unit updates per step",
-                "of each model at inference, a learning-curve PNG per mode (mean and min-max band over seeds) and JSON.",
+                "Trains LSTM, BN-LSTM (both given the time as an extra input, as the official code does) and Phased LSTM"
+                        + " (given the timestamps) with Adam (3e-3; the paper's 1e-3 with --full), batch 32 and gradient"
+                        + " clipping (norm 10) on three sampling modes over several seeds, on fresh waves every epoch."
+                        + " Writes a table of test accuracy (mean ± std over seeds) and of the unit updates per step of"
+                        + " each model at inference, a learning-curve PNG per mode (mean and min-max band over seeds)"
+                        + " and JSON; each run is also saved to DIR/runs as it finishes (see --resume).",
                 "The default is a short run (about six minutes on 2 cores); --full is the paper's setting (hours)."})
 final class PlstmFrequencyExperiment implements Callable<Integer> {
 
