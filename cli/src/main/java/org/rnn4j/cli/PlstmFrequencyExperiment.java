@@ -75,14 +75,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--jobs", paramLabel = "N",
-            description = "Runs trained at once, each with threads / N compute threads. Default: one per compute thread"
-                    + " (the small matrices of one run do not keep several threads busy; runs in parallel do).")
-    Integer jobs;
-
-    @Option(names = "--resume", description = "Keep the runs an earlier call with the same settings saved in DIR/runs"
-            + " (each run is saved when it finishes) and make only the others.")
-    boolean resume;
+    @CommandLine.Mixin
+    RunGridOptions grid;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/plstm-frequency",
             description = "Output directory. Default: ${DEFAULT-VALUE}.")
@@ -106,8 +100,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
-        int jobs = this.jobs != null ? this.jobs : nThreads;
-        RunGrid.checkJobs(jobs);
+        int jobs = grid.jobs(nThreads);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
         }
@@ -135,7 +128,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
                 }
             }
         }
-        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, resume, jobs, nThreads, pw,
+        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, grid.resume, jobs, nThreads, pw,
                 r -> String.format("%-8s %-8s seed %d: test accuracy %.4f, unit updates %.1f%% of dense, %.1f s%s",
                         r.condition(), r.model(), r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
                         r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),

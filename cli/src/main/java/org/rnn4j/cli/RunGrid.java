@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The runs of an experiment (model × condition × seed), run one after another or several at once, each saved to
@@ -53,7 +54,7 @@ final class RunGrid {
      */
     static List<ExperimentReport.Run> run(List<Cell> cells, Path out, Map<String, Object> settings, boolean resume,
                                           int jobs, int threads, PrintWriter pw,
-                                          java.util.function.Function<ExperimentReport.Run, String> line, Body body)
+                                          Function<ExperimentReport.Run, String> line, Body body)
             throws IOException {
         checkJobs(jobs);
         Path dir = out.resolve("runs");

@@ -354,9 +354,9 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         }
         normalizeBackward(tp, t, tp.xHat, g, tp.dXw, g, gw, gw, tp.sigmaX, t * gw);
         normalizeBackward(tp, t, tp.hHat, g, tp.dHw, g, gw, gw, tp.sigmaH, t * gw);
-        Arrays.fill(tp.dA, g + m * gw, g + bsz * gw, 0f);
-        Arrays.fill(tp.dXw, g + m * gw, g + bsz * gw, 0f);
-        Arrays.fill(tp.dHw, g + m * gw, g + bsz * gw, 0f);
+        tp.zeroRows(tp.dA, t, gw, m);   // finished rows: no gradient
+        tp.zeroRows(tp.dXw, t, gw, m);
+        tp.zeroRows(tp.dHw, t, gw, m);
         Arrays.fill(dhPrev, 0, bsz * h, 0f);
         weights.recurrentBackward(cx, w, tp, tp.dHw, g, gw, dhPrev);
     }

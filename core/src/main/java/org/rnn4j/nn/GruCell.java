@@ -270,7 +270,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
             rows.t = t;
             cx.forRows(m, rows);
             rows.dh = rows.dhPrev = null;
-            Arrays.fill(tp.dRec, pre + m * gw, pre + bsz * gw, 0f);   // finished rows: no gradient
+            tp.zeroRows(tp.dRec, t, gw, m);   // finished rows: no gradient
             weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
         } else {
             throughMix(tp, t, dh, dhPrev, 0, m);
@@ -288,7 +288,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
             }
             cx.multAdd(m, h, 2 * h, tp.dA, pre, gw, w, whh, h, dhPrev, 0, h);
         }
-        Arrays.fill(tp.dA, pre + m * gw, pre + bsz * gw, 0f);
+        tp.zeroRows(tp.dA, t, gw, m);
     }
 
     @Override

@@ -284,7 +284,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         } else {                  // the peephole gradients sum over the rows: one thread, in row order
             backwardRows(w, g, tp, t, dm, dc, dcPrev, 0, tp.rows);
         }
-        Arrays.fill(tp.dA, pre + tp.rows * gw, pre + bsz * gw, 0f);   // finished rows: no gradient
+        tp.zeroRows(tp.dA, t, gw, tp.rows);   // finished rows: no gradient
         // dr_{t-1} = dA_t · W_hh
         Arrays.fill(dhPrev, 0, bsz * out, 0f);
         weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);

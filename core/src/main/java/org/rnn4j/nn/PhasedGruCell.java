@@ -244,8 +244,8 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                 dhPrev[b * h + j] = dTilde * z + (1f - gate) * d;
             }
         }
-        Arrays.fill(tp.dA, pre + tp.rows * gw, pre + bsz * gw, 0f);   // finished rows: no gradient
-        Arrays.fill(tp.dRec, pre + tp.rows * gw, pre + bsz * gw, 0f);
+        tp.zeroRows(tp.dA, t, gw, tp.rows);   // finished rows: no gradient
+        tp.zeroRows(tp.dRec, t, gw, tp.rows);
         weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
     }
 

@@ -329,8 +329,7 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
         backward.t = t;
         cx.forUnits(tp.rows, hidden, backward);
         backward.w = backward.g = backward.dh = backward.dc = backward.dhPrev = backward.dcPrev = null;
-        int pre = t * tp.batch * gw;
-        java.util.Arrays.fill(tp.dA, pre + tp.rows * gw, pre + tp.batch * gw, 0f);   // finished rows: no gradient
+        tp.zeroRows(tp.dA, t, gw, tp.rows);   // finished rows: no gradient
         weights.recurrentBackward(cx, w, tp, tp.dA, t * tp.batch * gw, gw, dhPrev);
     }
 

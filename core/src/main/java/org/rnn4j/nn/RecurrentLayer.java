@@ -200,11 +200,12 @@ final class RecurrentLayer<T extends Tape> {
             cell.backwardStep(cx, w, g, tp, t, dh, dc, dhPrev, dcPrev);
             if (!hasC) {
                 Arrays.fill(dcPrev, 0f);
-            } else if (rows < batch) {
-                Arrays.fill(dcPrev, rows * h, batch * h, 0f);   // finished rows the step skipped
             }
-            if (rows < batch) {
+            if (rows < batch) {   // finished rows the step skipped
                 Arrays.fill(dhPrev, rows * r, batch * r, 0f);
+                if (hasC) {
+                    Arrays.fill(dcPrev, rows * h, batch * h, 0f);
+                }
             }
             if (tp.lengths != null) {
                 for (int b = 0; b < batch; b++) {

@@ -141,6 +141,14 @@ public class Tape {
         return 1;
     }
 
+    /**
+     * Zeroes rows [from, B) of step t's (B, width) block in a (T, B, width) buffer: the gate gradients of finished
+     * sequences a backward step skipped, which the weight gradients still read.
+     */
+    final void zeroRows(float[] buf, int t, int width, int from) {
+        java.util.Arrays.fill(buf, (t * batch + from) * width, (t + 1) * batch * width, 0f);
+    }
+
     /** Whether sequence b is still running at step t (right padding: t < length). */
     final boolean active(int b, int t) {
         return lengths == null || t < lengths[b];

@@ -120,35 +120,23 @@ public final class Batch {
         }
         java.util.Arrays.sort(order, (p, q) -> Integer.compare(lengths[q], lengths[p]));
         int[] perm = new int[b];
-        int[] len = new int[b];
         for (int i = 0; i < b; i++) {
             perm[i] = order[i];
-            len[i] = lengths[perm[i]];
         }
-        Tensor px = Tensor.of(permuteRows(x.data(), perm), x.shape());
         Tensor pt = targets == null ? null : Tensor.of(permuteRows(targets.data(), perm), targets.shape());
-        int[] pc = null;
-        if (classes != null) {
-            int per = classes.length / b;
-            pc = new int[classes.length];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(classes, perm[i] * per, pc, i * per, per);
-            }
-        }
-        double[] ptimes = null;
-        if (times != null) {
-            int per = times.length / b;
-            ptimes = new double[times.length];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(times, perm[i] * per, ptimes, i * per, per);
-            }
-        }
-        return new Batch(px, len, pt, pc, ptimes);
+        return new Batch(Tensor.of(permuteRows(x.data(), perm), x.shape()), permuteRows(lengths, perm), pt,
+                permuteRows(classes, perm), permuteRows(times, perm));
     }
 
-    private static float[] permuteRows(float[] data, int[] perm) {
-        int per = data.length / perm.length;
-        float[] out = new float[data.length];
+    /** A batch-first array's B equal rows (one value each, or T, or T·I) in the order perm; null for null. */
+    private static <A> A permuteRows(A data, int[] perm) {
+        if (data == null) {
+            return null;
+        }
+        int n = java.lang.reflect.Array.getLength(data);
+        int per = n / perm.length;
+        @SuppressWarnings("unchecked")
+        A out = (A) java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
         for (int i = 0; i < perm.length; i++) {
             System.arraycopy(data, perm[i] * per, out, i * per, per);
         }
