@@ -67,20 +67,41 @@ final class ExperimentReport {
      * the curve measured on a validation set and the final score on a separate test set. */
     static Run train(String model, String condition, long seed, SequenceModel net, Dataset train, Dataset validation,
                      Dataset test, TrainConfig cfg, Optimizer optimizer, Score score) {
+        return train(model, condition, seed, net, train, validation, test, cfg, optimizer, score, null);
+    }
+
+    /**
+     * As {@link #train(String, String, long, SequenceModel, Dataset, Dataset, Dataset, TrainConfig, Optimizer, Score)},
+     * continuing from {@code checkpoint}'s saved epochs (if any) and saving the state there after every epoch; null
+     * for none.
+     */
+    static Run train(String model, String condition, long seed, SequenceModel net, Dataset train, Dataset validation,
+                     Dataset test, TrainConfig cfg, Optimizer optimizer, Score score, RunCheckpoint checkpoint) {
+        Trainer trainer = new Trainer(cfg, optimizer);
         List<Double> curve = new ArrayList<>();
+        double earlier = 0;
+        if (checkpoint != null) {
+            checkpoint.restoreInto(net, optimizer, trainer);
+            curve.addAll(checkpoint.curve());
+            earlier = checkpoint.seconds();
+        }
+        double secondsBefore = earlier;
         long start = System.nanoTime();
         long diverged = 0;
         try {
-            new Trainer(cfg, optimizer).fit(net, train, validation, new TrainListener() {
+            trainer.fit(net, train, validation, new TrainListener() {
                 @Override
                 public void onEpoch(EpochRecord e, Trainer.Progress p) {
                     curve.add(score.of(e));
+                    if (checkpoint != null) {
+                        checkpoint.save(net, trainer, curve, secondsBefore + (System.nanoTime() - start) / 1e9);
+                    }
                 }
             });
         } catch (TrainingDivergedException e) {
             diverged = e.step();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
         double result = score.of(Trainer.evaluate(net, test, cfg.objective(), 250));
         while (curve.size() < cfg.epochs()) {
             curve.add(result);

@@ -123,7 +123,8 @@ final class PlstmAddingExperiment implements Callable<Integer> {
                 r -> String.format("%-6s seed %d: test MSE %.5f, unit updates %.1f%% of dense, %.1f s%s", r.model(),
                         r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
                         r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),
-                (c, compute) -> runOne(c.model(), condition, c.seed(), t, h, nEpochs, nTrain, nTest, compute));
+                (c, compute, checkpoint) -> runOne(c.model(), condition, c.seed(), t, h, nEpochs, nTrain, nTest, compute,
+                        checkpoint));
         ExperimentReport.chart(out.resolve("learning-curves.png"), "rnn4j: adding problem, T = " + t,
                 "validation MSE (0.167: predicting the mean)", runs, nEpochs, true, null, null);
         String table = ExperimentReport.table(runs, modelList, List.of(condition), "MSE", false);
@@ -136,7 +137,7 @@ final class PlstmAddingExperiment implements Callable<Integer> {
     }
 
     private ExperimentReport.Run runOne(String model, String condition, long seed, int t, int h, int nEpochs, int nTrain,
-                                        int nTest, Compute compute) {
+                                        int nTest, Compute compute, RunCheckpoint checkpoint) {
         AddingProblem train = new AddingProblem(t, nTrain, 1000 * seed + 1);
         AddingProblem test = new AddingProblem(t, nTest, 1000 * seed + 2);
         CellSpec cell = model.equals("plstm") ? CellSpec.phasedLstm() : CellSpec.lstm();
@@ -144,7 +145,8 @@ final class PlstmAddingExperiment implements Callable<Integer> {
                 .outputSize(1).seed(seed).compute(compute).build();
         TrainConfig cfg = TrainConfig.builder().epochs(nEpochs).batchSize(32).objective(Objective.MSE).learningRate(lr)
                 .clipNorm(1.0).seed(seed).build();
-return ExperimentReport.train(model, condition, seed, net, train, test, cfg, new Adam(lr), ExperimentReport.Score.LOSS);
+        return ExperimentReport.train(model, condition, seed, net, train, test, test, cfg, new Adam(lr),
+                ExperimentReport.Score.LOSS, checkpoint);
     }
 
     private int pick(Integer given, int shortDefault, int fullDefault, String option) {

@@ -132,7 +132,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
                 r -> String.format("%-8s %-8s seed %d: test accuracy %.4f, unit updates %.1f%% of dense, %.1f s%s",
                         r.condition(), r.model(), r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
                         r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),
-                (c, compute) -> runOne(c.model(), c.condition(), c.seed(), h, nEpochs, nTrain, nTest, rate, compute));
+                (c, compute, checkpoint) -> runOne(c.model(), c.condition(), c.seed(), h, nEpochs, nTrain, nTest, rate,
+                        compute, checkpoint));
         for (String mode : modeList) {
             List<ExperimentReport.Run> ofMode = runs.stream().filter(r -> r.condition().equals(mode)).toList();
             ExperimentReport.chart(out.resolve("learning-curves-" + mode + ".png"),
@@ -149,7 +150,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     }
 
     private ExperimentReport.Run runOne(String model, String mode, long seed, int h, int nEpochs, int nTrain, int nTest,
-                                        float lr, Compute compute) {
+                                        float lr, Compute compute,
+                                        RunCheckpoint checkpoint) {
         FrequencyDiscrimination.Sampling sampling = switch (mode) {
             case "regular" -> FrequencyDiscrimination.Sampling.REGULAR;
             case "high-res" -> FrequencyDiscrimination.Sampling.HIGH_RESOLUTION;
@@ -175,7 +177,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
                 .head(Head.LAST_STEP).outputSize(2).seed(seed).compute(compute).build();
         TrainConfig cfg = TrainConfig.builder().epochs(nEpochs).batchSize(32).objective(Objective.CROSS_ENTROPY)
                 .learningRate(lr).clipNorm(10.0).seed(seed).build();
-return ExperimentReport.train(model, mode, seed, net, train, test, cfg, new Adam(lr), ExperimentReport.Score.METRIC);
+        return ExperimentReport.train(model, mode, seed, net, train, test, test, cfg, new Adam(lr),
+                ExperimentReport.Score.METRIC, checkpoint);
     }
 
     private int pick(Integer given, int shortDefault, int fullDefault, String option) {

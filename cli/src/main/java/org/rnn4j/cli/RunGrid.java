@@ -21,7 +21,9 @@ import java.util.function.Function;
 /**
  * The runs of an experiment (model × condition × seed), run one after another or several at once, each saved to
  * {@code <out>/runs/} as soon as it finishes. A long experiment that stops (a crash, Ctrl-C, a machine going away)
- * keeps its finished runs, and the same command with {@code --resume} picks them up and runs only the others.
+ * keeps its finished runs, and the same command with {@code --resume} picks them up and runs only the others. A run
+ * also saves its training state after every epoch ({@link RunCheckpoint}), so that {@code --resume} continues an
+ * unfinished run from its last finished epoch.
  *
  * <p>A run's file records the experiment's settings; resuming with other settings is refused, so one table never
  * mixes runs of different experiments. Runs are deterministic, and a run gives the same result on any number of
@@ -32,13 +34,28 @@ final class RunGrid {
     /** One run to make. */
     record Cell(String model, String condition, long seed) {
         String fileName() {
-            return (model + "-" + condition + "-seed" + seed).replaceAll("[^A-Za-z0-9=._-]", "_") + ".json";
+            return stem() + ".json";
+        }
+
+        /** The file of the run's training state while it is unfinished. */
+        String checkpointName() {
+            return stem() + ".checkpoint";
+        }
+
+        private String stem() {
+            return (model + "-" + condition + "-seed" + seed).replaceAll("[^A-Za-z0-9=._-]", "_");
         }
     }
 
-    /** Trains and scores one cell with the given compute. */
+    /**
+     * Trains and scores one cell with the given compute, continuing from {@code checkpoint}'s saved epochs and saving
+     * the training state there after every epoch (see
+     * {@link ExperimentReport#train(String, String, long, org.rnn4j.nn.SequenceModel, org.rnn4j.train.Dataset,
+     * org.rnn4j.train.Dataset, org.rnn4j.train.Dataset, org.rnn4j.train.TrainConfig, org.rnn4j.optim.Optimizer,
+     * ExperimentReport.Score, RunCheckpoint)}).
+     */
     interface Body {
-        ExperimentReport.Run run(Cell cell, Compute compute) throws Exception;
+        ExperimentReport.Run run(Cell cell, Compute compute, RunCheckpoint checkpoint) throws Exception;
     }
 
     private RunGrid() {
@@ -62,27 +79,48 @@ final class RunGrid {
         String key = Json.write(settings);
         ExperimentReport.Run[] done = new ExperimentReport.Run[cells.size()];
         List<Integer> todo = new ArrayList<>();
+        RunCheckpoint[] checkpoints = new RunCheckpoint[cells.size()];
         int stale = 0;
+        int unfinished = 0;
         for (int i = 0; i < cells.size(); i++) {
-            Path file = dir.resolve(cells.get(i).fileName());
-            if (!Files.exists(file)) {
-                todo.add(i);
-            } else if (resume) {
-                done[i] = load(file, key, cells.get(i));
-            } else {
+            Cell c = cells.get(i);
+            Path file = dir.resolve(c.fileName());
+            Path checkpoint = dir.resolve(c.checkpointName());
+            if (Files.exists(file) && resume) {
+                done[i] = load(file, key, c);
+                continue;
+            }
+            if (Files.exists(file)) {
                 stale++;
-                todo.add(i);
+            }
+            todo.add(i);
+            if (Files.exists(checkpoint) && resume) {
+                checkpoints[i] = RunCheckpoint.resume(checkpoint, key, c);
+            } else {
+                if (Files.exists(checkpoint)) {
+                    unfinished++;
+                }
+                checkpoints[i] = RunCheckpoint.fresh(checkpoint, key, c);
             }
         }
         for (int i = 0; i < cells.size(); i++) {
             if (done[i] != null) {
                 pw.println(line.apply(done[i]) + " (resumed from " + dir.resolve(cells.get(i).fileName()) + ")");
+            } else if (checkpoints[i].epochsDone() > 0) {
+                Cell c = cells.get(i);
+                pw.printf("%s %s seed %d continues after epoch %d (from %s)%n", c.model(), c.condition(), c.seed(),
+                        checkpoints[i].epochsDone(), checkpoints[i].file());
             }
         }
         pw.flush();
         if (stale > 0) {
             pw.printf("%s holds %d finished run%s of an earlier call; they are made again and replaced"
                     + " (--resume keeps them)%n", dir, stale, stale == 1 ? "" : "s");
+            pw.flush();
+        }
+        if (unfinished > 0) {
+            pw.printf("%s holds %d unfinished run%s of an earlier call; they start again from the first epoch"
+                    + " (--resume continues them)%n", dir, unfinished, unfinished == 1 ? "" : "s");
             pw.flush();
         }
         int workers = Math.min(jobs, Math.max(1, todo.size()));
@@ -95,8 +133,9 @@ final class RunGrid {
                 while (failure.get() == null && (k = next.getAndIncrement()) < todo.size()) {
                     int i = todo.get(k);
                     Cell c = cells.get(i);
-                    ExperimentReport.Run r = body.run(c, compute);
+                    ExperimentReport.Run r = body.run(c, compute, checkpoints[i]);
                     save(dir.resolve(c.fileName()), settings, key, r);
+                    checkpoints[i].delete();
                     done[i] = r;
                     synchronized (pw) {
                         pw.println(line.apply(r));
@@ -128,8 +167,8 @@ final class RunGrid {
         Throwable f = failure.get();
         if (f != null) {
             long saved = Arrays.stream(done).filter(r -> r != null).count();
-            pw.printf("%d of %d runs are saved in %s; the same command with --resume makes only the others%n", saved,
-                    cells.size(), dir);
+            pw.printf("%d of %d runs are saved in %s; the same command with --resume makes only the others, continuing"
+                    + " unfinished ones from their last finished epoch%n", saved, cells.size(), dir);
             pw.flush();
             if (f instanceof RuntimeException re) {
                 throw re;

@@ -11,7 +11,8 @@ final class RunGridOptions {
     Integer jobs;
 
     @Option(names = "--resume", description = "Keep the runs an earlier call with the same settings saved in DIR/runs"
-            + " (each run is saved when it finishes) and make only the others.")
+            + " (each run is saved when it finishes) and make only the others; an unfinished run continues from its"
+            + " last finished epoch (its training state is saved after every epoch).")
     boolean resume;
 
     /** The runs to train at once: --jobs, or one per compute thread; at least 1. */

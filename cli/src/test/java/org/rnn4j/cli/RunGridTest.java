@@ -3,6 +3,17 @@ package org.rnn4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.rnn4j.data.synthetic.FrequencyDiscrimination;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Adam;
+import org.rnn4j.train.Batch;
+import org.rnn4j.train.Dataset;
+import org.rnn4j.train.Objective;
+import org.rnn4j.train.TrainConfig;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +56,7 @@ class RunGridTest {
         List<RunGrid.Cell> made = Collections.synchronizedList(new ArrayList<>());
         StringWriter text = new StringWriter();
         List<ExperimentReport.Run> runs = RunGrid.run(cells(), dir, Map.of("epochs", 3), false, 3, 3,
-                new PrintWriter(text), r -> r.model() + " " + r.seed(), (c, compute) -> {
+                new PrintWriter(text), r -> r.model() + " " + r.seed(), (c, compute, checkpoint) -> {
                     made.add(c);
                     return fake(c);
                 });
@@ -65,7 +77,7 @@ class RunGridTest {
         RuntimeException boom = new IllegalStateException("out of memory, say");
         StringWriter text = new StringWriter();
         RuntimeException thrown = assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, dir,
-                Map.of("epochs", 3), false, 1, 1, new PrintWriter(text), r -> "done", (c, compute) -> {
+                Map.of("epochs", 3), false, 1, 1, new PrintWriter(text), r -> "done", (c, compute, checkpoint) -> {
                     if (c.model().equals("plstm") && c.seed() == 2) {
                         throw boom;
                     }
@@ -77,7 +89,7 @@ class RunGridTest {
 
         List<RunGrid.Cell> made = new ArrayList<>();
         List<ExperimentReport.Run> runs = RunGrid.run(cells, dir, Map.of("epochs", 3), true, 1, 1,
-                new PrintWriter(new StringWriter()), r -> "done", (c, compute) -> {
+                new PrintWriter(new StringWriter()), r -> "done", (c, compute, checkpoint) -> {
                     made.add(c);
                     return fake(c);
                 });
@@ -86,13 +98,114 @@ class RunGridTest {
 
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> RunGrid.run(cells, dir,
                 Map.of("epochs", 4), true, 1, 1, new PrintWriter(new StringWriter()), r -> "done",
-                (c, compute) -> fake(c)));
+                (c, compute, checkpoint) -> fake(c)));
         assertTrue(other.getMessage().contains("other settings"), other.getMessage());
         Files.writeString(dir.resolve("runs").resolve(cells.get(0).fileName()),
                 "{\"settings_key\": \"{\\\"epochs\\\":3}\", \"model\": \"lstm\"}");
         IllegalArgumentException broken = assertThrows(IllegalArgumentException.class, () -> RunGrid.run(cells, dir,
                 Map.of("epochs", 3), true, 1, 1, new PrintWriter(new StringWriter()), r -> "done",
-                (c, compute) -> fake(c)));
+                (c, compute, checkpoint) -> fake(c)));
         assertTrue(broken.getMessage().contains("is not a saved run"), broken.getMessage());
+    }
+
+    /** Training data that stops the program (as a crash or Ctrl-C would) when an epoch in {@code failAt} begins. */
+    private record Stopping(Dataset data, java.util.Set<Integer> failAt) implements Dataset {
+        @Override
+        public int size() {
+            return data.size();
+        }
+
+        @Override
+        public Batch batch(int[] indices) {
+            return data.batch(indices);
+        }
+
+        @Override
+        public Dataset forEpoch(int epoch) {
+            if (failAt.remove(epoch)) {
+                throw new IllegalStateException("the machine went away before epoch " + epoch);
+            }
+            return data.forEpoch(epoch);
+        }
+
+        @Override
+        public String describe() {
+            return data.describe();
+        }
+    }
+
+    /**
+     * A small real run: a BN-LSTM (running statistics are buffers) or Phased LSTM on fresh waves every epoch, scored
+     * by the loss, so that every curve point depends on every bit of the parameters.
+     */
+    private static ExperimentReport.Run train(RunGrid.Cell c, Compute compute, RunCheckpoint checkpoint,
+                                              java.util.Set<Integer> failAt) {
+        boolean phased = c.model().equals("plstm");
+        FrequencyDiscrimination waves = new FrequencyDiscrimination(FrequencyDiscrimination.Sampling.ASYNCHRONOUS, 48,
+                1000 * c.seed() + 1, !phased).freshEachEpoch();
+        Dataset train = new Stopping(waves, failAt);
+        Dataset test = new FrequencyDiscrimination(FrequencyDiscrimination.Sampling.ASYNCHRONOUS, 40,
+                1000 * c.seed() + 2, !phased);
+        CellSpec cell = phased ? CellSpec.phasedLstm() : CellSpec.bnLstm().withMaxSteps(125);
+        SequenceModel net = SequenceModel.builder().cell(cell).inputSize(waves.inputSize())
+                .hiddenSize(6).head(Head.LAST_STEP).outputSize(2).seed(c.seed()).compute(compute).build();
+        TrainConfig cfg = TrainConfig.builder().epochs(4).batchSize(16).objective(Objective.CROSS_ENTROPY)
+                .learningRate(1e-2f).seed(c.seed()).build();
+        return ExperimentReport.train(c.model(), c.condition(), c.seed(), net, train, test, test, cfg, new Adam(1e-2f),
+                ExperimentReport.Score.LOSS, checkpoint);
+    }
+
+    @Test
+    void aRunStoppedInTheMiddleContinuesFromItsLastEpochAndEndsAsTheUninterruptedRun() throws IOException {
+        List<RunGrid.Cell> cells = List.of(new RunGrid.Cell("bnlstm", "async", 1), new RunGrid.Cell("plstm", "async", 2));
+        Map<String, Object> settings = Map.of("epochs", 4);
+        Path whole = dir.resolve("whole");
+        List<ExperimentReport.Run> expected = RunGrid.run(cells, whole, settings, false, 1, 1,
+                new PrintWriter(new StringWriter()), r -> "done",
+                (c, compute, checkpoint) -> train(c, compute, checkpoint, new java.util.HashSet<>()));
+        for (RunGrid.Cell c : cells) {
+            assertFalse(Files.exists(whole.resolve("runs").resolve(c.checkpointName())), "removed once the run is saved");
+        }
+
+        Path stopped = dir.resolve("stopped");
+        java.util.Set<Integer> failAt = new java.util.HashSet<>(List.of(2));
+        assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, stopped, settings, false, 1, 1,
+                new PrintWriter(new StringWriter()), r -> "done",
+                (c, compute, checkpoint) -> train(c, compute, checkpoint, failAt)));
+        Path checkpoint = stopped.resolve("runs").resolve(cells.get(0).checkpointName());
+        assertTrue(Files.exists(checkpoint), "the first run's two finished epochs are kept");
+
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> RunGrid.run(cells, stopped,
+                Map.of("epochs", 5), true, 1, 1, new PrintWriter(new StringWriter()), r -> "done",
+                (c, compute, ck) -> fake(c)));
+        assertTrue(other.getMessage().contains(checkpoint.toString()) && other.getMessage().contains("settings"),
+                other.getMessage());
+
+        // the second run stops too, after one epoch; both continue on two jobs
+        java.util.Set<Integer> second = new java.util.HashSet<>(List.of(1));
+        StringWriter text = new StringWriter();
+        assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, stopped, settings, true, 1, 1,
+                new PrintWriter(text), r -> "done", (c, compute, ck) -> train(c, compute, ck,
+                        c.model().equals("plstm") ? second : new java.util.HashSet<>())));
+        assertTrue(text.toString().contains("bnlstm async seed 1 continues after epoch 2"), text.toString());
+        List<ExperimentReport.Run> resumed = RunGrid.run(cells, stopped, settings, true, 2, 2,
+                new PrintWriter(new StringWriter()), r -> "done",
+                (c, compute, ck) -> train(c, compute, ck, new java.util.HashSet<>()));
+        for (int i = 0; i < cells.size(); i++) {
+            ExperimentReport.Run want = expected.get(i);
+            ExperimentReport.Run got = resumed.get(i);
+            assertEquals(want.curve(), got.curve(), "curve of " + cells.get(i));
+            assertEquals(want.score(), got.score(), "score of " + cells.get(i));
+            assertEquals(want.updateFraction(), got.updateFraction(), "unit updates of " + cells.get(i));
+            assertFalse(Files.exists(stopped.resolve("runs").resolve(cells.get(i).checkpointName())));
+        }
+
+        Path broken = dir.resolve("broken");
+        Path damaged = broken.resolve("runs").resolve(cells.get(0).checkpointName());
+        Files.createDirectories(damaged.getParent());
+        Files.writeString(damaged, "not a checkpoint");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> RunGrid.run(cells, broken,
+                settings, true, 1, 1, new PrintWriter(new StringWriter()), r -> "done", (c, compute, ck) -> fake(c)));
+        assertTrue(refused.getMessage().contains(damaged + " is not a run's checkpoint"), refused.getMessage());
     }
 }

@@ -1,0 +1,141 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.Provenance;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.train.Checkpoint;
+import org.rnn4j.train.Trainer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training state of one unfinished run of a {@link RunGrid}, saved after every epoch to
+ * {@code <out>/runs/<run>.checkpoint}: the model, the optimizer's state, the trainer's progress, the learning curve so
+ * far and the seconds trained so far. A run stopped in the middle (a crash, Ctrl-C, a machine going away) continues
+ * from its last finished epoch with {@code --resume}, and ends with the bits of the uninterrupted run, since the
+ * trainer draws every random number from the seed and its progress counters (see {@link Checkpoint}).
+ */
+final class RunCheckpoint {
+
+    private final Path file;
+    private final Map<String, Object> identity;
+    private final Checkpoint restored;
+
+    private RunCheckpoint(Path file, Map<String, Object> identity, Checkpoint restored) {
+        this.file = file;
+        this.identity = identity;
+        this.restored = restored;
+    }
+
+    /** What a run's checkpoint records about the run, so that it is never taken up by another. */
+    private static Map<String, Object> identity(String settingsKey, RunGrid.Cell cell) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("settings_key", settingsKey);
+        m.put("model", cell.model());
+        m.put("condition", cell.condition());
+        m.put("seed", cell.seed());
+        return m;
+    }
+
+    /** A run that starts from its first epoch and saves its state to {@code file} after every epoch. */
+    static RunCheckpoint fresh(Path file, String settingsKey, RunGrid.Cell cell) {
+        return new RunCheckpoint(file, identity(settingsKey, cell), null);
+    }
+
+    /**
+     * The run saved in {@code file} by an earlier call.
+     *
+     * @throws IllegalArgumentException naming the file if it is damaged or belongs to another run or other settings
+     */
+    static RunCheckpoint resume(Path file, String settingsKey, RunGrid.Cell cell) throws IOException {
+        Checkpoint c;
+        try {
+            c = Checkpoint.load(file, null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a run's checkpoint (" + e.getMessage()
+                    + "); delete it to start that run again", e);
+        }
+        Map<String, Object> want = identity(settingsKey, cell);
+        Map<String, Object> got = new LinkedHashMap<>();
+        for (String k : want.keySet()) {
+            Object v = c.run().get(k);
+            got.put(k, v instanceof Number n && !(v instanceof Double) ? n.longValue() : v);
+        }
+        if (!want.equals(got)) {
+            throw new IllegalArgumentException("--resume: " + file + " is the checkpoint of " + got.get("model") + " "
+                    + got.get("condition") + " seed " + got.get("seed") + " with settings " + got.get("settings_key")
+                    + ", not of " + cell.model() + " " + cell.condition() + " seed " + cell.seed() + " with "
+                    + settingsKey + "; use another --out, or run without --resume to start the runs again");
+        }
+        if (!(c.run().get("curve") instanceof List<?>) || !(c.run().get("seconds") instanceof Number)) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a run's checkpoint (it has no curve or"
+                    + " seconds); delete it to start that run again");
+        }
+        return new RunCheckpoint(file, want, c);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The epochs the saved run has finished; 0 for a fresh run. */
+    int epochsDone() {
+        return restored == null ? 0 : restored.progress().epoch();
+    }
+
+    /**
+     * Puts the saved state into a freshly built model, optimizer and trainer of the run's kinds; a fresh run leaves
+     * them as they are.
+     */
+    void restoreInto(SequenceModel net, Optimizer optimizer, Trainer trainer) {
+        if (restored != null) {
+            try {
+                restored.restoreInto(net, optimizer, trainer);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " does not fit this run: " + e.getMessage()
+                        + "; delete it to start that run again", e);
+            }
+        }
+    }
+
+    /** The learning curve of the epochs done (empty for a fresh run). */
+    List<Double> curve() {
+        List<Double> curve = new ArrayList<>();
+        if (restored != null) {
+            for (Object v : (List<?>) restored.run().get("curve")) {
+                curve.add(((Number) v).doubleValue());
+            }
+        }
+        return curve;
+    }
+
+    /** Seconds trained by the earlier calls (0 for a fresh run). */
+    double seconds() {
+        return restored == null ? 0 : ((Number) restored.run().get("seconds")).doubleValue();
+    }
+
+    /** Saves the state after an epoch, atomically. */
+    void save(SequenceModel net, Trainer trainer, List<Double> curve, double seconds) {
+        Map<String, Object> run = new LinkedHashMap<>(identity);
+        run.put("curve", new ArrayList<Object>(curve));
+        run.put("seconds", seconds);
+        try {
+            Checkpoint.save(file, net, trainer, Provenance.current((Long) identity.get("seed"),
+                    identity.get("model") + " " + identity.get("condition")), run);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the run's checkpoint " + file, e);
+        }
+    }
+
+    /** Removes the checkpoint once the run is saved whole. */
+    void delete() throws IOException {
+        Files.deleteIfExists(file);
+    }
+}
