@@ -146,22 +146,21 @@ final class RunGrid {
                 failure.compareAndSet(null, e);
             }
         };
-        if (workers == 1) {
-            worker.run();
-        } else {
-            List<Thread> pool = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                Thread t = new Thread(worker, "rnn4j-run-" + w);
-                pool.add(t);
-                t.start();
-            }
-            for (Thread t : pool) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for the runs", e);
-                }
+        // Ctrl-C or a kill: say what is kept and how to go on (the runs and checkpoints are on disk already)
+        Thread onStop = new Thread(() -> {
+            pw.printf("%nstopped: %d of %d runs are saved in %s, and the unfinished ones keep their last finished"
+                    + " epoch; the same command with --resume continues%n",
+                    Arrays.stream(done).filter(r -> r != null).count(), cells.size(), dir);
+            pw.flush();
+        }, "rnn4j-run-stopped");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        try {
+            runAll(workers, worker);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onStop);
+            } catch (IllegalStateException alreadyStopping) {
+                // the hook is running or has run
             }
         }
         Throwable f = failure.get();
@@ -182,6 +181,28 @@ final class RunGrid {
             throw new IllegalStateException(f);
         }
         return List.of(done);
+    }
+
+    /** Runs {@code worker} on {@code workers} threads (on the calling one when 1) and waits for them. */
+    private static void runAll(int workers, Runnable worker) throws IOException {
+        if (workers == 1) {
+            worker.run();
+        } else {
+            List<Thread> pool = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Thread t = new Thread(worker, "rnn4j-run-" + w);
+                pool.add(t);
+                t.start();
+            }
+            for (Thread t : pool) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the runs", e);
+                }
+            }
+        }
     }
 
     private static Object field(Map<?, ?> m, String name) {

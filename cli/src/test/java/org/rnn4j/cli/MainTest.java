@@ -401,6 +401,51 @@ class MainTest {
                 "--jobs must be at least 1");
     }
 
+    @Test
+    void aKilledExperimentKeepsItsLastEpochAndResumeFinishesItAsAnUninterruptedCall() throws Exception {
+        List<String> common = List.of("experiment", "plstm-adding", "--models", "plstm", "--steps", "20", "--hidden",
+                "4", "--epochs", "300", "--train-size", "128", "--test-size", "32", "--seeds", "1", "--threads", "1");
+        Path whole = dir.resolve("whole");
+        Result a = rnn4j(with(common, "--out", whole.toString()));
+        assertEquals(0, a.code(), a.all());
+
+        // the same call in another JVM (same kernels: same flags), killed once its first epoch is saved
+        Path killed = dir.resolve("killed");
+        Path checkpoint = killed.resolve("runs").resolve("plstm-T=20-seed1.checkpoint");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(with(common, "--out", killed.toString())));
+        Path log = dir.resolve("killed.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        p.destroy();   // SIGTERM, as a kill or a machine shutting down
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the killed call exits");
+        String out = Files.readString(log);
+        assertTrue(Files.exists(checkpoint), out);
+        assertFalse(Files.exists(killed.resolve("runs").resolve("plstm-T=20-seed1.json")), "killed mid-run: " + out);
+        assertTrue(out.contains("stopped: 0 of 1 runs are saved in") && out.contains("--resume continues"), out);
+
+        Result b = rnn4j(with(common, "--resume", "--out", killed.toString()));
+        assertEquals(0, b.code(), b.all());
+        assertTrue(b.out().contains("plstm T=20 seed 1 continues after epoch "), b.out());
+        java.util.Map<?, ?> want = (java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(whole.resolve("runs").resolve("plstm-T=20-seed1.json")));
+        java.util.Map<?, ?> got = (java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(killed.resolve("runs").resolve("plstm-T=20-seed1.json")));
+        for (String field : List.of("curve", "score", "unit_update_fraction")) {
+            assertEquals(want.get(field), got.get(field), field + " of the resumed run");
+        }
+        assertFalse(Files.exists(checkpoint), "removed once the run is saved");
+
+        Result c = rnn4j(with(common, "--out", killed.toString()));
+        assertEquals(0, c.code(), c.all());
+        assertTrue(c.out().contains("holds 1 finished run of an earlier call; they are made again"), c.out());
+    }
+
     private static String[] with(List<String> common, String... more) {
         List<String> all = new ArrayList<>(common);
         all.addAll(List.of(more));
