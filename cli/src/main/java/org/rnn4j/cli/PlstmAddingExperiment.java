@@ -119,7 +119,8 @@ final class PlstmAddingExperiment implements Callable<Integer> {
                 cells.add(new RunGrid.Cell(model, condition, s));
             }
         }
-        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, grid.resume, jobs, nThreads, pw,
+        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, grid.resume, jobs, nThreads,
+                grid.verbose, pw,
                 r -> String.format("%-6s seed %d: test MSE %.5f, unit updates %.1f%% of dense, %.1f s%s", r.model(),
                         r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
                         r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),

@@ -128,7 +128,8 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
                 }
             }
         }
-        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, grid.resume, jobs, nThreads, pw,
+        List<ExperimentReport.Run> runs = RunGrid.run(cells, out, settings, grid.resume, jobs, nThreads,
+                grid.verbose, pw,
                 r -> String.format("%-8s %-8s seed %d: test accuracy %.4f, unit updates %.1f%% of dense, %.1f s%s",
                         r.condition(), r.model(), r.seed(), r.score(), 100 * r.updateFraction(), r.seconds(),
                         r.divergedAtStep() > 0 ? " (diverged at step " + r.divergedAtStep() + ", stopped there)" : ""),

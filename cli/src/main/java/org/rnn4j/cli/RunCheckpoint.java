@@ -7,12 +7,14 @@ import org.rnn4j.train.Checkpoint;
 import org.rnn4j.train.Trainer;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,11 +29,13 @@ final class RunCheckpoint {
     private final Path file;
     private final Map<String, Object> identity;
     private final Checkpoint restored;
+    private final PrintWriter epochs;
 
-    private RunCheckpoint(Path file, Map<String, Object> identity, Checkpoint restored) {
+    private RunCheckpoint(Path file, Map<String, Object> identity, Checkpoint restored, PrintWriter epochs) {
         this.file = file;
         this.identity = identity;
         this.restored = restored;
+        this.epochs = epochs;
     }
 
     /** What a run's checkpoint records about the run, so that it is never taken up by another. */
@@ -44,9 +48,13 @@ final class RunCheckpoint {
         return m;
     }
 
-    /** A run that starts from its first epoch and saves its state to {@code file} after every epoch. */
-    static RunCheckpoint fresh(Path file, String settingsKey, RunGrid.Cell cell) {
-        return new RunCheckpoint(file, identity(settingsKey, cell), null);
+    /**
+     * A run that starts from its first epoch and saves its state to {@code file} after every epoch.
+     *
+     * @param epochs where a line is written after every saved epoch; null for none
+     */
+    static RunCheckpoint fresh(Path file, String settingsKey, RunGrid.Cell cell, PrintWriter epochs) {
+        return new RunCheckpoint(file, identity(settingsKey, cell), null, epochs);
     }
 
     /**
@@ -54,7 +62,8 @@ final class RunCheckpoint {
      *
      * @throws IllegalArgumentException naming the file if it is damaged or belongs to another run or other settings
      */
-    static RunCheckpoint resume(Path file, String settingsKey, RunGrid.Cell cell) throws IOException {
+    static RunCheckpoint resume(Path file, String settingsKey, RunGrid.Cell cell, PrintWriter epochs)
+            throws IOException {
         Checkpoint c;
         try {
             c = Checkpoint.load(file, null);
@@ -78,7 +87,7 @@ final class RunCheckpoint {
             throw new IllegalArgumentException("--resume: " + file + " is not a run's checkpoint (it has no curve or"
                     + " seconds); delete it to start that run again");
         }
-        return new RunCheckpoint(file, want, c);
+        return new RunCheckpoint(file, want, c, epochs);
     }
 
     Path file() {
@@ -131,6 +140,14 @@ final class RunCheckpoint {
                     identity.get("model") + " " + identity.get("condition")), run);
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the run's checkpoint " + file, e);
+        }
+        if (epochs != null) {
+            synchronized (epochs) {
+                epochs.printf(Locale.ROOT, "%s %s seed %d: epoch %d of %d, %.4f, %.0f s%n", identity.get("model"),
+                        identity.get("condition"), identity.get("seed"), curve.size(), trainer.config().epochs(),
+                        curve.get(curve.size() - 1), seconds);
+                epochs.flush();
+            }
         }
     }
 

@@ -73,6 +73,15 @@ final class RunGrid {
                                           int jobs, int threads, PrintWriter pw,
                                           Function<ExperimentReport.Run, String> line, Body body)
             throws IOException {
+        return run(cells, out, settings, resume, jobs, threads, false, pw, line, body);
+    }
+
+    /** As {@link #run(List, Path, Map, boolean, int, int, PrintWriter, Function, Body)}, with a line per finished
+     * epoch of every run when {@code everyEpoch}. */
+    static List<ExperimentReport.Run> run(List<Cell> cells, Path out, Map<String, Object> settings, boolean resume,
+                                          int jobs, int threads, boolean everyEpoch, PrintWriter pw,
+                                          Function<ExperimentReport.Run, String> line, Body body)
+            throws IOException {
         checkJobs(jobs);
         Path dir = out.resolve("runs");
         Files.createDirectories(dir);
@@ -95,12 +104,12 @@ final class RunGrid {
             }
             todo.add(i);
             if (Files.exists(checkpoint) && resume) {
-                checkpoints[i] = RunCheckpoint.resume(checkpoint, key, c);
+                checkpoints[i] = RunCheckpoint.resume(checkpoint, key, c, everyEpoch ? pw : null);
             } else {
                 if (Files.exists(checkpoint)) {
                     unfinished++;
                 }
-                checkpoints[i] = RunCheckpoint.fresh(checkpoint, key, c);
+                checkpoints[i] = RunCheckpoint.fresh(checkpoint, key, c, everyEpoch ? pw : null);
             }
         }
         for (int i = 0; i < cells.size(); i++) {

@@ -15,6 +15,10 @@ final class RunGridOptions {
             + " last finished epoch (its training state is saved after every epoch).")
     boolean resume;
 
+    @Option(names = "--verbose", description = "A line after every epoch of every run: the epoch, the learning curve's"
+            + " value (as in the PNG) and the seconds so far.")
+    boolean verbose;
+
     /** The runs to train at once: --jobs, or one per compute thread; at least 1. */
     int jobs(int threads) {
         int n = jobs != null ? jobs : threads;

@@ -429,9 +429,10 @@ class MainTest {
         assertFalse(Files.exists(killed.resolve("runs").resolve("plstm-T=20-seed1.json")), "killed mid-run: " + out);
         assertTrue(out.contains("stopped: 0 of 1 runs are saved in") && out.contains("--resume continues"), out);
 
-        Result b = rnn4j(with(common, "--resume", "--out", killed.toString()));
+        Result b = rnn4j(with(common, "--resume", "--verbose", "--out", killed.toString()));
         assertEquals(0, b.code(), b.all());
         assertTrue(b.out().contains("plstm T=20 seed 1 continues after epoch "), b.out());
+        assertTrue(b.out().contains("plstm T=20 seed 1: epoch 300 of 300, "), "--verbose: a line per epoch\n" + b.out());
         java.util.Map<?, ?> want = (java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
                 Files.readString(whole.resolve("runs").resolve("plstm-T=20-seed1.json")));
         java.util.Map<?, ?> got = (java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
