@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The training state of one unfinished run of a {@link RunGrid}, saved after every epoch to
@@ -29,13 +30,22 @@ final class RunCheckpoint {
     private final Path file;
     private final Map<String, Object> identity;
     private final Checkpoint restored;
-    private final PrintWriter epochs;
+    private PrintWriter epochs;
+    private BooleanSupplier stop = () -> false;
 
-    private RunCheckpoint(Path file, Map<String, Object> identity, Checkpoint restored, PrintWriter epochs) {
+    /** Thrown after saving an epoch when the run is asked to stop (see {@link #stopAfterEpochWhen}). */
+    static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped(Path file) {
+            super("stopped after an epoch; the run's progress is in " + file, null, false, false);
+        }
+    }
+
+    private RunCheckpoint(Path file, Map<String, Object> identity, Checkpoint restored) {
         this.file = file;
         this.identity = identity;
         this.restored = restored;
-        this.epochs = epochs;
     }
 
     /** What a run's checkpoint records about the run, so that it is never taken up by another. */
@@ -48,13 +58,9 @@ final class RunCheckpoint {
         return m;
     }
 
-    /**
-     * A run that starts from its first epoch and saves its state to {@code file} after every epoch.
-     *
-     * @param epochs where a line is written after every saved epoch; null for none
-     */
-    static RunCheckpoint fresh(Path file, String settingsKey, RunGrid.Cell cell, PrintWriter epochs) {
-        return new RunCheckpoint(file, identity(settingsKey, cell), null, epochs);
+    /** A run that starts from its first epoch and saves its state to {@code file} after every epoch. */
+    static RunCheckpoint fresh(Path file, String settingsKey, RunGrid.Cell cell) {
+        return new RunCheckpoint(file, identity(settingsKey, cell), null);
     }
 
     /**
@@ -62,14 +68,18 @@ final class RunCheckpoint {
      *
      * @throws IllegalArgumentException naming the file if it is damaged or belongs to another run or other settings
      */
-    static RunCheckpoint resume(Path file, String settingsKey, RunGrid.Cell cell, PrintWriter epochs)
-            throws IOException {
+    static RunCheckpoint resume(Path file, String settingsKey, RunGrid.Cell cell) throws IOException {
         Checkpoint c;
         try {
             c = Checkpoint.load(file, null);
         } catch (IOException e) {
             throw new IllegalArgumentException("--resume: " + file + " is not a run's checkpoint (" + e.getMessage()
                     + "); delete it to start that run again", e);
+        }
+        if (!c.run().containsKey("settings_key")) {
+            throw new IllegalArgumentException("--resume: " + file + " is not the checkpoint of an experiment's run (it"
+                    + " has no run settings; a checkpoint of rnn4j train continues with rnn4j train --resume); delete"
+                    + " it to start that run again");
         }
         Map<String, Object> want = identity(settingsKey, cell);
         Map<String, Object> got = new LinkedHashMap<>();
@@ -81,13 +91,30 @@ final class RunCheckpoint {
             throw new IllegalArgumentException("--resume: " + file + " is the checkpoint of " + got.get("model") + " "
                     + got.get("condition") + " seed " + got.get("seed") + " with settings " + got.get("settings_key")
                     + ", not of " + cell.model() + " " + cell.condition() + " seed " + cell.seed() + " with "
-                    + settingsKey + "; use another --out, or run without --resume to start the runs again");
+                    + settingsKey + "; use another --out, or delete it to start that run again");
         }
-        if (!(c.run().get("curve") instanceof List<?>) || !(c.run().get("seconds") instanceof Number)) {
-            throw new IllegalArgumentException("--resume: " + file + " is not a run's checkpoint (it has no curve or"
-                    + " seconds); delete it to start that run again");
+        if (!(c.run().get("curve") instanceof List<?> curve) || !curve.stream().allMatch(v -> v instanceof Number)
+                || !(c.run().get("seconds") instanceof Number)) {
+            throw new IllegalArgumentException("--resume: " + file + " is not a run's checkpoint (its curve or seconds"
+                    + " are missing or not numbers); delete it to start that run again");
         }
-        return new RunCheckpoint(file, want, c, epochs);
+        return new RunCheckpoint(file, want, c);
+    }
+
+    /** Where a line is written after every saved epoch; null (the default) for none. */
+    void reportEpochsTo(PrintWriter out) {
+        this.epochs = out;
+    }
+
+    /** After saving an epoch, {@link #save} throws {@link Stopped} when {@code condition} holds. */
+    void stopAfterEpochWhen(BooleanSupplier condition) {
+        this.stop = condition;
+    }
+
+    /** What made the saved epochs (library version, JDK, kernels); this process's for a fresh run. */
+    String madeBy() {
+        Object v = restored == null ? null : restored.run().get("made_by");
+        return v instanceof String str ? str : restored == null ? RunGrid.madeBy() : "an unknown version";
     }
 
     Path file() {
@@ -130,11 +157,16 @@ final class RunCheckpoint {
         return restored == null ? 0 : ((Number) restored.run().get("seconds")).doubleValue();
     }
 
-    /** Saves the state after an epoch, atomically. */
+    /**
+     * Saves the state after an epoch, atomically.
+     *
+     * @throws Stopped after saving, when the run is asked to stop
+     */
     void save(SequenceModel net, Trainer trainer, List<Double> curve, double seconds) {
         Map<String, Object> run = new LinkedHashMap<>(identity);
         run.put("curve", new ArrayList<Object>(curve));
         run.put("seconds", seconds);
+        run.put("made_by", RunGrid.madeBy());
         try {
             Checkpoint.save(file, net, trainer, Provenance.current((Long) identity.get("seed"),
                     identity.get("model") + " " + identity.get("condition")), run);
@@ -143,11 +175,14 @@ final class RunCheckpoint {
         }
         if (epochs != null) {
             synchronized (epochs) {
-                epochs.printf(Locale.ROOT, "%s %s seed %d: epoch %d of %d, %.4f, %.0f s%n", identity.get("model"),
+                epochs.printf(Locale.ROOT, "%s %s seed %d: epoch %d of %d, %.4g, %.0f s%n", identity.get("model"),
                         identity.get("condition"), identity.get("seed"), curve.size(), trainer.config().epochs(),
                         curve.get(curve.size() - 1), seconds);
                 epochs.flush();
             }
+        }
+        if (stop.getAsBoolean()) {
+            throw new Stopped(file);
         }
     }
 

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -95,21 +95,26 @@ final class RunGrid {
             Cell c = cells.get(i);
             Path file = dir.resolve(c.fileName());
             Path checkpoint = dir.resolve(c.checkpointName());
-            if (Files.exists(file) && resume) {
+            if (resume && Files.exists(file)) {
                 done[i] = load(file, key, c);
+                Files.deleteIfExists(checkpoint);   // left by a stop between saving the run and removing it
                 continue;
             }
-            if (Files.exists(file)) {
-                stale++;
-            }
             todo.add(i);
-            if (Files.exists(checkpoint) && resume) {
-                checkpoints[i] = RunCheckpoint.resume(checkpoint, key, c, everyEpoch ? pw : null);
+            if (resume && Files.exists(checkpoint)) {
+                checkpoints[i] = RunCheckpoint.resume(checkpoint, key, c);
             } else {
-                if (Files.exists(checkpoint)) {
-                    unfinished++;
-                }
-                checkpoints[i] = RunCheckpoint.fresh(checkpoint, key, c, everyEpoch ? pw : null);
+                // without --resume, an earlier call's files go now, so that a stop of this call leaves only its own
+                stale += Files.deleteIfExists(file) ? 1 : 0;
+                unfinished += Files.deleteIfExists(checkpoint) ? 1 : 0;
+                checkpoints[i] = RunCheckpoint.fresh(checkpoint, key, c);
+            }
+        }
+        AtomicBoolean stopping = new AtomicBoolean();
+        for (RunCheckpoint checkpoint : checkpoints) {
+            if (checkpoint != null) {
+                checkpoint.reportEpochsTo(everyEpoch ? pw : null);
+                checkpoint.stopAfterEpochWhen(stopping::get);
             }
         }
         for (int i = 0; i < cells.size(); i++) {
@@ -119,33 +124,44 @@ final class RunGrid {
                 Cell c = cells.get(i);
                 pw.printf("%s %s seed %d continues after epoch %d (from %s)%n", c.model(), c.condition(), c.seed(),
                         checkpoints[i].epochsDone(), checkpoints[i].file());
+                if (!madeBy().equals(checkpoints[i].madeBy())) {
+                    pw.printf("  note: its first epochs were made by %s and this call runs %s, so the run will not"
+                            + " have the bits of an uninterrupted one%n", checkpoints[i].madeBy(), madeBy());
+                }
             }
         }
         pw.flush();
         if (stale > 0) {
-            pw.printf("%s holds %d finished run%s of an earlier call; they are made again and replaced"
+            pw.printf("%s held %d finished run%s of an earlier call; removed, they are made again"
                     + " (--resume keeps them)%n", dir, stale, stale == 1 ? "" : "s");
             pw.flush();
         }
         if (unfinished > 0) {
-            pw.printf("%s holds %d unfinished run%s of an earlier call; they start again from the first epoch"
-                    + " (--resume continues them)%n", dir, unfinished, unfinished == 1 ? "" : "s");
+            pw.printf("%s held %d unfinished run%s of an earlier call; removed, they start again from the first"
+                    + " epoch (--resume continues them)%n", dir, unfinished, unfinished == 1 ? "" : "s");
             pw.flush();
         }
         int workers = Math.min(jobs, Math.max(1, todo.size()));
         int perJob = Math.max(1, threads / workers);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger saved = new AtomicInteger(cells.size() - todo.size());
         Runnable worker = () -> {
             try (Compute compute = Compute.withThreads(perJob)) {
                 int k;
                 while (failure.get() == null && (k = next.getAndIncrement()) < todo.size()) {
                     int i = todo.get(k);
                     Cell c = cells.get(i);
-                    ExperimentReport.Run r = body.run(c, compute, checkpoints[i]);
+                    ExperimentReport.Run r;
+                    try {
+                        r = body.run(c, compute, checkpoints[i]);
+                    } catch (RunCheckpoint.Stopped atEpochEnd) {
+                        return;   // another run failed; this one keeps its epochs in its checkpoint
+                    }
                     save(dir.resolve(c.fileName()), settings, key, r);
                     checkpoints[i].delete();
                     done[i] = r;
+                    saved.incrementAndGet();
                     synchronized (pw) {
                         pw.println(line.apply(r));
                         pw.flush();
@@ -153,13 +169,13 @@ final class RunGrid {
                 }
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
+                stopping.set(true);   // the other jobs stop at the end of their current epoch
             }
         };
         // Ctrl-C or a kill: say what is kept and how to go on (the runs and checkpoints are on disk already)
         Thread onStop = new Thread(() -> {
-            pw.printf("%nstopped: %d of %d runs are saved in %s, and the unfinished ones keep their last finished"
-                    + " epoch; the same command with --resume continues%n",
-                    Arrays.stream(done).filter(r -> r != null).count(), cells.size(), dir);
+            pw.printf("%nstopped: %d of %d runs are saved in %s, and unfinished runs keep the epochs they finished;"
+                    + " the same command with --resume continues%n", saved.get(), cells.size(), dir);
             pw.flush();
         }, "rnn4j-run-stopped");
         Runtime.getRuntime().addShutdownHook(onStop);
@@ -174,9 +190,8 @@ final class RunGrid {
         }
         Throwable f = failure.get();
         if (f != null) {
-            long saved = Arrays.stream(done).filter(r -> r != null).count();
             pw.printf("%d of %d runs are saved in %s; the same command with --resume makes only the others, continuing"
-                    + " unfinished ones from their last finished epoch%n", saved, cells.size(), dir);
+                    + " unfinished ones from their last finished epoch%n", saved.get(), cells.size(), dir);
             pw.flush();
             if (f instanceof RuntimeException re) {
                 throw re;
@@ -214,6 +229,12 @@ final class RunGrid {
         }
     }
 
+    /** The library version, JDK and kernels of this process: runs made by others may round differently. */
+    static String madeBy() {
+        return "rnn4j " + org.rnn4j.Version.VERSION + ", JDK " + System.getProperty("java.version") + ", "
+                + org.rnn4j.kernel.Kernels.select().name() + " kernels";
+    }
+
     private static Object field(Map<?, ?> m, String name) {
         Object v = m.get(name);
         if (v == null) {
@@ -242,8 +263,7 @@ final class RunGrid {
         m.put("unit_update_fraction", r.updateFraction());
         m.put("seconds", r.seconds());
         m.put("diverged_at_step", r.divergedAtStep());
-        m.put("made_by", "rnn4j " + org.rnn4j.Version.VERSION + ", JDK " + System.getProperty("java.version") + ", "
-                + org.rnn4j.kernel.Kernels.select().name() + " kernels");
+        m.put("made_by", madeBy());
         AtomicFiles.write(file, os -> os.write(Json.writeIndented(m).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -260,8 +280,8 @@ final class RunGrid {
             Object saved = m.get("settings_key");
             if (!key.equals(saved)) {
                 throw new IllegalArgumentException("--resume: " + file + " was made with other settings, "
-                        + Json.write(m.get("settings")) + ", not " + key + "; use another --out, or run without --resume to"
-                        + " make the runs again");
+                        + Json.write(m.get("settings")) + ", not " + key + "; use another --out, or delete it (or run"
+                        + " without --resume, which makes every run again)");
             }
             String model = (String) field(m, "model");
             String condition = (String) field(m, "condition");

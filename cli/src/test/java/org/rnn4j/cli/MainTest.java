@@ -444,7 +444,7 @@ class MainTest {
 
         Result c = rnn4j(with(common, "--out", killed.toString()));
         assertEquals(0, c.code(), c.all());
-        assertTrue(c.out().contains("holds 1 finished run of an earlier call; they are made again"), c.out());
+        assertTrue(c.out().contains("held 1 finished run of an earlier call; removed, they are made again"), c.out());
     }
 
     private static String[] with(List<String> common, String... more) {

@@ -181,13 +181,19 @@ class RunGridTest {
         assertTrue(other.getMessage().contains(checkpoint.toString()) && other.getMessage().contains("settings"),
                 other.getMessage());
 
-        // the second run stops too, after one epoch; both continue on two jobs
+        // on two jobs: the first run continues and stops again before epoch 3, the second before epoch 1, or at the
+        // end of an epoch when the other has failed; then both continue on two jobs
+        java.util.Set<Integer> first = new java.util.HashSet<>(List.of(3));
         java.util.Set<Integer> second = new java.util.HashSet<>(List.of(1));
         StringWriter text = new StringWriter();
-        assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, stopped, settings, true, 1, 1,
+        assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, stopped, settings, true, 2, 2,
                 new PrintWriter(text), r -> "done", (c, compute, ck) -> train(c, compute, ck,
-                        c.model().equals("plstm") ? second : new java.util.HashSet<>())));
+                        c.model().equals("plstm") ? second : first)));
         assertTrue(text.toString().contains("bnlstm async seed 1 continues after epoch 2"), text.toString());
+        for (RunGrid.Cell c : cells) {
+            assertFalse(Files.exists(stopped.resolve("runs").resolve(c.fileName())), c + " is unfinished");
+            assertTrue(Files.exists(stopped.resolve("runs").resolve(c.checkpointName())), c + " keeps its epochs");
+        }
         List<ExperimentReport.Run> resumed = RunGrid.run(cells, stopped, settings, true, 2, 2,
                 new PrintWriter(new StringWriter()), r -> "done",
                 (c, compute, ck) -> train(c, compute, ck, new java.util.HashSet<>()));
@@ -199,6 +205,38 @@ class RunGridTest {
             assertEquals(want.updateFraction(), got.updateFraction(), "unit updates of " + cells.get(i));
             assertFalse(Files.exists(stopped.resolve("runs").resolve(cells.get(i).checkpointName())));
         }
+
+        // stopped after the last epoch, before the run was saved: resuming only scores it
+        Path last = dir.resolve("last");
+        List<RunGrid.Cell> one = List.of(cells.get(1));
+        assertThrows(IllegalStateException.class, () -> RunGrid.run(one, last, settings, false, 1, 1,
+                new PrintWriter(new StringWriter()), r -> "done", (c, compute, ck) -> {
+                    train(c, compute, ck, new java.util.HashSet<>());
+                    throw new IllegalStateException("stopped before the run was saved");
+                }));
+        RunCheckpoint saved = RunCheckpoint.resume(last.resolve("runs").resolve(one.get(0).checkpointName()),
+                "{\"epochs\":4}", one.get(0));
+        assertEquals(4, saved.epochsDone());
+        assertEquals(RunGrid.madeBy(), saved.madeBy(), "the checkpoint records what made it");
+        StringWriter lastText = new StringWriter();
+        ExperimentReport.Run scored = RunGrid.run(one, last, settings, true, 1, 1, new PrintWriter(lastText),
+                r -> "done", (c, compute, ck) -> train(c, compute, ck, new java.util.HashSet<>())).get(0);
+        assertTrue(lastText.toString().contains("continues after epoch 4"), lastText.toString());
+        assertFalse(lastText.toString().contains("note:"), "made by this very version: " + lastText);
+        assertEquals(expected.get(1).curve(), scored.curve());
+        assertEquals(expected.get(1).score(), scored.score());
+
+        // one job fails at once: the other stops at the end of an epoch instead of finishing its run
+        Path failing = dir.resolve("failing");
+        RuntimeException boom = new IllegalStateException("boom");
+        assertEquals(boom, assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, failing, settings, false,
+                2, 2, new PrintWriter(new StringWriter()), r -> "done", (c, compute, ck) -> {
+                    if (c.model().equals("bnlstm")) {
+                        throw boom;
+                    }
+                    return train(c, compute, ck, new java.util.HashSet<>());
+                })));
+        assertFalse(Files.exists(failing.resolve("runs").resolve(cells.get(1).fileName())), "stopped, not finished");
 
         Path broken = dir.resolve("broken");
         Path damaged = broken.resolve("runs").resolve(cells.get(0).checkpointName());
