@@ -122,6 +122,41 @@ class KernelsTest {
         checkProduct(op, m, n, k, true);
     }
 
+    /**
+     * A narrow Aᵀ·B (an input-weight gradient of a layer with few inputs) takes its own loop; it must give the bits
+     * of the packed product, so that no result depends on which of the two ran. Rows of A that are zero (finished
+     * sequences' gradients) leave C's bits alone in both.
+     */
+    @Test
+    void narrowTransposedProductHasTheBitsOfThePackedOne() {
+        int[][] mk = {{440, 700}, {3, 1}, {L + 1, 257}, {33, 600}, {1, 5}};
+        for (int n = 1; n < VectorKernels.NARROW; n++) {
+            for (int[] s : mk) {
+                for (boolean strided : new boolean[] {false, true}) {
+                    int m = s[0];
+                    int k = s[1];
+                    Random rnd = new Random(7L * n + m + k);
+                    View av = View.of(k, m, strided, 0);
+                    View bv = View.of(k, n, strided, 1);
+                    View cv = View.of(m, n, strided, 2);
+                    float[] a = random(rnd, av.length());
+                    for (int p = 1; p < k; p += 3) {
+                        java.util.Arrays.fill(a, av.off() + p * av.ld(), av.off() + p * av.ld() + m, 0f);
+                    }
+                    float[] b = random(rnd, bv.length());
+                    float[] packed = random(rnd, cv.length());
+                    float[] narrow = packed.clone();
+                    VectorKernels.gemmTransA(m, n, k, a, av.off(), av.ld(), b, bv.off(), bv.ld(), packed, cv.off(),
+                            cv.ld());
+                    VECTOR.multTransAAdd(m, n, k, a, av.off(), av.ld(), b, bv.off(), bv.ld(), narrow, cv.off(),
+                            cv.ld());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(packed, narrow,
+                            "m=" + m + " n=" + n + " k=" + k + (strided ? " strided" : ""));
+                }
+            }
+        }
+    }
+
     private static void checkProduct(Product op, int m, int n, int k, boolean strided) {
         Random rnd = new Random(31L * m + 17L * n + k + (strided ? 1 : 0));
         View av = View.of(op.aRows(m, k), op.aCols(m, k), strided, 0);
