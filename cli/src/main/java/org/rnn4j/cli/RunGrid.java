@@ -125,8 +125,9 @@ final class RunGrid {
                 pw.printf("%s %s seed %d continues after epoch %d (from %s)%n", c.model(), c.condition(), c.seed(),
                         checkpoints[i].epochsDone(), checkpoints[i].file());
                 if (!madeBy().equals(checkpoints[i].madeBy())) {
-                    pw.printf("  note: its first epochs were made by %s and this call runs %s, so the run will not"
-                            + " have the bits of an uninterrupted one%n", checkpoints[i].madeBy(), madeBy());
+                    pw.printf("  note: its first epochs were made by %s and this call runs %s; if they round"
+                            + " differently, the run will not have the bits of an uninterrupted one%n",
+                            checkpoints[i].madeBy(), madeBy());
                 }
             }
         }
