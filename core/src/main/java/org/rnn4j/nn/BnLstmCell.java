@@ -50,6 +50,11 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         float[] dHw;
         /** (B, G) scratch of the current backward step. */
         float[] scratch;
+        /** (G) per-feature sums of a normalisation, and its mean and σ, reused by every step. */
+        final double[] statSum;
+        final double[] statSumSq;
+        final float[] statMu;
+        final float[] statSigma;
 
         BnTape(BnLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
@@ -66,6 +71,10 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             this.varX = new float[sigmaX.length];
             this.varH = new float[sigmaX.length];
             this.varC = new float[sigmaC.length];
+            this.statSum = new double[cell.gw];
+            this.statSumSq = new double[cell.gw];
+            this.statMu = new float[cell.gw];
+            this.statSigma = new float[cell.gw];
         }
 
         @Override
@@ -155,7 +164,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
      * sequences are running (see {@link BnLstmSpec#minRunning()}); inference and too few sequences: the running
      * statistics at row min(t, S − 1) of (mean, var).
      */
-    private void normalize(float[] w, Tape tp, int t, float[] z, int off, int ld, int f, float[] sigma, int sOff,
+    private void normalize(float[] w, BnTape tp, int t, float[] z, int off, int ld, int f, float[] sigma, int sOff,
                            ParamView mean, ParamView var, float[] batchMean, float[] batchVar) {
         int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1) * f;
         int n = 0;
@@ -163,36 +172,51 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             n += tp.active(b, t) ? 1 : 0;
         }
         boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
-        for (int j = 0; j < f; j++) {
-            float mu;
-            float v;
-            if (batchStats) {
-                double sum = 0;
-                double sumSq = 0;
-                for (int b = 0; b < tp.rows; b++) {
-                    if (tp.active(b, t)) {
-                        double zj = z[off + b * ld + j];
-                        sum += zj;
-                        sumSq += zj * zj;
+        float[] mus = tp.statMu;
+        float[] sigmas = tp.statSigma;
+        if (batchStats) {
+            // row by row, each feature's sums in row order (a contiguous inner loop the JIT vectorises)
+            double[] sum = tp.statSum;
+            double[] sumSq = tp.statSumSq;
+            Arrays.fill(sum, 0, f, 0);
+            Arrays.fill(sumSq, 0, f, 0);
+            for (int b = 0; b < tp.rows; b++) {
+                if (tp.active(b, t)) {
+                    int base = off + b * ld;
+                    for (int j = 0; j < f; j++) {
+                        double zj = z[base + j];
+                        sum[j] += zj;
+                        sumSq[j] += zj * zj;
                     }
                 }
-                mu = n == 0 ? 0f : (float) (sum / n);
-                v = n == 0 ? 0f : (float) Math.max(0, sumSq / n - (double) mu * mu);
+            }
+            for (int j = 0; j < f; j++) {
+                float mu = n == 0 ? 0f : (float) (sum[j] / n);
+                float v = n == 0 ? 0f : (float) Math.max(0, sumSq[j] / n - (double) mu * mu);
                 // one row has no variance to learn from: such a step leaves the running statistics alone
                 batchMean[sOff + j] = n > 1 ? mu : Float.NaN;
                 batchVar[sOff + j] = n > 1 ? v * n / (n - 1) : Float.NaN;
-            } else {
+                mus[j] = mu;
+                sigmas[j] = (float) Math.sqrt(v + spec.epsilon());
+            }
+        } else {
+            for (int j = 0; j < f; j++) {
                 if (tp.training) {
                     batchMean[sOff + j] = Float.NaN;
                 }
-                mu = w[mean.offset() + row + j];
-                v = w[var.offset() + row + j];
+                mus[j] = w[mean.offset() + row + j];
+                sigmas[j] = (float) Math.sqrt(w[var.offset() + row + j] + spec.epsilon());
             }
-            float s = (float) Math.sqrt(v + spec.epsilon());
-            sigma[sOff + j] = s;
-            for (int b = 0; b < tp.rows; b++) {
-                int i = off + b * ld + j;
-                z[i] = tp.active(b, t) ? (z[i] - mu) / s : 0f;
+        }
+        System.arraycopy(sigmas, 0, sigma, sOff, f);
+        for (int b = 0; b < tp.rows; b++) {
+            int base = off + b * ld;
+            if (tp.active(b, t)) {
+                for (int j = 0; j < f; j++) {
+                    z[base + j] = (z[base + j] - mus[j]) / sigmas[j];
+                }
+            } else {
+                Arrays.fill(z, base, base + f, 0f);
             }
         }
     }
@@ -201,30 +225,44 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
      * Backward of {@link #normalize}: d (B, f) at off holds the gradient at ẑ and is overwritten with the gradient
      * at z.
      */
-    private void normalizeBackward(Tape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
+    private void normalizeBackward(BnTape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
                                    float[] sigma, int sOff) {
         int n = 0;
         for (int b = 0; b < tp.rows; b++) {
             n += tp.active(b, t) ? 1 : 0;
         }
         boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
-        for (int j = 0; j < f; j++) {
-            double sum = 0;
-            double sumProd = 0;
-            if (batchStats) {   // with fixed statistics, ẑ = (z − μ)/σ is affine: no terms through μ and σ
-                for (int b = 0; b < tp.rows; b++) {
-                    if (tp.active(b, t)) {
-                        sum += d[dOff + b * ld + j];
-                        sumProd += (double) d[dOff + b * ld + j] * zHat[zOff + b * ld + j];
+        double[] sum = tp.statSum;
+        double[] sumProd = tp.statSumSq;
+        Arrays.fill(sum, 0, f, 0);
+        Arrays.fill(sumProd, 0, f, 0);
+        if (batchStats) {   // with fixed statistics, ẑ = (z − μ)/σ is affine: no terms through μ and σ
+            for (int b = 0; b < tp.rows; b++) {
+                if (tp.active(b, t)) {
+                    int db = dOff + b * ld;
+                    int zb = zOff + b * ld;
+                    for (int j = 0; j < f; j++) {
+                        sum[j] += d[db + j];
+                        sumProd[j] += (double) d[db + j] * zHat[zb + j];
                     }
                 }
             }
-            float meanD = n == 0 ? 0f : (float) (sum / n);
-            float meanDz = n == 0 ? 0f : (float) (sumProd / n);
-            float s = sigma[sOff + j];
-            for (int b = 0; b < tp.rows; b++) {
-                int i = dOff + b * ld + j;
-                d[i] = tp.active(b, t) ? (d[i] - meanD - zHat[zOff + b * ld + j] * meanDz) / s : 0f;
+        }
+        float[] meanD = tp.statMu;
+        float[] meanDz = tp.statSigma;
+        for (int j = 0; j < f; j++) {
+            meanD[j] = n == 0 ? 0f : (float) (sum[j] / n);
+            meanDz[j] = n == 0 ? 0f : (float) (sumProd[j] / n);
+        }
+        for (int b = 0; b < tp.rows; b++) {
+            int db = dOff + b * ld;
+            if (tp.active(b, t)) {
+                int zb = zOff + b * ld;
+                for (int j = 0; j < f; j++) {
+                    d[db + j] = (d[db + j] - meanD[j] - zHat[zb + j] * meanDz[j]) / sigma[sOff + j];
+                }
+            } else {
+                Arrays.fill(d, db, db + f, 0f);
             }
         }
     }
