@@ -408,8 +408,8 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         if (dx != null) {
             cx.multAdd(rows, inputSize, gw, tp.dXw, 0, gw, w, wih, inputSize, dx, dxOff, inputSize);
         }
-        cx.multTransAAdd(gw, hidden, rows, tp.dHw, 0, gw, tp.h, tp.firstPrevIndex() * tp.batch * hidden, hidden,
-                grads, weights.whh.offset(), hidden);
+        tp.multTransAAddComputedRows(cx, gw, hidden, tp.dHw, 0, gw, tp.h, tp.firstPrevIndex() * tp.batch * hidden,
+                hidden, grads, weights.whh.offset(), hidden);
         // both bias vectors enter a_t after the normalisations: each gets Σ dA
         cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, grads, weights.bih.offset());
         cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, grads, weights.bhh.offset());

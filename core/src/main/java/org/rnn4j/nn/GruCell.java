@@ -299,7 +299,7 @@ final class GruCell extends AbstractCell<GruCell.GruTape> {
         int hPrev0 = tp.firstPrevIndex() * tp.batch * h;
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
         if (linearBeforeReset) {
-            weights.recurrentGrads(cx, g, rows, tp.dRec, tp.h, hPrev0);
+            weights.recurrentGrads(cx, g, tp, tp.dRec, tp.h, hPrev0);
         } else {
             int whh = weights.whh.offset();
             // r and z rows read h_{t-1}; n rows read r_t ⊙ h_{t-1}

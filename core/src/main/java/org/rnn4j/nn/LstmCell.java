@@ -370,7 +370,7 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
                                  float[] dx, int dxOff) {
         int rows = tp.steps * tp.batch;
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
-        weights.recurrentGrads(cx, g, rows, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * out);
+        weights.recurrentGrads(cx, g, tp, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * out);
         if (projection != null) {
             // dW_hr (P, H) += Σ_t dr_tᵀ m_t
             cx.multTransAAdd(projSize, hidden, rows, tp.dR, 0, projSize, tp.m, 0, hidden, g, projection.offset(), hidden);

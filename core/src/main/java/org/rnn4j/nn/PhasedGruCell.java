@@ -254,6 +254,6 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                                  float[] dx, int dxOff) {
         int rows = tp.steps * tp.batch;
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
-        weights.recurrentGrads(cx, g, rows, tp.dRec, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
+        weights.recurrentGrads(cx, g, tp, tp.dRec, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
     }
 }

@@ -399,6 +399,6 @@ final class PhasedLstmCell extends AbstractCell<PhasedLstmCell.PhasedTape> {
                                  float[] dx, int dxOff) {
         int rows = tp.steps * tp.batch;
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
-        weights.recurrentGrads(cx, g, rows, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
+        weights.recurrentGrads(cx, g, tp, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
     }
 }

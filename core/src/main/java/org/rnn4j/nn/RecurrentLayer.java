@@ -180,6 +180,7 @@ final class RecurrentLayer<T extends Tape> {
         copyOrZero(hasC ? dcN : null, dcNOff, dc, 0, batch * h);
         cell.startBackward(cx, w, tp);
         boolean skip = skipFinishedRows && cell.skipsFinishedRows();
+        tp.skipping = skip && tp.lengths != null;
         for (int s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
             int rows = skip ? tp.rowsAt(t) : batch;

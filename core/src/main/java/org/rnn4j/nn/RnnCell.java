@@ -118,6 +118,6 @@ final class RnnCell extends AbstractCell<RnnCell.RnnTape> {
                                  float[] dx, int dxOff) {
         int rows = tp.steps * tp.batch;
         weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
-        weights.recurrentGrads(cx, g, rows, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
+        weights.recurrentGrads(cx, g, tp, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
     }
 }

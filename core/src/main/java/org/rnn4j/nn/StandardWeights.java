@@ -175,12 +175,14 @@ final class StandardWeights {
     }
 
     /**
-     * From the gradients dRec (rows, G) of the recurrent product's output: dW_hh += dRecᵀ·hPrev and
-     * db_hh += Σ_rows dRec, with hPrev (rows, R) the states each product read.
+     * From the gradients dRec (T·B, G) of the recurrent product's output: dW_hh += dRecᵀ·hPrev and
+     * db_hh += Σ_rows dRec, with hPrev (T·B, R) the states each product read; dW_hh over the rows the steps
+     * computed ({@link Tape#multTransAAddComputedRows}).
      */
-    void recurrentGrads(Compute cx, float[] g, int rows, float[] dRec, float[] hPrev, int hPrevOff) {
-        cx.multTransAAdd(gateWidth, recurrentSize, rows, dRec, 0, gateWidth, hPrev, hPrevOff, recurrentSize,
-                g, whh.offset(), recurrentSize);
+    void recurrentGrads(Compute cx, float[] g, Tape tp, float[] dRec, float[] hPrev, int hPrevOff) {
+        int rows = tp.steps * tp.batch;
+        tp.multTransAAddComputedRows(cx, gateWidth, recurrentSize, dRec, 0, gateWidth, hPrev, hPrevOff,
+                recurrentSize, g, whh.offset(), recurrentSize);
         cx.kernels().sumRowsAdd(rows, gateWidth, dRec, 0, gateWidth, g, bhh.offset());
     }
 

@@ -1,5 +1,7 @@
 package org.rnn4j.nn;
 
+import org.rnn4j.kernel.Compute;
+
 /**
  * The buffers one direction of one layer keeps for a batch of {@code B} sequences of {@code T} steps: what
  * the forward pass computes and what the backward pass needs. Allocated once per (B, T) and reused; cells
@@ -48,6 +50,16 @@ public class Tape {
     double[] carriedClosedUntil;
     /** Whether the network is in training mode (cells with a training-only term, like the Phased LSTM's leak). */
     boolean training;
+    /**
+     * Whether the latest backward pass skipped finished rows (steps computed only rows [0, rowsAt(t))): their
+     * gate gradients are then exactly zero. Set by the layer.
+     */
+    boolean skipping;
+    /** Scratch of {@link #multTransAAddComputedRows}: a chunk of gathered rows of A and of B. */
+    private float[] gatherA = new float[0];
+    private float[] gatherB = new float[0];
+    /** Rows gathered per product of {@link #multTransAAddComputedRows}. */
+    static final int GATHER_ROWS = 1024;
 
     /** (T, B, G) input projection plus biases; after the forward step, the gates after their activation. */
     final float[] pre;
@@ -147,6 +159,55 @@ public class Tape {
      */
     final void zeroRows(float[] buf, int t, int width, int from) {
         java.util.Arrays.fill(buf, (t * batch + from) * width, (t + 1) * batch * width, 0f);
+    }
+
+    /**
+     * C (m, n) += Aᵀ·B over this pass's T·B rows, with A (T·B, m) and B (T·B, n) at row strides lda and ldb, as
+     * {@code cx.multTransAAdd} over every row. After a backward pass that {@linkplain #skipping skipped} finished
+     * rows (a weight gradient, A holding the gate gradients), only the rows the steps computed are used, gathered
+     * {@value #GATHER_ROWS} at a time and in the same order: the others are zero rows of A, which leave every
+     * element's chain of multiply-adds unchanged, so the bits are those of the product over every row.
+     */
+    final void multTransAAddComputedRows(Compute cx, int m, int n, float[] a, int aOff, int lda, float[] b,
+                                         int bOff, int ldb, float[] c, int cOff, int ldc) {
+        int all = steps * batch;
+        long computed = 0;
+        if (skipping) {
+            for (int t = 0; t < steps; t++) {
+                computed += rowsAt(t);
+            }
+        }
+        if (!skipping || computed > 0.85 * all) {   // too few rows to skip to pay for the copies
+            cx.multTransAAdd(m, n, all, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        if (gatherA.length < GATHER_ROWS * m) {
+            gatherA = new float[GATHER_ROWS * m];
+        }
+        if (gatherB.length < GATHER_ROWS * n) {
+            gatherB = new float[GATHER_ROWS * n];
+        }
+        int k = 0;
+        for (int t = 0; t < steps; t++) {
+            int r = rowsAt(t);
+            for (int i = 0; i < r; ) {
+                int take = Math.min(r - i, GATHER_ROWS - k);
+                int row = t * batch + i;
+                for (int q = 0; q < take; q++) {
+                    System.arraycopy(a, aOff + (row + q) * lda, gatherA, (k + q) * m, m);
+                    System.arraycopy(b, bOff + (row + q) * ldb, gatherB, (k + q) * n, n);
+                }
+                k += take;
+                i += take;
+                if (k == GATHER_ROWS) {
+                    cx.multTransAAdd(m, n, k, gatherA, 0, m, gatherB, 0, n, c, cOff, ldc);
+                    k = 0;
+                }
+            }
+        }
+        if (k > 0) {
+            cx.multTransAAdd(m, n, k, gatherA, 0, m, gatherB, 0, n, c, cOff, ldc);
+        }
     }
 
     /** Whether sequence b is still running at step t (right padding: t < length). */
