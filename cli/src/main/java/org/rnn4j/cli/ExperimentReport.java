@@ -79,13 +79,11 @@ final class ExperimentReport {
                      Dataset test, TrainConfig cfg, Optimizer optimizer, Score score, RunCheckpoint checkpoint) {
         Trainer trainer = new Trainer(cfg, optimizer);
         List<Double> curve = new ArrayList<>();
-        double earlier = 0;
+        double secondsBefore = checkpoint == null ? 0 : checkpoint.seconds();
         if (checkpoint != null) {
             checkpoint.restoreInto(net, optimizer, trainer);
             curve.addAll(checkpoint.curve());
-            earlier = checkpoint.seconds();
         }
-        double secondsBefore = earlier;
         long start = System.nanoTime();
         long diverged = 0;
         try {

@@ -151,8 +151,7 @@ final class PlstmFrequencyExperiment implements Callable<Integer> {
     }
 
     private ExperimentReport.Run runOne(String model, String mode, long seed, int h, int nEpochs, int nTrain, int nTest,
-                                        float lr, Compute compute,
-                                        RunCheckpoint checkpoint) {
+                                        float lr, Compute compute, RunCheckpoint checkpoint) {
         FrequencyDiscrimination.Sampling sampling = switch (mode) {
             case "regular" -> FrequencyDiscrimination.Sampling.REGULAR;
             case "high-res" -> FrequencyDiscrimination.Sampling.HIGH_RESOLUTION;

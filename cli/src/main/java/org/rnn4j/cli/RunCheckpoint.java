@@ -113,8 +113,10 @@ final class RunCheckpoint {
 
     /** What made the saved epochs (library version, JDK, kernels); this process's for a fresh run. */
     String madeBy() {
-        Object v = restored == null ? null : restored.run().get("made_by");
-        return v instanceof String str ? str : restored == null ? RunGrid.madeBy() : "an rnn4j that did not record its version";
+        if (restored == null) {
+            return RunGrid.madeBy();
+        }
+        return restored.run().get("made_by") instanceof String by ? by : "an rnn4j that did not record its version";
     }
 
     Path file() {

@@ -21,8 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,7 +111,7 @@ class RunGridTest {
     }
 
     /** Training data that stops the program (as a crash or Ctrl-C would) when an epoch in {@code failAt} begins. */
-    private record Stopping(Dataset data, java.util.Set<Integer> failAt) implements Dataset {
+    private record Stopping(Dataset data, Set<Integer> failAt) implements Dataset {
         @Override
         public int size() {
             return data.size();
@@ -139,7 +141,7 @@ class RunGridTest {
      * by the loss, so that every curve point depends on every bit of the parameters.
      */
     private static ExperimentReport.Run train(RunGrid.Cell c, Compute compute, RunCheckpoint checkpoint,
-                                              java.util.Set<Integer> failAt) {
+                                              Set<Integer> failAt) {
         boolean phased = c.model().equals("plstm");
         FrequencyDiscrimination waves = new FrequencyDiscrimination(FrequencyDiscrimination.Sampling.ASYNCHRONOUS, 48,
                 1000 * c.seed() + 1, !phased).freshEachEpoch();
@@ -157,18 +159,20 @@ class RunGridTest {
 
     @Test
     void aRunStoppedInTheMiddleContinuesFromItsLastEpochAndEndsAsTheUninterruptedRun() throws IOException {
-        List<RunGrid.Cell> cells = List.of(new RunGrid.Cell("bnlstm", "async", 1), new RunGrid.Cell("plstm", "async", 2));
+        List<RunGrid.Cell> cells = List.of(new RunGrid.Cell("bnlstm", "async", 1),
+                new RunGrid.Cell("plstm", "async", 2));
         Map<String, Object> settings = Map.of("epochs", 4);
         Path whole = dir.resolve("whole");
         List<ExperimentReport.Run> expected = RunGrid.run(cells, whole, settings, false, 1, 1,
                 new PrintWriter(new StringWriter()), r -> "done",
-                (c, compute, checkpoint) -> train(c, compute, checkpoint, new java.util.HashSet<>()));
+                (c, compute, checkpoint) -> train(c, compute, checkpoint, new HashSet<>()));
         for (RunGrid.Cell c : cells) {
-            assertFalse(Files.exists(whole.resolve("runs").resolve(c.checkpointName())), "removed once the run is saved");
+            assertFalse(Files.exists(whole.resolve("runs").resolve(c.checkpointName())),
+                    "removed once the run is saved");
         }
 
         Path stopped = dir.resolve("stopped");
-        java.util.Set<Integer> failAt = new java.util.HashSet<>(List.of(2));
+        Set<Integer> failAt = new HashSet<>(List.of(2));
         assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, stopped, settings, false, 1, 1,
                 new PrintWriter(new StringWriter()), r -> "done",
                 (c, compute, checkpoint) -> train(c, compute, checkpoint, failAt)));
@@ -183,8 +187,8 @@ class RunGridTest {
 
         // on two jobs: the first run continues and stops again before epoch 3, the second before epoch 1, or at the
         // end of an epoch when the other has failed; then both continue on two jobs
-        java.util.Set<Integer> first = new java.util.HashSet<>(List.of(3));
-        java.util.Set<Integer> second = new java.util.HashSet<>(List.of(1));
+        Set<Integer> first = new HashSet<>(List.of(3));
+        Set<Integer> second = new HashSet<>(List.of(1));
         StringWriter text = new StringWriter();
         assertThrows(IllegalStateException.class, () -> RunGrid.run(cells, stopped, settings, true, 2, 2,
                 new PrintWriter(text), r -> "done", (c, compute, ck) -> train(c, compute, ck,
@@ -196,7 +200,7 @@ class RunGridTest {
         }
         List<ExperimentReport.Run> resumed = RunGrid.run(cells, stopped, settings, true, 2, 2,
                 new PrintWriter(new StringWriter()), r -> "done",
-                (c, compute, ck) -> train(c, compute, ck, new java.util.HashSet<>()));
+                (c, compute, ck) -> train(c, compute, ck, new HashSet<>()));
         for (int i = 0; i < cells.size(); i++) {
             ExperimentReport.Run want = expected.get(i);
             ExperimentReport.Run got = resumed.get(i);
@@ -211,7 +215,7 @@ class RunGridTest {
         List<RunGrid.Cell> one = List.of(cells.get(1));
         assertThrows(IllegalStateException.class, () -> RunGrid.run(one, last, settings, false, 1, 1,
                 new PrintWriter(new StringWriter()), r -> "done", (c, compute, ck) -> {
-                    train(c, compute, ck, new java.util.HashSet<>());
+                    train(c, compute, ck, new HashSet<>());
                     throw new IllegalStateException("stopped before the run was saved");
                 }));
         RunCheckpoint saved = RunCheckpoint.resume(last.resolve("runs").resolve(one.get(0).checkpointName()),
@@ -220,7 +224,7 @@ class RunGridTest {
         assertEquals(RunGrid.madeBy(), saved.madeBy(), "the checkpoint records what made it");
         StringWriter lastText = new StringWriter();
         ExperimentReport.Run scored = RunGrid.run(one, last, settings, true, 1, 1, new PrintWriter(lastText),
-                r -> "done", (c, compute, ck) -> train(c, compute, ck, new java.util.HashSet<>())).get(0);
+                r -> "done", (c, compute, ck) -> train(c, compute, ck, new HashSet<>())).get(0);
         assertTrue(lastText.toString().contains("continues after epoch 4"), lastText.toString());
         assertFalse(lastText.toString().contains("note:"), "made by this very version: " + lastText);
         assertEquals(expected.get(1).curve(), scored.curve());
@@ -234,7 +238,7 @@ class RunGridTest {
                     if (c.model().equals("bnlstm")) {
                         throw boom;
                     }
-                    return train(c, compute, ck, new java.util.HashSet<>());
+                    return train(c, compute, ck, new HashSet<>());
                 })));
         assertFalse(Files.exists(failing.resolve("runs").resolve(cells.get(1).fileName())), "stopped, not finished");
 

@@ -122,8 +122,8 @@ final class VectorKernels implements Kernels {
     /**
      * C (m, n) += Aᵀ · B with A (k, m) and few columns (n < {@link #NARROW}, the vector length): the weight
      * gradient of a layer with one or a few inputs, whose packed product would pad every row of B to 2L columns
-     * and copy all of A for them. Here the columns of C are copied to rows of a scratch (n, m), and each row p of A (contiguous) is
-     * read once and added to each of them, scaled by B(p, j). Every element is the chain of FMAs over p from its
+     * and copy all of A for them. Here the columns of C are copied to rows of a scratch (n, m), and each row p of A
+     * (contiguous) is read once and added to each of them, scaled by B(p, j). Every element is the chain of FMAs over p from its
      * old value, as in the packed product (which multiplies the same two floats), so both give the same bits.
      */
     static void narrowTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -50,7 +50,10 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         float[] dHw;
         /** (B, G) scratch of the current backward step. */
         float[] scratch;
-        /** (G) per-feature sums of a normalisation, and its mean and σ, reused by every step. */
+        /**
+         * (G) per-feature scratch of a normalisation, reused by every step: two double sums, then two floats per
+         * feature (μ and σ forward; the means of d and of d ⊙ ẑ backward).
+         */
         final double[] statSum;
         final double[] statSumSq;
         final float[] statMu;
