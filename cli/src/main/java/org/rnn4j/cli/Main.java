@@ -65,7 +65,22 @@ public final class Main implements Runnable {
         cli.setOverwrittenOptionsAllowed(true);   // the last of a repeated option wins
         cli.setExecutionExceptionHandler(Main::handleFailure);
         cli.setParameterExceptionHandler(Main::handleUsageError);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("rnn4j: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+            return EXIT_ERROR;
+        }
+    }
+
+    /** What to do when the Java heap ran out; {@code maxHeap} is the JVM's limit in bytes. */
+    static String outOfMemory(long maxHeap) {
+        return String.format(java.util.Locale.ROOT, "out of memory: the Java heap's limit is %d MiB (by default a"
+                + " quarter of the machine's memory). Give the JVM more, e.g. JAVA_OPTS=-Xmx16g ./rnn4j ..."
+                + " (java -Xmx16g -jar ...), or use less: a smaller --batch, or fewer runs at once (--jobs 1)."
+                + " An experiment keeps its finished runs and epochs (add --resume to continue); train keeps its last"
+                + " checkpoint (train --resume)",
+                maxHeap / (1024 * 1024));
     }
 
     @Override

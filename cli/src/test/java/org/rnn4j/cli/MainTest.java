@@ -402,6 +402,25 @@ class MainTest {
     }
 
     @Test
+    void runningOutOfMemorySaysHowToGiveTheJvmMoreAndHowToContinue() throws Exception {
+        // a BN-LSTM batch of 32 sequences of up to 1250 steps needs far more than a 48 MiB heap
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-Xmx48m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "experiment", "plstm-frequency", "--models", "bnlstm", "--modes", "high-res", "--hidden", "110",
+                "--epochs", "1", "--train-size", "64", "--test-size", "32", "--seeds", "1", "--threads", "1",
+                "--out", dir.resolve("small-heap").toString()));
+        Path log = dir.resolve("small-heap.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the call ends");
+        String out = Files.readString(log);
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.matches("(?s).*rnn4j: out of memory: the Java heap's limit is [1-4][0-9] MiB.*"), out);
+        assertTrue(out.contains("JAVA_OPTS=-Xmx16g ./rnn4j") && out.contains("add --resume to continue"), out);
+        assertFalse(out.contains("at org.rnn4j"), "no stack trace: " + out);
+    }
+
+    @Test
     void aKilledExperimentKeepsItsLastEpochAndResumeFinishesItAsAnUninterruptedCall() throws Exception {
         List<String> common = List.of("experiment", "plstm-adding", "--models", "plstm", "--steps", "20", "--hidden",
                 "4", "--epochs", "300", "--train-size", "128", "--test-size", "32", "--seeds", "1", "--threads", "1");
