@@ -305,7 +305,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
                 idx[i] = from + i;
             }
             Batch b = data.batch(idx);
-            Tensor logits = net.forward(b.x(), b.lengths(), null, b.times());
+            Tensor logits = net.infer(b.x(), b.lengths(), null, b.times());
             updates += net.recurrent().unitUpdates();
             dense += net.recurrent().denseUnitUpdates();
             int k = logits.dim(1);

@@ -68,19 +68,31 @@ public final class Main implements Runnable {
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("rnn4j: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+            err.println("rnn4j: " + outOfMemory(Runtime.getRuntime().maxMemory(), heapLimitGiven()));
             return EXIT_ERROR;
         }
     }
 
-    /** What to do when the Java heap ran out; {@code maxHeap} is the JVM's limit in bytes. */
-    static String outOfMemory(long maxHeap) {
-        return String.format(java.util.Locale.ROOT, "out of memory: the Java heap's limit is %d MiB (by default a"
-                + " quarter of the machine's memory). Give the JVM more, e.g. JAVA_OPTS=-Xmx16g ./rnn4j ..."
-                + " (java -Xmx16g -jar ...), or use less: a smaller --batch, or fewer runs at once (--jobs 1)."
-                + " An experiment keeps its finished runs and epochs (add --resume to continue); train keeps its last"
-                + " checkpoint (train --resume)",
-                maxHeap / (1024 * 1024));
+    /**
+     * What to do when the Java heap ran out; {@code maxHeap} is the JVM's limit in bytes, {@code given} whether the
+     * JVM was started with a limit of its own (-Xmx and the like) rather than Java's default.
+     */
+    static String outOfMemory(long maxHeap, boolean given) {
+        return String.format(java.util.Locale.ROOT, "out of memory: the Java heap's limit is %d MiB (%s). Give the"
+                + " JVM more, e.g. JAVA_OPTS=-Xmx16g ./rnn4j ... (java -Xmx16g -jar ...), or use less: a smaller"
+                + " --batch, or fewer runs at once (--jobs 1). An experiment keeps its finished runs and epochs (add"
+                + " --resume to continue); train keeps its last checkpoint (train --resume)",
+                maxHeap / (1024 * 1024), given ? "as the JVM's options set it" : "by default a quarter of the machine's memory");
+    }
+
+    /** Whether the JVM's options set its heap limit. */
+    private static boolean heapLimitGiven() {
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-Xmx") || arg.startsWith("-XX:MaxHeapSize") || arg.startsWith("-XX:MaxRAM")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

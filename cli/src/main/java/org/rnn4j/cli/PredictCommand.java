@@ -144,7 +144,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             Tensor y;
             try {
-                y = model.forward(x, lengths, null, times);
+                y = model.infer(x, lengths, null, times);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException((timesFile != null && e.getMessage().startsWith("times") ? timesFile + ": "
                         : "") + e.getMessage(), e);
@@ -231,7 +231,7 @@ final class PredictCommand implements Callable<Integer> {
                     }
                     Batch b = seq.batch(idx);
                     Tensor x = scaling == null ? b.x() : scaling.apply(b.x());
-                    Tensor y = model.forward(x, b.lengths(), null, b.times());
+                    Tensor y = model.infer(x, b.lengths(), null, b.times());
                     apply(act2, y);
                     float[] v = y.data();
                     int t = b.steps();

@@ -415,9 +415,19 @@ class MainTest {
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the call ends");
         String out = Files.readString(log);
         assertEquals(1, p.exitValue(), out);
-        assertTrue(out.matches("(?s).*rnn4j: out of memory: the Java heap's limit is [1-4][0-9] MiB.*"), out);
+        assertTrue(out.matches("(?s).*rnn4j: out of memory: the Java heap's limit is [1-4][0-9] MiB \\(as the JVM's"
+                + " options set it\\).*"), out);
         assertTrue(out.contains("JAVA_OPTS=-Xmx16g ./rnn4j") && out.contains("add --resume to continue"), out);
         assertFalse(out.contains("at org.rnn4j"), "no stack trace: " + out);
+    }
+
+    @Test
+    void theOutOfMemoryLineSaysWhetherTheHeapLimitIsJavasDefault() {
+        String byDefault = Main.outOfMemory(6L << 30, false);
+        assertTrue(byDefault.contains("limit is 6144 MiB (by default a quarter of the machine's memory)"), byDefault);
+        String given = Main.outOfMemory(512L << 20, true);
+        assertTrue(given.contains("limit is 512 MiB (as the JVM's options set it)"), given);
+        assertFalse(given.contains("by default"), given);
     }
 
     @Test

@@ -40,11 +40,15 @@ public final class Recurrent {
     public record InputGrads(Tensor dx, Tensor dh0, Tensor dc0) {
     }
 
+    /** Steps per window of {@link #infer}: what backward would need is kept for this many steps at most. */
+    public static final int INFER_WINDOW = 128;
+
     private final RecurrentConfig config;
     private final Compute cx;
     private final RecurrentLayer<?>[] layers;   // index layer * dirs + direction
     private Parameters params;
     private RandomGenerator dropoutRng;
+    private boolean training;
 
     // buffers of the last forward, sized for (B, T)
     private int batch = -1;
@@ -59,6 +63,9 @@ public final class Recurrent {
     private float[][] dOuts;       // per layer (T, B, D) gradient buffers for backward
     private float[] dxTime;        // (T, B, I)
     private boolean forwardDone;
+    // unit updates and dense ones of the latest infer, which ran in several windows; −1 after any other pass
+    private long inferredUpdates = -1;
+    private long inferredDenseUpdates = -1;
 
     /** Declares the network's parameters in {@code layout}; {@link #bind} (and usually {@link #initialize}) must follow. */
     Recurrent(RecurrentConfig config, ParamLayout.Builder layout, Compute cx) {
@@ -132,6 +139,9 @@ public final class Recurrent {
      * event-driven Phased LSTM at inference. Divide by {@link #denseUnitUpdates()} for the fraction.
      */
     public long unitUpdates() {
+        if (inferredUpdates >= 0) {
+            return inferredUpdates;
+        }
         long n = 0;
         for (RecurrentLayer<?> layer : layers) {
             n += layer.unitUpdates();
@@ -139,8 +149,16 @@ public final class Recurrent {
         return n;
     }
 
+    /** The steps the buffers are sized for: the latest pass's, or one window's after {@link #infer}. */
+    int bufferedSteps() {
+        return steps;
+    }
+
     /** The unit updates a dense network of this shape performs on the latest forward pass's valid steps. */
     public long denseUnitUpdates() {
+        if (inferredDenseUpdates >= 0) {
+            return inferredDenseUpdates;
+        }
         long valid = 0;
         for (int b = 0; b < batch; b++) {
             valid += lengths == null ? steps : lengths[b];
@@ -167,6 +185,7 @@ public final class Recurrent {
     }
 
     private void setTraining(boolean on) {
+        training = on;
         for (RecurrentLayer<?> layer : layers) {
             layer.setTraining(on);
         }
@@ -240,6 +259,81 @@ public final class Recurrent {
         return forward(x, lengths, h0, c0, times, window ? 0 : 1, firstStep, false);
     }
 
+    /**
+     * Inference over whole sequences: the results of {@link #forward(Tensor, int[], Tensor, Tensor, double[])} in
+     * inference mode (no dropout, no training-only terms, as after {@link #eval()}; the network's mode is left as
+     * it was), to float rounding (a short window may multiply by the recurrent weights in another order). It runs
+     * in windows of at most {@link #INFER_WINDOW} steps, so what backward would need is kept for one window only
+     * and does not grow with T; only the outputs (B, T, R·dirs) do. Nothing is kept for backward, which needs a
+     * {@link #forward}. {@link #unitUpdates()} counts the whole pass. A bidirectional network needs whole
+     * sequences and runs as one window.
+     */
+    public Output infer(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
+        return infer(x, lengths, h0, c0, times, true, INFER_WINDOW);
+    }
+
+    /** As {@link #infer(Tensor, int[], Tensor, Tensor, double[])} without times or initial states. */
+    public Output infer(Tensor x, int[] lengths) {
+        return infer(x, lengths, null, null, null);
+    }
+
+    /**
+     * As the public infer, in windows of at most {@code window} steps; with {@code outputs} false only the final
+     * states are returned ({@link Output#output()} null), and memory does not grow with T at all beyond x's.
+     */
+    Output infer(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean outputs, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1 step, got " + window);
+        }
+        Inputs.checkSequenceInput("x", x, config.inputSize());
+        int b = x.dim(0);
+        int t = x.dim(1);
+        Inputs.checkLengths(lengths, b, t, 1);
+        Inputs.checkTimes(times, b, t, lengths);   // across windows too: each window checks only its own steps
+        RandomGenerator dropout = dropoutRng;
+        boolean wasTraining = training;
+        eval();
+        try {
+            if (config.bidirectional() || t <= window) {
+                return forward(x, lengths, h0, c0, times, 1, 0, outputs);
+            }
+            int longest = 0;
+            for (int s = 0; s < b; s++) {
+                longest = Math.max(longest, lengths == null ? t : lengths[s]);
+            }
+            Tensor y = outputs ? Tensor.zeros(b, t, config.outputSize()) : null;
+            Tensor h = h0;
+            Tensor c = c0;
+            long updates = 0;
+            long dense = 0;
+            // steps at or after every sequence's end only pass the states through and output zeros: not run
+            for (int from = 0; from < longest; from += window) {
+                int to = Math.min(t, from + window);
+                Output o = forward(SequenceWindows.steps(x, from, to), SequenceWindows.lengths(lengths, b, t, from, to),
+                        h, c, SequenceWindows.times(times, b, t, from, to), 0, from, outputs);
+                updates += unitUpdates();
+                dense += denseUnitUpdates();
+                if (y != null) {
+                    int d = config.outputSize();
+                    int len = to - from;
+                    for (int s = 0; s < b; s++) {
+                        System.arraycopy(o.output().data(), s * len * d, y.data(), (s * t + from) * d, len * d);
+                    }
+                }
+                h = o.hN();
+                c = o.cN();
+            }
+            inferredUpdates = updates;
+            inferredDenseUpdates = dense;
+            return new Output(y, h, c);
+        } finally {
+            forwardDone = false;
+            if (wasTraining) {
+                train(dropout);
+            }
+        }
+    }
+
     private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength,
                            int firstStep, boolean outputs) {
         if (minLength == 0 && config.bidirectional()) {
@@ -299,6 +393,8 @@ public final class Recurrent {
     /** Time-major forward on the internal buffers: xTime (and timesTime) must be filled. */
     private void runForward(int[] lengths, float[] h0, float[] c0) {
         forwardDone = false;   // set again only when this pass completes
+        inferredUpdates = -1;
+        inferredDenseUpdates = -1;
         this.lengths = lengths == null ? null : lengths.clone();
         int dirs = config.directions();
         int r = config.outputSizePerDirection();
@@ -358,7 +454,7 @@ public final class Recurrent {
 
     private void checkBackwardArguments(Tensor dOutput, Tensor dhN, Tensor dcN) {
         if (!forwardDone) {
-            throw new IllegalStateException("backward called before forward");
+            throw new IllegalStateException("backward called before forward (infer keeps nothing for backward)");
         }
         int states = config.numLayers() * config.directions();
         Inputs.checkShape("dOutput", dOutput, batch, steps, config.outputSize());
@@ -375,7 +471,7 @@ public final class Recurrent {
      */
     InputGrads backwardInternal(Tensor dOutput, Tensor dhN, boolean inputGradient) {
         if (!forwardDone) {
-            throw new IllegalStateException("backward called before forward");
+            throw new IllegalStateException("backward called before forward (infer keeps nothing for backward)");
         }
         return backwardFromTensors(dOutput, dhN, null, inputGradient);
     }

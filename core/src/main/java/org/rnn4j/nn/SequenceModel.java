@@ -183,6 +183,31 @@ public final class SequenceModel {
                 initial == null ? null : initial.c(), times, true, firstStep), x);
     }
 
+    /**
+     * Inference: the predictions of {@link #forward(Tensor, int[], State, double[])} in inference mode (no dropout,
+     * no training-only terms; the model's mode is left as it was), computed in windows of at most
+     * {@link Recurrent#INFER_WINDOW} steps, so that the memory for what backward would need does not grow with the
+     * sequence length (see {@link Recurrent#infer}). What evaluation and prediction use; nothing is kept for
+     * {@link #backward}, which needs a forward.
+     */
+    public Tensor infer(Tensor x, int[] lengths, State initial, double[] times) {
+        return infer(x, lengths, initial, times, Recurrent.INFER_WINDOW);
+    }
+
+    /** {@link #infer(Tensor, int[], State, double[])} from zero states, without timestamps. */
+    public Tensor infer(Tensor x, int[] lengths) {
+        return infer(x, lengths, null, null);
+    }
+
+    /** As the public infer, in windows of at most {@code window} steps. */
+    Tensor infer(Tensor x, int[] lengths, State initial, double[] times, int window) {
+        Recurrent.Output out = rnn.infer(networkInput(x, lengths, 1), lengths, initial == null ? null : initial.h(),
+                initial == null ? null : initial.c(), times, headKind == Head.EVERY_STEP, window);
+        Tensor y = predict(out, x);
+        forwardDone = false;
+        return y;
+    }
+
     /** The network's forward; a last-step head needs only the final states, not the outputs of every step. */
     private Recurrent.Output run(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean window,
                                  int firstStep) {
@@ -273,7 +298,7 @@ public final class SequenceModel {
      */
     public Tensor backward(Tensor dPrediction, boolean inputGradient) {
         if (!forwardDone) {
-            throw new IllegalStateException("backward called before forward");
+            throw new IllegalStateException("backward called before forward (infer keeps nothing for backward)");
         }
         RecurrentConfig cfg = rnn.config();
         int d = cfg.outputSize();

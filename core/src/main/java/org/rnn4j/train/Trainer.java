@@ -3,6 +3,7 @@ package org.rnn4j.train;
 import org.rnn4j.loss.LossValue;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.SequenceWindows;
 import org.rnn4j.optim.GradientClipping;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.param.Parameters;
@@ -320,7 +321,7 @@ public final class Trainer {
                 indices[i] = from + i;
             }
             Batch batch = data.batch(indices).sortedByLength();
-            Tensor prediction = model.forward(batch.x(), batch.lengths(), null, batch.times());
+            Tensor prediction = model.infer(batch.x(), batch.lengths(), null, batch.times());
             LossValue loss = objective.loss(prediction, batch, batch.lengths());
             double[] metric = objective.metricSum(prediction, batch, batch.lengths());
             lossSum += loss.value() * loss.count();
@@ -357,39 +358,17 @@ public final class Trainer {
 
     /** Each sequence's number of valid steps within [from, to). */
     private static int[] windowLengths(Batch batch, int from, int to) {
-        int[] out = new int[batch.size()];
-        for (int b = 0; b < out.length; b++) {
-            int len = batch.lengths() == null ? batch.steps() : batch.lengths()[b];
-            out[b] = Math.max(0, Math.min(len, to) - from);
-        }
-        return out;
+        return SequenceWindows.lengths(batch.lengths(), batch.size(), batch.steps(), from, to);
     }
 
     /** x[:, from:to, :] of a (B, T, F) tensor. */
-    static Tensor sliceSteps(Tensor x, int from, int to) {
-        int b = x.dim(0);
-        int t = x.dim(1);
-        int f = x.dim(2);
-        int len = to - from;
-        Tensor out = Tensor.zeros(b, len, f);
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(x.data(), (i * t + from) * f, out.data(), i * len * f, len * f);
-        }
-        return out;
+    private static Tensor sliceSteps(Tensor x, int from, int to) {
+        return SequenceWindows.steps(x, from, to);
     }
 
     /** The timestamps of steps [from, to) of every sequence, or null. */
     private static double[] sliceTimes(Batch batch, int from, int to) {
-        if (batch.times() == null) {
-            return null;
-        }
-        int t = batch.steps();
-        int len = to - from;
-        double[] out = new double[batch.size() * len];
-        for (int b = 0; b < batch.size(); b++) {
-            System.arraycopy(batch.times(), b * t + from, out, b * len, len);
-        }
-        return out;
+        return SequenceWindows.times(batch.times(), batch.size(), batch.steps(), from, to);
     }
 
     /** A (B, len, F) gradient placed at steps [from, from+len) of a zero (B, to, F) tensor. */

@@ -7,6 +7,7 @@ import org.rnn4j.loss.LossValue;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.SequenceWindows;
 import org.rnn4j.optim.Adam;
 import org.rnn4j.optim.Sgd;
 import org.rnn4j.tensor.Tensor;
@@ -188,10 +189,10 @@ class TrainerTest {
             for (int b = 0; b < N; b++) {
                 lengths[b] = Math.max(0, Math.min(batch.lengths()[b], end) - start);
             }
-            Tensor prediction = manual.forwardWindow(Trainer.sliceSteps(batch.x(), start, end), lengths, state, null);
+            Tensor prediction = manual.forwardWindow(SequenceWindows.steps(batch.x(), start, end), lengths, state, null);
             state = manual.finalState();
             LossValue loss = Objective.MSE.loss(prediction,
-                    Batch.withTargets(batch.x(), null, Trainer.sliceSteps(batch.targets(), start, end)), lengths);
+                    Batch.withTargets(batch.x(), null, SequenceWindows.steps(batch.targets(), start, end)), lengths);
             manual.parameters().zeroGrad();
             manual.backward(loss.gradient());
             sgd.step(manual.parameters());
