@@ -30,12 +30,14 @@ import java.util.concurrent.Callable;
 /** {@code rnn4j convert}: between .npz arrays with PyTorch's parameter names and rnn4j model files. */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Converts between PyTorch-named .npz arrays and rnn4j model files.",
-                "The .npz arrays are named like PyTorch's state_dict (weight_ih_l0, weight_hh_l0_reverse, weight_hr_l0,",
-                "bias_ih_l0, ...; the linear head as head.weight and head.bias).",
-                ".npz -> .rnn4j needs the architecture (--cell, --hidden, --layers, --bidirectional, --proj, --head);",
-                "the input size and the number of outputs are read from the arrays. .rnn4j -> .npz needs nothing.",
-                "In PyTorch: np.savez('m.npz', **{k: v.numpy() for k, v in lstm.state_dict().items()},",
-                "                        **{'head.' + k: v.numpy() for k, v in linear.state_dict().items()})"})
+                "The .npz arrays are named like PyTorch's state_dict (weight_ih_l0, weight_hh_l0_reverse,"
+                        + " weight_hr_l0, bias_ih_l0, ...; the linear head as head.weight and head.bias)."
+                        + " .npz -> .rnn4j needs the architecture (--cell, --hidden, --layers, --bidirectional, --proj,"
+                        + " --head); the input size and the number of outputs are read from the arrays."
+                        + " .rnn4j -> .npz needs nothing. In PyTorch:",
+                "  sd = {k: v.numpy() for k, v in lstm.state_dict().items()}",
+                "  sd.update({'head.' + k: v.numpy() for k, v in linear.state_dict().items()})",
+                "  np.savez('m.npz', **sd)"})
 final class ConvertCommand implements Callable<Integer> {
 
     @CommandLine.Parameters(index = "0", paramLabel = "IN", description = "A .npz or .rnn4j file.")

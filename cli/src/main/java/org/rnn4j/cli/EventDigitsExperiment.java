@@ -36,17 +36,15 @@ import java.util.concurrent.Callable;
  * and Phased LSTM read the events through a learned 40-d embedding of the 2312 (pixel, polarity) tokens.
  */
 @Command(name = "event-digits", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Event-based digits (Neil, Pfeiffer & Liu 2016, section 4.3, N-MNIST): MNIST",
-                "digits seen by a simulated event camera making N-MNIST's three saccades",
-                "(34x34 field, about 300 ms), one event per step, each (pixel, polarity)",
-                "token through a learned embedding. Trains LSTM and BN-LSTM (given the time",
-                "as an extra input) and Phased LSTM (given the timestamps) with Adam and",
-                "gradient clipping over several seeds, and reports test accuracy after the",
-                "first epoch and at the end (mean ± std over seeds), the unit updates per",
-                "neuron and sequence at inference, a learning-curve PNG and JSON.",
-                "Needs the MNIST digits: scripts/fetch-mnist (or --mnist DIR).",
-                "The default is a short run (about ten minutes on 2 cores); --full is a",
-                "long one (a day or more on 2 cores, estimated from the default's speed).", ""})
+        description = {"Event-based digits (Neil, Pfeiffer & Liu 2016, section 4.3, N-MNIST): LSTM, BN-LSTM and Phased LSTM.",
+                "MNIST digits seen by a simulated event camera making N-MNIST's three saccades (34x34 field,"
+                        + " about 300 ms), one event per step, each (pixel, polarity) token through a learned embedding."
+                        + " Trains LSTM and BN-LSTM (given the time as an extra input) and Phased LSTM (given the"
+                        + " timestamps) with Adam and gradient clipping over several seeds, and reports test accuracy"
+                        + " after the first epoch and at the end (mean ± std over seeds), the unit updates per neuron and"
+                        + " sequence at inference, a learning-curve PNG and JSON. Needs the MNIST digits:"
+                        + " scripts/fetch-mnist (or --mnist DIR). The default is a short run (about ten minutes on 2"
+                        + " cores); --full is a long one (a day or more on 2 cores, estimated from the default's speed)."})
 final class EventDigitsExperiment implements Callable<Integer> {
 
     @Option(names = "--full", description = "The long run: all 8337 training and 1663 test digits, 1000 events per sequence,"

@@ -34,8 +34,9 @@ final class PlotCommand implements Runnable {
 
     /** The time gate k(t) of a few units of a Phased LSTM or GRU, as in Figure 1 of Neil, Pfeiffer &amp; Liu 2016. */
     @Command(name = "time-gate", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Plots the openness k(t) of the time gates of a few units of a Phased LSTM or Phased GRU",
-                    "(first layer) over time, from the model's learned periods, shifts and open ratios."})
+            description = {"Plots the time gates' openness k(t) of a few units of a Phased LSTM or GRU.",
+                    "The units are the first layer's; k(t) follows from the model's learned periods, shifts and open"
+                            + " ratios (the paper's Figure 1 picture)."})
     static final class TimeGate implements Callable<Integer> {
 
         @CommandLine.Parameters(index = "0", paramLabel = "MODEL", description = "A model file with a time-gated cell.")

@@ -28,10 +28,11 @@ import java.util.concurrent.Callable;
  * sequences of T steps (the paper's 500), how fast each converges. The Phased LSTM takes the step index as its time.
  */
 @Command(name = "plstm-adding", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The adding problem at long T (Neil, Pfeiffer & Liu 2016): LSTM against Phased LSTM (time = step",
-                "index), Adam and gradient clipping (norm 1), over several seeds. Writes a table of test MSE (mean ± std;",
-                "always predicting the mean scores 0.167), the unit updates at inference, a learning-curve PNG (mean and",
-                "min-max band over seeds) and JSON. The default is a short run; --full uses T = 500 and more training."})
+        description = {"The adding problem at long T (Neil, Pfeiffer & Liu 2016): LSTM against Phased LSTM.",
+                "The Phased LSTM's time is the step index. Adam and gradient clipping (norm 1), over several"
+                        + " seeds. Writes a table of test MSE (mean ± std; always predicting the mean scores 0.167), the"
+                        + " unit updates at inference, a learning-curve PNG (mean and min-max band over seeds) and JSON."
+                        + " The default is a short run; --full uses T = 500 and more training."})
 final class PlstmAddingExperiment implements Callable<Integer> {
 
     @Option(names = "--full", description = "A long run: T = 500, 110 units, 30 epochs of 10000 sequences, 5 seeds.")

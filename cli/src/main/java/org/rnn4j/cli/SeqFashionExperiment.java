@@ -34,15 +34,15 @@ import java.util.concurrent.Callable;
  * training images for the learning curves; the test score is on the official test set.
  */
 @Command(name = "seq-fashion", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Row-by-row Fashion-MNIST: LSTM, GRU and IRNN read each 28x28 picture one row per step (T = 28,",
-                "28 features) and classify it at the last step. Adam with a cosine-decayed rate, batch 32, gradient",
-                "clipping (norm 1), over several seeds. Writes a table of test accuracy (mean ± std over seeds) and",
-                "training time per model, a learning-curve PNG (validation accuracy per epoch, mean and min-max band",
-                "over seeds) and JSON. The default is a short run on a sample of the training images: on 2 shared",
-                "cores it took 6 minutes and reached 87.9 % (LSTM), 88.3 % (GRU) and 84.1 % (IRNN) test accuracy,",
-                "where about 88-90 % is published for LSTM and GRU. --full trains on all of them (about 1.5 hours",
-                "on 2 cores, extrapolated from the default run).",
-                "Needs Fashion-MNIST: scripts/install-fashion-mnist."})
+        description = {"Row-by-row Fashion-MNIST: LSTM, GRU and IRNN classify 28x28 pictures read one row per step.",
+                "T = 28 steps of 28 features, classified at the last step. Adam with a cosine-decayed rate,"
+                        + " batch 32, gradient clipping (norm 1), over several seeds. Writes a table of test accuracy"
+                        + " (mean ± std over seeds) and training time per model, a learning-curve PNG (validation"
+                        + " accuracy per epoch, mean and min-max band over seeds) and JSON. The default is a short run on"
+                        + " a sample of the training images: on 2 shared cores it took 6 minutes and reached 87.9 %"
+                        + " (LSTM), 88.3 % (GRU) and 84.1 % (IRNN) test accuracy, where about 88-90 % is published for"
+                        + " LSTM and GRU. --full trains on all of them (about 1.5 hours on 2 cores, extrapolated from the"
+                        + " default run). Needs Fashion-MNIST: scripts/install-fashion-mnist."})
 final class SeqFashionExperiment implements Callable<Integer> {
 
     @Option(names = "--full", description = "A long run: 128 units, all 55000 training images not held out, 20 epochs, 3 seeds.")
