@@ -100,8 +100,7 @@ final class ExperimentReport {
             diverged = e.step();
         }
         double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
-        // at the training batch size, like the curve's per-epoch evaluation: inference keeps every step of a batch
-        // (a BN-LSTM batch of 250 sequences of 1250 steps held about 2 GB)
+        // at the training batch size, like the curve's per-epoch evaluation, so the score is the curve's last point
         double result = score.of(Trainer.evaluate(net, test, cfg.objective(), cfg.batchSize()));
         while (curve.size() < cfg.epochs()) {
             curve.add(result);

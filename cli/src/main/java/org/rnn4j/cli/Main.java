@@ -82,7 +82,8 @@ public final class Main implements Runnable {
                 + " JVM more, e.g. JAVA_OPTS=-Xmx16g ./rnn4j ... (java -Xmx16g -jar ...), or use less: a smaller"
                 + " --batch, or fewer runs at once (--jobs 1). An experiment keeps its finished runs and epochs (add"
                 + " --resume to continue); train keeps its last checkpoint (train --resume)",
-                maxHeap / (1024 * 1024), given ? "as the JVM's options set it" : "by default a quarter of the machine's memory");
+                maxHeap / (1024 * 1024),
+                given ? "as the JVM's options set it" : "by default a quarter of the machine's memory");
     }
 
     /** Whether the JVM's options set its heap limit. */

@@ -7,6 +7,7 @@ import org.rnn4j.tensor.Tensor;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -290,44 +291,57 @@ public final class Recurrent {
         int t = x.dim(1);
         Inputs.checkLengths(lengths, b, t, 1);
         Inputs.checkTimes(times, b, t, lengths);   // across windows too: each window checks only its own steps
+        try {
+            return inInferenceMode(() -> inferWindows(x, b, t, lengths, h0, c0, times, outputs, window));
+        } finally {
+            forwardDone = false;
+        }
+    }
+
+    private Output inferWindows(Tensor x, int b, int t, int[] lengths, Tensor h0, Tensor c0, double[] times,
+                                boolean outputs, int window) {
+        if (config.bidirectional() || t <= window) {
+            return forward(x, lengths, h0, c0, times, 1, 0, outputs);
+        }
+        int longest = lengths == null ? t : Arrays.stream(lengths).max().getAsInt();
+        Tensor y = outputs ? Tensor.zeros(b, t, config.outputSize()) : null;
+        Tensor h = h0;
+        Tensor c = c0;
+        long updates = 0;
+        long dense = 0;
+        // steps at or after every sequence's end only pass the states through and output zeros: not run
+        for (int from = 0; from < longest; from += window) {
+            int to = Math.min(t, from + window);
+            Output o = forward(SequenceWindows.steps(x, from, to), SequenceWindows.lengths(lengths, b, t, from, to),
+                    h, c, SequenceWindows.times(times, b, t, from, to), 0, from, outputs);
+            updates += unitUpdates();
+            dense += denseUnitUpdates();
+            if (y != null) {
+                int d = config.outputSize();
+                int len = to - from;
+                for (int s = 0; s < b; s++) {
+                    System.arraycopy(o.output().data(), s * len * d, y.data(), (s * t + from) * d, len * d);
+                }
+            }
+            h = o.hN();
+            c = o.cN();
+        }
+        inferredUpdates = updates;
+        inferredDenseUpdates = dense;
+        return new Output(y, h, c);
+    }
+
+    /**
+     * Runs {@code body} in inference mode (no dropout, no training-only terms) and then gives the network back the
+     * mode, and dropout generator, it had.
+     */
+    private <R> R inInferenceMode(Supplier<R> body) {
         RandomGenerator dropout = dropoutRng;
         boolean wasTraining = training;
         eval();
         try {
-            if (config.bidirectional() || t <= window) {
-                return forward(x, lengths, h0, c0, times, 1, 0, outputs);
-            }
-            int longest = 0;
-            for (int s = 0; s < b; s++) {
-                longest = Math.max(longest, lengths == null ? t : lengths[s]);
-            }
-            Tensor y = outputs ? Tensor.zeros(b, t, config.outputSize()) : null;
-            Tensor h = h0;
-            Tensor c = c0;
-            long updates = 0;
-            long dense = 0;
-            // steps at or after every sequence's end only pass the states through and output zeros: not run
-            for (int from = 0; from < longest; from += window) {
-                int to = Math.min(t, from + window);
-                Output o = forward(SequenceWindows.steps(x, from, to), SequenceWindows.lengths(lengths, b, t, from, to),
-                        h, c, SequenceWindows.times(times, b, t, from, to), 0, from, outputs);
-                updates += unitUpdates();
-                dense += denseUnitUpdates();
-                if (y != null) {
-                    int d = config.outputSize();
-                    int len = to - from;
-                    for (int s = 0; s < b; s++) {
-                        System.arraycopy(o.output().data(), s * len * d, y.data(), (s * t + from) * d, len * d);
-                    }
-                }
-                h = o.hN();
-                c = o.cN();
-            }
-            inferredUpdates = updates;
-            inferredDenseUpdates = dense;
-            return new Output(y, h, c);
+            return body.get();
         } finally {
-            forwardDone = false;
             if (wasTraining) {
                 train(dropout);
             }
@@ -670,19 +684,17 @@ public final class Recurrent {
                 forgetClosedUntil();
             }
             timed = times != null;
-            RandomGenerator dropout = net.dropoutRng;
-            net.eval();   // inference: no dropout, no training-only terms
             for (int l = 0; l < net.layers.length; l++) {   // a unidirectional network: one layer per level
                 net.layers[l].setCarriedClosedUntil(closedUntil[l]);
             }
             try {
-                net.runForward(null, h, c.length == 0 ? null : c);
+                net.inInferenceMode(() -> {
+                    net.runForward(null, h, c.length == 0 ? null : c);
+                    return null;
+                });
             } finally {
                 for (RecurrentLayer<?> layer : net.layers) {
                     layer.setCarriedClosedUntil(null);
-                }
-                if (dropout != null) {
-                    net.train(dropout);
                 }
             }
             if (times != null) {

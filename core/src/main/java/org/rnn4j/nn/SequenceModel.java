@@ -201,8 +201,9 @@ public final class SequenceModel {
 
     /** As the public infer, in windows of at most {@code window} steps. */
     Tensor infer(Tensor x, int[] lengths, State initial, double[] times, int window) {
-        Recurrent.Output out = rnn.infer(networkInput(x, lengths, 1), lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c(), times, headKind == Head.EVERY_STEP, window);
+        Recurrent.Output out = rnn.infer(networkInput(x, lengths, 1), lengths,
+                initial == null ? null : initial.h(), initial == null ? null : initial.c(), times,
+                headKind == Head.EVERY_STEP, window);
         Tensor y = predict(out, x);
         forwardDone = false;
         return y;

@@ -225,7 +225,7 @@ public final class Trainer {
         for (int chunkStart = 0, j = 0; chunkStart < t; chunkStart += k1, j++) {
             int end = Math.min(t, chunkStart + k1);
             int windowStart = Math.max(0, chunkStart + k1 - k2) / k1 * k1;   // k2 steps back from the chunk's nominal end
-            Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, end),
+            Tensor prediction = model.forwardWindow(SequenceWindows.steps(batch.x(), windowStart, end),
                     windowLengths(batch, windowStart, end), boundary[windowStart / k1], sliceTimes(batch, windowStart, end),
                     windowStart);
             boundary[j + 1] = model.finalState();
@@ -234,7 +234,7 @@ public final class Trainer {
                 continue;   // every sequence ended before this chunk
             }
             Batch target = sliceTargets(batch, chunkStart, end);
-            Tensor scored = sliceSteps(prediction, chunkStart - windowStart, end - windowStart);
+            Tensor scored = SequenceWindows.steps(prediction, chunkStart - windowStart, end - windowStart);
             LossValue loss = cfg.objective().loss(scored, target, scoredLengths);
             checkFinite(loss);
             model.parameters().zeroGrad();
@@ -263,12 +263,12 @@ public final class Trainer {
         SequenceModel.State state = null;
         for (int start = 0; start < windowStart; start += k1) {
             int end = Math.min(windowStart, start + k1);
-            model.forwardWindow(sliceSteps(batch.x(), start, end), windowLengths(batch, start, end), state,
-                    sliceTimes(batch, start, end), start);
+            model.forwardWindow(SequenceWindows.steps(batch.x(), start, end), windowLengths(batch, start, end),
+                    state, sliceTimes(batch, start, end), start);
             state = model.finalState();
         }
-        Tensor prediction = model.forwardWindow(sliceSteps(batch.x(), windowStart, t), windowLengths(batch, windowStart, t),
-                state, sliceTimes(batch, windowStart, t), windowStart);
+        Tensor prediction = model.forwardWindow(SequenceWindows.steps(batch.x(), windowStart, t),
+                windowLengths(batch, windowStart, t), state, sliceTimes(batch, windowStart, t), windowStart);
         LossValue loss = cfg.objective().loss(prediction, batch, null);
         checkFinite(loss);
         model.parameters().zeroGrad();
@@ -361,11 +361,6 @@ public final class Trainer {
         return SequenceWindows.lengths(batch.lengths(), batch.size(), batch.steps(), from, to);
     }
 
-    /** x[:, from:to, :] of a (B, T, F) tensor. */
-    private static Tensor sliceSteps(Tensor x, int from, int to) {
-        return SequenceWindows.steps(x, from, to);
-    }
-
     /** The timestamps of steps [from, to) of every sequence, or null. */
     private static double[] sliceTimes(Batch batch, int from, int to) {
         return SequenceWindows.times(batch.times(), batch.size(), batch.steps(), from, to);
@@ -386,7 +381,7 @@ public final class Trainer {
     /** The per-step targets of steps [from, to). */
     private static Batch sliceTargets(Batch batch, int from, int to) {
         if (batch.classes() == null) {
-            return Batch.withTargets(batch.x(), null, sliceSteps(batch.targets(), from, to));
+            return Batch.withTargets(batch.x(), null, SequenceWindows.steps(batch.targets(), from, to));
         }
         int t = batch.steps();
         int len = to - from;

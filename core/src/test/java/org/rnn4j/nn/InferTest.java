@@ -7,6 +7,7 @@ import org.rnn4j.kernel.Compute;
 import org.rnn4j.kernel.Kernels;
 import org.rnn4j.tensor.Tensor;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -153,7 +154,7 @@ class InferTest {
         Tensor windowed = m.infer(x, LENGTHS, null, null, 4);
         assertClose("no dropout in infer", inference.data(), windowed.data(), ATOL, RTOL);
         Tensor training = m.forward(x, LENGTHS);
-        assertFalse(java.util.Arrays.equals(inference.data(), training.data()), "dropout is on again after infer");
+        assertFalse(Arrays.equals(inference.data(), training.data()), "dropout is on again after infer");
     }
 
     @Test
