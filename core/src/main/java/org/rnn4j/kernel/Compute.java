@@ -320,19 +320,29 @@ public final class Compute implements AutoCloseable {
         }
     }
 
+    /** How the elementwise work of a step may be split between threads. */
+    public enum Split {
+        /** Rows are independent: chunks of rows (every unit), or of units. */
+        ROWS,
+        /** A unit's work sums over the rows: chunks of units, each with every row, so each sum stays on one thread. */
+        UNITS,
+        /** The whole step on one thread. */
+        NONE
+    }
+
     /**
      * A recurrent step: the products of {@code s}, then {@code task} over every row and unit. Each thread takes a
      * range of units: it computes all gates' columns of its units and runs the task on them at once, so a step
      * needs one hand-off and a unit's gates never leave the core that computed them. When u cannot be split at the
-     * packed layout's column blocks (or there is one thread, or the team is busy), the products run as
-     * {@link #multAddPacked} and the task over row chunks as {@link #forRows(int, int, StepTask)}. The task must
-     * treat rows and units independently, so that the results do not depend on the split.
+     * packed layout's column blocks (or there is one thread, or the team is busy, or {@code split} is NONE), the
+     * products run as {@link #multAddPacked} and the task as {@link #forBlocks}. The task must treat rows and units
+     * as {@code split} says, so that the results do not depend on the split.
      *
      * <p>With an input part, a step computes its own input projection: its gates are computed where they are
      * used, and no projection of the whole sequence is written first. The additions into an element run in the
      * order of a projection then a step (bias, the input terms, the recurrent terms), so the bits are the same.
      */
-    public void step(StepOperands s, StepTask task) {
+    public void step(StepOperands s, StepTask task, Split split) {
         PackedMatrix b = s.weights;
         checkPacked(b, s.kx, b.rows());
         int n = b.columns();
@@ -342,7 +352,7 @@ public final class Compute implements AutoCloseable {
         int units = n / s.gates;
         int m = s.m;
         int align = kernels.packedColumnBlock();
-        int parts = units % align == 0 ? Math.min(threads, units / align) : 1;
+        int parts = split != Split.NONE && units % align == 0 ? Math.min(threads, units / align) : 1;
         if (parts > 1 && m > 0 && team != null && team.tryAcquire()) {
             step.set(s, units, parts, align, task);
             team.run(step, parts);
@@ -356,7 +366,23 @@ public final class Compute implements AutoCloseable {
             s.initialize(s.hBias, s.hBiasOff, s.hOut, s.hOutOff, s.ldhOut, 0, n);
         }
         multAddPacked(m, s.h, s.hOff, s.ldh, b, s.kx, b.rows(), s.hOut, s.hOutOff, s.ldhOut);
-        forRows(m, units, task);
+        forBlocks(m, units, task, split);
+    }
+
+    /**
+     * Runs {@code task} over rows [0, m) and units [0, units), split between the threads as {@code split} allows:
+     * {@link #forRows(int, int, StepTask)}, {@link #forUnits}, or on the calling thread.
+     */
+    public void forBlocks(int m, int units, StepTask task, Split split) {
+        switch (split) {
+            case ROWS -> forRows(m, units, task);
+            case UNITS -> forUnits(m, units, task);
+            case NONE -> {
+                if (m > 0 && units > 0) {
+                    task.run(0, m, 0, units);
+                }
+            }
+        }
     }
 
     /**

@@ -10,7 +10,14 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
- * Batch-normalised LSTM cell; the equations are in {@link BnLstmSpec}. Gate order i, f, g, o.
+ * Batch-normalised LSTM cell (Cooijmans, Ballas, Laurent, Gülçehre &amp; Courville 2017, "Recurrent Batch
+ * Normalization"), the baseline of the Phased LSTM paper; its options are those of {@link BnLstmSpec}.
+ * <pre>
+ * a_t = γ_h ⊙ BN(W_hh h_{t−1}) + γ_x ⊙ BN(W_ih x_t) + b_ih + b_hh        gate order i, f, g, o
+ * c_t = σ(a^f) ⊙ c_{t−1} + σ(a^i) ⊙ tanh(a^g)
+ * h_t = σ(a^o) ⊙ tanh(γ_c ⊙ BN(c_t) + β_c)
+ * </pre>
+ * The two products are the schedule's, each into its own buffer and without biases; the cell normalises them.
  *
  * <p>Batch normalisation of a (B, F) block over its valid rows (the sequences still running at this step):
  * ẑ = (z − μ) / σ with σ = sqrt(var + ε), per feature. Its backward, with dẑ the gradient at ẑ and n valid rows:
@@ -19,13 +26,13 @@ import java.util.random.RandomGenerator;
  *
  * <p>Shapes: B batch, T steps, I input, H hidden, G = 4H; S = maxSteps rows of running statistics (buffers).
  */
-final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
+final class BnLstmCell extends Cell<BnLstmCell.BnTape> {
 
     /** The BN-LSTM's extra buffers. */
     static final class BnTape extends Tape {
-        /** (T, B, G) W_ih x_t, then normalised: x̂. */
+        /** (T, B, G) W_ih x_t (the input projection), then normalised: x̂. */
         final float[] xHat;
-        /** (T, B, G) W_hh h_{t−1}, then normalised: ĥ. */
+        /** (T, B, G) W_hh h_{t−1} (the recurrent product), then normalised: ĥ. */
         final float[] hHat;
         /** (T, B, H) normalised cell state ĉ. */
         final float[] cHat;
@@ -59,6 +66,8 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         final float[] statMu;
         final float[] statSigma;
 
+        private final int gateWidth;
+
         BnTape(BnLstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
             this.xHat = new float[size("BN-LSTM buffer", steps, batch, cell.gw)];
@@ -78,21 +87,41 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             this.statSumSq = new double[cell.gw];
             this.statMu = new float[cell.gw];
             this.statSigma = new float[cell.gw];
+            this.gateWidth = cell.gw;
         }
 
         @Override
-        void ensureBackward(Cell<?> cell) {
-            super.ensureBackward(cell);
+        float[] inputPart() {
+            return xHat;
+        }
+
+        @Override
+        float[] recurrentPart() {
+            return hHat;
+        }
+
+        @Override
+        float[] dInput() {
+            return dXw;
+        }
+
+        @Override
+        float[] dRecurrent() {
+            return dHw;
+        }
+
+        @Override
+        void ensureBackward() {
+            super.ensureBackward();
             if (dXw == null) {
                 dXw = new float[xHat.length];
                 dHw = new float[xHat.length];
-                scratch = new float[batch * ((BnLstmCell) cell).gw];
+                scratch = new float[batch * gateWidth];
             }
         }
     }
 
     private final BnLstmSpec spec;
-    private final StandardWeights weights;
     private final ParamView gammaX;     // (G)
     private final ParamView gammaH;     // (G)
     private final ParamView gammaC;     // (H)
@@ -105,9 +134,8 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
     private final ParamView varC;
 
     BnLstmCell(BnLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
-        super(inputSize, hidden, hidden, 4 * hidden, true);
+        super(inputSize, hidden, hidden, 4, true, layout, suffix);
         this.spec = spec;
-        this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
         this.gammaX = layout.add("bn_ih_gamma" + suffix, gw);
         this.gammaH = layout.add("bn_hh_gamma" + suffix, gw);
         this.gammaC = layout.add("bn_c_gamma" + suffix, hidden);
@@ -122,12 +150,23 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
     }
 
     @Override
-    public BnTape newTape(int batch, int steps, boolean reverse) {
+    Wiring wiring() {
+        return Wiring.NORMALISED;
+    }
+
+    /** The batch statistics span the rows, and the i and f gates are activated as one block: one thread. */
+    @Override
+    Compute.Split split() {
+        return Compute.Split.NONE;
+    }
+
+    @Override
+    BnTape newTape(int batch, int steps, boolean reverse) {
         return new BnTape(this, batch, steps, reverse);
     }
 
     @Override
-    public void initialize(float[] w, Init init, RandomGenerator rng) {
+    void initialize(float[] w, Init init, RandomGenerator rng) {
         weights.initialize(w, init, hidden, rng);
         Initializers.fill(w, gammaX.offset(), gw, spec.gammaInit());
         Initializers.fill(w, gammaH.offset(), gw, spec.gammaInit());
@@ -141,40 +180,20 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         }
     }
 
-    @Override
-    public void projectInput(Compute cx, float[] w, BnTape tp, float[] x, int xOff) {
-        // W_ih x for all steps, without the bias: it is added after the normalisation
-        int rows = tp.steps * tp.batch;
-        Arrays.fill(tp.xHat, 0, rows * gw, 0f);
-        cx.multTransBAdd(rows, gw, inputSize, x, xOff, inputSize, w, weights.wih.offset(), inputSize, tp.xHat, 0, gw);
-        weights.prepareForward(cx, w, tp);
-    }
-
-    /** Statistics are over the running rows only, so the rows past the last running one can be skipped. */
-    @Override
-    public boolean skipsFinishedRows() {
-        return true;
-    }
-
-    @Override
-    public void startBackward(Compute cx, float[] w, BnTape tp) {
-        weights.prepareBackward(cx, w, tp);
-    }
-
     /**
      * Normalises the (B, f) block z at off (row stride ld) feature by feature over the rows running at step t, in
      * place; writes σ to sigma[sOff..]. Training: the batch's statistics, folded into the running ones, when enough
      * sequences are running (see {@link BnLstmSpec#minRunning()}); inference and too few sequences: the running
      * statistics at row min(t, S − 1) of (mean, var).
      */
-    private void normalize(float[] w, BnTape tp, int t, float[] z, int off, int ld, int f, float[] sigma, int sOff,
-                           ParamView mean, ParamView var, float[] batchMean, float[] batchVar) {
-        int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1) * f;
+    private void normalize(float[] w, BnTape tp, Pass p, int t, int rows, float[] z, int off, int ld, int f,
+                           float[] sigma, int sOff, ParamView mean, ParamView var, float[] batchMean, float[] batchVar) {
+        int row = Math.min(p.firstStep() + t, spec.maxSteps() - 1) * f;
         int n = 0;
-        for (int b = 0; b < tp.rows; b++) {
-            n += tp.active(b, t) ? 1 : 0;
+        for (int b = 0; b < rows; b++) {
+            n += p.active(b, t) ? 1 : 0;
         }
-        boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
+        boolean batchStats = p.training() && spec.batchStatistics(n, tp.batch);
         float[] mus = tp.statMu;
         float[] sigmas = tp.statSigma;
         if (batchStats) {
@@ -183,8 +202,8 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             double[] sumSq = tp.statSumSq;
             Arrays.fill(sum, 0, f, 0);
             Arrays.fill(sumSq, 0, f, 0);
-            for (int b = 0; b < tp.rows; b++) {
-                if (tp.active(b, t)) {
+            for (int b = 0; b < rows; b++) {
+                if (p.active(b, t)) {
                     int base = off + b * ld;
                     for (int j = 0; j < f; j++) {
                         double zj = z[base + j];
@@ -204,7 +223,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             }
         } else {
             for (int j = 0; j < f; j++) {
-                if (tp.training) {
+                if (p.training()) {
                     batchMean[sOff + j] = Float.NaN;
                 }
                 mus[j] = w[mean.offset() + row + j];
@@ -212,9 +231,9 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             }
         }
         System.arraycopy(sigmas, 0, sigma, sOff, f);
-        for (int b = 0; b < tp.rows; b++) {
+        for (int b = 0; b < rows; b++) {
             int base = off + b * ld;
-            if (tp.active(b, t)) {
+            if (p.active(b, t)) {
                 for (int j = 0; j < f; j++) {
                     z[base + j] = (z[base + j] - mus[j]) / sigmas[j];
                 }
@@ -228,20 +247,20 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
      * Backward of {@link #normalize}: d (B, f) at off holds the gradient at ẑ and is overwritten with the gradient
      * at z.
      */
-    private void normalizeBackward(BnTape tp, int t, float[] zHat, int zOff, float[] d, int dOff, int ld, int f,
-                                   float[] sigma, int sOff) {
+    private void normalizeBackward(BnTape tp, Pass p, int t, int rows, float[] zHat, int zOff, float[] d, int dOff,
+                                   int ld, int f, float[] sigma, int sOff) {
         int n = 0;
-        for (int b = 0; b < tp.rows; b++) {
-            n += tp.active(b, t) ? 1 : 0;
+        for (int b = 0; b < rows; b++) {
+            n += p.active(b, t) ? 1 : 0;
         }
-        boolean batchStats = tp.training && spec.batchStatistics(n, tp.batch);
+        boolean batchStats = p.training() && spec.batchStatistics(n, tp.batch);
         double[] sum = tp.statSum;
         double[] sumProd = tp.statSumSq;
         Arrays.fill(sum, 0, f, 0);
         Arrays.fill(sumProd, 0, f, 0);
         if (batchStats) {   // with fixed statistics, ẑ = (z − μ)/σ is affine: no terms through μ and σ
-            for (int b = 0; b < tp.rows; b++) {
-                if (tp.active(b, t)) {
+            for (int b = 0; b < rows; b++) {
+                if (p.active(b, t)) {
                     int db = dOff + b * ld;
                     int zb = zOff + b * ld;
                     for (int j = 0; j < f; j++) {
@@ -257,9 +276,9 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
             meanD[j] = n == 0 ? 0f : (float) (sum[j] / n);
             meanDz[j] = n == 0 ? 0f : (float) (sumProd[j] / n);
         }
-        for (int b = 0; b < tp.rows; b++) {
+        for (int b = 0; b < rows; b++) {
             int db = dOff + b * ld;
-            if (tp.active(b, t)) {
+            if (p.active(b, t)) {
                 int zb = zOff + b * ld;
                 for (int j = 0; j < f; j++) {
                     d[db + j] = (d[db + j] - meanD[j] - zHat[zb + j] * meanDz[j]) / sigma[sOff + j];
@@ -270,21 +289,19 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
         }
     }
 
+    /** Step t over rows [0, hi) and every unit (the schedule splits it no further), after its two products. */
     @Override
-    public void forwardStep(Compute cx, float[] w, BnTape tp, int t) {
-        Kernels k = cx.kernels();
+    void forward(Kernels k, float[] w, BnTape tp, Pass p, int t, int lo, int hi, int u0, int u1) {
         int bsz = tp.batch;
-        int m = tp.rows;                        // rows past it are finished sequences, frozen by the layer
+        int m = hi;                             // rows past it are finished sequences, frozen by the layer
         int h = hidden;
         int g = t * bsz * gw;                   // (B, G) slices of pre, xHat, hHat
         int prev = tp.prev(t) * bsz * h;        // (B, H) h_{t-1}, c_{t-1}
         int next = tp.next(t) * bsz * h;
         int aux = t * bsz * h;                  // (B, H) slices of cHat, tanhY
 
-        normalize(w, tp, t, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX, tp.muX, tp.varX);
-        Arrays.fill(tp.hHat, g, g + bsz * gw, 0f);
-        weights.recurrentForward(cx, w, tp, tp.h, prev, tp.hHat, g, gw);
-        normalize(w, tp, t, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH, tp.muH, tp.varH);
+        normalize(w, tp, p, t, m, tp.xHat, g, gw, gw, tp.sigmaX, t * gw, meanX, varX, tp.muX, tp.varX);
+        normalize(w, tp, p, t, m, tp.hHat, g, gw, gw, tp.sigmaH, t * gw, meanH, varH, tp.muH, tp.varH);
         for (int b = 0; b < m; b++) {
             for (int q = 0; q < gw; q++) {
                 int i = g + b * gw + q;
@@ -303,7 +320,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                 tp.cHat[aux + b * h + j] = c;
             }
         }
-        normalize(w, tp, t, tp.cHat, aux, h, h, tp.sigmaC, t * h, meanC, varC, tp.muC, tp.varC);
+        normalize(w, tp, p, t, m, tp.cHat, aux, h, h, tp.sigmaC, t * h, meanC, varC, tp.muC, tp.varC);
         for (int b = 0; b < m; b++) {
             for (int j = 0; j < h; j++) {
                 int o = aux + b * h + j;
@@ -320,13 +337,13 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
 
     /** Folds the steps' batch statistics into the running ones, step by step in time order. */
     @Override
-    public void finishForward(float[] w, BnTape tp) {
-        if (!tp.training) {
+    void endForward(float[] w, BnTape tp, Pass p) {
+        if (!p.training()) {
             return;
         }
         float m = spec.momentum();
         for (int t = 0; t < tp.steps; t++) {
-            int row = Math.min(tp.firstStep + t, spec.maxSteps() - 1);
+            int row = Math.min(p.firstStep() + t, spec.maxSteps() - 1);
             fold(w, tp.muX, tp.varX, t * gw, meanX, varX, row * gw, gw, m);
             fold(w, tp.muH, tp.varH, t * gw, meanH, varH, row * gw, gw, m);
             fold(w, tp.muC, tp.varC, t * hidden, meanC, varC, row * hidden, hidden, m);
@@ -344,10 +361,13 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
     }
 
     @Override
-    public void backwardStep(Compute cx, float[] w, float[] grads, BnTape tp, int t,
-                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+    void backward(Kernels k, float[] w, float[] grads, BnTape tp, Pass p, int t, Carry carry, int lo, int hi, int u0,
+                  int u1) {
+        float[] dh = carry.dh;
+        float[] dc = carry.dc;
+        float[] dcPrev = carry.dcPrev;
         int bsz = tp.batch;
-        int m = tp.rows;          // rows past it are finished sequences: zero gradients
+        int m = hi;               // rows past it are finished sequences: zero gradients
         int h = hidden;
         int g = t * bsz * gw;
         int prev = tp.prev(t) * bsz * h;
@@ -367,7 +387,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                 d[b * h + j] = dy * w[gammaC.offset() + j];
             }
         }
-        normalizeBackward(tp, t, tp.cHat, aux, d, 0, h, h, tp.sigmaC, t * h);
+        normalizeBackward(tp, p, t, m, tp.cHat, aux, d, 0, h, h, tp.sigmaC, t * h);
         for (int b = 0; b < m; b++) {
             int row = g + b * gw;
             for (int j = 0; j < h; j++) {
@@ -393,28 +413,7 @@ final class BnLstmCell extends AbstractCell<BnLstmCell.BnTape> {
                 tp.dHw[i] = da * w[gammaH.offset() + q];
             }
         }
-        normalizeBackward(tp, t, tp.xHat, g, tp.dXw, g, gw, gw, tp.sigmaX, t * gw);
-        normalizeBackward(tp, t, tp.hHat, g, tp.dHw, g, gw, gw, tp.sigmaH, t * gw);
-        tp.zeroRows(tp.dA, t, gw, m);   // finished rows: no gradient
-        tp.zeroRows(tp.dXw, t, gw, m);
-        tp.zeroRows(tp.dHw, t, gw, m);
-        Arrays.fill(dhPrev, 0, bsz * h, 0f);
-        weights.recurrentBackward(cx, w, tp, tp.dHw, g, gw, dhPrev);
-    }
-
-    @Override
-    public void backwardSequence(Compute cx, float[] w, float[] grads, BnTape tp, float[] x, int xOff,
-                                 float[] dx, int dxOff) {
-        int rows = tp.steps * tp.batch;
-        int wih = weights.wih.offset();
-        cx.multTransAAdd(gw, inputSize, rows, tp.dXw, 0, gw, x, xOff, inputSize, grads, wih, inputSize);
-        if (dx != null) {
-            cx.multAdd(rows, inputSize, gw, tp.dXw, 0, gw, w, wih, inputSize, dx, dxOff, inputSize);
-        }
-        tp.multTransAAddComputedRows(cx, gw, hidden, tp.dHw, 0, gw, tp.h, tp.firstPrevIndex() * tp.batch * hidden,
-                hidden, grads, weights.whh.offset(), hidden);
-        // both bias vectors enter a_t after the normalisations: each gets Σ dA
-        cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, grads, weights.bih.offset());
-        cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, grads, weights.bhh.offset());
+        normalizeBackward(tp, p, t, m, tp.xHat, g, tp.dXw, g, gw, gw, tp.sigmaX, t * gw);
+        normalizeBackward(tp, p, t, m, tp.hHat, g, tp.dHw, g, gw, gw, tp.sigmaH, t * gw);
     }
 }

@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * Batch-normalised LSTM (Cooijmans, Ballas, Laurent, Gülçehre &amp; Courville 2017, "Recurrent Batch
  * Normalization"), the baseline of the Phased LSTM paper:
@@ -76,8 +74,4 @@ public record BnLstmSpec(int maxSteps, float gammaInit, float momentum, float ep
         return true;
     }
 
-    @Override
-    public Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix) {
-        return new BnLstmCell(this, inputSize, hiddenSize, layout, suffix);
-    }
 }

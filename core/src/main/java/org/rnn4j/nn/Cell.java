@@ -1,113 +1,236 @@
 package org.rnn4j.nn;
 
 import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.ParamView;
 
 import java.util.random.RandomGenerator;
 
 /**
- * One recurrent cell: the computation of one time step, forward and backward, for a whole batch.
- * A {@link RecurrentLayer} scans a cell over time; cells know nothing about masks or directions beyond the
- * state indices the {@link Tape} gives them.
+ * One recurrent cell: the elementwise math of one time step, forward and backward, for a block of rows and units.
+ * Everything else about a step (the matrix products with W_ih and W_hh, packing, whether the input projection is
+ * fused into the step, which rows are computed, the split over threads) is the layer's {@link StepSchedule}; the
+ * masking of padded steps is the {@link RecurrentLayer}'s.
  *
- * <p>Lifecycle, as driven by the layer for one batch:
- * <ol>
- *   <li>{@link #projectInput} once: the input projection x·W_ihᵀ + biases for all T·B rows in one product;</li>
- *   <li>{@link #forwardStep} for each t in scan order: adds the recurrent product and writes the next state;</li>
- *   <li>{@link #backwardStep} for each t in reverse scan order: from the gradient arriving at the state after
- *       step t, writes the gate gradients of step t and the gradient at the state before it;</li>
- *   <li>{@link #backwardSequence} once: the deferred weight-gradient products over all steps and the input
- *       gradient.</li>
- * </ol>
- * Backward passes accumulate into the gradient array {@code g}; they never clear it.
+ * <p>Lifecycle of one pass, as driven by the schedule: the input projection (or nothing yet, when fused); for each
+ * step in scan order, the step's products and then {@link #forward} over blocks of rows and units; after the last
+ * step {@link #endForward}. Backward, in reverse scan order: {@link #backward} over blocks, then the products that
+ * carry the gradient to h_{t−1}; after the scan, the weight gradients of all steps at once. Backward passes
+ * accumulate into the gradient array {@code g}; they never clear it.
+ *
+ * <p>A block is rows [lo, hi) and units [u0, u1) of step t; a unit j stands for column j of each gate block
+ * (columns q·H + j). How the schedule may split a step into blocks is the cell's {@link #split()}.
  *
  * <p>Parameters live in the model's flat array {@code w} at offsets the cell recorded when it declared them.
  *
  * @param <T> the cell's tape type
  */
-public interface Cell<T extends Tape> {
+abstract class Cell<T extends Tape> {
 
-    int inputSize();
+    /** How a cell's gate pre-activations are formed from the products x·W_ihᵀ and h·W_hhᵀ and the two biases. */
+    enum Wiring {
+        /** pre = b_ih + b_hh + x·W_ihᵀ + h_{t−1}·W_hhᵀ in one block (RNN, LSTM, Phased LSTM). */
+        SUMMED,
+        /**
+         * pre = b_ih + x·W_ihᵀ and, apart, rec = b_hh + h_{t−1}·W_hhᵀ ({@link Tape#recurrentPart()}): the cell
+         * combines them (the GRU in PyTorch's form, whose reset gate multiplies the recurrent part of n).
+         */
+        RESET_AFTER,
+        /**
+         * pre = b_ih + b_hh + x·W_ihᵀ, then pre[r, z] += h_{t−1}·W_hh[r, z]ᵀ and, after the reset gate,
+         * pre[n] += (r ⊙ h_{t−1})·W_hnᵀ: two recurrent products per step, on every row (the original GRU form).
+         */
+        RESET_BEFORE,
+        /** x·W_ihᵀ and h_{t−1}·W_hhᵀ each in its own buffer without biases, normalised by the cell (BN-LSTM). */
+        NORMALISED
+    }
+
+    final int inputSize;
+    final int hidden;
+    /** R: the output and recurrent state size. */
+    final int out;
+    /** G: gates × H, the width of the products. */
+    final int gw;
+    final StandardWeights weights;
+    private final boolean cellState;
+
+    Cell(int inputSize, int hidden, int outputSize, int gates, boolean cellState, ParamLayout.Builder layout,
+         String suffix) {
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.out = outputSize;
+        this.gw = gates * hidden;
+        this.cellState = cellState;
+        this.weights = new StandardWeights(layout, suffix, gw, inputSize, outputSize);
+    }
+
+    /** A cell computing with the parameters of {@code base} (a Phased cell with its LSTM's or GRU's). */
+    Cell(Cell<?> base) {
+        this.inputSize = base.inputSize;
+        this.hidden = base.hidden;
+        this.out = base.out;
+        this.gw = base.gw;
+        this.cellState = base.cellState;
+        this.weights = base.weights;
+    }
+
+    /** The cell a spec describes, its parameters declared in {@code layout} with a suffix such as {@code _l1_reverse}. */
+    static Cell<?> of(CellSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
+        return switch (spec) {
+            case RnnSpec s -> new RnnCell(s, inputSize, hidden, layout, suffix);
+            case LstmSpec s -> new LstmCell(s, inputSize, hidden, layout, suffix);
+            case GruSpec s -> s.linearBeforeReset() ? new GruCell(inputSize, hidden, layout, suffix)
+                    : new GruOriginalCell(inputSize, hidden, layout, suffix);
+            case BnLstmSpec s -> new BnLstmCell(s, inputSize, hidden, layout, suffix);
+            case PhasedLstmSpec s -> new PhasedLstmCell(s, inputSize, hidden, layout, suffix);
+            case PhasedGruSpec s -> new PhasedGruCell(s, inputSize, hidden, layout, suffix);
+        };
+    }
+
+    final int inputSize() {
+        return inputSize;
+    }
 
     /** H: the number of units. */
-    int hiddenSize();
+    final int hiddenSize() {
+        return hidden;
+    }
 
     /** R: the size of the output and recurrent state (H, or the projection size). */
-    int outputSize();
+    final int outputSize() {
+        return out;
+    }
 
-    /** Whether the cell carries a second state c (LSTM). */
-    boolean hasCellState();
+    /** G: columns of the products per batch row (gates × H). */
+    final int gateWidth() {
+        return gw;
+    }
+
+    /** Whether the cell carries a second state c (the LSTMs). */
+    final boolean hasCellState() {
+        return cellState;
+    }
+
+    abstract Wiring wiring();
+
+    /** A tape for B sequences of T steps. */
+    abstract T newTape(int batch, int steps, boolean reverse);
+
+    /** Initialises this cell's parameters in {@code w}. */
+    abstract void initialize(float[] w, Init init, RandomGenerator rng);
+
+    /** W_hr (P, H) of a recurrent projection r_t = W_hr m_t (LSTMP), or null. */
+    ParamView projection() {
+        return null;
+    }
 
     /**
-     * Whether the steps compute only rows [0, {@link Tape#rows}) (the sequences up to the last one still running)
-     * and write zero gate gradients for the rows past it. A batch sorted by length, longest first, then costs the
-     * sum of its lengths instead of B times the longest. Cells whose rows interact (statistics over the
-     * whole batch) must leave it false.
+     * How a step's elementwise work may be split between threads: by rows when rows are independent (the default);
+     * by units when a unit's work sums over the rows ({@link #backward}'s peephole or time-gate gradients), so that
+     * each sum stays in row order on one thread; not at all when the whole step must run together.
      */
-    default boolean skipsFinishedRows() {
+    Compute.Split split() {
+        return Compute.Split.ROWS;
+    }
+
+    /**
+     * Whether a packed pass may fuse the input projection into each step's product ([x_t, h_{t−1}]·[W_ih; W_hh]ᵀ)
+     * instead of projecting all steps first. The time-gated cells project first, as they always have: fusing
+     * changes the sums' rounding, and for them it was never measured faster.
+     */
+    boolean fusesInput() {
+        return true;
+    }
+
+    /** Before the first step of a pass. */
+    void startForward(float[] w, T tp, Pass p) {
+    }
+
+    /**
+     * Step t's elementwise forward for rows [lo, hi) and units [u0, u1), after its products: from the
+     * pre-activations, the gates (kept in place for backward) and the state after the step.
+     */
+    abstract void forward(Kernels k, float[] w, T tp, Pass p, int t, int lo, int hi, int u0, int u1);
+
+    /**
+     * Step t's elementwise backward for rows [lo, hi) and units [u0, u1): from the gradients at the state after
+     * the step ({@code d.dh}, or with a projection the tape's dm; {@code d.dc}), the gate gradients (dA and the
+     * tape's other gradient buffers), the gradients at the state before it through the cell's direct paths
+     * ({@code d.dcPrev}, written; {@code d.dhPrev}, which the schedule zeroed and adds the recurrent product to
+     * after), and the cell's own parameter gradients, accumulated into g.
+     */
+    abstract void backward(Kernels k, float[] w, float[] g, T tp, Pass p, int t, Carry d, int lo, int hi, int u0, int u1);
+
+    /** After the last step of a forward pass: cells that keep running statistics (BN-LSTM) fold the pass's in. */
+    void endForward(float[] w, T tp, Pass p) {
+    }
+
+    /**
+     * Whether the pass's steps are event-driven: computed unit by unit by {@link #forwardEventDriven}, with no
+     * products, because most units are known to be closed (the Phased cells at inference).
+     */
+    boolean eventDriven(Pass p) {
         return false;
     }
 
-    /** G: columns of the input projection per batch row (gates × H). */
-    int gateWidth();
-
-    /** A tape for B sequences of T steps. */
-    T newTape(int batch, int steps, boolean reverse);
-
-    /** Initialises this cell's parameters in {@code w}. */
-    void initialize(float[] w, Init init, RandomGenerator rng);
-
     /**
-     * pre (T·B, G) = x (T·B, I) · W_ihᵀ + biases.
-     *
-     * @param x time-major input, rows of I floats, not modified
+     * An event-driven step t over rows [0, rows): only the open units compute, each its own gate rows from the
+     * input x (T·B, I) at xOff and the state.
      */
-    void projectInput(Compute cx, float[] w, T tape, float[] x, int xOff);
-
-    /** Step t: completes the gates in {@code tape.pre} and writes the state after step t. */
-    void forwardStep(Compute cx, float[] w, T tape, int t);
-
-    /**
-     * After the last step of a forward pass: cells that keep running statistics (BN-LSTM) fold the pass's batch
-     * statistics into them here, so that every step of one pass read the same running statistics; cells whose
-     * steps read the layer input let go of it.
-     */
-    default void finishForward(float[] w, T tape) {
+    void forwardEventDriven(Kernels k, float[] w, T tp, Pass p, int t, int rows, float[] x, int xOff) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no event-driven steps");
     }
 
-    /** Before the first backward step of a pass: cells that pack their recurrent weights for the steps do it here. */
-    default void startBackward(Compute cx, float[] w, T tape) {
+    /** {@link Wiring#RESET_BEFORE} only: the first half of a step, between its two products. */
+    void forwardReset(Kernels k, float[] w, T tp, Pass p, int t, int lo, int hi) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " resets after its product");
+    }
+
+    /** {@link Wiring#RESET_BEFORE} only: the backward of {@link #forwardReset}. */
+    void backwardReset(T tp, Pass p, int t, Carry d, int lo, int hi) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " resets after its product");
     }
 
     /**
-     * Step t backward.
-     *
-     * @param dh     (B, R) gradient at the output/state after step t; may be used as scratch
-     * @param dc     (B, H) gradient at the cell state after step t (ignored without cell state); may be used as scratch
-     * @param dhPrev (B, R) overwritten with the gradient at the state before step t
-     * @param dcPrev (B, H) overwritten with the gradient at the cell state before step t
+     * Number of (sequence, unit, step) state updates the latest forward pass performed over valid steps: every
+     * unit of every valid step for a dense cell; cells that skip closed units count the open ones.
      */
-    void backwardStep(Compute cx, float[] w, float[] g, T tape, int t,
-                      float[] dh, float[] dc, float[] dhPrev, float[] dcPrev);
-
-    /**
-     * Number of (sequence, unit, step) state updates the latest forward pass performed over valid steps. A dense cell
-     * updates every unit of every valid step; an event-driven one (the Phased LSTM at inference) skips closed units.
-     */
-    default long unitUpdates(T tape) {
+    long unitUpdates(T tp, Pass p) {
         long valid = 0;
-        for (int t = 0; t < tape.steps; t++) {
-            for (int b = 0; b < tape.batch; b++) {
-                valid += tape.active(b, t) ? 1 : 0;
+        for (int t = 0; t < tp.steps; t++) {
+            for (int b = 0; b < tp.batch; b++) {
+                valid += p.active(b, t) ? 1 : 0;
             }
         }
-        return valid * hiddenSize();
+        return valid * hidden;
     }
 
     /**
-     * After the backward scan: weight and bias gradients from all steps at once, and dx += dA · W_ih.
-     *
-     * @param x  the same input as in {@link #projectInput}, not modified
-     * @param dx (T·B, I) input gradient, accumulated into, or null when not needed
+     * The gradients a backward step reads and writes: dh (B, R) and dc (B, H) at the state after the step, dhPrev
+     * and dcPrev before it. The layer swaps the pairs from step to step; dh and dc may be used as scratch.
      */
-    void backwardSequence(Compute cx, float[] w, float[] g, T tape, float[] x, int xOff, float[] dx, int dxOff);
+    static final class Carry {
+        float[] dh;
+        float[] dc;
+        float[] dhPrev;
+        float[] dcPrev;
+
+        Carry(int batch, int outputSize, int hidden) {
+            dh = new float[batch * outputSize];
+            dhPrev = new float[batch * outputSize];
+            dc = new float[batch * hidden];
+            dcPrev = new float[batch * hidden];
+        }
+
+        /** The gradients before this step become those after the next one back. */
+        void swap() {
+            float[] tmp = dh;
+            dh = dhPrev;
+            dhPrev = tmp;
+            tmp = dc;
+            dc = dcPrev;
+            dcPrev = tmp;
+        }
+    }
 }

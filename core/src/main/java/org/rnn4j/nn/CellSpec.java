@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * Which recurrent cell a layer uses, with its options. Specs are immutable values validated when built;
  * start from {@link #rnnTanh()}, {@link #rnnRelu()}, {@link #lstm()} or {@link #gru()}.
@@ -54,9 +52,4 @@ public sealed interface CellSpec permits RnnSpec, LstmSpec, GruSpec, PhasedLstmS
         return false;
     }
 
-    /**
-     * Creates a cell and declares its parameters in {@code layout} with the given name suffix
-     * (e.g. {@code _l0} or {@code _l1_reverse}).
-     */
-    Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix);
 }

@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * GRU options.
  *
@@ -28,8 +26,4 @@ public record GruSpec(boolean linearBeforeReset) implements CellSpec {
         return hiddenSize;
     }
 
-    @Override
-    public Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix) {
-        return new GruCell(this, inputSize, hiddenSize, layout, suffix);
-    }
 }

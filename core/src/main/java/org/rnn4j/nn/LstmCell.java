@@ -23,45 +23,51 @@ import java.util.random.RandomGenerator;
  * o_t = σ(a^o + p_o ⊙ c_t)
  * m_t = o_t ⊙ tanh(c_t)
  * r_t = W_hr m_t  (projection)  or  r_t = m_t
+ *
+ * backward, from dm_t (= W_hrᵀ dr_t with a projection, the schedule's product) and dc_t:
+ * dA^o = dm ⊙ tanh(c_t) ⊙ o(1 − o)
+ * dc   = dc_t + dm ⊙ o ⊙ (1 − tanh²c_t) + p_o ⊙ dA^o          (0 where the clip was active)
+ * dA^g = dc ⊙ i ⊙ (1 − g²),  dA^i = dc ⊙ g ⊙ i(1 − i),  dA^f = dc ⊙ c_{t−1} ⊙ f(1 − f)   (c_{t−1} − g with CIFG)
+ * dc_{t−1} = dc ⊙ f + p_i ⊙ dA^i + p_f ⊙ dA^f;   dp_i += dA^i c_{t−1},  dp_f += dA^f c_{t−1},  dp_o += dA^o c_t
  * </pre>
  * Peephole terms are present only with peepholes. Shapes: B batch, T steps, I input, H hidden, P projection,
  * R = P or H, G = gates·H. Derivation of the backward pass: {@code docs/cells/lstm.md}.
  */
-final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
+final class LstmCell extends Cell<LstmCell.LstmTape> {
 
     /** The LSTM's extra buffers. */
-    static final class LstmTape extends Tape {
+    static class LstmTape extends Tape {
         /** (T, B, H) tanh(c_t). */
         final float[] tanhC;
         /** (T, B, H) m_t = o_t ⊙ tanh(c_t), kept only with a projection (else it is the output r_t). */
         final float[] m;
         /** (T, B, P) dL/dr_t per step, for the deferred projection gradient; projection only. */
         float[] dR;
-        /** (B, H) dL/dm_t of the current backward step. */
+        /** (B, H) dL/dm_t of the current backward step; projection only. */
         float[] dm;
-        /** The elementwise work of a forward step, reused from step to step. */
-        ForwardRows forwardRows;
-        /** The elementwise work of a backward step, reused from step to step. */
-        BackwardRows backwardRows;
+        private final boolean projected;
+        private final int hidden;
+        private final int outputs;
 
         LstmTape(LstmCell cell, int batch, int steps, boolean reverse) {
             super(cell, batch, steps, reverse);
-            this.tanhC = new float[size("cell activation buffer", steps, batch, cell.hidden)];
-            this.m = cell.projSize > 0 ? new float[size("projection input buffer", steps, batch, cell.hidden)] : new float[0];
+            this.projected = cell.projection != null;
+            this.hidden = cell.hidden;
+            this.outputs = cell.out;
+            this.tanhC = new float[size("cell activation buffer", steps, batch, hidden)];
+            this.m = projected ? new float[size("projection input buffer", steps, batch, hidden)] : new float[0];
         }
 
         @Override
-        void ensureBackward(Cell<?> cell) {
-            super.ensureBackward(cell);
-            if (dm == null) {
-                LstmCell lc = (LstmCell) cell;
-                dm = new float[batch * lc.hidden];
-                dR = lc.projSize > 0 ? new float[steps * batch * lc.projSize] : new float[0];
+        void ensureBackward() {
+            super.ensureBackward();
+            if (projected && dm == null) {
+                dm = new float[batch * hidden];
+                dR = new float[steps * batch * outputs];
             }
         }
     }
 
-    private final int projSize;
     private final boolean cifg;
     private final float clip;
     // column offsets of the gate blocks within a row of pre (i is -1 with CIFG)
@@ -69,30 +75,45 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
     private final int colF;
     private final int colG;
     private final int colO;
-    private final StandardWeights weights;
-    private final ParamView peephole;   // (3, H) rows i, f, o; (2, H) rows f, o with CIFG; null without
     private final ParamView projection; // weight_hr (P, H), or null
+    private final ParamView peephole;   // (3, H) rows i, f, o; (2, H) rows f, o with CIFG; null without
 
     LstmCell(LstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
-        super(inputSize, hidden, spec.outputSize(hidden), spec.gates() * hidden, true);
-        this.projSize = spec.projSize();
+        super(inputSize, hidden, spec.outputSize(hidden), spec.gates(), true, layout, suffix);
         this.cifg = spec.cifg();
         this.clip = spec.cellClip();
         this.colI = cifg ? -1 : 0;
         this.colF = cifg ? 0 : hidden;
         this.colG = colF + hidden;
         this.colO = colG + hidden;
-        this.weights = new StandardWeights(layout, suffix, gw, inputSize, out);
-        this.projection = projSize > 0 ? layout.add("weight_hr" + suffix, projSize, hidden) : null;
+        this.projection = spec.projSize() > 0 ? layout.add("weight_hr" + suffix, spec.projSize(), hidden) : null;
         this.peephole = spec.peepholes() ? layout.add("weight_peephole" + suffix, cifg ? 2 : 3, hidden) : null;
     }
 
     @Override
-    public LstmTape newTape(int batch, int steps, boolean reverse) {
-        LstmTape tp = new LstmTape(this, batch, steps, reverse);
-        tp.forwardRows = new ForwardRows(tp);
-        tp.backwardRows = new BackwardRows(tp);
-        return tp;
+    Wiring wiring() {
+        return Wiring.SUMMED;
+    }
+
+    /** The peepholes (3, H) rows i, f, o, or (2, H) f, o with CIFG; null without. */
+    ParamView peephole() {
+        return peephole;
+    }
+
+    @Override
+    ParamView projection() {
+        return projection;
+    }
+
+    /** The peephole gradients sum over the rows. */
+    @Override
+    Compute.Split split() {
+        return peephole != null ? Compute.Split.UNITS : Compute.Split.ROWS;
+    }
+
+    @Override
+    LstmTape newTape(int batch, int steps, boolean reverse) {
+        return new LstmTape(this, batch, steps, reverse);
     }
 
     // peephole vector offsets in the flat array (only valid with peepholes)
@@ -109,14 +130,14 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
     }
 
     @Override
-    public void initialize(float[] w, Init init, RandomGenerator rng) {
+    void initialize(float[] w, Init init, RandomGenerator rng) {
         weights.initialize(w, init, hidden, rng);
         float k = (float) (1.0 / Math.sqrt(hidden));
         if (projection != null) {
             if (init == Init.PYTORCH) {
                 Initializers.uniform(w, projection.offset(), projection.size(), k, rng);
             } else {
-                Initializers.glorotUniform(w, projection.offset(), projSize, hidden, rng);
+                Initializers.glorotUniform(w, projection.offset(), out, hidden, rng);
             }
         }
         if (peephole != null) {
@@ -138,73 +159,28 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
     }
 
     @Override
-    public boolean skipsFinishedRows() {
-        return true;
+    void forward(Kernels k, float[] w, LstmTape tp, Pass p, int t, int lo, int hi, int u0, int u1) {
+        int b = tp.batch;
+        // m_t straight into the output r_t when there is no projection
+        int mBase = projection != null ? t * b * hidden : tp.next(t) * b * out;
+        step(k, w, tp, t, lo, hi, u0, u1, tp.c, tp.next(t) * b * hidden, projection != null ? tp.m : tp.h, mBase);
     }
 
-    @Override
-    public void projectInput(Compute cx, float[] w, LstmTape tp, float[] x, int xOff) {
-        weights.prepareFused(cx, w, tp, x, xOff, true);
-    }
-
-    @Override
-    public void finishForward(float[] w, LstmTape tp) {
-        StandardWeights.finishFused(tp);
-    }
-
-    @Override
-    public void startBackward(Compute cx, float[] w, LstmTape tp) {
-        weights.prepareBackward(cx, w, tp);
-    }
-
-    @Override
-    public void forwardStep(Compute cx, float[] w, LstmTape tp, int t) {
-        int bsz = tp.batch;
-        int pre = t * bsz * gw;                 // (B, G) gates of step t
-        // the product, then the elementwise rest on the threads that computed it (each its own units, if it can)
-        ForwardRows rows = tp.forwardRows;
-        rows.k = cx.kernels();
-        rows.w = w;
-        rows.t = t;
-        weights.recurrentStep(cx, w, tp, t, tp.h, tp.prev(t) * bsz * out, tp.pre, pre, gw, null, gw / hidden, rows);
-        rows.w = null;
-        if (projection != null) {
-            int aux = t * bsz * hidden;
-            int rNext = tp.next(t) * bsz * out;
-            // an unpacked product: every row (see Tape.rows); the finished rows' m_t are zeros, their r_t frozen
-            Arrays.fill(tp.m, aux + tp.rows * hidden, aux + bsz * hidden, 0f);
-            Arrays.fill(tp.h, rNext, rNext + bsz * out, 0f);
-            cx.multTransBAdd(bsz, out, hidden, tp.m, aux, hidden, w, projection.offset(), hidden, tp.h, rNext, out);
-        }
-    }
-
-    /** The elementwise part of a forward step; set per step and reused, so nothing is allocated. */
-    final class ForwardRows implements Compute.StepTask {
-        private final LstmTape tp;
-        Kernels k;
-        float[] w;
-        int t;
-
-        ForwardRows(LstmTape tp) {
-            this.tp = tp;
-        }
-
-        @Override
-        public void run(int lo, int hi, int unitLo, int unitHi) {
-            forwardRows(k, w, tp, t, lo, hi, unitLo, unitHi);
-        }
-    }
-
-    /** Gates, cell state and output m_t of rows [lo, hi) and units [u0, u1) of step t, after the recurrent product. */
-    private void forwardRows(Kernels k, float[] w, LstmTape tp, int t, int lo, int hi, int u0, int u1) {
+    /**
+     * The equations above for rows [lo, hi) and units [u0, u1) of step t, after the products: the gates in place,
+     * c_t into {@code cOut} and m_t into {@code mOut}, each a (B, H) block at its base offset.
+     */
+    void step(Kernels k, float[] w, LstmTape tp, int t, int lo, int hi, int u0, int u1,
+              float[] cOut, int cBase, float[] mOut, int mBase) {
         int bsz = tp.batch;
         int h = hidden;
         int rows = hi - lo;
         int n = u1 - u0;
         int pre = (t * bsz + lo) * gw + u0;            // (rows, G) gates of step t, from unit u0 of each block
         int cPrev = (tp.prev(t) * bsz + lo) * h + u0;  // (rows, H) c_{t-1}, from unit u0
-        int cNext = (tp.next(t) * bsz + lo) * h + u0;  // (rows, H) c_t
-        int aux = (t * bsz + lo) * h + u0;             // (rows, H) slices of tanhC and m
+        int cNext = cBase + lo * h + u0;               // (rows, H) c_t
+        int aux = (t * bsz + lo) * h + u0;             // (rows, H) tanh(c_t)
+        int mOff = mBase + lo * h + u0;                // (rows, H) m_t
 
         if (peephole != null) {
             for (int b = 0; b < rows; b++) {
@@ -225,15 +201,14 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         k.activate(Activation.TANH, rows, n, tp.pre, pre + colG, gw);
         for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
-            int cb = b * h;
             for (int j = 0; j < n; j++) {
                 float f = tp.pre[row + colF + j];
                 float i = cifg ? 1f - f : tp.pre[row + colI + j];
-                float c = f * tp.c[cPrev + cb + j] + i * tp.pre[row + colG + j];
+                float c = f * tp.c[cPrev + b * h + j] + i * tp.pre[row + colG + j];
                 if (clip > 0f) {
                     c = Math.max(-clip, Math.min(clip, c));
                 }
-                tp.c[cNext + cb + j] = c;
+                cOut[cNext + b * h + j] = c;
                 if (peephole != null) {
                     tp.pre[row + colO + j] += w[peepO() + u0 + j] * c;
                 }
@@ -241,91 +216,43 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
         }
         k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colO, gw);
         for (int b = 0; b < rows; b++) {
-            System.arraycopy(tp.c, cNext + b * h, tp.tanhC, aux + b * h, n);
+            System.arraycopy(cOut, cNext + b * h, tp.tanhC, aux + b * h, n);
         }
         k.activate(Activation.TANH, rows, n, tp.tanhC, aux, h);
-
-        // m_t = o ⊙ tanh(c_t), written straight into the output when there is no projection
-        float[] mBuf = projection != null ? tp.m : tp.h;
-        int mOff = projection != null ? aux : (tp.next(t) * bsz + lo) * out + u0;
         for (int b = 0; b < rows; b++) {
             int row = pre + b * gw;
             for (int j = 0; j < n; j++) {
-                mBuf[mOff + b * h + j] = tp.pre[row + colO + j] * tp.tanhC[aux + b * h + j];
+                mOut[mOff + b * h + j] = tp.pre[row + colO + j] * tp.tanhC[aux + b * h + j];
             }
         }
     }
 
     @Override
-    public void backwardStep(Compute cx, float[] w, float[] g, LstmTape tp, int t,
-                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
-        int bsz = tp.batch;
-        int h = hidden;
-        int pre = t * bsz * gw;
-
-        // dm_t = W_hrᵀ dr_t with a projection, else dm_t = dr_t
-        float[] dm = dh;
-        if (projection != null) {
-            System.arraycopy(dh, 0, tp.dR, t * bsz * out, bsz * out);
-            dm = tp.dm;
-            Arrays.fill(dm, 0, bsz * h, 0f);
-            cx.multAdd(bsz, h, out, dh, 0, out, w, projection.offset(), h, dm, 0, h);
-        }
-        if (peephole == null) {   // rows independent: split between the threads
-            BackwardRows rows = tp.backwardRows;
-            rows.w = w;
-            rows.g = g;
-            rows.dm = dm;
-            rows.dc = dc;
-            rows.dcPrev = dcPrev;
-            rows.t = t;
-            cx.forRows(tp.rows, rows);
-            rows.w = rows.g = rows.dm = rows.dc = rows.dcPrev = null;
-        } else {                  // the peephole gradients sum over the rows: one thread, in row order
-            backwardRows(w, g, tp, t, dm, dc, dcPrev, 0, tp.rows);
-        }
-        tp.zeroRows(tp.dA, t, gw, tp.rows);   // finished rows: no gradient
-        // dr_{t-1} = dA_t · W_hh
-        Arrays.fill(dhPrev, 0, bsz * out, 0f);
-        weights.recurrentBackward(cx, w, tp, tp.dA, pre, gw, dhPrev);
+    void backward(Kernels k, float[] w, float[] g, LstmTape tp, Pass p, int t, Carry d, int lo, int hi, int u0,
+                  int u1) {
+        stepBackward(w, g, tp, t, lo, hi, u0, u1, projection != null ? tp.dm : d.dh, d.dc, d.dcPrev, tp.c,
+                tp.next(t) * tp.batch * hidden);
     }
 
-    /** The elementwise work of a backward step for some rows (no peepholes); set per step and reused. */
-    final class BackwardRows implements Compute.RowTask {
-        private final LstmTape tp;
-        float[] w;
-        float[] g;
-        float[] dm;
-        float[] dc;
-        float[] dcPrev;
-        int t;
-
-        BackwardRows(LstmTape tp) {
-            this.tp = tp;
-        }
-
-        @Override
-        public void run(int lo, int hi) {
-            backwardRows(w, g, tp, t, dm, dc, dcPrev, lo, hi);
-        }
-    }
-
-    /** Gate gradients dA and dc_{t−1} of rows [lo, hi) of step t, from dm_t and dc_t. */
-    private void backwardRows(float[] w, float[] g, LstmTape tp, int t, float[] dm, float[] dc, float[] dcPrev,
-                              int lo, int hi) {
+    /**
+     * The backward equations above for rows [lo, hi) and units [u0, u1) of step t: from dm (B, H) and dc (B, H),
+     * the gate gradients into dA, dc_{t−1} into dcPrev (B, H), the peephole gradients into g; c_t is read from
+     * {@code cOut} at its base offset, where {@link #step} wrote it.
+     */
+    void stepBackward(float[] w, float[] g, LstmTape tp, int t, int lo, int hi, int u0, int u1, float[] dm,
+                      float[] dc, float[] dcPrev, float[] cOut, int cBase) {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
         int cPrev = tp.prev(t) * bsz * h;
-        int cNext = tp.next(t) * bsz * h;
         int aux = t * bsz * h;
         for (int b = lo; b < hi; b++) {
             int row = pre + b * gw;
             int cb = b * h;
-            for (int j = 0; j < h; j++) {
+            for (int j = u0; j < u1; j++) {
                 float o = tp.pre[row + colO + j];
                 float tc = tp.tanhC[aux + cb + j];
-                float cNew = tp.c[cNext + cb + j];
+                float cNew = cOut[cBase + cb + j];
                 float cOld = tp.c[cPrev + cb + j];
                 float dmj = dm[cb + j];
 
@@ -362,18 +289,6 @@ final class LstmCell extends AbstractCell<LstmCell.LstmTape> {
                 tp.dA[row + colO + j] = dAo;
                 dcPrev[cb + j] = dcp;
             }
-        }
-    }
-
-    @Override
-    public void backwardSequence(Compute cx, float[] w, float[] g, LstmTape tp, float[] x, int xOff,
-                                 float[] dx, int dxOff) {
-        int rows = tp.steps * tp.batch;
-        weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
-        weights.recurrentGrads(cx, g, tp, tp.dA, tp.h, tp.firstPrevIndex() * tp.batch * out);
-        if (projection != null) {
-            // dW_hr (P, H) += Σ_t dr_tᵀ m_t
-            cx.multTransAAdd(projSize, hidden, rows, tp.dR, 0, projSize, tp.m, 0, hidden, g, projection.offset(), hidden);
         }
     }
 }

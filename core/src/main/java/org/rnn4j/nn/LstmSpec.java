@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * LSTM options; every combination is valid.
  *
@@ -60,12 +58,4 @@ public record LstmSpec(boolean peepholes, boolean cifg, int projSize, float cell
         return projSize > 0 ? projSize : hiddenSize;
     }
 
-    @Override
-    public Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix) {
-        if (projSize >= hiddenSize) {
-            throw new IllegalArgumentException("projSize (" + projSize + ") must be smaller than hiddenSize ("
-                    + hiddenSize + "), as in PyTorch");
-        }
-        return new LstmCell(this, inputSize, hiddenSize, layout, suffix);
-    }
 }

@@ -20,6 +20,7 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
     long seed;
     Compute compute;
     float forgetBias = Float.NaN;
+    ScheduleOptions scheduleOptions = ScheduleOptions.DEFAULT;
 
     NetworkBuilder() {
     }
@@ -105,6 +106,12 @@ public abstract class NetworkBuilder<B extends NetworkBuilder<B>> {
     /** Kernels and threads; default {@link Compute#serial()}. */
     public B compute(Compute compute) {
         this.compute = compute;
+        return self();
+    }
+
+    /** How the layers schedule their steps (packing, fused input, skipping finished rows); default the fastest. */
+    public B scheduleOptions(ScheduleOptions options) {
+        this.scheduleOptions = java.util.Objects.requireNonNull(options, "options");
         return self();
     }
 

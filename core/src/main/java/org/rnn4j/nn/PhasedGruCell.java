@@ -9,139 +9,108 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
- * Phased GRU cell: PyTorch's GRU step (gate order r, z, n; reset after the recurrent product) through the time gate.
+ * Phased GRU cell: a {@link GruCell} step (PyTorch's form) whose update passes through the Phased LSTM's time gate
+ * ({@link TimeGate}).
  * <pre>
- * r = σ(W_ir x + b_ir + W_hr h_{t−1} + b_hr),  z = σ(W_iz x + b_iz + W_hz h_{t−1} + b_hz)
- * n = tanh(W_in x + b_in + r ⊙ (W_hn h_{t−1} + b_hn)),  h̃ = (1 − z) ⊙ n + z ⊙ h_{t−1}
- * h_t = k ⊙ h̃ + (1 − k) ⊙ h_{t−1}                      k: the {@link TimeGate}
+ * h̃_t = the GRU step from h_{t−1}
+ * h_t = k ⊙ h̃_t + (1 − k) ⊙ h_{t−1}
+ * backward:  dk = dh_t ⊙ (h̃_t − h_{t−1});  the GRU step's backward from k ⊙ dh_t;  dh_{t−1} += (1 − k) ⊙ dh_t
  * </pre>
  * At inference (α = 0) a closed unit keeps its state exactly and its work is skipped, as for the Phased LSTM.
  * Shapes: B batch, T steps, I input, H hidden, G = 3H.
  */
-final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
+final class PhasedGruCell extends Cell<PhasedGruCell.PhasedGruTape> {
 
-    /** The Phased GRU's extra buffers. */
-    static final class PhasedGruTape extends TimeGatedTape {
-        /** (T, B, H) W_hn h_{t−1} + b_hn. */
-        final float[] hn;
-        /** (B, G) recurrent product of the current step. */
-        final float[] rec;
-        /** (T, B, G) gradient of the recurrent product's output. */
-        float[] dRec;
+    /** The GRU's buffers and the time gate's. */
+    static final class PhasedGruTape extends GruTape {
+        final TimeGate.Buffers gate;
+        /** (B, H) (1 − k) ⊙ dh_t of the current backward step: the path around the GRU step. */
+        final float[] around;
         /** An open unit's input and recurrent parts of its r, z, n rows, at event-driven inference. */
         final float[] inputGates = new float[3];
         final float[] recurrentGates = new float[3];
 
-        PhasedGruTape(PhasedGruCell cell, int batch, int steps, boolean reverse) {
-            super(cell, batch, steps, reverse, "Phased GRU buffer");
-            this.hn = new float[phase.length];
-            this.rec = new float[batch * cell.gw];
-        }
-
-        @Override
-        void ensureBackward(Cell<?> cell) {
-            super.ensureBackward(cell);
-            if (dRec == null) {
-                dRec = new float[pre.length];
-            }
+        PhasedGruTape(GruCell gru, int batch, int steps, boolean reverse) {
+            super(gru, batch, steps, reverse);
+            this.gate = new TimeGate.Buffers(steps, batch, gru.hidden, "Phased GRU buffer");
+            this.around = new float[batch * gru.hidden];
         }
     }
 
     private final PhasedGruSpec spec;
-    private final StandardWeights weights;
+    private final GruCell gru;
     private final TimeGate timeGate;
 
     PhasedGruCell(PhasedGruSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
-        super(inputSize, hidden, hidden, 3 * hidden, false);
+        this(spec, new GruCell(inputSize, hidden, layout, suffix), layout, suffix);
+    }
+
+    private PhasedGruCell(PhasedGruSpec spec, GruCell gru, ParamLayout.Builder layout, String suffix) {
+        super(gru);
         this.spec = spec;
-        this.weights = new StandardWeights(layout, suffix, gw, inputSize, hidden);
+        this.gru = gru;
         this.timeGate = new TimeGate(layout, suffix, hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
                 spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn());
     }
 
     @Override
-    public PhasedGruTape newTape(int batch, int steps, boolean reverse) {
-        return new PhasedGruTape(this, batch, steps, reverse);
+    Wiring wiring() {
+        return Wiring.RESET_AFTER;
+    }
+
+    /** The time gate's gradients sum over the rows. */
+    @Override
+    boolean fusesInput() {
+        return false;
     }
 
     @Override
-    public void initialize(float[] w, Init init, RandomGenerator rng) {
+    Compute.Split split() {
+        return Compute.Split.UNITS;
+    }
+
+    @Override
+    PhasedGruTape newTape(int batch, int steps, boolean reverse) {
+        return new PhasedGruTape(gru, batch, steps, reverse);
+    }
+
+    @Override
+    void initialize(float[] w, Init init, RandomGenerator rng) {
         weights.initialize(w, init, hidden, rng);
         timeGate.initialize(w, rng);
     }
 
     @Override
-    public void projectInput(Compute cx, float[] w, PhasedGruTape tp, float[] x, int xOff) {
-        if (TimeGate.startPass(tp, spec.leak(), x, xOff)) {
-            return;   // event-driven: only open units need their input rows, computed in forwardStep
-        }
-        weights.project(cx, w, x, xOff, tp.steps * tp.batch, tp.pre, false);
-        weights.prepareForward(cx, w, tp);
+    void startForward(float[] w, PhasedGruTape tp, Pass p) {
+        TimeGate.startPass(tp.gate, tp, p);
     }
 
     @Override
-    public void startBackward(Compute cx, float[] w, PhasedGruTape tp) {
-        weights.prepareBackward(cx, w, tp);
+    long unitUpdates(PhasedGruTape tp, Pass p) {
+        return TimeGate.openUpdates(tp.gate, tp, p);
     }
 
     @Override
-    public long unitUpdates(PhasedGruTape tp) {
-        return tp.updates;
+    boolean eventDriven(Pass p) {
+        return !p.training();
     }
 
+    /** The GRU step (h̃ into h_t), then the time gate mixing it with the previous state. */
     @Override
-    public boolean skipsFinishedRows() {
-        return true;
-    }
-
-    @Override
-    public void forwardStep(Compute cx, float[] w, PhasedGruTape tp, int t) {
-        if (!tp.training) {
-            forwardStepEventDriven(cx.kernels(), w, tp, t);
-            return;
-        }
-        Kernels k = cx.kernels();
+    void forward(Kernels k, float[] w, PhasedGruTape tp, Pass p, int t, int lo, int hi, int u0, int u1) {
+        gru.forward(k, w, tp, p, t, lo, hi, u0, u1);
         int bsz = tp.batch;
         int h = hidden;
-        int pre = t * bsz * gw;
-        int hPrev = tp.prev(t) * bsz * h;
-        int hNext = tp.next(t) * bsz * h;
+        int prev = tp.prev(t) * bsz * h;
+        int next = tp.next(t) * bsz * h;
         int aux = t * bsz * h;
-        int m = tp.rows;   // rows past it are finished sequences
-        Arrays.fill(tp.rec, 0f);
-        k.addRowBias(m, gw, w, weights.bhh.offset(), tp.rec, 0, gw);
-        weights.recurrentForward(cx, w, tp, tp.h, hPrev, tp.rec, 0, gw);
-        for (int b = 0; b < m; b++) {
-            for (int j = 0; j < 2 * h; j++) {
-                tp.pre[pre + b * gw + j] += tp.rec[b * gw + j];
-            }
-        }
-        k.activate(Activation.SIGMOID, m, 2 * h, tp.pre, pre, gw);
-        for (int b = 0; b < m; b++) {
-            for (int j = 0; j < h; j++) {
-                float hn = tp.rec[b * gw + 2 * h + j];
-                tp.hn[aux + b * h + j] = hn;
-                tp.pre[pre + b * gw + 2 * h + j] += tp.pre[pre + b * gw + j] * hn;
-            }
-        }
-        k.activate(Activation.TANH, m, h, tp.pre, pre + 2 * h, gw);
-        for (int b = 0; b < m; b++) {
-            double time = TimeGate.time(tp, t, b);
-            boolean counted = tp.active(b, t);
-            int row = pre + b * gw;
-            for (int j = 0; j < h; j++) {
-                int o = aux + b * h + j;
-                float phi = timeGate.phase(w, j, time);
-                float gate = timeGate.gate(w, j, phi, tp.leak);
-                tp.phase[o] = phi;
-                tp.gate[o] = gate;
-                if (counted && gate != 0f) {
-                    tp.updates++;
-                }
-                float z = tp.pre[row + h + j];
-                float hp = tp.h[hPrev + b * h + j];
-                float hTilde = (1f - z) * tp.pre[row + 2 * h + j] + z * hp;
-                tp.h[hNext + b * h + j] = gate * hTilde + (1f - gate) * hp;
+        float alpha = TimeGate.leak(p, spec.leak());
+        for (int b = lo; b < hi; b++) {
+            double time = p.time(t, b);
+            for (int j = u0; j < u1; j++) {
+                int bj = b * h + j;
+                float gate = timeGate.open(w, tp.gate, j, aux + bj, time, alpha);
+                tp.h[next + bj] = gate * tp.h[next + bj] + (1f - gate) * tp.h[prev + bj];
             }
         }
     }
@@ -150,7 +119,8 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
      * Inference: closed units copy their state; open ones compute their three gate rows alone, input and recurrent
      * parts each as bias plus the kernels' dot product, in the dense computation's order.
      */
-    private void forwardStepEventDriven(Kernels k, float[] w, PhasedGruTape tp, int t) {
+    @Override
+    void forwardEventDriven(Kernels k, float[] w, PhasedGruTape tp, Pass p, int t, int rows, float[] x, int xOff) {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
@@ -161,32 +131,28 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
         int bhh = weights.bhh.offset();
         int wih = weights.wih.offset();
         int bih = weights.bih.offset();
-        int in = weights.inputSize;
+        int in = inputSize;
         float[] in3 = tp.inputGates;
         float[] rec3 = tp.recurrentGates;
-        for (int b = 0; b < tp.rows; b++) {
-            double time = TimeGate.time(tp, t, b);
-            boolean counted = tp.active(b, t);
+        double[] closedUntil = TimeGate.closedUntil(tp.gate, tp, p);
+        for (int b = 0; b < rows; b++) {
+            double time = p.time(t, b);
             int row = pre + b * gw;
             int hb = hPrev + b * h;
             int hn = hNext + b * h;
-            int xRow = tp.xOff + (t * bsz + b) * in;
+            int xRow = xOff + (t * bsz + b) * in;
             // every unit keeps its state and reads as closed unless computed below
             System.arraycopy(tp.h, hb, tp.h, hn, h);
-            java.util.Arrays.fill(tp.phase, aux + b * h, aux + (b + 1) * h, 1f);
-            java.util.Arrays.fill(tp.gate, aux + b * h, aux + (b + 1) * h, 0f);
-            double[] closedUntil = tp.closedUntil;
+            Arrays.fill(tp.gate.phase, aux + b * h, aux + (b + 1) * h, 1f);
+            Arrays.fill(tp.gate.gate, aux + b * h, aux + (b + 1) * h, 0f);
             for (int j = 0; j < h; j++) {
                 if (closedUntil != null && time < closedUntil[b * h + j]) {
                     continue;   // known to be closed: not even a phase
                 }
                 int o = aux + b * h + j;
-                float gate = timeGate.inferenceGate(w, tp, b, j, o, time);
+                float gate = timeGate.inferenceGate(w, tp.gate, closedUntil, b, j, o, time);
                 if (gate == 0f) {
                     continue;
-                }
-                if (counted) {
-                    tp.updates++;
                 }
                 float hp = tp.h[hb + j];
                 // the r, z, n rows of unit j (h rows apart), input and recurrent parts: bias plus the kernels'
@@ -195,7 +161,7 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                     in3[q] = w[bih + q * h + j];
                     rec3[q] = w[bhh + q * h + j];
                 }
-                k.multTransBAdd(1, 3, in, tp.x, xRow, in, w, wih + j * in, h * in, in3, 0, 3);
+                k.multTransBAdd(1, 3, in, x, xRow, in, w, wih + j * in, h * in, in3, 0, 3);
                 k.multTransBAdd(1, 3, h, tp.h, hb, h, w, whh + j * h, h * h, rec3, 0, 3);
                 float r = Activation.SIGMOID.apply(in3[0] + rec3[0]);
                 float z = Activation.SIGMOID.apply(in3[1] + rec3[1]);
@@ -203,57 +169,44 @@ final class PhasedGruCell extends AbstractCell<PhasedGruCell.PhasedGruTape> {
                 tp.pre[row + j] = r;
                 tp.pre[row + h + j] = z;
                 tp.pre[row + 2 * h + j] = n;
-                tp.hn[o] = rec3[2];
+                tp.aux[o] = rec3[2];
                 float hTilde = (1f - z) * n + z * hp;
                 tp.h[hn + j] = gate * hTilde + (1f - gate) * hp;
             }
         }
     }
 
+    /** Back through the mixing (the gate's gradient, the path around the step), then the GRU step from k ⊙ dh_t. */
     @Override
-    public void backwardStep(Compute cx, float[] w, float[] g, PhasedGruTape tp, int t,
-                             float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+    void backward(Kernels k, float[] w, float[] g, PhasedGruTape tp, Pass p, int t, Carry d, int lo, int hi, int u0,
+                  int u1) {
         int bsz = tp.batch;
         int h = hidden;
         int pre = t * bsz * gw;
         int hPrev = tp.prev(t) * bsz * h;
         int aux = t * bsz * h;
-        for (int b = 0; b < tp.rows; b++) {
-            double time = TimeGate.time(tp, t, b);
+        float alpha = TimeGate.leak(p, spec.leak());
+        for (int b = lo; b < hi; b++) {
+            double time = p.time(t, b);
             int row = pre + b * gw;
-            for (int j = 0; j < h; j++) {
+            for (int j = u0; j < u1; j++) {
                 int o = aux + b * h + j;
-                float r = tp.pre[row + j];
+                int bj = b * h + j;
                 float z = tp.pre[row + h + j];
                 float n = tp.pre[row + 2 * h + j];
-                float hp = tp.h[hPrev + b * h + j];
-                float gate = tp.gate[o];
-                float d = dh[b * h + j];
+                float hp = tp.h[hPrev + bj];
+                float gate = tp.gate.gate[o];
                 float hTilde = (1f - z) * n + z * hp;
-                timeGate.backward(w, g, j, time, tp.phase[o], d * (hTilde - hp), tp.leak);
-                float dTilde = gate * d;   // through h_t = k h̃ + (1 − k) h_{t−1}
-                float dAz = dTilde * (hp - n) * z * (1f - z);
-                float dAn = dTilde * (1f - z) * (1f - n * n);
-                float dAr = dAn * tp.hn[o] * r * (1f - r);
-                tp.dA[row + j] = dAr;
-                tp.dA[row + h + j] = dAz;
-                tp.dA[row + 2 * h + j] = dAn;
-                tp.dRec[row + j] = dAr;
-                tp.dRec[row + h + j] = dAz;
-                tp.dRec[row + 2 * h + j] = dAn * r;
-                dhPrev[b * h + j] = dTilde * z + (1f - gate) * d;
+                timeGate.backward(w, g, j, time, tp.gate.phase[o], d.dh[bj] * (hTilde - hp), alpha);
+                tp.around[bj] = (1f - gate) * d.dh[bj];
+                d.dh[bj] = gate * d.dh[bj];
             }
         }
-        tp.zeroRows(tp.dA, t, gw, tp.rows);   // finished rows: no gradient
-        tp.zeroRows(tp.dRec, t, gw, tp.rows);
-        weights.recurrentBackward(cx, w, tp, tp.dRec, pre, gw, dhPrev);
-    }
-
-    @Override
-    public void backwardSequence(Compute cx, float[] w, float[] g, PhasedGruTape tp, float[] x, int xOff,
-                                 float[] dx, int dxOff) {
-        int rows = tp.steps * tp.batch;
-        weights.inputGrads(cx, w, g, rows, tp.dA, x, xOff, dx, dxOff);
-        weights.recurrentGrads(cx, g, tp, tp.dRec, tp.h, tp.firstPrevIndex() * tp.batch * hidden);
+        gru.backward(k, w, g, tp, p, t, d, lo, hi, u0, u1);
+        for (int b = lo; b < hi; b++) {
+            for (int j = u0; j < u1; j++) {
+                d.dhPrev[b * h + j] += tp.around[b * h + j];
+            }
+        }
     }
 }

@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * Phased GRU: a GRU step (PyTorch's form) whose hidden update passes through the time gate of the Phased LSTM
  * (Neil, Pfeiffer &amp; Liu 2016): h_t = k ⊙ h̃_t + (1 − k) ⊙ h_{t−1}, with h̃_t the GRU's new state and k the gate of
@@ -51,8 +49,4 @@ public record PhasedGruSpec(double periodMin, double periodMax, float ratioOn, f
         return hiddenSize;
     }
 
-    @Override
-    public Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix) {
-        return new PhasedGruCell(this, inputSize, hiddenSize, layout, suffix);
-    }
 }

@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * Phased LSTM (Neil, Pfeiffer &amp; Liu 2016): an LSTM whose cell and hidden updates pass through a time gate
  * k_t that opens once per period τ for a fraction r_on of it, at a phase shift s, all per unit:
@@ -80,8 +78,4 @@ public record PhasedLstmSpec(boolean peepholes, double periodMin, double periodM
         return true;
     }
 
-    @Override
-    public Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix) {
-        return new PhasedLstmCell(this, inputSize, hiddenSize, layout, suffix);
-    }
 }

@@ -46,6 +46,7 @@ public final class Recurrent {
 
     private final RecurrentConfig config;
     private final Compute cx;
+    private final ScheduleOptions options;
     private final RecurrentLayer<?>[] layers;   // index layer * dirs + direction
     private Parameters params;
     private RandomGenerator dropoutRng;
@@ -69,16 +70,18 @@ public final class Recurrent {
     private long inferredDenseUpdates = -1;
 
     /** Declares the network's parameters in {@code layout}; {@link #bind} (and usually {@link #initialize}) must follow. */
-    Recurrent(RecurrentConfig config, ParamLayout.Builder layout, Compute cx) {
+    Recurrent(RecurrentConfig config, ParamLayout.Builder layout, Compute cx, ScheduleOptions options) {
         this.config = config;
         this.cx = cx;
+        this.options = options;
         int dirs = config.directions();
         this.layers = new RecurrentLayer<?>[config.numLayers() * dirs];
         for (int l = 0; l < config.numLayers(); l++) {
             int in = l == 0 ? config.inputSize() : config.outputSize();
             for (int d = 0; d < dirs; d++) {
                 String suffix = "_l" + l + (d == 1 ? "_reverse" : "");
-                layers[l * dirs + d] = RecurrentLayer.of(config.cell().create(in, config.hiddenSize(), layout, suffix), d == 1);
+                layers[l * dirs + d] = RecurrentLayer.of(Cell.of(config.cell(), in, config.hiddenSize(), layout, suffix),
+                        d == 1, options);
             }
         }
     }
@@ -113,7 +116,7 @@ public final class Recurrent {
      */
     Recurrent sharingParameters() {
         ParamLayout.Builder layout = ParamLayout.builder();
-        Recurrent twin = new Recurrent(config, layout, cx);
+        Recurrent twin = new Recurrent(config, layout, cx, options);
         if (!layout.build().views().equals(params.layout().views().subList(0, layout.build().views().size()))) {
             throw new IllegalStateException("layout mismatch");
         }
@@ -179,17 +182,8 @@ public final class Recurrent {
         setTraining(false);
     }
 
-    private void setFirstStep(int step) {
-        for (RecurrentLayer<?> layer : layers) {
-            layer.setFirstStep(step);
-        }
-    }
-
     private void setTraining(boolean on) {
         training = on;
-        for (RecurrentLayer<?> layer : layers) {
-            layer.setTraining(on);
-        }
     }
 
     /** Forward pass over full-length sequences from zero states. */
@@ -369,8 +363,7 @@ public final class Recurrent {
         allocate(b, t);
         Layouts.batchToTime(x.data(), xTime, b, t, config.inputSize());
         setTimes(times, b, t);
-        setFirstStep(firstStep);
-        runForward(lengths, h0 == null ? null : h0.data(), c0 == null ? null : c0.data());
+        runForward(lengths, h0 == null ? null : h0.data(), c0 == null ? null : c0.data(), firstStep, null);
 
         Tensor y = null;
         if (outputs) {
@@ -405,7 +398,7 @@ public final class Recurrent {
     }
 
     /** Time-major forward on the internal buffers: xTime (and timesTime) must be filled. */
-    private void runForward(int[] lengths, float[] h0, float[] c0) {
+    private void runForward(int[] lengths, float[] h0, float[] c0, int firstStep, double[][] closedUntil) {
         forwardDone = false;   // set again only when this pass completes
         inferredUpdates = -1;
         inferredDenseUpdates = -1;
@@ -423,8 +416,9 @@ public final class Recurrent {
             }
             for (int dir = 0; dir < dirs; dir++) {
                 int s = l * dirs + dir;
-                layers[s].forward(cx, w, in, 0, batch, steps, this.lengths, timesTime,
-                        h0, s * batch * r, c0, s * batch * h, outs[l], dir * r, d);
+                Pass pass = new Pass(batch, this.lengths, timesTime, firstStep, training,
+                        closedUntil == null ? null : closedUntil[s]);
+                layers[s].forward(cx, w, in, 0, steps, pass, h0, s * batch * r, c0, s * batch * h, outs[l], dir * r, d);
             }
         }
         forwardDone = true;
@@ -679,24 +673,14 @@ public final class Recurrent {
             net.allocate(batch, t);
             Layouts.batchToTime(x, net.xTime, batch, t, net.config.inputSize());
             net.setTimes(times, batch, t);
-            net.setFirstStep(stepsFed);
             if (timed != null && timed != (times != null)) {   // the clock changed: what was known is void
                 forgetClosedUntil();
             }
             timed = times != null;
-            for (int l = 0; l < net.layers.length; l++) {   // a unidirectional network: one layer per level
-                net.layers[l].setCarriedClosedUntil(closedUntil[l]);
-            }
-            try {
-                net.inInferenceMode(() -> {
-                    net.runForward(null, h, c.length == 0 ? null : c);
-                    return null;
-                });
-            } finally {
-                for (RecurrentLayer<?> layer : net.layers) {
-                    layer.setCarriedClosedUntil(null);
-                }
-            }
+            net.inInferenceMode(() -> {   // a unidirectional network: one layer per level, each its closed-until times
+                net.runForward(null, h, c.length == 0 ? null : c, stepsFed, closedUntil);
+                return null;
+            });
             if (times != null) {
                 for (int b = 0; b < batch; b++) {
                     lastTime[b] = times[b * t + t - 1];
@@ -745,7 +729,7 @@ public final class Recurrent {
 
         public Recurrent build() {
             ParamLayout.Builder layout = ParamLayout.builder();
-            Recurrent net = new Recurrent(config(), layout, computeOrDefault());
+            Recurrent net = new Recurrent(config(), layout, computeOrDefault(), scheduleOptions);
             net.bind(new Parameters(layout.build()));
             net.initialize(initOrDefault(), new SplittableRandom(seed));
             net.setForgetBias(forgetBias);

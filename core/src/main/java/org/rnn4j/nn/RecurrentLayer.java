@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * One direction of one layer: a {@link Cell} scanned over time, forward (t = 0 … T-1) or reverse
- * (t = T-1 … 0), with backpropagation through time.
+ * (t = T-1 … 0), with backpropagation through time. How each step is computed is its {@link StepSchedule}'s.
  *
  * <p>Variable lengths (right padding): sequence b runs for steps t &lt; length[b]. At a padded step its
  * state is frozen (copied unchanged) and its output is 0; in backward its gate gradients are 0 and the state
@@ -15,74 +15,41 @@ import java.util.Arrays;
  * gradient arriving at frozen rows aside, zeroes it so the cell produces exact zeros there, and adds it back to
  * the gradient leaving the step.
  *
- * <p>Cells that {@linkplain Cell#skipsFinishedRows skip finished rows} compute at each step only the rows up to the
- * last sequence still running ({@link Tape#rows}); with the batch sorted by length, longest first, a step costs its
- * running sequences only, as with PyTorch's packed sequences. The results are the bits of computing every row.
- *
  * <p>Shapes: x (T, B, I) time-major and contiguous; outputs are written into a (T, B, ldOut) buffer at a
  * column offset, so two directions can fill one concatenated output.
  */
 final class RecurrentLayer<T extends Tape> {
 
-    /** Whether cells that can skip the finished rows do; off only in tests, which compare the two. */
-    static boolean skipFinishedRows = true;
-
     private final Cell<T> cell;
     private final boolean reverse;
-    private boolean training;
-    private int firstStep;
-    private double[] carriedClosedUntil;
+    private final StepSchedule<T> schedule;
     private T tape;
-    // (B, R) and (B, H) gradient carries of the backward scan, and the frozen rows' pass-through
-    private float[] dh;
-    private float[] dc;
-    private float[] dhPrev;
-    private float[] dcPrev;
+    private Pass pass;              // the latest forward's, which backward reads too
+    private Cell.Carry carry;       // the backward scan's gradients at the states
+    // (B, R) and (B, H): the gradients at frozen rows, set aside during a backward step
     private float[] passH;
     private float[] passC;
 
-    private RecurrentLayer(Cell<T> cell, boolean reverse) {
+    private RecurrentLayer(Cell<T> cell, boolean reverse, ScheduleOptions options) {
         this.cell = cell;
         this.reverse = reverse;
+        this.schedule = new StepSchedule<>(cell, options);
     }
 
-    static <T extends Tape> RecurrentLayer<T> of(Cell<T> cell, boolean reverse) {
-        return new RecurrentLayer<>(cell, reverse);
+    static <T extends Tape> RecurrentLayer<T> of(Cell<T> cell, boolean reverse, ScheduleOptions options) {
+        return new RecurrentLayer<>(cell, reverse, options);
     }
 
     Cell<T> cell() {
         return cell;
     }
 
-    /** The index within the whole sequence of the next forward call's first step. */
-    void setFirstStep(int step) {
-        this.firstStep = step;
-    }
-
-    /**
-     * A stream's (B, H) closed-until times for event-driven cells, kept between its calls; null when not streaming.
-     * See {@link Tape#carriedClosedUntil}.
-     */
-    void setCarriedClosedUntil(double[] times) {
-        this.carriedClosedUntil = times;
-    }
-
-    /** Training or inference mode, for cells with a training-only term (the Phased LSTM's leak). */
-    void setTraining(boolean on) {
-        this.training = on;
-    }
-
     private T tape(int batch, int steps) {
         if (tape == null || tape.batch != batch || tape.steps != steps) {
             tape = cell.newTape(batch, steps, reverse);
-            int r = cell.outputSize();
-            int h = cell.hiddenSize();
-            dh = new float[batch * r];
-            dhPrev = new float[batch * r];
-            passH = new float[batch * r];
-            dc = new float[batch * h];
-            dcPrev = new float[batch * h];
-            passC = new float[batch * h];
+            carry = new Cell.Carry(batch, cell.outputSize(), cell.hiddenSize());
+            passH = new float[batch * cell.outputSize()];
+            passC = new float[batch * cell.hiddenSize()];
         }
         return tape;
     }
@@ -90,21 +57,18 @@ final class RecurrentLayer<T extends Tape> {
     /**
      * Runs the scan.
      *
-     * @param x       (T, B, I) input at xOff, not modified
-     * @param lengths per-sequence lengths in [1, T], or null for all T
-     * @param times   (T, B) timestamps, or null
-     * @param h0      (B, R) initial state at h0Off, or null for zeros
-     * @param c0      (B, H) initial cell state at c0Off, or null for zeros (ignored without cell state)
-     * @param out     (T, B, ldOut) output buffer; columns [outCol, outCol + R) are overwritten
+     * @param x     (T, B, I) input at xOff, not modified
+     * @param steps T
+     * @param p     what the call runs over (lengths in [0, T], times, first step, mode)
+     * @param h0    (B, R) initial state at h0Off, or null for zeros
+     * @param c0    (B, H) initial cell state at c0Off, or null for zeros (ignored without cell state)
+     * @param out   (T, B, ldOut) output buffer; columns [outCol, outCol + R) are overwritten
      */
-    void forward(Compute cx, float[] w, float[] x, int xOff, int batch, int steps, int[] lengths, double[] times,
-                 float[] h0, int h0Off, float[] c0, int c0Off, float[] out, int outCol, int ldOut) {
+    void forward(Compute cx, float[] w, float[] x, int xOff, int steps, Pass p, float[] h0, int h0Off, float[] c0,
+                 int c0Off, float[] out, int outCol, int ldOut) {
+        int batch = p.batch();
         T tp = tape(batch, steps);
-        tp.lengths = lengths;
-        tp.times = times;
-        tp.training = training;
-        tp.firstStep = firstStep;
-        tp.carriedClosedUntil = carriedClosedUntil;
+        this.pass = p;
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         int init = tp.initialIndex();
@@ -112,17 +76,15 @@ final class RecurrentLayer<T extends Tape> {
         if (cell.hasCellState()) {
             copyOrZero(c0, c0Off, tp.c, init * batch * h, batch * h);
         }
-        cell.projectInput(cx, w, tp, x, xOff);
-        boolean skip = skipFinishedRows && cell.skipsFinishedRows();
+        schedule.startForward(cx, w, tp, p, x, xOff);
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
-            tp.rows = skip ? tp.rowsAt(t) : batch;
-            cell.forwardStep(cx, w, tp, t);
+            schedule.forwardStep(cx, w, tp, p, t);
             int prev = tp.prev(t);
             int next = tp.next(t);
             for (int b = 0; b < batch; b++) {
                 int o = (t * batch + b) * ldOut + outCol;
-                if (tp.active(b, t)) {
+                if (p.active(b, t)) {
                     System.arraycopy(tp.h, (next * batch + b) * r, out, o, r);
                 } else {
                     System.arraycopy(tp.h, (prev * batch + b) * r, tp.h, (next * batch + b) * r, r);
@@ -133,13 +95,12 @@ final class RecurrentLayer<T extends Tape> {
                 }
             }
         }
-        tp.rows = batch;
-        cell.finishForward(w, tp);
+        schedule.endForward(w, tp, p);
     }
 
     /** State updates of the latest forward; see {@link Cell#unitUpdates}. */
     long unitUpdates() {
-        return tape == null ? 0 : cell.unitUpdates(tape);
+        return tape == null ? 0 : cell.unitUpdates(tape, pass);
     }
 
     /** Copies the final state (B, R) to dst at off. */
@@ -170,67 +131,52 @@ final class RecurrentLayer<T extends Tape> {
                   float[] dhN, int dhNOff, float[] dcN, int dcNOff,
                   float[] dx, int dxOff, float[] dh0, int dh0Off, float[] dc0, int dc0Off) {
         T tp = tape;
-        tp.ensureBackward(cell);
+        Pass p = pass;
+        Cell.Carry d = carry;
         int batch = tp.batch;
         int steps = tp.steps;
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         boolean hasC = cell.hasCellState();
-        copyOrZero(dhN, dhNOff, dh, 0, batch * r);
-        copyOrZero(hasC ? dcN : null, dcNOff, dc, 0, batch * h);
-        cell.startBackward(cx, w, tp);
-        boolean skip = skipFinishedRows && cell.skipsFinishedRows();
-        tp.skipping = skip && tp.lengths != null;
+        copyOrZero(dhN, dhNOff, d.dh, 0, batch * r);
+        copyOrZero(hasC ? dcN : null, dcNOff, d.dc, 0, batch * h);
+        schedule.startBackward(cx, w, tp);
         for (int s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
-            int rows = skip ? tp.rowsAt(t) : batch;
-            tp.rows = rows;
             for (int b = 0; b < batch; b++) {
-                if (tp.active(b, t)) {
+                if (p.active(b, t)) {
                     if (dOut != null) {
                         int o = (t * batch + b) * ldOut + outCol;
                         for (int j = 0; j < r; j++) {
-                            dh[b * r + j] += dOut[o + j];
+                            d.dh[b * r + j] += dOut[o + j];
                         }
                     }
                 } else {
-                    moveRow(dh, passH, b * r, r);
-                    moveRow(dc, passC, b * h, h);
+                    moveRow(d.dh, passH, b * r, r);
+                    moveRow(d.dc, passC, b * h, h);
                 }
             }
-            cell.backwardStep(cx, w, g, tp, t, dh, dc, dhPrev, dcPrev);
+            schedule.backwardStep(cx, w, g, tp, p, t, d);
             if (!hasC) {
-                Arrays.fill(dcPrev, 0f);
+                Arrays.fill(d.dcPrev, 0f);
             }
-            if (rows < batch) {   // finished rows the step skipped
-                Arrays.fill(dhPrev, rows * r, batch * r, 0f);
-                if (hasC) {
-                    Arrays.fill(dcPrev, rows * h, batch * h, 0f);
-                }
-            }
-            if (tp.lengths != null) {
+            if (p.lengths() != null) {
                 for (int b = 0; b < batch; b++) {
-                    if (!tp.active(b, t)) {
-                        addRow(passH, dhPrev, b * r, r);
-                        addRow(passC, dcPrev, b * h, h);
+                    if (!p.active(b, t)) {
+                        addRow(passH, d.dhPrev, b * r, r);
+                        addRow(passC, d.dcPrev, b * h, h);
                     }
                 }
             }
-            float[] tmp = dh;
-            dh = dhPrev;
-            dhPrev = tmp;
-            tmp = dc;
-            dc = dcPrev;
-            dcPrev = tmp;
+            d.swap();
         }
-        tp.rows = batch;
         if (dh0 != null) {
-            System.arraycopy(dh, 0, dh0, dh0Off, batch * r);
+            System.arraycopy(d.dh, 0, dh0, dh0Off, batch * r);
         }
         if (dc0 != null && hasC) {
-            System.arraycopy(dc, 0, dc0, dc0Off, batch * h);
+            System.arraycopy(d.dc, 0, dc0, dc0Off, batch * h);
         }
-        cell.backwardSequence(cx, w, g, tp, x, xOff, dx, dxOff);
+        schedule.endBackward(cx, w, g, tp, p, x, xOff, dx, dxOff);
     }
 
     private static void copyOrZero(float[] src, int srcOff, float[] dst, int dstOff, int n) {

@@ -1,7 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.param.ParamLayout;
-
 /**
  * Elman RNN: h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) with φ tanh or ReLU.
  *
@@ -28,8 +26,4 @@ public record RnnSpec(Nonlinearity nonlinearity) implements CellSpec {
         return hiddenSize;
     }
 
-    @Override
-    public Cell<?> create(int inputSize, int hiddenSize, ParamLayout.Builder layout, String suffix) {
-        return new RnnCell(this, inputSize, hiddenSize, layout, suffix);
-    }
 }

@@ -56,12 +56,13 @@ public final class SequenceModel {
     private int[] tokens;        // (B·T) token of each valid step, −1 on padding
     private float[] embedded;    // (B, T, D + F − 1) the network's input
 
-    private SequenceModel(ModelConfig config, Init init, long seed, float forgetBias, Compute cx) {
+    private SequenceModel(ModelConfig config, Init init, long seed, float forgetBias, Compute cx,
+                          ScheduleOptions options) {
         ParamLayout.Builder layout = ParamLayout.builder();
         this.config = config;
         this.cx = cx;
         this.embedding = config.embedding() == null ? null : new Embedding(config.embedding(), layout);
-        this.rnn = new Recurrent(config.network(), layout, cx);
+        this.rnn = new Recurrent(config.network(), layout, cx, options);
         this.head = new Linear(config.network().outputSize(), config.outputSize(), layout, "head.");
         this.headKind = config.head();
         this.params = new Parameters(layout.build());
@@ -85,7 +86,8 @@ public final class SequenceModel {
      * overwrite {@link #parameters()} afterwards.
      */
     public static SequenceModel create(ModelConfig config, long seed, Compute compute) {
-        return new SequenceModel(config, Init.PYTORCH, seed, Float.NaN, compute == null ? Compute.serial() : compute);
+        return new SequenceModel(config, Init.PYTORCH, seed, Float.NaN, compute == null ? Compute.serial() : compute,
+                ScheduleOptions.DEFAULT);
     }
 
     /**
@@ -98,7 +100,7 @@ public final class SequenceModel {
         if (config.embedding() != null) {
             new Embedding(config.embedding(), layout);
         }
-        new Recurrent(config.network(), layout, Compute.serial(Kernels.scalar()));
+        new Recurrent(config.network(), layout, Compute.serial(Kernels.scalar()), ScheduleOptions.DEFAULT);
         new Linear(config.network().outputSize(), config.outputSize(), layout, "head.");
         return layout.build();
     }
@@ -396,7 +398,7 @@ public final class SequenceModel {
                 network = config(embedding.embeddingDim() + features - 1);
             }
             return new SequenceModel(new ModelConfig(network, head, outputSize, embedding), initOrDefault(), seed,
-                    forgetBias, computeOrDefault());
+                    forgetBias, computeOrDefault(), scheduleOptions);
         }
     }
 }

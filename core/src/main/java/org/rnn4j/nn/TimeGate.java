@@ -18,6 +18,28 @@ import java.util.random.RandomGenerator;
  */
 final class TimeGate {
 
+    /**
+     * The buffers a cell with a time gate keeps beyond its base cell's: the phase and gate of every unit and step,
+     * and the times before which units stay closed in its own event-driven passes.
+     */
+    static final class Buffers {
+        /** H, the units per row. */
+        final int hidden;
+        /** (T, B, H) the phase φ of each unit. */
+        final float[] phase;
+        /** (T, B, H) the time gate k. */
+        final float[] gate;
+        /** (B, H) at inference, outside streams: times before which each unit stays closed. */
+        final double[] ownClosedUntil;
+
+        Buffers(int steps, int batch, int hidden, String what) {
+            this.hidden = hidden;
+            this.phase = new float[Tape.size(what, steps, batch, hidden)];
+            this.gate = new float[phase.length];
+            this.ownClosedUntil = new double[batch * hidden];
+        }
+    }
+
     final ParamView period;     // τ (H)
     final ParamView shift;      // s (H)
     final ParamView ratioOn;    // r_on (H)
@@ -47,11 +69,6 @@ final class TimeGate {
         }
     }
 
-    /** The time of step t for row b: the batch's timestamp, or the step's index in the whole sequence without. */
-    static double time(Tape tp, int t, int b) {
-        return tp.times == null ? tp.firstStep + t : tp.times[t * tp.batch + b];
-    }
-
     private static float positive(float v) {
         return Math.max(Math.abs(v), 1e-6f);
     }
@@ -74,35 +91,54 @@ final class TimeGate {
         return time + (1.0 - phi) * tau - 1e-6 * tau;
     }
 
+    /** The leak of a pass: the spec's α in training, 0 at inference. */
+    static float leak(Pass p, float alpha) {
+        return p.training() ? alpha : 0f;
+    }
+
     /**
-     * Starts a pass over a time-gated tape: its leak (the spec's in training, 0 at inference) and a zero update
-     * count. At inference it also keeps the input for the open units to project themselves, and the times before
-     * which units stay closed: a stream's, carried over between its calls, or else the tape's own, all −∞ at the
-     * start of every pass; none for a reverse scan, where time runs backwards. Returns whether the pass is
-     * event-driven (inference).
+     * The times before which the units of an event-driven pass stay closed: a stream's, carried over between its
+     * calls, or else the buffers' own, which {@link #startPass} resets for every pass; none for a reverse scan, where
+     * time runs backwards.
      */
-    static boolean startPass(TimeGatedTape tp, float leak, float[] x, int xOff) {
-        tp.leak = tp.training ? leak : 0f;
-        tp.updates = 0;
-        if (tp.training) {
-            tp.x = null;
-            return false;
-        }
-        tp.x = x;
-        tp.xOff = xOff;
+    static double[] closedUntil(Buffers buf, Tape tp, Pass p) {
         if (tp.reverse) {
-            tp.closedUntil = null;
-        } else if (tp.carriedClosedUntil != null) {
-            tp.closedUntil = tp.carriedClosedUntil;
-        } else {
-            int n = tp.batch * tp.hidden;
-            if (tp.ownClosedUntil == null || tp.ownClosedUntil.length != n) {
-                tp.ownClosedUntil = new double[n];
-            }
-            java.util.Arrays.fill(tp.ownClosedUntil, Double.NEGATIVE_INFINITY);
-            tp.closedUntil = tp.ownClosedUntil;
+            return null;
         }
-        return true;
+        return p.closedUntil() != null ? p.closedUntil() : buf.ownClosedUntil;
+    }
+
+    /** Before an event-driven pass that keeps its own closed-until times: none is known yet (all −∞). */
+    static void startPass(Buffers buf, Tape tp, Pass p) {
+        if (!p.training() && !tp.reverse && p.closedUntil() == null) {
+            java.util.Arrays.fill(buf.ownClosedUntil, Double.NEGATIVE_INFINITY);
+        }
+    }
+
+    /** Unit j of row b at {@code time} in a dense step: writes its phase and gate into slot o and returns the gate. */
+    float open(float[] w, Buffers buf, int j, int o, double time, float alpha) {
+        float phi = phase(w, j, time);
+        float k = gate(w, j, phi, alpha);
+        buf.phase[o] = phi;
+        buf.gate[o] = k;
+        return k;
+    }
+
+    /** The (sequence, unit, step) updates of the latest pass whose gate was open, over valid steps. */
+    static long openUpdates(Buffers buf, Tape tp, Pass p) {
+        int h = buf.hidden;
+        long n = 0;
+        for (int t = 0; t < tp.steps; t++) {
+            for (int b = 0; b < tp.batch; b++) {
+                if (p.active(b, t)) {
+                    int o = (t * tp.batch + b) * h;
+                    for (int j = 0; j < h; j++) {
+                        n += buf.gate[o + j] != 0f ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     /**
@@ -111,19 +147,19 @@ final class TimeGate {
      * given a phase (it gets 1, a closed one, so that a backward pass sends it no gradient); a unit found closed
      * records until when it stays so.
      */
-    float inferenceGate(float[] w, TimeGatedTape tp, int b, int j, int o, double time) {
-        int u = b * tp.hidden + j;
-        if (tp.closedUntil != null && time < tp.closedUntil[u]) {
-            tp.phase[o] = 1f;
-            tp.gate[o] = 0f;
+    float inferenceGate(float[] w, Buffers buf, double[] closedUntil, int b, int j, int o, double time) {
+        int u = b * buf.hidden + j;
+        if (closedUntil != null && time < closedUntil[u]) {
+            buf.phase[o] = 1f;
+            buf.gate[o] = 0f;
             return 0f;
         }
         float phi = phase(w, j, time);
         float k = gate(w, j, phi, 0f);
-        tp.phase[o] = phi;
-        tp.gate[o] = k;
-        if (k == 0f && tp.closedUntil != null) {
-            tp.closedUntil[u] = closedUntil(w, j, time, phi);
+        buf.phase[o] = phi;
+        buf.gate[o] = k;
+        if (k == 0f && closedUntil != null) {
+            closedUntil[u] = closedUntil(w, j, time, phi);
         }
         return k;
     }

@@ -38,22 +38,17 @@ class BnLstmTest {
     @Test
     void trainingModeGradientsMatchFiniteDifferences() {
         // with the recurrent weights where they are (passes under 8 steps) and packed for the pass
-        int saved = StandardWeights.packMinSteps;
-        try {
-            for (int min : new int[] {saved, 1}) {
-                StandardWeights.packMinSteps = min;
-                checkTrainingModeGradients();
-            }
-        } finally {
-            StandardWeights.packMinSteps = saved;
+        for (int min : new int[] {ScheduleOptions.DEFAULT.packMinSteps(), 1}) {
+            checkTrainingModeGradients(ScheduleOptions.DEFAULT.withPackMinSteps(min));
         }
     }
 
-    private static void checkTrainingModeGradients() {
+    private static void checkTrainingModeGradients(ScheduleOptions options) {
         int b = 8;
         int t = 5;
         Recurrent net = Recurrent.builder().cell(CellSpec.bnLstm().withMaxSteps(3)).inputSize(3).hiddenSize(4)
-                .numLayers(2).bidirectional(true).seed(2).compute(Compute.serial(Kernels.scalar())).build();
+                .numLayers(2).bidirectional(true).seed(2).compute(Compute.serial(Kernels.scalar()))
+                .scheduleOptions(options).build();
         SplittableRandom rnd = new SplittableRandom(3);
         Tensor x = GradientCheckTest.random(rnd, b, t, 3);
         Tensor ry = GradientCheckTest.random(rnd, b, t, 8);

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The weight-gradient product over the rows a pass computed ({@link Tape#multTransAAddComputedRows}) against the
+ * The weight-gradient product over the rows a pass computed ({@link StepSchedule#multTransAAddComputedRows}) against the
  * product over every row, bit for bit, on passes long enough to need several gathered chunks, with chunk
  * boundaries inside a step, on scalar and vector kernels and 1 and 2 threads.
  */
@@ -22,7 +22,7 @@ class ComputedRowsProductTest {
         int steps = 250;
         int m = 44;
         int n = 19;
-        Cell<?> cell = CellSpec.rnnTanh().create(3, 11, ParamLayout.builder(), "");
+        Cell<?> cell = Cell.of(CellSpec.rnnTanh(), 3, 11, ParamLayout.builder(), "");
         SplittableRandom rnd = new SplittableRandom(3);
         int[] lengths = new int[batch];
         for (int b = 0; b < batch; b++) {
@@ -35,26 +35,25 @@ class ComputedRowsProductTest {
             lengths[b] = lengths[batch - 1 - b];
             lengths[batch - 1 - b] = tmp;
         }
-        Tape tp = cell.newTape(batch, steps, false);
-        tp.lengths = lengths;
-        tp.skipping = true;
+        Pass pass = new Pass(batch, lengths, null, 0, true, null);
+        StepSchedule<?> schedule = new StepSchedule<>(cell, ScheduleOptions.DEFAULT);
         long computed = 0;
         int lda = m + 3;
         int ldb = n + 1;
         float[] a = new float[5 + steps * batch * lda];
         float[] b = new float[7 + steps * batch * ldb];
         for (int t = 0; t < steps; t++) {
-            computed += tp.rowsAt(t);
+            computed += pass.runningRows(t);
             for (int r = 0; r < batch; r++) {
                 for (int j = 0; j < m; j++) {   // rows a step did not compute hold zero gradients
-                    a[5 + (t * batch + r) * lda + j] = r < tp.rowsAt(t) ? (float) rnd.nextGaussian() : 0f;
+                    a[5 + (t * batch + r) * lda + j] = r < pass.runningRows(t) ? (float) rnd.nextGaussian() : 0f;
                 }
                 for (int j = 0; j < n; j++) {
                     b[7 + (t * batch + r) * ldb + j] = (float) rnd.nextGaussian();
                 }
             }
         }
-        assertTrue(computed > 2 * Tape.GATHER_ROWS && computed < 0.85 * steps * batch, "several chunks: " + computed);
+        assertTrue(computed > 2 * StepSchedule.GATHER_ROWS && computed < 0.85 * steps * batch, "several chunks: " + computed);
         float[] c0 = new float[2 + m * (n + 2)];
         for (int i = 0; i < c0.length; i++) {
             c0[i] = (float) rnd.nextGaussian();
@@ -66,7 +65,7 @@ class ComputedRowsProductTest {
                     float[] every = c0.clone();
                     cx.multTransAAdd(m, n, steps * batch, a, 5, lda, b, 7, ldb, every, 2, n + 2);
                     float[] gathered = c0.clone();
-                    tp.multTransAAddComputedRows(cx, m, n, a, 5, lda, b, 7, ldb, gathered, 2, n + 2);
+                    schedule.multTransAAddComputedRows(cx, steps, batch, pass, m, n, a, 5, lda, b, 7, ldb, gathered, 2, n + 2);
                     assertArrayEquals(every, gathered, k.name() + ", " + threads + " threads");
                 }
             }

@@ -89,16 +89,11 @@ class GradientCheckTest {
     @ParameterizedTest
     @MethodSource("cases")
     void packedRecurrentWeightsMatchFiniteDifferences(Case c) {
-        int saved = StandardWeights.packMinSteps;
-        StandardWeights.packMinSteps = 1;
-        try {
-            Recurrent net = Recurrent.builder().cell(c.spec()).inputSize(I).hiddenSize(H).numLayers(2)
-                    .bidirectional(true).seed(11).compute(Compute.serial(Kernels.scalar())).build();
-            scaleParameters(net, c.initScale());
-            check(c, net, LENGTHS, null);
-        } finally {
-            StandardWeights.packMinSteps = saved;
-        }
+        Recurrent net = Recurrent.builder().cell(c.spec()).inputSize(I).hiddenSize(H).numLayers(2)
+                .bidirectional(true).seed(11).compute(Compute.serial(Kernels.scalar()))
+                .scheduleOptions(ScheduleOptions.DEFAULT.withPackMinSteps(1)).build();
+        scaleParameters(net, c.initScale());
+        check(c, net, LENGTHS, null);
     }
 
     @Test

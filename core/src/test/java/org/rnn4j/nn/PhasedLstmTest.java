@@ -71,23 +71,18 @@ class PhasedLstmTest {
     @org.junit.jupiter.params.provider.MethodSource("timeGatedCells")
     void gradientsMatchFiniteDifferencesAwayFromTheGatesKinks(CellSpec spec) {
         // with the recurrent weights where they are (passes under 8 steps) and packed for the pass
-        int saved = StandardWeights.packMinSteps;
-        try {
-            for (int min : new int[] {saved, 1}) {
-                StandardWeights.packMinSteps = min;
-                checkGradientsAwayFromKinks(spec);
-            }
-        } finally {
-            StandardWeights.packMinSteps = saved;
+        for (int min : new int[] {ScheduleOptions.DEFAULT.packMinSteps(), 1}) {
+            checkGradientsAwayFromKinks(spec, ScheduleOptions.DEFAULT.withPackMinSteps(min));
         }
     }
 
-    private static void checkGradientsAwayFromKinks(CellSpec spec) {
+    private static void checkGradientsAwayFromKinks(CellSpec spec, ScheduleOptions options) {
         int b = 3;
         int t = 7;
         int[] lengths = {7, 4, 6};
         Recurrent net = Recurrent.builder().cell(spec)
-                .inputSize(3).hiddenSize(4).numLayers(2).seed(5).compute(Compute.serial(Kernels.scalar())).build();
+                .inputSize(3).hiddenSize(4).numLayers(2).seed(5).compute(Compute.serial(Kernels.scalar()))
+                .scheduleOptions(options).build();
         GradientCheckTest.scaleParameters(net, 1f);
         SplittableRandom rnd = new SplittableRandom(8);
         double[] times = new double[b * t];

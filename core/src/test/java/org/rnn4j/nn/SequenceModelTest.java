@@ -145,12 +145,11 @@ class SequenceModelTest {
             for (boolean bidirectional : new boolean[] {false, true}) {
                 float[][] results = new float[2][];
                 for (int fused = 0; fused < 2; fused++) {
-                    boolean saved = StandardWeights.fuseInput;
-                    StandardWeights.fuseInput = fused == 1;
                     try (Compute cx = Compute.withThreads(k, threads)) {
                         SequenceModel m = SequenceModel.builder().cell(cell).inputSize(20).hiddenSize(128)
                                 .numLayers(2).bidirectional(bidirectional).head(Head.EVERY_STEP).outputSize(3)
-                                .seed(4).compute(cx).build();
+                                .seed(4).compute(cx)
+                                .scheduleOptions(ScheduleOptions.DEFAULT.withFuseInput(fused == 1)).build();
                         SplittableRandom rnd = new SplittableRandom(6);
                         // 160 rows: the hoisted projection takes the same kernel path on one thread and on two
                         Tensor x = GradientCheckTest.random(rnd, 16, 10, 20);
@@ -163,8 +162,6 @@ class SequenceModelTest {
                         float[] grads = m.parameters().grads();
                         results[fused] = java.util.Arrays.copyOf(out, out.length + grads.length);
                         System.arraycopy(grads, 0, results[fused], out.length, grads.length);
-                    } finally {
-                        StandardWeights.fuseInput = saved;
                     }
                 }
                 org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1],
@@ -217,12 +214,12 @@ class SequenceModelTest {
                 for (int[] lengths : new int[][] {sorted, shuffled}) {
                     float[][] results = new float[2][];
                     for (int skip = 0; skip < 2; skip++) {
-                        boolean saved = RecurrentLayer.skipFinishedRows;
-                        RecurrentLayer.skipFinishedRows = skip == 1;
                         try (Compute cx = Compute.withThreads(k, threads)) {
                             SequenceModel m = SequenceModel.builder().cell(cell).inputSize(20).hiddenSize(hidden)
                                     .numLayers(2).bidirectional(true).head(Head.EVERY_STEP).outputSize(3)
-                                    .seed(4).compute(cx).build();
+                                    .seed(4).compute(cx)
+                                    .scheduleOptions(ScheduleOptions.DEFAULT.withSkipFinishedRows(skip == 1))
+                                    .build();
                             SplittableRandom rnd = new SplittableRandom(6);
                             // a first pass over full-length sequences leaves every row of the buffers written
                             Tensor warm = GradientCheckTest.random(rnd, batch, steps, 20);
@@ -247,8 +244,6 @@ class SequenceModelTest {
                                 System.arraycopy(p, 0, results[skip], n, p.length);
                                 n += p.length;
                             }
-                        } finally {
-                            RecurrentLayer.skipFinishedRows = saved;
                         }
                     }
                     org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], cell + ", (B, T, H) "

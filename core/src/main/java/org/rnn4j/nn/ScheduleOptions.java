@@ -1,0 +1,37 @@
+package org.rnn4j.nn;
+
+/**
+ * How the layers of a network schedule their steps; set with {@link NetworkBuilder#scheduleOptions}. The defaults
+ * are the fastest measured (see {@code docs/performance.md}); the other settings exist so that tests can compare
+ * the schedules with each other.
+ *
+ * @param packMinSteps     passes of at least this many steps copy the recurrent weights once into the kernels'
+ *                         packed layout for all their steps; shorter ones (a stream's single steps) multiply them
+ *                         where they are. The packed and unpacked products may round differently.
+ * @param fuseInput        whether packed passes compute each step's input projection inside the step, in the same
+ *                         product as its recurrent part, instead of one product for all steps first (same bits)
+ * @param skipFinishedRows whether a step computes only the rows up to the last sequence still running (same bits)
+ */
+public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipFinishedRows) {
+
+    /** Pack passes of 8 steps or more, fuse the input projection, skip finished rows. */
+    public static final ScheduleOptions DEFAULT = new ScheduleOptions(8, true, true);
+
+    public ScheduleOptions {
+        if (packMinSteps < 1) {
+            throw new IllegalArgumentException("packMinSteps must be at least 1, got " + packMinSteps);
+        }
+    }
+
+    public ScheduleOptions withPackMinSteps(int steps) {
+        return new ScheduleOptions(steps, fuseInput, skipFinishedRows);
+    }
+
+    public ScheduleOptions withFuseInput(boolean on) {
+        return new ScheduleOptions(packMinSteps, on, skipFinishedRows);
+    }
+
+    public ScheduleOptions withSkipFinishedRows(boolean on) {
+        return new ScheduleOptions(packMinSteps, fuseInput, on);
+    }
+}

@@ -1,0 +1,421 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.kernel.PackedMatrix;
+import org.rnn4j.param.ParamView;
+
+import java.util.Arrays;
+
+/**
+ * How one direction of one layer computes its steps: the products with W_ih and W_hh, whether the recurrent
+ * weights are packed, whether a step computes its own input projection, which rows a step computes, and how its
+ * elementwise work is split between the threads. The cell ({@link Cell}) contributes only that elementwise work;
+ * the products are the same for every cell, arranged by its {@link Cell.Wiring}.
+ *
+ * <p>Decisions, made once per pass:
+ * <ul>
+ *   <li><b>packing</b>: passes of at least {@link ScheduleOptions#packMinSteps()} steps copy W_hhᵀ (forward) and
+ *       W_hh (backward) once into the kernels' packed layout, which each step's product then reads;</li>
+ *   <li><b>fused input</b>: packed passes of cells whose input projection adds to the gates with its bias pack
+ *       [W_ihᵀ; W_hhᵀ] together, and each step computes bias + x_t·W_ihᵀ + h_{t−1}·W_hhᵀ in one product, its
+ *       output still in cache; the additions run in the order of a projection then a step, so the bits are those of
+ *       projecting the whole sequence first (which the other passes do);</li>
+ *   <li><b>finished rows</b>: with lengths, a step computes only the rows up to the last sequence still running
+ *       ({@link Pass#runningRows}); with the batch sorted longest first, a step costs its running sequences only.
+ *       Packed products and elementwise work give every row the same bits whatever the row count, so they take
+ *       fewer rows; the unpacked kernels choose their summation order by the row count, so unpacked products take
+ *       every row. Skipped rows get zero gate gradients, and the recurrent weight gradient gathers only the rows
+ *       computed ({@link #multTransAAddComputedRows});</li>
+ *   <li><b>threads</b>: a packed step whose units split at the packed layout's column blocks runs as one hand-off
+ *       ({@link Compute#step}): each thread computes every gate's columns of its units and then their elementwise
+ *       work. Otherwise the products split by columns and the elementwise work by rows, by units, or not at all, as the
+ *       cell's {@linkplain Cell#split split} allows.</li>
+ * </ul>
+ * Nothing is allocated per step: the packed matrices, the fused bias and the operands are kept across passes.
+ *
+ * <p>Shapes: x (T·B, I) time-major; B batch, T steps, I input, H hidden, R output, G = gates × H.
+ */
+final class StepSchedule<T extends Tape> {
+
+    private final Cell<T> cell;
+    private final ScheduleOptions options;
+    private final StandardWeights weights;
+    private final int gates;
+
+    // this pass's decisions, and the input its fused or event-driven steps read (null between passes)
+    private boolean eventDriven;
+    private boolean packed;
+    private boolean fused;
+    private boolean skipping;
+    private float[] x;
+    private int xOff;
+
+    // kept across passes: nothing is allocated per step
+    private PackedMatrix forwardWeights;    // W_hhᵀ, or [W_ihᵀ; W_hhᵀ] when fused
+    private PackedMatrix backwardWeights;   // W_hh
+    private final float[] fusedBias;        // (G) the input part's bias of a fused step
+    private final Compute.StepOperands operands = new Compute.StepOperands();
+    private final Elementwise elementwise = new Elementwise();
+    private float[] gatherA = new float[0];   // scratch of multTransAAddComputedRows
+    private float[] gatherB = new float[0];
+
+    /** Rows gathered per product of {@link #multTransAAddComputedRows}. */
+    static final int GATHER_ROWS = 1024;
+
+    StepSchedule(Cell<T> cell, ScheduleOptions options) {
+        this.cell = cell;
+        this.options = options;
+        this.weights = cell.weights;
+        this.gates = cell.gw / cell.hidden;
+        this.fusedBias = new float[cell.gw];
+    }
+
+    /** The rows step t computes: all B, or up to the last sequence still running. */
+    private int rows(Pass p, int t) {
+        return skipping ? p.runningRows(t) : p.batch();
+    }
+
+    /**
+     * Starts a forward pass over x (T·B, I) at xOff, which must stay unchanged until {@link #endForward}: decides
+     * the pass's schedule and projects the inputs of all steps unless the steps will.
+     */
+    void startForward(Compute cx, float[] w, T tp, Pass p, float[] x, int xOff) {
+        Cell.Wiring wiring = cell.wiring();
+        eventDriven = cell.eventDriven(p);
+        packed = !eventDriven && wiring != Cell.Wiring.RESET_BEFORE && tp.steps >= options.packMinSteps();
+        fused = packed && options.fuseInput() && cell.fusesInput()
+                && (wiring == Cell.Wiring.SUMMED || wiring == Cell.Wiring.RESET_AFTER);
+        skipping = options.skipFinishedRows() && p.lengths() != null && wiring != Cell.Wiring.RESET_BEFORE;
+        if (eventDriven || fused) {
+            this.x = x;
+            this.xOff = xOff;
+        }
+        if (fused) {
+            int in = cell.inputSize;
+            forwardWeights = PackedMatrix.reuse(forwardWeights, cx.kernels(), in + cell.out, cell.gw)
+                    .packRows(0, in, w, weights.wih.offset(), in, true)
+                    .packRows(in, cell.out, w, weights.whh.offset(), cell.out, true);
+            boolean both = wiring == Cell.Wiring.SUMMED;
+            for (int j = 0; j < cell.gw; j++) {   // as projectInput: 0 + b_ih (+ b_hh)
+                fusedBias[j] = both ? w[weights.bih.offset() + j] + w[weights.bhh.offset() + j]
+                        : w[weights.bih.offset() + j];
+            }
+        } else if (!eventDriven) {
+            projectInput(cx, w, tp, x, xOff);
+            if (packed) {
+                forwardWeights = PackedMatrix.reuse(forwardWeights, cx.kernels(), cell.out, cell.gw)
+                        .pack(w, weights.whh.offset(), cell.out, true);
+            }
+        }
+        cell.startForward(w, tp, p);
+    }
+
+    /** inputPart (T·B, G) = x · W_ihᵀ plus the biases the wiring adds there. */
+    private void projectInput(Compute cx, float[] w, T tp, float[] x, int xOff) {
+        int rows = tp.steps * tp.batch;
+        int g = cell.gw;
+        float[] part = tp.inputPart();
+        Arrays.fill(part, 0, rows * g, 0f);
+        Cell.Wiring wiring = cell.wiring();
+        if (wiring != Cell.Wiring.NORMALISED) {
+            cx.kernels().addRowBias(rows, g, w, weights.bih.offset(), part, 0, g);
+        }
+        if (wiring == Cell.Wiring.SUMMED || wiring == Cell.Wiring.RESET_BEFORE) {
+            cx.kernels().addRowBias(rows, g, w, weights.bhh.offset(), part, 0, g);
+        }
+        cx.multTransBAdd(rows, g, cell.inputSize, x, xOff, cell.inputSize, w, weights.wih.offset(), cell.inputSize,
+                part, 0, g);
+    }
+
+    /** Step t of a forward pass: its products, its elementwise work, and a projection's product. */
+    void forwardStep(Compute cx, float[] w, T tp, Pass p, int t) {
+        int rows = rows(p, t);
+        if (eventDriven) {
+            cell.forwardEventDriven(cx.kernels(), w, tp, p, t, rows, x, xOff);
+            return;
+        }
+        if (cell.wiring() == Cell.Wiring.RESET_BEFORE) {
+            resetBeforeStep(cx, w, tp, p, t);
+            return;
+        }
+        elementwise.forward(cx.kernels(), w, tp, p, t);
+        int b = tp.batch;
+        int hPrev = tp.prev(t) * b * cell.out;
+        float[] rec = tp.recurrentPart();
+        int recOff = tp.recurrentOffset(t);
+        boolean ownBias = cell.wiring() == Cell.Wiring.RESET_AFTER;   // rec = b_hh + h·W_hhᵀ
+        if (cell.wiring() == Cell.Wiring.NORMALISED) {
+            Arrays.fill(rec, recOff, recOff + b * cell.gw, 0f);
+        }
+        if (packed) {
+            Compute.StepOperands s = operands.rows(rows, forwardWeights, gates);
+            if (fused) {
+                s.input(x, xOff + t * b * cell.inputSize, cell.inputSize, cell.inputSize, fusedBias, 0, tp.pre,
+                        t * b * cell.gw, cell.gw);
+            } else {
+                s.noInput();
+            }
+            s.recurrent(tp.h, hPrev, cell.out, ownBias ? w : null, weights.bhh.offset(), rec, recOff, cell.gw);
+            cx.step(s, elementwise, cell.split());
+        } else {
+            if (ownBias) {
+                Arrays.fill(rec, recOff, recOff + b * cell.gw, 0f);
+                cx.kernels().addRowBias(b, cell.gw, w, weights.bhh.offset(), rec, recOff, cell.gw);
+            }
+            // unpacked: every row (see the class comment)
+            cx.multTransBAdd(b, cell.gw, cell.out, tp.h, hPrev, cell.out, w, weights.whh.offset(), cell.out, rec,
+                    recOff, cell.gw);
+            split(cx, rows);
+        }
+        ParamView projection = cell.projection();
+        if (projection != null) {
+            project(cx, w, (LstmCell.LstmTape) tp, t, rows, projection);
+        }
+    }
+
+    /** r_t (B, P) = m_t · W_hrᵀ: an unpacked product, on every row; the finished rows' m_t are zeros. */
+    private void project(Compute cx, float[] w, LstmCell.LstmTape tp, int t, int rows, ParamView projection) {
+        int b = tp.batch;
+        int h = cell.hidden;
+        int m = t * b * h;
+        int rNext = tp.next(t) * b * cell.out;
+        Arrays.fill(tp.m, m + rows * h, m + b * h, 0f);
+        Arrays.fill(tp.h, rNext, rNext + b * cell.out, 0f);
+        cx.multTransBAdd(b, cell.out, h, tp.m, m, h, w, projection.offset(), h, tp.h, rNext, cell.out);
+    }
+
+    /**
+     * A step of the original GRU form, whose candidate reads r_t ⊙ h_{t−1}: pre[r, z] += h_{t−1}·W_hh[r, z]ᵀ, the
+     * reset half of the elementwise work, pre[n] += (r ⊙ h_{t−1})·W_hnᵀ, the rest. Unpacked, on every row.
+     */
+    private void resetBeforeStep(Compute cx, float[] w, T tp, Pass p, int t) {
+        int b = tp.batch;
+        int h = cell.hidden;
+        int pre = t * b * cell.gw;
+        int whh = weights.whh.offset();
+        GruTape gt = (GruTape) tp;
+        cx.multTransBAdd(b, 2 * h, h, tp.h, tp.prev(t) * b * h, h, w, whh, h, tp.pre, pre, cell.gw);
+        cell.forwardReset(cx.kernels(), w, tp, p, t, 0, b);
+        cx.multTransBAdd(b, h, h, gt.aux, t * b * h, h, w, whh + 2 * h * h, h, tp.pre, pre + 2 * h, cell.gw);
+        cell.forward(cx.kernels(), w, tp, p, t, 0, b, 0, h);
+    }
+
+    /** The elementwise work of the current step over rows [0, rows), split as the cell allows. */
+    private void split(Compute cx, int rows) {
+        cx.forBlocks(rows, cell.hidden, elementwise, cell.split());
+    }
+
+    /** Ends a forward pass: the schedule lets go of the input, the cell finishes (running statistics). */
+    void endForward(float[] w, T tp, Pass p) {
+        x = null;
+        operands.noInput();
+        cell.endForward(w, tp, p);
+    }
+
+    /**
+     * Before the first backward step: packs W_hh for the steps of a pass long enough (whether or not its forward
+     * steps were event-driven).
+     */
+    void startBackward(Compute cx, float[] w, T tp) {
+        tp.ensureBackward();
+        packed = cell.wiring() != Cell.Wiring.RESET_BEFORE && tp.steps >= options.packMinSteps();
+        if (packed) {
+            backwardWeights = PackedMatrix.reuse(backwardWeights, cx.kernels(), cell.gw, cell.out)
+                    .pack(w, weights.whh.offset(), cell.out, false);
+        }
+    }
+
+    /**
+     * Step t backward, from d.dh and d.dc: the gate gradients of step t and the gradients at the state before it,
+     * dhPrev = (the cell's direct path) + dRec·W_hh; rows the step skipped get zeros.
+     */
+    void backwardStep(Compute cx, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d) {
+        int b = tp.batch;
+        int rows = rows(p, t);
+        Arrays.fill(d.dhPrev, 0, b * cell.out, 0f);
+        ParamView projection = cell.projection();
+        if (projection != null) {   // dm_t = dr_t · W_hr, every row; dr_t kept for dW_hr
+            LstmCell.LstmTape lt = (LstmCell.LstmTape) tp;
+            System.arraycopy(d.dh, 0, lt.dR, t * b * cell.out, b * cell.out);
+            Arrays.fill(lt.dm, 0, b * cell.hidden, 0f);
+            cx.multAdd(b, cell.hidden, cell.out, d.dh, 0, cell.out, w, projection.offset(), cell.hidden, lt.dm, 0,
+                    cell.hidden);
+        }
+        if (cell.wiring() == Cell.Wiring.RESET_BEFORE) {
+            resetBeforeBackward(cx, w, g, tp, p, t, d);
+        } else {
+            elementwise.backward(cx.kernels(), w, g, tp, p, t, d);
+            split(cx, rows);
+            float[] dRec = tp.dRecurrent();
+            float[] dIn = tp.dInput();
+            tp.zeroRows(tp.dA, t, cell.gw, rows);   // finished rows: no gradient
+            if (dRec != tp.dA) {
+                tp.zeroRows(dRec, t, cell.gw, rows);
+            }
+            if (dIn != tp.dA) {
+                tp.zeroRows(dIn, t, cell.gw, rows);
+            }
+            int off = t * b * cell.gw;
+            if (packed) {
+                cx.multAddPacked(rows, dRec, off, cell.gw, backwardWeights, d.dhPrev, 0, cell.out);
+            } else {
+                cx.multAdd(b, cell.out, cell.gw, dRec, off, cell.gw, w, weights.whh.offset(), cell.out, d.dhPrev, 0,
+                        cell.out);
+            }
+        }
+        if (rows < b) {   // finished rows the step skipped
+            Arrays.fill(d.dhPrev, rows * cell.out, b * cell.out, 0f);
+            Arrays.fill(d.dcPrev, rows * cell.hidden, b * cell.hidden, 0f);
+        }
+    }
+
+    /**
+     * The original GRU form backward: through the mix and n, d(r ⊙ h_{t−1}) = dA^n · W_hn, through the reset gate,
+     * then dh_{t−1} += dA[r, z] · W_hh[r, z]. Unpacked, on every row.
+     */
+    private void resetBeforeBackward(Compute cx, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d) {
+        int b = tp.batch;
+        int h = cell.hidden;
+        int pre = t * b * cell.gw;
+        int whh = weights.whh.offset();
+        GruTape gt = (GruTape) tp;
+        cell.backward(cx.kernels(), w, g, tp, p, t, d, 0, b, 0, h);
+        Arrays.fill(gt.dAux, 0f);
+        cx.multAdd(b, h, h, tp.dA, pre + 2 * h, cell.gw, w, whh + 2 * h * h, h, gt.dAux, 0, h);
+        cell.backwardReset(tp, p, t, d, 0, b);
+        cx.multAdd(b, h, 2 * h, tp.dA, pre, cell.gw, w, whh, h, d.dhPrev, 0, h);
+    }
+
+    /**
+     * After the backward scan: the weight and bias gradients of all steps at once, and dx += dInput · W_ih.
+     *
+     * @param x  the forward input (T·B, I), not modified
+     * @param dx (T·B, I) input gradient, accumulated into, or null when not needed
+     */
+    void endBackward(Compute cx, float[] w, float[] g, T tp, Pass p, float[] x, int xOff, float[] dx, int dxOff) {
+        int rows = tp.steps * tp.batch;
+        int in = cell.inputSize;
+        int gw = cell.gw;
+        int r = cell.out;
+        float[] dIn = tp.dInput();
+        cx.multTransAAdd(gw, in, rows, dIn, 0, gw, x, xOff, in, g, weights.wih.offset(), in);
+        cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, g, weights.bih.offset());
+        if (dx != null) {
+            cx.multAdd(rows, in, gw, dIn, 0, gw, w, weights.wih.offset(), in, dx, dxOff, in);
+        }
+        int hPrev0 = tp.firstPrevIndex() * tp.batch * r;   // (T·B, R) the states each step's product read
+        if (cell.wiring() == Cell.Wiring.RESET_BEFORE) {
+            int h = cell.hidden;
+            int whh = weights.whh.offset();
+            // r and z rows read h_{t−1}; n rows read r_t ⊙ h_{t−1}
+            cx.multTransAAdd(2 * h, h, rows, tp.dA, 0, gw, tp.h, hPrev0, h, g, whh, h);
+            cx.multTransAAdd(h, h, rows, tp.dA, 2 * h, gw, ((GruTape) tp).aux, 0, h, g, whh + 2 * h * h, h);
+            cx.kernels().sumRowsAdd(rows, gw, tp.dA, 0, gw, g, weights.bhh.offset());
+        } else {
+            float[] dRec = tp.dRecurrent();
+            multTransAAddComputedRows(cx, tp.steps, tp.batch, skipping ? p : null, gw, r, dRec, 0, gw, tp.h, hPrev0, r, g, weights.whh.offset(), r);
+            // b_hh is added with the recurrent product (reset after) or with the gates
+            float[] dBias = cell.wiring() == Cell.Wiring.RESET_AFTER ? dRec : tp.dA;
+            cx.kernels().sumRowsAdd(rows, gw, dBias, 0, gw, g, weights.bhh.offset());
+        }
+        ParamView projection = cell.projection();
+        if (projection != null) {   // dW_hr (P, H) += Σ_t dr_tᵀ m_t
+            LstmCell.LstmTape lt = (LstmCell.LstmTape) tp;
+            cx.multTransAAdd(r, cell.hidden, rows, lt.dR, 0, r, lt.m, 0, cell.hidden, g, projection.offset(),
+                    cell.hidden);
+        }
+    }
+
+    /**
+     * C (m, n) += Aᵀ·B over a pass's T·B rows, with A (T·B, m) and B (T·B, n) at row strides lda and ldb, as
+     * {@code cx.multTransAAdd} over every row. After a backward pass that skipped finished rows (A holding the gate
+     * gradients; {@code skipped} its pass, null when every row was computed), only the rows the steps computed are
+     * used, gathered {@value #GATHER_ROWS} at a time and in the same order: the others are zero rows of A, which
+     * leave every element's chain of multiply-adds unchanged, so the bits are those of the product over every row.
+     */
+    void multTransAAddComputedRows(Compute cx, int steps, int batch, Pass skipped, int m, int n, float[] a, int aOff,
+                                   int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        long computed = 0;
+        if (skipped != null) {
+            for (int t = 0; t < steps; t++) {
+                computed += skipped.runningRows(t);
+            }
+        }
+        if (skipped == null || computed > 0.85 * steps * batch) {   // too few rows to skip to pay for the copies
+            cx.multTransAAdd(m, n, steps * batch, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        if (gatherA.length < GATHER_ROWS * m) {
+            gatherA = new float[GATHER_ROWS * m];
+        }
+        if (gatherB.length < GATHER_ROWS * n) {
+            gatherB = new float[GATHER_ROWS * n];
+        }
+        int k = 0;
+        for (int t = 0; t < steps; t++) {
+            int r = skipped.runningRows(t);
+            for (int i = 0; i < r; ) {
+                int take = Math.min(r - i, GATHER_ROWS - k);
+                int row = t * batch + i;
+                for (int q = 0; q < take; q++) {
+                    System.arraycopy(a, aOff + (row + q) * lda, gatherA, (k + q) * m, m);
+                    System.arraycopy(b, bOff + (row + q) * ldb, gatherB, (k + q) * n, n);
+                }
+                k += take;
+                i += take;
+                if (k == GATHER_ROWS) {
+                    cx.multTransAAdd(m, n, k, gatherA, 0, m, gatherB, 0, n, c, cOff, ldc);
+                    k = 0;
+                }
+            }
+        }
+        if (k > 0) {
+            cx.multTransAAdd(m, n, k, gatherA, 0, m, gatherB, 0, n, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * The one adapter from the threads' blocks to the cell's elementwise methods: what the current step is, set
+     * before the step's hand-off and read by every thread of it.
+     */
+    private final class Elementwise implements Compute.StepTask {
+        private boolean backward;
+        private Kernels k;
+        private float[] w;
+        private float[] g;
+        private T tp;
+        private Pass p;
+        private int t;
+        private Cell.Carry d;
+
+        void forward(Kernels k, float[] w, T tp, Pass p, int t) {
+            this.backward = false;
+            this.k = k;
+            this.w = w;
+            this.tp = tp;
+            this.p = p;
+            this.t = t;
+        }
+
+        void backward(Kernels k, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d) {
+            this.backward = true;
+            this.k = k;
+            this.w = w;
+            this.g = g;
+            this.tp = tp;
+            this.p = p;
+            this.t = t;
+            this.d = d;
+        }
+
+        @Override
+        public void run(int lo, int hi, int u0, int u1) {
+            if (backward) {
+                cell.backward(k, w, g, tp, p, t, d, lo, hi, u0, u1);
+            } else {
+                cell.forward(k, w, tp, p, t, lo, hi, u0, u1);
+            }
+        }
+    }
+}
