@@ -1,8 +1,6 @@
 package org.rnn4j.bench;
 
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -90,8 +88,6 @@ public class MatmulBench {
 
     private Compute serial;
     private Compute twoThreads;
-    private Compute twoThreadsPool;
-    private ExecutorService pool;
     private float[] a;
     private float[] b;
     private float[] c;
@@ -110,9 +106,7 @@ public class MatmulBench {
                     + "): run the JVM with --add-modules jdk.incubator.vector and without -Drnn4j.kernels=scalar");
         }
         serial = Compute.serial(kernels);
-        pool = Executors.newFixedThreadPool(1);
         twoThreads = Compute.withThreads(kernels, 2);
-        twoThreadsPool = Compute.using(kernels, pool, 2);
 
         int m = shape.m;
         int n = shape.n;
@@ -134,7 +128,6 @@ public class MatmulBench {
     @TearDown(Level.Trial)
     public void tearDown() {
         twoThreads.close();
-        pool.shutdownNow();
     }
 
     /** One call of the product on the calling thread. */
@@ -148,13 +141,6 @@ public class MatmulBench {
     @Benchmark
     public float twoThreads() {
         run(twoThreads);
-        return c[0];
-    }
-
-    /** The same split handed to a thread pool: a task, a queue and a wake-up per product. */
-    @Benchmark
-    public float twoThreadsPool() {
-        run(twoThreadsPool);
         return c[0];
     }
 

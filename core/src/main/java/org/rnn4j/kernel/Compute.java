@@ -1,18 +1,17 @@
 package org.rnn4j.kernel;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-
 /**
  * The kernels a model computes with, and the threads it may use.
  *
  * <p>Matrix products large enough to pay for a hand-off are split by rows of the output C into {@code threads}
- * contiguous chunks: the calling thread computes the first chunk and the executor the others. Each output
+ * contiguous chunks: the calling thread computes the first chunk and the Compute's own worker threads the others. Each output
  * element is computed by exactly one kernel call, so the numbers depend on the thread count only through the
  * chunk boundaries: the same seed and the same thread count always give the same results.
  *
- * <p>Calling from inside the executor's own threads is safe: chunks no pool thread has started are run by the
- * caller. A closed Compute keeps working on the calling thread alone.
+ * <p>Each thread computes with kernels of its own ({@link Kernels#forThread()}), so no kernel scratch is shared
+ * and none is kept in static or thread-local fields: a Compute may be driven from any thread, virtual ones and
+ * another engine's included. It serves one calling thread at a time, as the model that holds it does. A closed
+ * Compute keeps working on the calling thread alone.
  *
  * <p>A product with few rows and many columns (a recurrent step's h·W_hhᵀ: B rows, 4H columns) is split by
  * columns instead, so that each thread reads only its part of the weights, which then stays in that core's L2
@@ -21,11 +20,11 @@ import java.util.concurrent.ExecutorService;
  *
  * <p>{@link #withThreads(int)} runs the chunks on a {@link Team} of its own spinning worker threads: no task
  * objects, queues or wake-ups per product, which matter when a product takes tens of microseconds (one time
- * step). {@link #using(Kernels, ExecutorService, int)} submits them to the given executor.
+ * step). A thread pool was measured against it and removed: a recurrent step's product ran 1.6–2.1× slower
+ * handed to a pool (see {@code docs/performance.md}).
  *
  * <p>Lifecycle: a Compute made by {@link #withThreads(int)} owns its threads and must be {@link #close() closed};
- * one made by {@link #using(Kernels, ExecutorService, int)} borrows the caller's executor and never shuts it
- * down. {@link #serial()} needs no closing.
+ * {@link #serial()} needs no closing.
  */
 public final class Compute implements AutoCloseable {
 
@@ -37,10 +36,12 @@ public final class Compute implements AutoCloseable {
     /** Column chunks start at multiples of this: the row block of VectorKernels' dot products. */
     private static final int COLUMN_ALIGN = 48;
 
-    private final Kernels kernels;
-    private final ExecutorService executor;
+    private final Kernels kernels;          // for direct use by the thread driving the model (kernels())
+    // the products' kernels: a calling thread borrows the spare for the time of one call (a second thread calling
+    // at the same time gets an instance of its own), and in a team run part p > 0 computes with partKernels[p]
+    private final java.util.concurrent.atomic.AtomicReference<Kernels> spare;
+    private final Kernels[] partKernels;    // [0] set to the holder's borrowed kernels for the time of a team run
     private final int threads;
-    private final boolean ownsExecutor;
     private final Team team;
     private final Product product;   // the team's current product; guarded by the team's claim
     private final Rows rows;         // the team's current row task; guarded by the team's claim
@@ -48,21 +49,14 @@ public final class Compute implements AutoCloseable {
     private final WholeUnits wholeUnits = new WholeUnits();   // guarded by the team's claim
     private final UnitChunks unitChunks = new UnitChunks();   // guarded by the team's claim
 
-    private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor) {
-        this(kernels, executor, threads, ownsExecutor, null);
-    }
-
-    private Compute(Kernels kernels, ExecutorService executor, int threads, boolean ownsExecutor, Team team) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    private Compute(Kernels kernels, int threads, Team team) {
+        this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
+        this.spare = new java.util.concurrent.atomic.AtomicReference<>(kernels.forThread());
+        this.partKernels = new Kernels[threads];
+        for (int p = 1; p < threads; p++) {
+            partKernels[p] = kernels.forThread();
         }
-        if (threads > 1 && executor == null && team == null) {
-            throw new IllegalArgumentException("an executor is needed for " + threads + " threads");
-        }
-        this.kernels = kernels;
-        this.executor = executor;
         this.threads = threads;
-        this.ownsExecutor = ownsExecutor;
         this.team = team;
         this.product = team == null ? null : new Product();
         this.rows = team == null ? null : new Rows();
@@ -71,12 +65,12 @@ public final class Compute implements AutoCloseable {
 
     /** One thread, the best available kernels ({@link Kernels#select()}). */
     public static Compute serial() {
-        return new Compute(Kernels.select(), null, 1, false);
+        return new Compute(Kernels.select(), 1, null);
     }
 
-    /** One thread, the given kernels. */
+    /** One thread, the given kernels (used by this Compute's calling thread only from now on). */
     public static Compute serial(Kernels kernels) {
-        return new Compute(kernels, null, 1, false);
+        return new Compute(kernels, 1, null);
     }
 
     /** The best available kernels on {@code threads} threads, {@code threads - 1} of them its own (close it). */
@@ -84,7 +78,10 @@ public final class Compute implements AutoCloseable {
         return withThreads(Kernels.select(), threads);
     }
 
-    /** The given kernels on {@code threads} threads, {@code threads - 1} of them its own (close it). */
+    /**
+     * The given kernels on {@code threads} threads, {@code threads - 1} of them its own (close it): the calling
+     * thread computes with {@code kernels}, each worker with its own {@link Kernels#forThread() instance}.
+     */
     public static Compute withThreads(Kernels kernels, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -92,14 +89,13 @@ public final class Compute implements AutoCloseable {
         if (threads == 1) {
             return serial(kernels);
         }
-        return new Compute(kernels, null, threads, true, new Team(threads - 1, "rnn4j-compute"));
+        return new Compute(kernels, threads, new Team(threads - 1, "rnn4j-compute"));
     }
 
-    /** The given kernels on {@code threads} threads: the caller's plus {@code threads - 1} tasks on the executor. */
-    public static Compute using(Kernels kernels, ExecutorService executor, int threads) {
-        return new Compute(kernels, executor, threads, false);
-    }
-
+    /**
+     * The kernels for direct calls (elementwise work, small products) by the one thread driving the model that holds
+     * this Compute. The Compute's own products compute with other instances.
+     */
     public Kernels kernels() {
         return kernels;
     }
@@ -112,7 +108,12 @@ public final class Compute implements AutoCloseable {
     public void multAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         if (alone(m, n, k)) {
-            kernels.multAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            Kernels own = borrow();
+            try {
+                own.multAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            } finally {
+                giveBack(own);
+            }
         } else {
             run(Op.MULT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Math.min(threads, m), 0);
         }
@@ -122,7 +123,12 @@ public final class Compute implements AutoCloseable {
     public void multTransAAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
         if (alone(m, n, k)) {
-            kernels.multTransAAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            Kernels own = borrow();
+            try {
+                own.multTransAAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            } finally {
+                giveBack(own);
+            }
         } else {
             run(Op.TRANS_A, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, Math.min(threads, m), 0);
         }
@@ -132,7 +138,12 @@ public final class Compute implements AutoCloseable {
     public void multTransBAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc) {
         if (alone(m, n, k)) {
-            kernels.multTransBAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            Kernels own = borrow();
+            try {
+                own.multTransBAdd(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            } finally {
+                giveBack(own);
+            }
         } else if (m < COLUMN_SPLIT_MAX_ROWS && n > m) {
             run(Op.TRANS_B_COLUMNS, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
                     Math.min(threads, (n + COLUMN_ALIGN - 1) / COLUMN_ALIGN), COLUMN_ALIGN);
@@ -156,7 +167,12 @@ public final class Compute implements AutoCloseable {
         int k = b.rows();
         int n = b.columns();
         if (alone(m, n, p1 - p0)) {
-            kernels.multAddPacked(m, n, k, p0, p1, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
+            Kernels own = borrow();
+            try {
+                own.multAddPacked(m, n, k, p0, p1, a, aOff, lda, b.data(), 0, n, c, cOff, ldc);
+            } finally {
+                giveBack(own);
+            }
         } else {
             int align = kernels.packedColumnBlock();
             run(Op.PACKED, m, n, k, a, aOff, lda, b.data(), p0, p1, c, cOff, ldc,
@@ -165,7 +181,7 @@ public final class Compute implements AutoCloseable {
     }
 
     private void checkPacked(PackedMatrix b, int p0, int p1) {
-        if (b.kernels() != kernels) {
+        if (!b.kernels().sameArithmetic(kernels)) {
             throw new IllegalArgumentException("the matrix was packed for " + b.kernels().name() + " kernels, not "
                     + kernels.name());
         }
@@ -184,30 +200,49 @@ public final class Compute implements AutoCloseable {
     }
 
     /**
-     * Runs a product in {@code parts} chunks: on the team (its one {@link Product}, nothing allocated), or through
-     * the executor, or on the calling thread alone when there is one part or the team is busy.
+     * Runs a product in {@code parts} chunks: on the team (its one {@link Product}, nothing allocated), or on the
+     * calling thread alone when there is one part or the team is busy.
      */
     private void run(Op op, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, int parts, int align) {
-        if (parts > 1 && team != null && team.tryAcquire()) {
-            product.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts, align);
-            team.run(product, parts);
-            return;
-        }
-        if (parts > 1 && team == null) {
-            Product job = new Product();
-            job.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts, align);
-            onExecutor(job, parts);
-        } else {   // alone: one part, or the team is in use
-            compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 0,
+        Kernels own = borrow();
+        try {
+            if (parts > 1 && acquireTeam(own)) {
+                product.set(op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, parts, align);
+                team.run(product, parts);
+                return;
+            }
+            // alone: one part, or the team is in use
+            compute(own, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, 0,
                     op == Op.TRANS_B_COLUMNS || op == Op.PACKED ? n : m);
+        } finally {
+            giveBack(own);
         }
     }
 
-    /** Work over rows [lo, hi) of something with m rows, rows independent of each other. */
+    /** The spare kernels for one call of the calling thread, or an instance of its own if another thread has them. */
+    private Kernels borrow() {
+        Kernels k = spare.getAndSet(null);
+        return k != null ? k : kernels.forThread();
+    }
+
+    private void giveBack(Kernels k) {
+        spare.compareAndSet(null, k);
+    }
+
+    /** Claims the team for one run whose part 0 the caller computes with {@code own}; false if it is in use. */
+    private boolean acquireTeam(Kernels own) {
+        if (team == null || !team.tryAcquire()) {
+            return false;
+        }
+        partKernels[0] = own;
+        return true;
+    }
+
+    /** Work over rows [lo, hi) of something with m rows, rows independent of each other, on kernels k. */
     @FunctionalInterface
     public interface RowTask {
-        void run(int lo, int hi);
+        void run(Kernels k, int lo, int hi);
     }
 
     /**
@@ -217,22 +252,30 @@ public final class Compute implements AutoCloseable {
      */
     public void forRows(int m, RowTask task) {
         int parts = Math.min(threads, m);
-        if (parts > 1 && team != null && team.tryAcquire()) {
-            rows.task = task;
-            rows.m = m;
-            rows.parts = parts;
-            team.run(rows, parts);   // the task stays referenced until the next: clearing it after the team is
-            return;                  // released could wipe another thread's task
-        }
-        if (m > 0) {
-            task.run(0, m);
+        Kernels own = borrow();
+        try {
+            if (parts > 1 && acquireTeam(own)) {
+                rows.task = task;
+                rows.m = m;
+                rows.parts = parts;
+                team.run(rows, parts);   // the task stays referenced until the next: clearing it after the team is
+                return;                  // released could wipe another thread's task
+            }
+            if (m > 0) {
+                task.run(own, 0, m);
+            }
+        } finally {
+            giveBack(own);
         }
     }
 
-    /** Elementwise work over rows [rowLo, rowHi) and units [unitLo, unitHi) of a recurrent step. */
+    /**
+     * Elementwise work over rows [rowLo, rowHi) and units [unitLo, unitHi) of a recurrent step, computed with k:
+     * the kernels of the thread that runs it.
+     */
     @FunctionalInterface
     public interface StepTask {
-        void run(int rowLo, int rowHi, int unitLo, int unitHi);
+        void run(Kernels k, int rowLo, int rowHi, int unitLo, int unitHi);
     }
 
     /**
@@ -353,10 +396,15 @@ public final class Compute implements AutoCloseable {
         int m = s.m;
         int align = kernels.packedColumnBlock();
         int parts = split != Split.NONE && units % align == 0 ? Math.min(threads, units / align) : 1;
-        if (parts > 1 && m > 0 && team != null && team.tryAcquire()) {
-            step.set(s, units, parts, align, task);
-            team.run(step, parts);
-            return;
+        Kernels own = borrow();
+        try {
+            if (parts > 1 && m > 0 && acquireTeam(own)) {
+                step.set(s, units, parts, align, task);
+                team.run(step, parts);
+                return;
+            }
+        } finally {
+            giveBack(own);
         }
         if (s.x != null) {
             s.initialize(s.xBias, s.xBiasOff, s.xOut, s.xOutOff, s.ldxOut, 0, n);
@@ -379,7 +427,12 @@ public final class Compute implements AutoCloseable {
             case UNITS -> forUnits(m, units, task);
             case NONE -> {
                 if (m > 0 && units > 0) {
-                    task.run(0, m, 0, units);
+                    Kernels own = borrow();
+                    try {
+                        task.run(own, 0, m, 0, units);
+                    } finally {
+                        giveBack(own);
+                    }
                 }
             }
         }
@@ -391,15 +444,20 @@ public final class Compute implements AutoCloseable {
      */
     public void forRows(int m, int units, StepTask task) {
         int rowParts = Math.min(threads, m);
-        if (rowParts > 1 && team != null && team.tryAcquire()) {
-            wholeUnits.task = task;
-            wholeUnits.units = units;
-            rows.task = wholeUnits;
-            rows.m = m;
-            rows.parts = rowParts;
-            team.run(rows, rowParts);
-        } else if (m > 0) {
-            task.run(0, m, 0, units);
+        Kernels own = borrow();
+        try {
+            if (rowParts > 1 && acquireTeam(own)) {
+                wholeUnits.task = task;
+                wholeUnits.units = units;
+                rows.task = wholeUnits;
+                rows.m = m;
+                rows.parts = rowParts;
+                team.run(rows, rowParts);
+            } else if (m > 0) {
+                task.run(own, 0, m, 0, units);
+            }
+        } finally {
+            giveBack(own);
         }
     }
 
@@ -417,16 +475,19 @@ public final class Compute implements AutoCloseable {
      */
     public void forUnits(int m, int units, StepTask task) {
         int parts = Math.min(threads, units / UNIT_ALIGN);
-        if (parts > 1 && m > 0 && team != null && team.tryAcquire()) {
-            unitChunks.task = task;
-            unitChunks.m = m;
-            unitChunks.units = units;
-            unitChunks.parts = parts;
-            team.run(unitChunks, parts);
-            return;
-        }
-        if (m > 0 && units > 0) {
-            task.run(0, m, 0, units);
+        Kernels own = borrow();
+        try {
+            if (parts > 1 && m > 0 && acquireTeam(own)) {
+                unitChunks.task = task;
+                unitChunks.m = m;
+                unitChunks.units = units;
+                unitChunks.parts = parts;
+                team.run(unitChunks, parts);
+            } else if (m > 0 && units > 0) {
+                task.run(own, 0, m, 0, units);
+            }
+        } finally {
+            giveBack(own);
         }
     }
 
@@ -442,7 +503,7 @@ public final class Compute implements AutoCloseable {
             int lo = alignedStart(units, parts, part, UNIT_ALIGN);
             int hi = alignedStart(units, parts, part + 1, UNIT_ALIGN);
             if (hi > lo) {
-                task.run(0, m, lo, hi);
+                task.run(partKernels[part], 0, m, lo, hi);
             }
         }
     }
@@ -453,8 +514,8 @@ public final class Compute implements AutoCloseable {
         int units;
 
         @Override
-        public void run(int lo, int hi) {
-            task.run(lo, hi, 0, units);
+        public void run(Kernels k, int lo, int hi) {
+            task.run(k, lo, hi, 0, units);
         }
     }
 
@@ -479,10 +540,11 @@ public final class Compute implements AutoCloseable {
             if (hi <= lo) {
                 return;
             }
+            Kernels k = partKernels[part];
             for (int g = 0; g < s.gates; g++) {
-                s.compute(kernels, g * units + lo, g * units + hi);
+                s.compute(k, g * units + lo, g * units + hi);
             }
-            task.run(0, s.m, lo, hi);
+            task.run(k, 0, s.m, lo, hi);
         }
     }
 
@@ -497,7 +559,7 @@ public final class Compute implements AutoCloseable {
             int lo = chunkStart(m, parts, part);
             int hi = chunkStart(m, parts, part + 1);
             if (hi > lo) {
-                task.run(lo, hi);
+                task.run(partKernels[part], lo, hi);
             }
         }
     }
@@ -537,7 +599,7 @@ public final class Compute implements AutoCloseable {
             int lo = columns ? alignedStart(n, parts, part, align) : chunkStart(m, parts, part);
             int hi = columns ? alignedStart(n, parts, part + 1, align) : chunkStart(m, parts, part + 1);
             if (hi > lo) {
-                compute(kernels, op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, lo, hi);
+                compute(partKernels[part], op, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, lo, hi);
             }
         }
     }
@@ -555,60 +617,6 @@ public final class Compute implements AutoCloseable {
             case TRANS_B_COLUMNS -> kernels.multTransBAdd(m, hi - lo, k, a, aOff, lda, b, bOff + lo * ldb, ldb,
                     c, cOff + lo, ldc);
             case PACKED -> kernels.multAddPacked(m, n, k, bOff, ldb, a, aOff, lda, b, lo, hi, c, cOff, ldc);
-        }
-    }
-
-    /** Runs parts 0 … parts − 1 of {@code job} on the executor and the caller. */
-    private void onExecutor(Team.Job job, int parts) {
-        // Parts 1.. are offered to the executor; the caller computes part 0 and then runs every offered part no
-        // pool thread has started yet. So a call made from inside the executor's own threads cannot deadlock, and
-        // a refused or shut-down executor just means the caller does all the work.
-        java.util.concurrent.FutureTask<?>[] tasks = new java.util.concurrent.FutureTask<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int part = p;
-            tasks[p - 1] = new java.util.concurrent.FutureTask<>(() -> job.run(part), null);
-            try {
-                executor.execute(tasks[p - 1]);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the caller runs it below
-            }
-        }
-        Throwable failure = null;
-        try {
-            job.run(0);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        boolean interrupted = false;
-        for (java.util.concurrent.FutureTask<?> task : tasks) {
-            task.run();   // does nothing if a pool thread has started or finished it
-            while (true) {
-                try {
-                    task.get();
-                    break;
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause();
-                    }
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;   // every chunk must finish before C is handed back
-                } catch (java.util.concurrent.CancellationException e) {
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("a compute task failed", failure);
         }
     }
 
@@ -635,9 +643,6 @@ public final class Compute implements AutoCloseable {
     public void close() {
         if (team != null) {
             team.close();
-        }
-        if (ownsExecutor && executor != null) {
-            executor.shutdownNow();
         }
     }
 

@@ -13,12 +13,28 @@ package org.rnn4j.kernel;
  * reference, and {@code VectorKernels}, which uses {@code jdk.incubator.vector}. {@link #select()} picks
  * one; the system property {@code rnn4j.kernels=scalar} forces the scalar path everywhere.
  *
- * <p>Kernels are single-threaded and stateless; {@link Compute} splits large products across threads.
+ * <p>Kernels are single-threaded: an instance may keep scratch space between calls, so it computes on one thread
+ * at a time, and {@link #forThread()} gives another thread an instance of its own with the same arithmetic.
+ * {@link Compute} gives each of its threads one and splits large products across them. No kernel keeps state in
+ * static or thread-local fields, so kernels may run on any thread, virtual ones included.
  */
 public interface Kernels {
 
     /** Human-readable name, e.g. {@code "scalar"} or {@code "vector(256 bits)"}. */
     String name();
+
+    /**
+     * An instance of these kernels for another thread: the same arithmetic (so the same bits and the same packed
+     * layout), with scratch space of its own. Stateless kernels return themselves.
+     */
+    default Kernels forThread() {
+        return this;
+    }
+
+    /** Whether {@code other} computes exactly as this: the same implementation, perhaps another instance. */
+    default boolean sameArithmetic(Kernels other) {
+        return other != null && other.getClass() == getClass();
+    }
 
     /**
      * C += A·B.
@@ -136,9 +152,9 @@ public interface Kernels {
     }
 
     /**
-     * The fastest implementation available: the Vector API kernels when the {@code jdk.incubator.vector}
-     * module is present (run the JVM with {@code --add-modules jdk.incubator.vector}) and the system property
-     * {@code rnn4j.kernels} is not {@code scalar}; the scalar reference otherwise.
+     * A new instance of the fastest implementation available: the Vector API kernels when the
+     * {@code jdk.incubator.vector} module is present (run the JVM with {@code --add-modules jdk.incubator.vector})
+     * and the system property {@code rnn4j.kernels} is not {@code scalar}; the scalar reference otherwise.
      */
     static Kernels select() {
         String forced = System.getProperty("rnn4j.kernels", "auto");

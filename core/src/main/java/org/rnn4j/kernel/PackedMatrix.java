@@ -26,9 +26,9 @@ public final class PackedMatrix {
         this.data = new float[kernels.packedSize(k, n)];
     }
 
-    /** {@code previous} if it has this shape and these kernels, else a new one. */
+    /** {@code previous} if it has this shape and was packed for kernels of the same arithmetic, else a new one. */
     public static PackedMatrix reuse(PackedMatrix previous, Kernels kernels, int k, int n) {
-        if (previous != null && previous.kernels == kernels && previous.k == k && previous.n == n) {
+        if (previous != null && previous.kernels.sameArithmetic(kernels) && previous.k == k && previous.n == n) {
             return previous;
         }
         return new PackedMatrix(kernels, k, n);

@@ -30,8 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  * </ol>
  * A·Bᵀ with few rows and a long k (the recurrent step h·Wᵀ) does not pay for packing all of B; it uses
  * {@link #dotProducts}, dot products along k blocked 4 rows of A × 3 rows of B. The packing scratch (KC × NC +
- * MR_WIDE × KC floats, 268 KiB) is allocated once per thread and reused by every later product on that thread, so a time step
- * allocates nothing; a product never calls another, so one thread never needs two scratches at once.
+ * MR_WIDE × KC floats, 268 KiB) belongs to the instance: it is allocated at the instance's first product and
+ * reused by every later one, so a time step allocates nothing. An instance therefore computes on one thread at a
+ * time; {@link #forThread()} gives another thread its own ({@link Compute} does this for each of its threads).
  *
  * <p>The numbers above are single-thread, from a quick timing loop on the development machine (AMD EPYC,
  * AVX-512, 16 lanes); {@code bench/MatmulBench} measures them properly.
@@ -40,8 +41,6 @@ import jdk.incubator.vector.VectorSpecies;
  * and width.
  */
 final class VectorKernels implements Kernels {
-
-    static final VectorKernels INSTANCE = new VectorKernels();
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
@@ -75,7 +74,7 @@ final class VectorKernels implements Kernels {
      */
     private static final int DOT_NB = 48;
 
-    /** Scratch of one thread: a packed (KC, NC) block of B, an (MR_WIDE, KC) panel of Aᵀ and a tile's edge of C. */
+    /** Scratch of one instance: a packed (KC, NC) block of B, an (MR_WIDE, KC) panel of Aᵀ and a tile's edge of C. */
     private static final class Scratch {
         /** The columns of a narrow C, transposed ({@link #narrowTransA}); grown on demand. */
         float[] columns = new float[0];
@@ -85,9 +84,23 @@ final class VectorKernels implements Kernels {
         final float[] edge = new float[MR_WIDE * 2 * L];
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** This instance's scratch, made at its first product: an instance computes on one thread at a time. */
+    private Scratch scratch;
 
-    private VectorKernels() {
+    VectorKernels() {
+    }
+
+    /** A new instance: the same arithmetic, with scratch of its own. */
+    @Override
+    public Kernels forThread() {
+        return new VectorKernels();
+    }
+
+    private Scratch scratch() {
+        if (scratch == null) {
+            scratch = new Scratch();
+        }
+        return scratch;
     }
 
     @Override
@@ -114,8 +127,8 @@ final class VectorKernels implements Kernels {
     }
 
     /** {@link #multTransAAdd} by the packed product whatever the width (for tests: the narrow path's bits). */
-    static void gemmTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc) {
+    void gemmTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                    float[] c, int cOff, int ldc) {
         gemm(m, n, k, a, aOff, 1, lda, b, bOff, ldb, 1, c, cOff, ldc);
     }
 
@@ -126,12 +139,12 @@ final class VectorKernels implements Kernels {
      * (contiguous) is read once and added to each of them, scaled by B(p, j). Every element is the chain of FMAs over p from its
      * old value, as in the packed product (which multiplies the same two floats), so both give the same bits.
      */
-    static void narrowTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int ldc) {
+    void narrowTransA(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        Scratch scratch = SCRATCH.get();
+        Scratch scratch = scratch();
         if (scratch.columns.length < n * m) {
             scratch.columns = new float[n * m];
         }
@@ -183,12 +196,12 @@ final class VectorKernels implements Kernels {
      * C (m, n) += A (m, k) · B (k, n) where A(i, p) = {@code a[aOff + i * ars + p * acs]} and
      * B(p, j) = {@code b[bOff + p * brs + j * bcs]}. A and B not modified, C modified.
      */
-    private static void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+    private void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs,
                              float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        Scratch scratch = SCRATCH.get();
+        Scratch scratch = scratch();
         float[] bPack = scratch.bPack;                     // (kc, paddedWidth(nc)), row-major
         float[] aPanel = acs == 1 ? null : scratch.aPanel; // (MR_WIDE, kc), row-major
         for (int p0 = 0; p0 < k; p0 += KC) {
@@ -720,7 +733,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void multAddPacked(int m, int n, int k, int p0, int p1, float[] a, int aOff, int lda, float[] packed,
                               int j0, int j1, float[] c, int cOff, int ldc) {
-        float[] edge = SCRATCH.get().edge;
+        float[] edge = scratch().edge;
         for (int jb = j0; jb < j1; jb += PACK_NC) {
             int w = Math.min(PACK_NC, n - jb);
             for (int p = p0; p < p1; p += KC) {

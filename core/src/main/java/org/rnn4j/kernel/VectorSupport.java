@@ -14,7 +14,8 @@ final class VectorSupport {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /** A new instance of the vector kernels, with scratch of its own. */
     static Kernels kernels() {
-        return VectorKernels.INSTANCE;
+        return new VectorKernels();
     }
 }

@@ -139,7 +139,7 @@ final class StepSchedule<T extends Tape> {
             resetBeforeStep(cx, w, tp, p, t);
             return;
         }
-        elementwise.forward(cx.kernels(), w, tp, p, t);
+        elementwise.forward(w, tp, p, t);
         int b = tp.batch;
         int hPrev = tp.prev(t) * b * cell.out;
         float[] rec = tp.recurrentPart();
@@ -245,7 +245,7 @@ final class StepSchedule<T extends Tape> {
         if (cell.wiring() == Cell.Wiring.RESET_BEFORE) {
             resetBeforeBackward(cx, w, g, tp, p, t, d);
         } else {
-            elementwise.backward(cx.kernels(), w, g, tp, p, t, d);
+            elementwise.backward(w, g, tp, p, t, d);
             split(cx, rows);
             float[] dRec = tp.dRecurrent();
             float[] dIn = tp.dInput();
@@ -381,7 +381,6 @@ final class StepSchedule<T extends Tape> {
      */
     private final class Elementwise implements Compute.StepTask {
         private boolean backward;
-        private Kernels k;
         private float[] w;
         private float[] g;
         private T tp;
@@ -389,18 +388,16 @@ final class StepSchedule<T extends Tape> {
         private int t;
         private Cell.Carry d;
 
-        void forward(Kernels k, float[] w, T tp, Pass p, int t) {
+        void forward(float[] w, T tp, Pass p, int t) {
             this.backward = false;
-            this.k = k;
             this.w = w;
             this.tp = tp;
             this.p = p;
             this.t = t;
         }
 
-        void backward(Kernels k, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d) {
+        void backward(float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d) {
             this.backward = true;
-            this.k = k;
             this.w = w;
             this.g = g;
             this.tp = tp;
@@ -410,7 +407,7 @@ final class StepSchedule<T extends Tape> {
         }
 
         @Override
-        public void run(int lo, int hi, int u0, int u1) {
+        public void run(Kernels k, int lo, int hi, int u0, int u1) {
             if (backward) {
                 cell.backward(k, w, g, tp, p, t, d, lo, hi, u0, u1);
             } else {

@@ -46,7 +46,7 @@ class PackedMatrixTest {
                     bt[p * n + j] = w[2 + j * k + p];
                 }
             }
-            for (Kernels kern : new Kernels[] {Kernels.scalar(), VectorKernels.INSTANCE}) {
+            for (Kernels kern : new Kernels[] {Kernels.scalar(), new VectorKernels()}) {
                 for (boolean transposed : new boolean[] {true, false}) {
                     PackedMatrix b = PackedMatrix.reuse(null, kern, k, n);
                     if (transposed) {
@@ -88,10 +88,10 @@ class PackedMatrixTest {
         PackedMatrix b = PackedMatrix.reuse(null, Kernels.scalar(), 3, 4);
         assertSame(b, PackedMatrix.reuse(b, Kernels.scalar(), 3, 4));
         assertTrue(b != PackedMatrix.reuse(b, Kernels.scalar(), 4, 3));
-        assertTrue(b != PackedMatrix.reuse(b, VectorKernels.INSTANCE, 3, 4));
+        assertTrue(b != PackedMatrix.reuse(b, new VectorKernels(), 3, 4));
         float[] c = new float[4];
         assertThrows(IllegalArgumentException.class,
-                () -> Compute.serial(VectorKernels.INSTANCE).multAddPacked(1, new float[3], 0, 3, b, c, 0, 4));
+                () -> Compute.serial(new VectorKernels()).multAddPacked(1, new float[3], 0, 3, b, c, 0, 4));
         assertThrows(IllegalArgumentException.class, () -> PackedMatrix.reuse(null, Kernels.scalar(), 0, 4));
     }
 }
