@@ -5,10 +5,10 @@ import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.NpyArray;
 import org.rnn4j.io.Npz;
 import org.rnn4j.io.Provenance;
+import org.rnn4j.io.StateDict;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.SequenceModel;
-import org.rnn4j.param.ParamView;
 import org.rnn4j.param.Parameters;
 import org.rnn4j.tensor.Tensor;
 import picocli.CommandLine;
@@ -19,12 +19,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code rnn4j convert}: between .npz arrays with PyTorch's parameter names and rnn4j model files. */
@@ -72,15 +68,10 @@ final class ConvertCommand implements Callable<Integer> {
             int n = npzToModel();
             pw.println("wrote " + out + " (" + n + " parameters)");
         } else if (from.equals("rnn4j") && to.equals("npz")) {
-            ModelFile.Loaded loaded = ModelFile.load(in, null);
-            SequenceModel m = loaded.model();
-            Map<String, NpyArray> arrays = new LinkedHashMap<>();
-            Parameters p = m.parameters();
-            for (ParamView v : p.layout().views()) {
-                arrays.put(v.name(), NpyArray.ofFloats(p.get(v.name()), v.shape()));
-            }
-            Npz.write(out, arrays, false);
-            pw.println("wrote " + out + " (" + arrays.size() + " arrays, " + p.size() + " parameters)");
+            ModelFile.Loaded loaded = ModelFile.load(in);
+            Parameters p = loaded.model().parameters();
+            StateDict.save(out, p);
+            pw.println("wrote " + out + " (" + p.layout().views().size() + " arrays, " + p.size() + " parameters)");
             if (loaded.data() != null && loaded.data().standardized()) {
                 pw.println("note: the model reads standardised inputs, (x - mean) / std per feature, with mean "
                         + java.util.Arrays.toString(loaded.data().mean()) + " and std "
@@ -121,27 +112,23 @@ final class ConvertCommand implements Callable<Integer> {
         ModelConfig config = model.model(wih.shape()[1], kind, k);
         SequenceModel m = SequenceModel.create(config, seed, null);
         Parameters p = m.parameters();
-        Set<String> unused = new LinkedHashSet<>(arrays.keySet());
-        for (ParamView v : p.layout().views()) {
-            NpyArray a = arrays.get(v.name());
-            unused.remove(v.name());
-            if (a == null) {
-                if (v.name().startsWith("head.") && headWeight == null) {
-                    continue;   // a fresh head was asked for
-                }
-                throw new IllegalArgumentException(in + " has no array '" + v.name() + "', which a "
+        StateDict.Result loaded;
+        try {
+            loaded = StateDict.load(p, arrays, headWeight != null);   // without a head in the file: a fresh one
+        } catch (StateDict.MismatchException e) {
+            throw new IllegalArgumentException(in + " does not fit a " + ModelOptions.describe(config) + ": "
+                    + e.getMessage() + (e.misShaped().isEmpty() ? "" : "; check --hidden, --proj and --cell")
+                    + (e.unexpected().isEmpty() ? "" : "; check --layers, --bidirectional, --proj and --peepholes"));
+        }
+        if (!loaded.unexpected().isEmpty()) {
+            throw new IllegalArgumentException(in + " has arrays the architecture does not use: " + loaded.unexpected()
+                    + "; check --layers, --bidirectional, --proj and --peepholes");
+        }
+        for (String name : loaded.missing()) {
+            if (!name.startsWith("head.")) {
+                throw new IllegalArgumentException(in + " has no array '" + name + "', which a "
                         + ModelOptions.describe(config) + " needs; check the architecture options");
             }
-            if (!Arrays.equals(a.shape(), v.shape())) {
-                throw new IllegalArgumentException(in + "['" + v.name() + "'] has shape " + Tensor.shapeString(a.shape())
-                        + " but a " + ModelOptions.describe(config) + " needs " + Tensor.shapeString(v.shape())
-                        + "; check --hidden, --proj and --cell");
-            }
-            p.set(v.name(), a.toFloatArray());
-        }
-        if (!unused.isEmpty()) {
-            throw new IllegalArgumentException(in + " has arrays the architecture does not use: " + unused
-                    + "; check --layers, --bidirectional, --proj and --peepholes");
         }
         ModelFile.save(out, m, Provenance.current(seed, "converted from " + in.getFileName()));
         return p.size();

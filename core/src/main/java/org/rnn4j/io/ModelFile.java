@@ -155,6 +155,11 @@ public final class ModelFile {
                 Map.of(), data));
     }
 
+    /** Reads a model file and rebuilds the model on one thread: {@link #load(Path, Compute)} with {@link Compute#serial()}. */
+    public static Loaded load(Path file) throws IOException {
+        return load(file, null);
+    }
+
     /**
      * Reads a model file and rebuilds the model on {@code compute} (null for {@link Compute#serial()}) with the
      * file's parameter values. Any kind of file is accepted; its extra arrays are ignored.

@@ -54,7 +54,7 @@ public final class Quickstart {
                 .fit(model, train, new AddingProblem(50, 1_000, 2), TrainListener.printEpochs(System.out));
         ModelFile.save(file, model, Provenance.current(42, train.describe()));
 
-        SequenceModel loaded = ModelFile.load(file, null).model();
+        SequenceModel loaded = ModelFile.load(file).model();
         Batch test = new AddingProblem(50, 5, 3).batch(new int[]{0, 1, 2, 3, 4});
         Tensor prediction = loaded.forward(test.x());                   // (5, 1)
         // --- README snippet ends ---
