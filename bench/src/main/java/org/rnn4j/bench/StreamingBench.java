@@ -20,10 +20,11 @@ import org.rnn4j.kernel.Compute;
 import org.rnn4j.kernel.Kernels;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Recurrent;
+import org.rnn4j.nn.RecurrentStream;
 import org.rnn4j.tensor.Tensor;
 
 /**
- * Batch-1 streaming: one step of an LSTM (I = 64, H = 256) per call of {@link Recurrent.Stream#step}, the state
+ * Batch-1 streaming: one step of an LSTM (I = 64, H = 256) per call of {@link RecurrentStream#step}, the state
  * carried from call to call, as a sensor feeding readings one at a time would use it. The peer number is
  * PyTorch's {@code nn.LSTMCell} at batch 1 ({@code bench/pytorch/run_stream.sh}).
  *
@@ -51,7 +52,7 @@ public class StreamingBench {
     public int threads;
 
     private Compute compute;
-    private Recurrent.Stream stream;
+    private RecurrentStream stream;
     private Tensor[] xs;
     private int next;
 

@@ -9,7 +9,10 @@ import org.rnn4j.loss.LossValue;
 import org.rnn4j.loss.Losses;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.Recurrent;
+import org.rnn4j.nn.RecurrentStream;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.Sequences;
+import org.rnn4j.nn.State;
 import org.rnn4j.optim.Adam;
 import org.rnn4j.tensor.Tensor;
 import picocli.CommandLine;
@@ -52,7 +55,7 @@ import java.util.concurrent.Callable;
  * table shows the median (and min, max) of the timed calls. Inputs and targets are standard normal from a fixed
  * seed. GFLOP/s come from {@link BenchConfig}'s FLOP model, the same as RESULTS.md's.
  *
- * <p>Extras: {@code --streaming}, the batch-1 latency of one LSTM step through {@link Recurrent.Stream#step};
+ * <p>Extras: {@code --streaming}, the batch-1 latency of one LSTM step through {@link RecurrentStream#step};
  * {@code --scaling}, config A's LSTM over T ∈ {100, 1000, 10000} and B ∈ {1, 32, 256}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -356,7 +359,7 @@ final class BenchCommand implements Callable<Integer> {
     private static Map<String, Object> streaming(PrintWriter out, Compute compute) {
         BenchConfig c = BenchConfig.lstm(1, 1);
         SequenceModel model = model(c, compute);
-        Recurrent.Stream stream = model.recurrent().stream(1);
+        RecurrentStream stream = model.recurrent().stream(1);
         SplittableRandom rng = new SplittableRandom(SEED);
         Tensor[] xs = new Tensor[STREAM_INPUTS];
         for (int i = 0; i < xs.length; i++) {
@@ -406,12 +409,12 @@ final class BenchCommand implements Callable<Integer> {
             xs[i] = gaussian(rng, 1, in);
             windows[i] = Tensor.of(xs[i].data(), 1, 1, in);
         }
-        Recurrent.Stream stream = rnn.stream(1);
+        RecurrentStream stream = rnn.stream(1);
         Tensor out1 = Tensor.zeros(1, hidden);   // the stream writes here: a step allocates nothing
         int[] next = {0};
         warmUp(() -> stream.step(xs[next[0]++ % xs.length], null, out1));
         rnn.train(new SplittableRandom(1));
-        warmUp(() -> rnn.forwardWindow(windows[next[0]++ % windows.length], null, null, null, null, 0));
+        warmUp(() -> rnn.forward(windows[next[0]++ % windows.length], Sequences.ALL.window(0), null));
         rnn.eval();
         long[] eventNs = new long[EVENT_ROUNDS];   // per step, one entry per round
         long[] denseNs = new long[EVENT_ROUNDS];
@@ -434,7 +437,7 @@ final class BenchCommand implements Callable<Integer> {
             Tensor c = null;
             t0 = System.nanoTime();
             for (int s = 0; s < EVENT_STEPS; s++) {
-                Recurrent.Output o = rnn.forwardWindow(windows[s % windows.length], null, h, c, null, s);
+                Recurrent.Output o = rnn.forward(windows[s % windows.length], Sequences.ALL.window(s), new State(h, c));
                 h = o.hN();
                 c = o.cN();
             }
@@ -445,7 +448,7 @@ final class BenchCommand implements Callable<Integer> {
         double de = BenchTiming.of(denseNs, 0).medianNs() / 1e3;
         double fraction = (double) updates / dense;
         out.printf(Locale.ROOT, "event-driven inference, batch 1: Phased LSTM I64 H256, r_on 0.05, periods 10-100 steps,"
-                + " 1 thread, %s kernels; event-driven: Stream.step(x, times, out), dense: forwardWindow of one step"
+                + " 1 thread, %s kernels; event-driven: Stream.step(x, times, out), dense: a forward over a one-step window"
                 + " in training mode with leak 0%n", kernels.name());
         out.printf(Locale.ROOT, "  event-driven %.2f us/step, dense %.2f us/step (medians of %d alternated rounds of %d"
                 + " steps): %.1fx faster, at %.1f%% of the dense unit updates%n", ev, de, EVENT_ROUNDS, EVENT_STEPS,

@@ -8,6 +8,7 @@ import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.Sequences;
 import org.rnn4j.optim.Adam;
 import org.rnn4j.tensor.Tensor;
 import org.rnn4j.train.Batch;
@@ -303,7 +304,7 @@ final class EventDigitsExperiment implements Callable<Integer> {
                 idx[i] = from + i;
             }
             Batch b = data.batch(idx);
-            Tensor logits = net.infer(b.x(), b.lengths(), null, b.times());
+            Tensor logits = net.infer(b.x(), Sequences.of(b.lengths(), b.times()), null);
             updates += net.recurrent().unitUpdates();
             dense += net.recurrent().denseUnitUpdates();
             int k = logits.dim(1);

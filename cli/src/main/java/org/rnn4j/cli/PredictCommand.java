@@ -11,6 +11,7 @@ import org.rnn4j.io.NpyArray;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.Sequences;
 import org.rnn4j.tensor.Tensor;
 import org.rnn4j.train.Batch;
 import org.rnn4j.train.Standardization;
@@ -144,7 +145,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             Tensor y;
             try {
-                y = model.infer(x, lengths, null, times);
+                y = model.infer(x, Sequences.of(lengths, times), null);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException((timesFile != null && e.getMessage().startsWith("times") ? timesFile + ": "
                         : "") + e.getMessage(), e);
@@ -231,7 +232,7 @@ final class PredictCommand implements Callable<Integer> {
                     }
                     Batch b = seq.batch(idx);
                     Tensor x = scaling == null ? b.x() : scaling.apply(b.x());
-                    Tensor y = model.infer(x, b.lengths(), null, b.times());
+                    Tensor y = model.infer(x, Sequences.of(b.lengths(), b.times()), null);
                     apply(act2, y);
                     float[] v = y.data();
                     int t = b.steps();

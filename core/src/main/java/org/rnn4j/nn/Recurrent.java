@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  *         .cell(CellSpec.lstm().withProjSize(64))
  *         .inputSize(40).hiddenSize(256).numLayers(2).bidirectional(true)
  *         .seed(7).build();
- * Recurrent.Output out = lstm.forward(x, lengths);        // x (B, T, 40)
+ * Recurrent.Output out = lstm.forward(x, Sequences.of(lengths), null);        // x (B, T, 40)
  * lstm.backward(dOutput, null, null);                      // accumulates into lstm.parameters().grads()
  * }</pre>
  *
@@ -33,8 +33,12 @@ import java.util.random.RandomGenerator;
  */
 public final class Recurrent {
 
-    /** Outputs of a forward pass. {@code cN} is null without cell state. */
+    /** Outputs of a forward pass: y (B, T, R·dirs) and the final states; {@code cN} is null without cell state. */
     public record Output(Tensor output, Tensor hN, Tensor cN) {
+        /** The final states, to start the next window or call from. */
+        public State state() {
+            return new State(hN, cN);
+        }
     }
 
     /** Gradients of a backward pass with respect to the inputs. {@code dc0} is null without cell state. */
@@ -186,143 +190,77 @@ public final class Recurrent {
         training = on;
     }
 
-    /** Forward pass over full-length sequences from zero states. */
+    /** Forward pass over whole sequences of all T steps, from zero states, without timestamps. */
     public Output forward(Tensor x) {
-        return forward(x, null, null, null);
-    }
-
-    /** Forward pass over right-padded sequences of the given lengths (null = all T) from zero states. */
-    public Output forward(Tensor x, int[] lengths) {
-        return forward(x, lengths, null, null);
+        return forward(x, Sequences.ALL, null);
     }
 
     /**
-     * Forward pass.
+     * Forward pass; backward may follow.
      *
      * @param x       (B, T, I) input
-     * @param lengths length of each sequence in [1, T], or null when all have T steps
-     * @param h0      (layers·dirs, B, R) initial states, or null for zeros
-     * @param c0      (layers·dirs, B, H) initial cell states (LSTM), or null for zeros
+     * @param seqs    the lengths, timestamps and window of the batch; null for {@link Sequences#ALL}
+     * @param initial the initial states (layers·dirs, B, R) and, with a cell state, (layers·dirs, B, H); null, or
+     *                a null part, for zeros
      */
-    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0) {
-        return forward(x, lengths, h0, c0, null, 1, 0);
+    public Output forward(Tensor x, Sequences seqs, State initial) {
+        return forward(x, seqs, initial, true);
     }
 
     /**
-     * Forward pass with timestamps.
-     *
-     * @param times (B·T) timestamp of each step in seconds, batch-first; non-decreasing within each sequence's
-     *              valid steps; null for none. Cells that do not use time ignore them.
+     * For a model whose head reads only the final states: as the public forward, but without copying the outputs
+     * (B, T, R·dirs) into a new tensor, whose size would grow with T; {@link Output#output()} is then null.
      */
-    public Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
-        return forward(x, lengths, h0, c0, times, 1, 0);
+    Output forwardStatesOnly(Tensor x, Sequences seqs, State initial) {
+        return forward(x, seqs, initial, false);
+    }
+
+    /** Inference over whole sequences of all T steps from zero states: {@link #infer(Tensor, Sequences, State)}. */
+    public Output infer(Tensor x) {
+        return infer(x, Sequences.ALL, null);
     }
 
     /**
-     * Forward pass over a window of longer sequences, for truncated BPTT: as {@link #forward(Tensor, int[],
-     * Tensor, Tensor)}, but a length may be 0 for a sequence that ended before this window; its states pass
-     * through unchanged and its outputs are 0.
-     */
-    public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
-        return forwardWindow(x, lengths, h0, c0, times, 0);
-    }
-
-    /**
-     * As {@link #forwardWindow(Tensor, int[], Tensor, Tensor, double[])} for a window that starts at step
-     * {@code firstStep} of the whole sequences (what a Phased cell without timestamps takes as the time, and the
-     * statistics row of a BN-LSTM).
-     */
-    public Output forwardWindow(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int firstStep) {
-        if (firstStep < 0) {
-            throw new IllegalArgumentException("firstStep must be ≥ 0, got " + firstStep);
-        }
-        return forward(x, lengths, h0, c0, times, 0, firstStep);
-    }
-
-    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength,
-                           int firstStep) {
-        return forward(x, lengths, h0, c0, times, minLength, firstStep, true);
-    }
-
-    /**
-     * For a model whose head reads only the final states: as the public forward with minimum length 1 (whole
-     * sequences) or 0 (windows), but without copying the outputs (B, T, R·dirs) into a new tensor, whose size
-     * would grow with T; {@link Output#output()} is then null.
-     */
-    Output forwardStatesOnly(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean window,
-                             int firstStep) {
-        return forward(x, lengths, h0, c0, times, window ? 0 : 1, firstStep, false);
-    }
-
-    /**
-     * Inference over whole sequences: the results of {@link #forward(Tensor, int[], Tensor, Tensor, double[])} in
-     * inference mode (no dropout, no training-only terms, as after {@link #eval()}; the network's mode is left as
-     * it was), to float rounding (a short window may multiply by the recurrent weights in another order). It runs
-     * in windows of at most {@link #INFER_WINDOW} steps, so what backward would need is kept for one window only
-     * and does not grow with T; only the outputs (B, T, R·dirs) do. Nothing is kept for backward, which needs a
-     * {@link #forward}. {@link #unitUpdates()} counts the whole pass. A bidirectional network needs whole
+     * Inference over whole sequences: the results of {@link #forward(Tensor, Sequences, State)} in inference mode
+     * (no dropout, no training-only terms, as after {@link #eval()}; the network's mode is left as it was), to
+     * float rounding (a short window may multiply by the recurrent weights in another order). It runs in windows of
+     * at most {@link #INFER_WINDOW} steps ({@link WindowedInference}), so what backward would need is kept for one
+     * window only and does not grow with T; only the outputs (B, T, R·dirs) do. Nothing is kept for backward, which
+     * needs a {@link #forward}. {@link #unitUpdates()} counts the whole pass. A bidirectional network needs whole
      * sequences and runs as one window.
      */
-    public Output infer(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times) {
-        return infer(x, lengths, h0, c0, times, true, INFER_WINDOW);
-    }
-
-    /** As {@link #infer(Tensor, int[], Tensor, Tensor, double[])} without times or initial states. */
-    public Output infer(Tensor x, int[] lengths) {
-        return infer(x, lengths, null, null, null);
+    public Output infer(Tensor x, Sequences seqs, State initial) {
+        return infer(x, seqs, initial, true, INFER_WINDOW);
     }
 
     /**
      * As the public infer, in windows of at most {@code window} steps; with {@code outputs} false only the final
      * states are returned ({@link Output#output()} null), and memory does not grow with T at all beyond x's.
      */
-    Output infer(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean outputs, int window) {
+    Output infer(Tensor x, Sequences seqs, State initial, boolean outputs, int window) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1 step, got " + window);
+        }
+        Sequences s = seqs == null ? Sequences.ALL : seqs;
+        if (s.window()) {
+            throw new IllegalArgumentException("infer runs whole sequences, not a window (" + s + "); use forward");
         }
         Inputs.checkSequenceInput("x", x, config.inputSize());
         int b = x.dim(0);
         int t = x.dim(1);
-        Inputs.checkLengths(lengths, b, t, 1);
-        Inputs.checkTimes(times, b, t, lengths);   // across windows too: each window checks only its own steps
+        Inputs.checkLengths(s.lengths(), b, t, 1);
+        Inputs.checkTimes(s.times(), b, t, s.lengths());   // across windows too: each window checks only its own steps
         try {
-            return inInferenceMode(() -> inferWindows(x, b, t, lengths, h0, c0, times, outputs, window));
+            return inInferenceMode(() -> WindowedInference.run(this, x, s, initial, outputs, window));
         } finally {
             forwardDone = false;
         }
     }
 
-    private Output inferWindows(Tensor x, int b, int t, int[] lengths, Tensor h0, Tensor c0, double[] times,
-                                boolean outputs, int window) {
-        if (config.bidirectional() || t <= window) {
-            return forward(x, lengths, h0, c0, times, 1, 0, outputs);
-        }
-        int longest = lengths == null ? t : Arrays.stream(lengths).max().getAsInt();
-        Tensor y = outputs ? Tensor.zeros(b, t, config.outputSize()) : null;
-        Tensor h = h0;
-        Tensor c = c0;
-        long updates = 0;
-        long dense = 0;
-        // steps at or after every sequence's end only pass the states through and output zeros: not run
-        for (int from = 0; from < longest; from += window) {
-            int to = Math.min(t, from + window);
-            Output o = forward(SequenceWindows.steps(x, from, to), SequenceWindows.lengths(lengths, b, t, from, to),
-                    h, c, SequenceWindows.times(times, b, t, from, to), 0, from, outputs);
-            updates += unitUpdates();
-            dense += denseUnitUpdates();
-            if (y != null) {
-                int d = config.outputSize();
-                int len = to - from;
-                for (int s = 0; s < b; s++) {
-                    System.arraycopy(o.output().data(), s * len * d, y.data(), (s * t + from) * d, len * d);
-                }
-            }
-            h = o.hN();
-            c = o.cN();
-        }
+    /** Records the unit updates of an inference that ran in several windows, for {@link #unitUpdates()}. */
+    void setInferredUpdates(long updates, long dense) {
         inferredUpdates = updates;
         inferredDenseUpdates = dense;
-        return new Output(y, h, c);
     }
 
     /**
@@ -342,12 +280,19 @@ public final class Recurrent {
         }
     }
 
-    private Output forward(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, int minLength,
-                           int firstStep, boolean outputs) {
-        if (minLength == 0 && config.bidirectional()) {
+    /** The forward pass of every public entry: checks, then the layers; {@code outputs} false skips y. */
+    Output forward(Tensor x, Sequences seqs, State initial, boolean outputs) {
+        Sequences sq = seqs == null ? Sequences.ALL : seqs;
+        if (sq.window() && config.bidirectional()) {
             throw new IllegalStateException("a bidirectional network needs whole sequences; it cannot run on windows"
                     + " (truncated BPTT) or stream");
         }
+        int[] lengths = sq.lengths();
+        double[] times = sq.times();
+        int minLength = sq.minLength();
+        int firstStep = sq.firstStep();
+        Tensor h0 = initial == null ? null : initial.h();
+        Tensor c0 = initial == null ? null : initial.c();
         Inputs.checkSequenceInput("x", x, config.inputSize());
         int b = x.dim(0);
         int t = x.dim(1);
@@ -379,6 +324,31 @@ public final class Recurrent {
             }
         }
         return new Output(y, hN, cN);
+    }
+
+    /**
+     * A stream's call ({@link RecurrentStream}): x (B, t, I) batch-first with its timestamps from the states h
+     * (layers, B, R) and c (layers, B, H; null without), in inference mode; writes the outputs (B, t, R) into y and
+     * the final states back into h and c. Each layer carries its event-driven cells' closed-until times.
+     */
+    void streamForward(float[] x, int b, int t, double[] times, float[] h, float[] c, int firstStep,
+                       double[][] closedUntil, float[] y) {
+        allocate(b, t);
+        Layouts.batchToTime(x, xTime, b, t, config.inputSize());
+        setTimes(times, b, t);
+        inInferenceMode(() -> {   // a unidirectional network: one layer per level, each its closed-until times
+            runForward(null, h, c, firstStep, closedUntil);
+            return null;
+        });
+        Layouts.timeToBatch(outs[config.numLayers() - 1], y, b, t, config.outputSize());
+        int r = config.outputSizePerDirection();
+        int hid = config.hiddenSize();
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].finalState(h, l * b * r);
+            if (c != null) {
+                layers[l].finalCell(c, l * b * hid);
+            }
+        }
     }
 
     /** Stores batch-first timestamps (B·T) time-major for the layers, or forgets them. */
@@ -571,149 +541,14 @@ public final class Recurrent {
      *
      * @param batch number of parallel streams B
      */
-    public Stream stream(int batch) {
+    public RecurrentStream stream(int batch) {
         if (config.bidirectional()) {
             throw new IllegalStateException("a bidirectional network needs the whole sequence; it cannot stream");
         }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
-        return new Stream(this, batch);
-    }
-
-    /**
-     * Step-by-step inference with state carried between calls. Created by {@link Recurrent#stream(int)}. It
-     * uses the network's buffers: do not interleave it with forward/backward calls on the same network.
-     */
-    public static final class Stream {
-        private final Recurrent net;
-        private final int batch;
-        private final float[] h;   // (layers, B, R)
-        private final float[] c;   // (layers, B, H) or empty
-        private final double[] lastTime;   // (B) timestamp of the latest step fed, -∞ before the first
-        private final double[][] closedUntil;   // per layer (B, H): event-driven cells' closed-until times
-        private Boolean timed;   // whether the latest call had timestamps (null before the first)
-        private int stepsFed;
-
-        private Stream(Recurrent net, int batch) {
-            this.net = net;
-            this.batch = batch;
-            RecurrentConfig cfg = net.config;
-            this.h = new float[cfg.numLayers() * batch * cfg.outputSizePerDirection()];
-            this.c = new float[cfg.hasCellState() ? cfg.numLayers() * batch * cfg.hiddenSize() : 0];
-            this.lastTime = new double[batch];
-            Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
-            this.closedUntil = new double[cfg.numLayers()][batch * cfg.hiddenSize()];
-            forgetClosedUntil();
-        }
-
-        /** Feeds one step x (B, I) and returns the top layer's output (B, R). */
-        public Tensor step(Tensor x) {
-            return step(x, null);
-        }
-
-        /** Feeds one step x (B, I) that happened at {@code times} (B, seconds; null for none). */
-        public Tensor step(Tensor x, double[] times) {
-            Tensor y = Tensor.zeros(batch, net.config.outputSize());
-            step(x, times, y);
-            return y;
-        }
-
-        /**
-         * As {@link #step(Tensor, double[])}, writing the output into {@code out} (B, R) instead of a new tensor:
-         * a step then allocates nothing.
-         */
-        public void step(Tensor x, double[] times, Tensor out) {
-            // the shapes compared dimension by dimension: a step allocates nothing, not even varargs arrays
-            int in = net.config.inputSize();
-            if (x == null || x.rank() != 2 || x.dim(0) != batch || x.dim(1) != in) {
-                throw new IllegalArgumentException("x must have shape " + Tensor.shapeString(batch, in) + ", got "
-                        + (x == null ? "none" : Tensor.shapeString(x.shape())));
-            }
-            Inputs.checkFinite("x", x);
-            if (out == null || out.rank() != 2 || out.dim(0) != batch || out.dim(1) != net.config.outputSize()) {
-                throw new IllegalArgumentException("out must have shape " + Tensor.shapeString(batch,
-                        net.config.outputSize()) + ", got " + (out == null ? "none" : Tensor.shapeString(out.shape())));
-            }
-            run(x.data(), 1, times, out.data());
-        }
-
-        /** Feeds a chunk x (B, T, I) and returns the top layer's outputs (B, T, R). */
-        public Tensor chunk(Tensor x) {
-            return chunk(x, null);
-        }
-
-        /**
-         * Feeds a chunk x (B, T, I) with timestamps (B·T, batch-first; null for none) and returns the top layer's
-         * outputs (B, T, R). Timestamps must not go backwards within a chunk, nor from one call to the next.
-         */
-        public Tensor chunk(Tensor x, double[] times) {
-            Inputs.checkSequenceInput("x", x, net.config.inputSize());
-            if (x.dim(0) != batch) {
-                throw new IllegalArgumentException("this stream has batch " + batch + " but x has shape "
-                        + Tensor.shapeString(x.shape()));
-            }
-            int t = x.dim(1);
-            Tensor y = Tensor.zeros(batch, t, net.config.outputSize());
-            run(x.data(), t, times, y.data());
-            return y;
-        }
-
-        /** Feeds x (B, t, I) batch-first with its timestamps and writes the outputs (B, t, R) into y. */
-        private void run(float[] x, int t, double[] times, float[] y) {
-            Inputs.checkTimes(times, batch, t, null);
-            if (times != null) {
-                for (int b = 0; b < batch; b++) {
-                    if (times[b * t] < lastTime[b]) {
-                        throw new IllegalArgumentException("times go backwards in stream " + b + ": " + times[b * t]
-                                + " comes after " + lastTime[b]);
-                    }
-                }
-            }
-            net.allocate(batch, t);
-            Layouts.batchToTime(x, net.xTime, batch, t, net.config.inputSize());
-            net.setTimes(times, batch, t);
-            if (timed != null && timed != (times != null)) {   // the clock changed: what was known is void
-                forgetClosedUntil();
-            }
-            timed = times != null;
-            net.inInferenceMode(() -> {   // a unidirectional network: one layer per level, each its closed-until times
-                net.runForward(null, h, c.length == 0 ? null : c, stepsFed, closedUntil);
-                return null;
-            });
-            if (times != null) {
-                for (int b = 0; b < batch; b++) {
-                    lastTime[b] = times[b * t + t - 1];
-                }
-            }
-            stepsFed += t;
-            Layouts.timeToBatch(net.outs[net.config.numLayers() - 1], y, batch, t, net.config.outputSize());
-            int r = net.config.outputSizePerDirection();
-            int hid = net.config.hiddenSize();
-            for (int l = 0; l < net.layers.length; l++) {
-                net.layers[l].finalState(h, l * batch * r);
-                if (c.length > 0) {
-                    net.layers[l].finalCell(c, l * batch * hid);
-                }
-            }
-        }
-
-        /** No unit is known to stay closed: event-driven cells compute every phase again. */
-        private void forgetClosedUntil() {
-            for (double[] cu : closedUntil) {
-                Arrays.fill(cu, Double.NEGATIVE_INFINITY);
-            }
-        }
-
-        /** Sets every state back to zero. */
-        public void reset() {
-            Arrays.fill(h, 0f);
-            Arrays.fill(c, 0f);
-            Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
-            forgetClosedUntil();
-            timed = null;
-            stepsFed = 0;
-        }
+        return new RecurrentStream(this, batch);
     }
 
     /** Builds a standalone network with its own parameters. */

@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
  * SequenceModel model = SequenceModel.builder()
  *         .cell(CellSpec.gru()).inputSize(3).hiddenSize(32).numLayers(2)
  *         .head(Head.LAST_STEP).outputSize(5).seed(1).build();
- * Tensor logits = model.forward(x, lengths);                        // (B, 5)
+ * Tensor logits = model.forward(x, Sequences.of(lengths), null);                        // (B, 5)
  * LossValue loss = Losses.softmaxCrossEntropy(logits, labels);
  * model.parameters().zeroGrad();
  * model.backward(loss.gradient());
@@ -30,12 +30,6 @@ import java.util.random.RandomGenerator;
  * <p>Lifecycle as for {@link Recurrent}: backward refers to the latest forward; not thread-safe.
  */
 public final class SequenceModel {
-
-    /**
-     * The recurrent states of a model: h (layers·dirs, B, R) and, for the LSTM, c (layers·dirs, B, H), else null.
-     */
-    public record State(Tensor h, Tensor c) {
-    }
 
     private final ModelConfig config;
     private final Embedding embedding;   // null without an embedding
@@ -138,86 +132,51 @@ public final class SequenceModel {
         rnn.eval();
     }
 
-    /** Forward over full-length sequences. */
+    /** Forward over whole sequences of all T steps from zero states: {@link #forward(Tensor, Sequences, State)}. */
     public Tensor forward(Tensor x) {
-        return forward(x, null);
+        return forward(x, Sequences.ALL, null);
     }
 
     /**
      * Forward pass: (B, T, I) → (B, T, outputs) with {@link Head#EVERY_STEP}, (B, outputs) with
-     * {@link Head#LAST_STEP}.
+     * {@link Head#LAST_STEP}; backward may follow. For a window of longer sequences (truncated BPTT,
+     * {@link Sequences#window}) continue with {@link #finalState()} as the next window's initial state.
      *
-     * @param lengths length of each sequence in [1, T], or null
+     * @param seqs    the lengths, timestamps and window of the batch; null for {@link Sequences#ALL}
+     * @param initial the initial states; null, or a null part, for zeros
      */
-    public Tensor forward(Tensor x, int[] lengths) {
-        return predict(run(networkInput(x, lengths, 1), lengths, null, null, null, false, 0), x);
+    public Tensor forward(Tensor x, Sequences seqs, State initial) {
+        Sequences s = seqs == null ? Sequences.ALL : seqs;
+        Tensor in = networkInput(x, s.lengths(), s.minLength());
+        Recurrent.Output out = headKind == Head.LAST_STEP ? rnn.forwardStatesOnly(in, s, initial)
+                : rnn.forward(in, s, initial);   // a last-step head needs only the final states
+        return predict(out, x);
     }
 
-    /** Forward pass from the given initial states (null for zeros); see {@link #forward(Tensor, int[])}. */
-    public Tensor forward(Tensor x, int[] lengths, State initial) {
-        return forward(x, lengths, initial, null);
+    /** Inference over whole sequences of all T steps from zero states: {@link #infer(Tensor, Sequences, State)}. */
+    public Tensor infer(Tensor x) {
+        return infer(x, Sequences.ALL, null);
     }
 
     /**
-     * Forward pass with timestamps: (B·T) seconds, batch-first, non-decreasing within each sequence (null for
-     * none); cells that do not use time ignore them.
-     */
-    public Tensor forward(Tensor x, int[] lengths, State initial, double[] times) {
-        return predict(run(networkInput(x, lengths, 1), lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c(), times, false, 0), x);
-    }
-
-    /**
-     * Forward pass over a window of longer sequences, for truncated BPTT: lengths may be 0 for sequences that
-     * ended before the window (their states pass through). Continue with {@link #finalState()} as the next
-     * window's initial state.
-     */
-    public Tensor forwardWindow(Tensor x, int[] lengths, State initial, double[] times) {
-        return forwardWindow(x, lengths, initial, times, 0);
-    }
-
-    /** As {@link #forwardWindow(Tensor, int[], State, double[])} for a window starting at step {@code firstStep}. */
-    public Tensor forwardWindow(Tensor x, int[] lengths, State initial, double[] times, int firstStep) {
-        if (firstStep < 0) {
-            throw new IllegalArgumentException("firstStep must be ≥ 0, got " + firstStep);
-        }
-        return predict(run(networkInput(x, lengths, 0), lengths, initial == null ? null : initial.h(),
-                initial == null ? null : initial.c(), times, true, firstStep), x);
-    }
-
-    /**
-     * Inference: the predictions of {@link #forward(Tensor, int[], State, double[])} in inference mode (no dropout,
+     * Inference: the predictions of {@link #forward(Tensor, Sequences, State)} in inference mode (no dropout,
      * no training-only terms; the model's mode is left as it was), computed in windows of at most
      * {@link Recurrent#INFER_WINDOW} steps, so that the memory for what backward would need does not grow with the
      * sequence length (see {@link Recurrent#infer}). What evaluation and prediction use; nothing is kept for
-     * {@link #backward}, which needs a forward.
+     * {@link #backward}, which needs a forward. Whole sequences only.
      */
-    public Tensor infer(Tensor x, int[] lengths, State initial, double[] times) {
-        return infer(x, lengths, initial, times, Recurrent.INFER_WINDOW);
-    }
-
-    /** {@link #infer(Tensor, int[], State, double[])} from zero states, without timestamps. */
-    public Tensor infer(Tensor x, int[] lengths) {
-        return infer(x, lengths, null, null);
+    public Tensor infer(Tensor x, Sequences seqs, State initial) {
+        return infer(x, seqs, initial, Recurrent.INFER_WINDOW);
     }
 
     /** As the public infer, in windows of at most {@code window} steps. */
-    Tensor infer(Tensor x, int[] lengths, State initial, double[] times, int window) {
-        Recurrent.Output out = rnn.infer(networkInput(x, lengths, 1), lengths,
-                initial == null ? null : initial.h(), initial == null ? null : initial.c(), times,
-                headKind == Head.EVERY_STEP, window);
+    Tensor infer(Tensor x, Sequences seqs, State initial, int window) {
+        Sequences s = seqs == null ? Sequences.ALL : seqs;
+        Recurrent.Output out = rnn.infer(networkInput(x, s.lengths(), 1), s, initial, headKind == Head.EVERY_STEP,
+                window);
         Tensor y = predict(out, x);
         forwardDone = false;
         return y;
-    }
-
-    /** The network's forward; a last-step head needs only the final states, not the outputs of every step. */
-    private Recurrent.Output run(Tensor x, int[] lengths, Tensor h0, Tensor c0, double[] times, boolean window,
-                                 int firstStep) {
-        if (headKind == Head.LAST_STEP) {
-            return rnn.forwardStatesOnly(x, lengths, h0, c0, times, window, firstStep);
-        }
-        return window ? rnn.forwardWindow(x, lengths, h0, c0, times, firstStep) : rnn.forward(x, lengths, h0, c0, times);
     }
 
     /** x itself, or with an embedding the network's input [E[token], x[1 …]] (the tokens checked first). */
@@ -251,7 +210,7 @@ public final class SequenceModel {
 
     private Tensor predict(Recurrent.Output out, Tensor x) {
         forwardDone = false;
-        finalState = new State(out.hN(), out.cN());
+        finalState = out.state();
         batch = x.dim(0);
         steps = x.dim(1);
         float[] w = params.values();

@@ -4,6 +4,8 @@ import org.rnn4j.loss.LossValue;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.nn.SequenceWindows;
+import org.rnn4j.nn.Sequences;
+import org.rnn4j.nn.State;
 import org.rnn4j.optim.GradientClipping;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.param.Parameters;
@@ -198,7 +200,7 @@ public final class Trainer {
 
     private double[] fullBptt(SequenceModel model, Batch batch) {
         model.parameters().zeroGrad();
-        Tensor prediction = model.forward(batch.x(), batch.lengths(), null, batch.times());
+        Tensor prediction = model.forward(batch.x(), Sequences.of(batch.lengths(), batch.times()), null);
         LossValue loss = cfg.objective().loss(prediction, batch, batch.lengths());
         checkFinite(loss);
         model.backward(loss.gradient(), false);
@@ -220,14 +222,15 @@ public final class Trainer {
         int k1 = cfg.tbpttForward();
         int k2 = cfg.tbpttBackward();
         // state at every chunk boundary j·k1 (index j); index 0 is the zero state
-        SequenceModel.State[] boundary = new SequenceModel.State[(t + k1 - 1) / k1 + 1];
+        State[] boundary = new State[(t + k1 - 1) / k1 + 1];
         double[] sums = new double[4];
         for (int chunkStart = 0, j = 0; chunkStart < t; chunkStart += k1, j++) {
             int end = Math.min(t, chunkStart + k1);
             int windowStart = Math.max(0, chunkStart + k1 - k2) / k1 * k1;   // k2 steps back from the chunk's nominal end
-            Tensor prediction = model.forwardWindow(SequenceWindows.steps(batch.x(), windowStart, end),
-                    windowLengths(batch, windowStart, end), boundary[windowStart / k1], sliceTimes(batch, windowStart, end),
-                    windowStart);
+            Sequences window = Sequences.of(windowLengths(batch, windowStart, end),
+                    sliceTimes(batch, windowStart, end)).window(windowStart);
+            Tensor prediction = model.forward(SequenceWindows.steps(batch.x(), windowStart, end), window,
+                    boundary[windowStart / k1]);
             boundary[j + 1] = model.finalState();
             int[] scoredLengths = windowLengths(batch, chunkStart, end);
             if (Arrays.stream(scoredLengths).allMatch(l -> l == 0)) {
@@ -260,15 +263,17 @@ public final class Trainer {
         int k2 = cfg.tbpttBackward();
         int shortest = batch.lengths() == null ? t : Arrays.stream(batch.lengths()).min().orElse(t);
         int windowStart = Math.max(0, shortest - k2) / k1 * k1;
-        SequenceModel.State state = null;
+        State state = null;
         for (int start = 0; start < windowStart; start += k1) {
             int end = Math.min(windowStart, start + k1);
-            model.forwardWindow(SequenceWindows.steps(batch.x(), start, end), windowLengths(batch, start, end),
-                    state, sliceTimes(batch, start, end), start);
+            Sequences window = Sequences.of(windowLengths(batch, start, end), sliceTimes(batch, start, end))
+                    .window(start);
+            model.forward(SequenceWindows.steps(batch.x(), start, end), window, state);
             state = model.finalState();
         }
-        Tensor prediction = model.forwardWindow(SequenceWindows.steps(batch.x(), windowStart, t),
-                windowLengths(batch, windowStart, t), state, sliceTimes(batch, windowStart, t), windowStart);
+        Sequences window = Sequences.of(windowLengths(batch, windowStart, t), sliceTimes(batch, windowStart, t))
+                .window(windowStart);
+        Tensor prediction = model.forward(SequenceWindows.steps(batch.x(), windowStart, t), window, state);
         LossValue loss = cfg.objective().loss(prediction, batch, null);
         checkFinite(loss);
         model.parameters().zeroGrad();
@@ -321,7 +326,7 @@ public final class Trainer {
                 indices[i] = from + i;
             }
             Batch batch = data.batch(indices).sortedByLength();
-            Tensor prediction = model.infer(batch.x(), batch.lengths(), null, batch.times());
+            Tensor prediction = model.infer(batch.x(), Sequences.of(batch.lengths(), batch.times()), null);
             LossValue loss = objective.loss(prediction, batch, batch.lengths());
             double[] metric = objective.metricSum(prediction, batch, batch.lengths());
             lossSum += loss.value() * loss.count();

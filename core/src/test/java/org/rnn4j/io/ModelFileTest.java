@@ -11,6 +11,7 @@ import org.rnn4j.nn.Head;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.RecurrentConfig;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.Sequences;
 import org.rnn4j.tensor.Tensor;
 
 import java.io.IOException;
@@ -79,7 +80,8 @@ class ModelFileTest {
             x.data()[i] = (float) rnd.nextDouble(-1, 1);
         }
         int[] lengths = {4, 1, 3};
-        assertSameBits("outputs", model.forward(x, lengths).data(), loaded.model().forward(x, lengths).data());
+        assertSameBits("outputs", model.forward(x, Sequences.of(lengths), null).data(), loaded.model().forward(x,
+                Sequences.of(lengths), null).data());
     }
 
     @Test

@@ -8,6 +8,8 @@ import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.Recurrent;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.Sequences;
+import org.rnn4j.nn.State;
 import org.rnn4j.param.Parameters;
 import org.rnn4j.tensor.Tensor;
 import org.rnn4j.testutil.TorchFixture;
@@ -63,7 +65,7 @@ class StateDictTest {
         Tensor x = Tensor.of(f.tensor("x"), f.shape("x"));
         Tensor h0 = Tensor.of(f.tensor("h0"), f.shape("h0"));
         Tensor c0 = Tensor.of(f.tensor("c0"), f.shape("c0"));
-        float[] y = net.forward(x, f.lengths(), h0, c0).output().data();
+        float[] y = net.forward(x, Sequences.of(f.lengths()), new State(h0, c0)).output().data();
         float[] expected = f.tensor("y");
         assertEquals(expected.length, y.length);
         for (int i = 0; i < y.length; i++) {

@@ -39,15 +39,15 @@ class BadInputTest {
 
     @Test
     void lengthsForAnotherBatchSizeAreRejected() {
-        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), new int[]{5, 5})),
+        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), Sequences.of(new int[]{5, 5}), null)),
                 "lengths has 2 entries", "batch has 3 sequences");
     }
 
     @Test
     void aLengthOfZeroOrBeyondTIsRejected() {
-        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), new int[]{5, 0, 2})),
+        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), Sequences.of(new int[]{5, 0, 2}), null)),
                 "lengths[1] = 0", "[1, 5]");
-        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), new int[]{5, 6, 2})),
+        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), Sequences.of(new int[]{5, 6, 2}), null)),
                 "lengths[1] = 6", "[1, 5]");
     }
 
@@ -62,10 +62,12 @@ class BadInputTest {
 
     @Test
     void initialStatesOfTheWrongShapeAreRejected() {
-        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), null, Tensor.zeros(1, 3, 6), null)),
+        assertMentions(message(() -> net.forward(Tensor.zeros(3, 5, 4), Sequences.ALL, new State(Tensor.zeros(1, 3, 6),
+                null))),
                 "h0 must have shape (2, 3, 6)", "got (1, 3, 6)");
         Recurrent gru = Recurrent.builder().cell(CellSpec.gru()).inputSize(4).hiddenSize(6).build();
-        assertMentions(message(() -> gru.forward(Tensor.zeros(3, 5, 4), null, null, Tensor.zeros(1, 3, 6))),
+        assertMentions(message(() -> gru.forward(Tensor.zeros(3, 5, 4), Sequences.ALL, new State(null, Tensor.zeros(1,
+                3, 6)))),
                 "c0 was given but a GRU has no cell state");
     }
 
@@ -108,21 +110,22 @@ class BadInputTest {
     void windowsOfABidirectionalNetworkAreRefused() {
         Recurrent bi = Recurrent.builder().inputSize(4).hiddenSize(6).bidirectional(true).build();
         String m = assertThrows(IllegalStateException.class,
-                () -> bi.forwardWindow(Tensor.zeros(2, 3, 4), new int[]{3, 0}, null, null, null)).getMessage();
+                () -> bi.forward(Tensor.zeros(2, 3, 4), Sequences.of(new int[]{3, 0}).window(0), null)).getMessage();
         assertMentions(m, "bidirectional", "whole sequences");
     }
 
     @Test
     void timestampsOfTheWrongSizeNonFiniteOrGoingBackwardsAreRejected() {
         Tensor x = Tensor.zeros(2, 3, 4);
-        assertMentions(message(() -> net.forward(x, null, null, null, new double[5])), "times", "(2, 3) = 6", "got 5");
-        assertMentions(message(() -> net.forward(x, null, null, null, new double[]{0, 1, Double.NaN, 0, 1, 2})),
+        assertMentions(message(() -> net.forward(x, Sequences.of(null, new double[5]), null)), "times", "(2, 3) = 6",
+                "got 5");
+        assertMentions(message(() -> net.forward(x, Sequences.of(null, new double[]{0, 1, Double.NaN, 0, 1, 2}), null)),
                 "NaN", "[0, 2]");
-        assertMentions(message(() -> net.forward(x, null, null, null, new double[]{0, 1, 2, 0, 3, 2.5})),
+        assertMentions(message(() -> net.forward(x, Sequences.of(null, new double[]{0, 1, 2, 0, 3, 2.5}), null)),
                 "times go backwards in sequence 1", "step 2 is at 2.5", "step 1 at 3.0");
         // padding may hold anything
-        net.forward(x, new int[]{3, 2}, null, null, new double[]{0, 1, 2, 0, 3, -7});
-        Recurrent.Stream stream = net.stream(1);
+        net.forward(x, Sequences.of(new int[]{3, 2}, new double[]{0, 1, 2, 0, 3, -7}), null);
+        RecurrentStream stream = net.stream(1);
         stream.step(Tensor.zeros(1, 4), new double[]{5.0});
         assertMentions(message(() -> stream.step(Tensor.zeros(1, 4), new double[]{4.0})), "times go backwards in stream 0");
     }

@@ -67,12 +67,12 @@ class BnLstmTest {
             }
         };
         p.zeroGrad();
-        net.forward(x, lengths);
+        net.forward(x, Sequences.of(lengths), null);
         Tensor dx = net.backward(ry, null, rc).dx();
         float[] analytic = p.grads().clone();
         java.util.function.DoubleSupplier loss = () -> {
             restoreRunning.run();
-            Recurrent.Output o = net.forward(x, lengths);
+            Recurrent.Output o = net.forward(x, Sequences.of(lengths), null);
             return GradientCheckTest.dot(o.output(), ry) + GradientCheckTest.dot(o.cN(), rc);
         };
         List<String> failures = new ArrayList<>();
@@ -125,9 +125,9 @@ class BnLstmTest {
                     .inputSize(2).hiddenSize(3).seed(4).compute(Compute.serial(Kernels.scalar())).build();
             float[] start = net.parameters().values().clone();
             net.train(new SplittableRandom(1));
-            float[] a = net.forward(x, lengths).output().data();
+            float[] a = net.forward(x, Sequences.of(lengths), null).output().data();
             System.arraycopy(start, 0, net.parameters().values(), 0, start.length);   // same running statistics
-            float[] c = net.forward(changed, lengths).output().data();
+            float[] c = net.forward(changed, Sequences.of(lengths), null).output().data();
             float diff = 0;
             for (int s = 4; s < t; s++) {
                 for (int j = 0; j < 3; j++) {
@@ -190,12 +190,13 @@ class BnLstmTest {
                 .head(Head.EVERY_STEP).outputSize(2).seed(1).build();
         Tensor x = GradientCheckTest.random(new SplittableRandom(2), 4, 6, 2);
         m.train(new SplittableRandom(1));
-        m.forward(x, null);
+        m.forward(x, Sequences.ALL, null);
         m.eval();
         Path file = dir.resolve("bn.rnn4j");
         ModelFile.save(file, m, Provenance.current(1, "test"));
         SequenceModel back = ModelFile.load(file, null).model();
         assertEquals(m.config(), back.config());
-        assertClose("outputs", m.forward(x, null).data(), back.forward(x, null).data(), 0, 0);
+        assertClose("outputs", m.forward(x, Sequences.ALL, null).data(), back.forward(x, Sequences.ALL, null).data(),
+                0, 0);
     }
 }

@@ -88,7 +88,7 @@ class EmbeddingTest {
         Tensor x = input(rnd);
         Tensor q = random(rnd, B, T, 3);
         m.parameters().zeroGrad();
-        m.forward(x, LENGTHS);
+        m.forward(x, Sequences.of(LENGTHS), null);
         Tensor dx = m.backward(q);
         float[] analytic = m.parameters().grads().clone();
 
@@ -96,7 +96,7 @@ class EmbeddingTest {
         int checked = 0;
         for (ParamView v : m.parameters().layout().views()) {
             for (int i = v.offset(); i < v.offset() + v.size(); i++) {
-                double numeric = difference(w, i, () -> dot(m.forward(x, LENGTHS), q));
+                double numeric = difference(w, i, () -> dot(m.forward(x, Sequences.of(LENGTHS), null), q));
                 checked++;
                 if (Math.abs(analytic[i] - numeric) > 1e-3 + 2e-2 * Math.abs(numeric)) {
                     failures.add(String.format("%s[%d] analytic %.6g numeric %.6g", v.name(), i - v.offset(),
@@ -106,7 +106,7 @@ class EmbeddingTest {
         }
         for (int r = 0; r < B * T; r++) {
             int i = r * F + 1;
-            double numeric = difference(x.data(), i, () -> dot(m.forward(x, LENGTHS), q));
+            double numeric = difference(x.data(), i, () -> dot(m.forward(x, Sequences.of(LENGTHS), null), q));
             checked++;
             if (Math.abs(dx.data()[i] - numeric) > 1e-3 + 2e-2 * Math.abs(numeric)) {
                 failures.add(String.format("x[%d] analytic %.6g numeric %.6g", i, dx.data()[i], numeric));
@@ -186,8 +186,8 @@ class EmbeddingTest {
                 x1.data()[r * in1 + V] = x.data()[r * F + 1];
                 times[r] = 0.7 * (r % T) + 0.1 * (r / T);
             }
-            Tensor y = m.forward(x, LENGTHS, null, times);
-            Tensor y1 = oneHot.forward(x1, LENGTHS, null, times);
+            Tensor y = m.forward(x, Sequences.of(LENGTHS, times), null);
+            Tensor y1 = oneHot.forward(x1, Sequences.of(LENGTHS, times), null);
             assertClose(y1.data(), y.data(), 1e-5, cell.kind() + " outputs");
 
             Tensor q = random(rnd, B, 3);
@@ -240,16 +240,17 @@ class EmbeddingTest {
         for (float bad : new float[]{1.5f, -1f, V, Float.NaN, 1e9f}) {
             Tensor x = input(new SplittableRandom(1));
             x.data()[(1 * T + 1) * F] = bad;
-            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> m.forward(x, LENGTHS));
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> m.forward(x,
+                    Sequences.of(LENGTHS), null));
             boolean named = Float.isNaN(bad) ? ex.getMessage().contains("[1, 1, 0]")   // the finite-values check
                     : ex.getMessage().contains("x[1, 1, 0]") && ex.getMessage().contains("[0, " + (V - 1) + "]");
             assertTrue(named, ex.getMessage());
         }
         Tensor padded = input(new SplittableRandom(1));
         padded.data()[(1 * T + 3) * F] = -7f;   // step 3 of sequence 1 is padding (length 2): never looked up
-        m.forward(padded, LENGTHS);
+        m.forward(padded, Sequences.of(LENGTHS), null);
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> m.forward(Tensor.zeros(B, T, D + F - 1), null));
+                () -> m.forward(Tensor.zeros(B, T, D + F - 1), Sequences.ALL, null));
         assertTrue(shape.getMessage().contains("(batch, steps, " + F + ")"), shape.getMessage());
     }
 
@@ -295,6 +296,7 @@ class EmbeddingTest {
         assertEquals(m.config(), loaded.config());
         assertArrayEquals(m.parameters().values(), loaded.parameters().values());
         Tensor x = input(new SplittableRandom(3));
-        assertArrayEquals(m.forward(x, LENGTHS).data(), loaded.forward(x, LENGTHS).data());
+        assertArrayEquals(m.forward(x, Sequences.of(LENGTHS), null).data(), loaded.forward(x, Sequences.of(LENGTHS),
+                null).data());
     }
 }

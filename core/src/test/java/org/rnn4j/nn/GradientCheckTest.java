@@ -142,7 +142,7 @@ class GradientCheckTest {
             if (dropoutSeed != null) {
                 net.train(new SplittableRandom(dropoutSeed));
             }
-            return net.forward(x, lengths, h0, c0);
+            return net.forward(x, Sequences.of(lengths), new State(h0, c0));
         }
 
         double loss() {

@@ -68,16 +68,17 @@ class InferTest {
                     SequenceModel m = model(spec, head, false);
                     Tensor x = random(1, B, T, 4);
                     double[] times = timed ? times(2) : null;
-                    SequenceModel.State initial = new SequenceModel.State(random(3, 2, B, outputWidth(m)),
+                    State initial = new State(random(3, 2, B, outputWidth(m)),
                             m.config().network().hasCellState() ? random(4, 2, B, 6) : null);
                     m.train(new SplittableRandom(5));
-                    m.forward(x, LENGTHS, initial, times);   // a BN-LSTM's running statistics then differ by step
+                    m.forward(x, Sequences.of(LENGTHS, times),
+                            initial);   // a BN-LSTM's running statistics then differ by step
                     m.eval();
-                    Tensor whole = m.forward(x, LENGTHS, initial, times);
-                    SequenceModel.State wholeState = m.finalState();
+                    Tensor whole = m.forward(x, Sequences.of(LENGTHS, times), initial);
+                    State wholeState = m.finalState();
                     long wholeUpdates = m.recurrent().unitUpdates();
                     long wholeDense = m.recurrent().denseUnitUpdates();
-                    Tensor windowed = m.infer(x, LENGTHS, initial, times, window);
+                    Tensor windowed = m.infer(x, Sequences.of(LENGTHS, times), initial, window);
                     String what = spec + " " + head + (timed ? " timed" : "") + " window " + window;
                     assertClose(what + " predictions", whole.data(), windowed.data(), ATOL, RTOL);
                     assertClose(what + " final h", wholeState.h().data(), m.finalState().h().data(), ATOL, RTOL);
@@ -101,16 +102,16 @@ class InferTest {
         int t = 300;
         Tensor x = random(5, B, t, 4);
         m.eval();
-        Tensor whole = m.forward(x, null);
+        Tensor whole = m.forward(x, Sequences.ALL, null);
         long updates = m.recurrent().unitUpdates();
         long dense = m.recurrent().denseUnitUpdates();
         assertTrue(updates < dense / 4, "a sparse gate: " + updates + " of " + dense);
-        Tensor windowed = m.infer(x, null);   // the default window, shorter than t
+        Tensor windowed = m.infer(x, Sequences.ALL, null);   // the default window, shorter than t
         assertTrue(Recurrent.INFER_WINDOW < t);
         assertClose("predictions", whole.data(), windowed.data(), ATOL, RTOL);
         assertEquals(updates, m.recurrent().unitUpdates());
         assertEquals(dense, m.recurrent().denseUnitUpdates());
-        m.forward(x, null);   // a later forward counts its own pass again
+        m.forward(x, Sequences.ALL, null);   // a later forward counts its own pass again
         assertEquals(updates, m.recurrent().unitUpdates());
     }
 
@@ -120,13 +121,13 @@ class InferTest {
                 .compute(Compute.serial(Kernels.select())).build();
         int t = 5 * Recurrent.INFER_WINDOW + 3;
         Tensor x = random(6, 2, t, 4);
-        Recurrent.Output out = net.infer(x, null);
+        Recurrent.Output out = net.infer(x, Sequences.ALL, null);
         assertTrue(net.bufferedSteps() <= Recurrent.INFER_WINDOW, "buffers for " + net.bufferedSteps() + " steps");
         assertEquals(t, out.output().dim(1));
-        Recurrent.Output states = net.infer(x, null, null, null, null, false, Recurrent.INFER_WINDOW);
+        Recurrent.Output states = net.infer(x, Sequences.ALL, null, false, Recurrent.INFER_WINDOW);
         assertNull(states.output());
         assertClose("final states without outputs", out.hN().data(), states.hN().data(), 0, 0);
-        net.forward(x, null);
+        net.forward(x, Sequences.ALL, null);
         assertEquals(t, net.bufferedSteps());
     }
 
@@ -136,8 +137,8 @@ class InferTest {
                 .compute(Compute.serial(Kernels.select())).build();
         Tensor x = random(7, 2, 40, 4);
         int[] lengths = {9, 5};
-        Recurrent.Output whole = net.forward(x, lengths);
-        Recurrent.Output windowed = net.infer(x, lengths, null, null, null, true, 4);
+        Recurrent.Output whole = net.forward(x, Sequences.of(lengths), null);
+        Recurrent.Output windowed = net.infer(x, Sequences.of(lengths), null, true, 4);
         assertEquals(4, net.bufferedSteps());
         assertClose("outputs, zeros after each end", whole.output().data(), windowed.output().data(), ATOL, RTOL);
         assertClose("final states", whole.hN().data(), windowed.hN().data(), ATOL, RTOL);
@@ -149,11 +150,11 @@ class InferTest {
         SequenceModel m = model(CellSpec.lstm(), Head.EVERY_STEP, false);
         Tensor x = random(8, B, T, 4);
         m.eval();
-        Tensor inference = m.forward(x, LENGTHS);
+        Tensor inference = m.forward(x, Sequences.of(LENGTHS), null);
         m.train(new SplittableRandom(3));
-        Tensor windowed = m.infer(x, LENGTHS, null, null, 4);
+        Tensor windowed = m.infer(x, Sequences.of(LENGTHS), null, 4);
         assertClose("no dropout in infer", inference.data(), windowed.data(), ATOL, RTOL);
-        Tensor training = m.forward(x, LENGTHS);
+        Tensor training = m.forward(x, Sequences.of(LENGTHS), null);
         assertFalse(Arrays.equals(inference.data(), training.data()), "dropout is on again after infer");
     }
 
@@ -162,21 +163,21 @@ class InferTest {
         SequenceModel m = model(CellSpec.gru(), Head.LAST_STEP, true);
         Tensor x = random(9, B, T, 4);
         m.eval();
-        Tensor whole = m.forward(x, LENGTHS);
-        assertClose("bidirectional", whole.data(), m.infer(x, LENGTHS, null, null, 3).data(), 0, 0);
+        Tensor whole = m.forward(x, Sequences.of(LENGTHS), null);
+        assertClose("bidirectional", whole.data(), m.infer(x, Sequences.of(LENGTHS), null, 3).data(), 0, 0);
     }
 
     @Test
     void nothingIsKeptForBackward() {
         SequenceModel m = model(CellSpec.lstm(), Head.LAST_STEP, false);
         Tensor x = random(10, B, T, 4);
-        Tensor y = m.forward(x, LENGTHS);
-        m.infer(x, LENGTHS);
+        Tensor y = m.forward(x, Sequences.of(LENGTHS), null);
+        m.infer(x, Sequences.of(LENGTHS), null);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.backward(y));
         assertTrue(e.getMessage().contains("infer"), e.getMessage());
         Recurrent net = m.recurrent();
-        net.forward(x, LENGTHS);
-        net.infer(x, LENGTHS);
+        net.forward(x, Sequences.of(LENGTHS), null);
+        net.infer(x, Sequences.of(LENGTHS), null);
         assertThrows(IllegalStateException.class, () -> net.backward(null, Tensor.zeros(2, B, 6), null));
     }
 
@@ -187,9 +188,9 @@ class InferTest {
         double[] times = times(12);
         times[4] = times[3] - 0.1;   // sequence 0: step 4 (the second window's first step) before step 3
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> m.infer(x, null, null, times, 4));
+                () -> m.infer(x, Sequences.of(null, times), null, 4));
         assertTrue(e.getMessage().contains("times go backwards in sequence 0"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> m.infer(x, null, null, null, 0));
-        assertThrows(IllegalArgumentException.class, () -> m.infer(x, new int[] {0, 3, 3}));
+        assertThrows(IllegalArgumentException.class, () -> m.infer(x, Sequences.ALL, null, 0));
+        assertThrows(IllegalArgumentException.class, () -> m.infer(x, Sequences.of(new int[] {0, 3, 3}), null));
     }
 }

@@ -45,9 +45,9 @@ class PhasedLstmTest {
             p.set(name, f.tensor(name));
         }
         net.train(new SplittableRandom(1));   // the leak α applies in training
-        Recurrent.Output out = net.forward(Tensor.of(f.tensor("x"), f.shape("x")), null,
-                Tensor.of(f.tensor("h0"), f.shape("h0")), Tensor.of(f.tensor("c0"), f.shape("c0")),
-                toDouble(f.tensor("times")));
+        Recurrent.Output out = net.forward(Tensor.of(f.tensor("x"), f.shape("x")), Sequences.of(null,
+                toDouble(f.tensor("times"))), new State(Tensor.of(f.tensor("h0"), f.shape("h0")),
+                Tensor.of(f.tensor("c0"), f.shape("c0"))));
         assertClose("y", f.tensor("y"), out.output().data(), 2e-6, 1e-4);
         assertClose("h_n", f.tensor("h_n"), out.hN().data(), 2e-6, 1e-4);
         assertClose("c_n", f.tensor("c_n"), out.cN().data(), 2e-6, 1e-4);
@@ -102,13 +102,13 @@ class PhasedLstmTest {
         Tensor rh = GradientCheckTest.random(rnd, 2, b, 4);
         net.train(new SplittableRandom(1));
         java.util.function.DoubleSupplier loss = () -> {
-            Recurrent.Output o = net.forward(x, lengths, h0, c0, times);
+            Recurrent.Output o = net.forward(x, Sequences.of(lengths, times), new State(h0, c0));
             return GradientCheckTest.dot(o.output(), ry) + GradientCheckTest.dot(o.hN(), rh)
                     + (lstm ? GradientCheckTest.dot(o.cN(), rc) : 0);
         };
         Parameters p = net.parameters();
         p.zeroGrad();
-        net.forward(x, lengths, h0, c0, times);
+        net.forward(x, Sequences.of(lengths, times), new State(h0, c0));
         net.backward(ry, rh, rc);
         float[] analytic = p.grads().clone();
         double eps = 1e-3;
@@ -178,7 +178,7 @@ class PhasedLstmTest {
                 times[i * t + s] = times[i * t + s - 1] + rnd.nextDouble();
             }
         }
-        Tensor y = net.forward(x, null, null, null, times).output();   // inference mode: α = 0
+        Tensor y = net.forward(x, Sequences.of(null, times), null).output();   // inference mode: α = 0
         float[] tau = net.parameters().get("tau_l0");
         float[] shift = net.parameters().get("shift_l0");
         int closed = 0;
@@ -216,9 +216,9 @@ class PhasedLstmTest {
             }
             int[] lengths = {200, 120, 170};
             net.train(new SplittableRandom(1));   // training mode with α = 0: the dense path
-            Recurrent.Output dense = net.forward(x, lengths, null, null, times);
+            Recurrent.Output dense = net.forward(x, Sequences.of(lengths, times), null);
             net.eval();                           // inference: the event-driven path
-            Recurrent.Output sparse = net.forward(x, lengths, null, null, times);
+            Recurrent.Output sparse = net.forward(x, Sequences.of(lengths, times), null);
             assertArrayEquals(dense.output().data(), sparse.output().data(), "outputs of " + spec);
             assertArrayEquals(dense.hN().data(), sparse.hN().data());
             if (spec.hasCellState()) {
@@ -252,9 +252,9 @@ class PhasedLstmTest {
             }
             for (double[] ts : new double[][] {times, null}) {
                 net.train(new SplittableRandom(1));   // α = 0: the dense path
-                Tensor dense = net.forward(x, null, null, null, ts).output();
+                Tensor dense = net.forward(x, Sequences.of(null, ts), null).output();
                 net.eval();
-                Recurrent.Stream stream = net.stream(2);
+                RecurrentStream stream = net.stream(2);
                 Tensor out = Tensor.zeros(2, 24);
                 for (int s = 0; s < t; s++) {
                     double[] now = ts == null ? null : new double[] {ts[s], ts[t + s]};
@@ -271,9 +271,9 @@ class PhasedLstmTest {
             Recurrent bidir = Recurrent.builder().cell(spec).inputSize(3).hiddenSize(24).bidirectional(true).seed(8)
                     .compute(Compute.serial(Kernels.scalar())).build();
             bidir.train(new SplittableRandom(1));
-            Tensor dense = bidir.forward(x, null, null, null, times).output();
+            Tensor dense = bidir.forward(x, Sequences.of(null, times), null).output();
             bidir.eval();
-            assertArrayEquals(dense.data(), bidir.forward(x, null, null, null, times).output().data(),
+            assertArrayEquals(dense.data(), bidir.forward(x, Sequences.of(null, times), null).output().data(),
                     spec + " bidirectional");
         }
     }
@@ -283,12 +283,12 @@ class PhasedLstmTest {
         Tensor x = GradientCheckTest.random(new SplittableRandom(4), 2, 10, 3);
         int[] lengths = {10, 4};
         Recurrent lstm = Recurrent.builder().cell(CellSpec.lstm()).inputSize(3).hiddenSize(8).numLayers(2).build();
-        lstm.forward(x, lengths);
+        lstm.forward(x, Sequences.of(lengths), null);
         assertEquals(14L * 8 * 2, lstm.unitUpdates());
         assertEquals(14L * 8 * 2, lstm.denseUnitUpdates());
         Recurrent phased = Recurrent.builder().cell(CellSpec.phasedLstm()).inputSize(3).hiddenSize(8).build();
         phased.train(new SplittableRandom(1));   // with the leak every gate is non-zero
-        phased.forward(x, lengths, null, null, null);
+        phased.forward(x, Sequences.of(lengths), null);
         assertEquals(14L * 8, phased.unitUpdates());
     }
 
@@ -318,6 +318,7 @@ class PhasedLstmTest {
         assertEquals(m.config(), back.config());
         Tensor x = GradientCheckTest.random(new SplittableRandom(1), 2, 5, 3);
         double[] times = {0, 1, 2.5, 3, 7, 0.1, 0.2, 0.3, 9, 12};
-        assertArrayEquals(m.forward(x, null, null, times).data(), back.forward(x, null, null, times).data());
+        assertArrayEquals(m.forward(x, Sequences.of(null, times), null).data(), back.forward(x, Sequences.of(null,
+                times), null).data());
     }
 }

@@ -65,7 +65,7 @@ class SequenceEquivalenceTest {
         Tensor c = null;
         for (int s = 0; s < t; s++) {
             step[s] = whole.sharingParameters();
-            outs[s] = step[s].forward(slice(x, s, 1), null, h, c);
+            outs[s] = step[s].forward(slice(x, s, 1), Sequences.ALL, new State(h, c));
             h = outs[s].hN();
             c = outs[s].cN();
             assertClose(spec + " output at step " + s, slice(full.output(), s, 1).data(), outs[s].output().data(), ATOL, RTOL);
@@ -100,7 +100,7 @@ class SequenceEquivalenceTest {
         Recurrent net = net(spec, 2, false, 4);
         Tensor x = random(5, 3, 7, 4);
         Tensor full = net.forward(x).output();
-        Recurrent.Stream stream = net.stream(3);
+        RecurrentStream stream = net.stream(3);
         int[] chunks = {2, 1, 3, 1};
         int from = 0;
         for (int len : chunks) {
@@ -131,7 +131,7 @@ class SequenceEquivalenceTest {
         Tensor x = random(13, 2, 5, 4);
         double[] times = {0, 0.5, 0.7, 3, 9, 1e6, 1e6 + 1, 1e6 + 1, 1e6 + 2, 1e6 + 30};
         assertClose(spec + " outputs", net.forward(x).output().data(),
-                net.forward(x, null, null, null, times).output().data(), 0, 0);
+                net.forward(x, Sequences.of(null, times), null).output().data(), 0, 0);
     }
 
     @org.junit.jupiter.api.Test
@@ -160,9 +160,9 @@ class SequenceEquivalenceTest {
         copyDirection(bi.parameters(), "_l0", fwd.parameters());
         copyDirection(bi.parameters(), "_l0_reverse", bwd.parameters());
         Tensor x = random(7, b, t, 4);
-        Recurrent.Output both = bi.forward(x, lengths);
-        Recurrent.Output f = fwd.forward(x, lengths);
-        Recurrent.Output r = bwd.forward(reverseEach(x, lengths), lengths);
+        Recurrent.Output both = bi.forward(x, Sequences.of(lengths), null);
+        Recurrent.Output f = fwd.forward(x, Sequences.of(lengths), null);
+        Recurrent.Output r = bwd.forward(reverseEach(x, lengths), Sequences.of(lengths), null);
         Tensor rBack = reverseEach(r.output(), lengths);
         int rsz = bi.config().outputSizePerDirection();
         Tensor expected = Tensor.zeros(b, t, 2 * rsz);
@@ -189,7 +189,7 @@ class SequenceEquivalenceTest {
         Tensor x = random(9, b, t, 4);
         // padding holds arbitrary finite values: it must not matter
         Tensor ry = random(10, b, t, d);
-        Recurrent.Output out = batched.forward(x, lengths);
+        Recurrent.Output out = batched.forward(x, Sequences.of(lengths), null);
         batched.parameters().zeroGrad();
         Recurrent.InputGrads in = batched.backward(ry, null, null);
         float[] batchGrads = batched.parameters().grads().clone();

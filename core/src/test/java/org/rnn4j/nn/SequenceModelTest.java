@@ -35,7 +35,8 @@ class SequenceModelTest {
         int[] lossLengths = head == Head.EVERY_STEP ? lengths : null;
 
         model.parameters().zeroGrad();
-        LossValue loss = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths);
+        LossValue loss = Losses.softmaxCrossEntropy(model.forward(x, Sequences.of(lengths), null), classes,
+                lossLengths);
         Tensor dx = model.backward(loss.gradient());
         float[] analytic = model.parameters().grads().clone();
 
@@ -45,9 +46,11 @@ class SequenceModelTest {
         for (int i = 0; i < w.length; i++) {
             float saved = w[i];
             w[i] = (float) (saved + eps);
-            double plus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            double plus = Losses.softmaxCrossEntropy(model.forward(x, Sequences.of(lengths), null), classes,
+                    lossLengths).value();
             w[i] = (float) (saved - eps);
-            double minus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            double minus = Losses.softmaxCrossEntropy(model.forward(x, Sequences.of(lengths), null), classes,
+                    lossLengths).value();
             w[i] = saved;
             numeric[i] = (float) ((plus - minus) / (2 * eps));
         }
@@ -57,16 +60,18 @@ class SequenceModelTest {
         for (int i = 0; i < x.size(); i++) {
             float saved = x.data()[i];
             x.data()[i] = (float) (saved + eps);
-            double plus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            double plus = Losses.softmaxCrossEntropy(model.forward(x, Sequences.of(lengths), null), classes,
+                    lossLengths).value();
             x.data()[i] = (float) (saved - eps);
-            double minus = Losses.softmaxCrossEntropy(model.forward(x, lengths), classes, lossLengths).value();
+            double minus = Losses.softmaxCrossEntropy(model.forward(x, Sequences.of(lengths), null), classes,
+                    lossLengths).value();
             x.data()[i] = saved;
             numericX[i] = (float) ((plus - minus) / (2 * eps));
         }
         assertClose(head + " input gradient", numericX, dx.data(), 1e-4, 2e-2);
 
         // without the input gradient: no dx, the same parameter gradients bit for bit, whatever came before
-        model.forward(x, lengths);
+        model.forward(x, Sequences.of(lengths), null);
         model.parameters().zeroGrad();
         Tensor none = model.backward(loss.gradient(), false);
         assertEquals(null, none);
@@ -155,7 +160,7 @@ class SequenceModelTest {
                         Tensor x = GradientCheckTest.random(rnd, 16, 10, 20);
                         int[] lengths = {10, 3, 9, 10, 1, 7, 10, 8, 2, 10, 10, 5, 6, 10, 4, 9};
                         m.parameters().zeroGrad();
-                        Tensor y = m.forward(x, lengths);
+                        Tensor y = m.forward(x, Sequences.of(lengths), null);
                         Tensor dy = GradientCheckTest.random(rnd, y.shape());
                         m.backward(dy, true);
                         float[] out = y.data();
@@ -223,15 +228,15 @@ class SequenceModelTest {
                             SplittableRandom rnd = new SplittableRandom(6);
                             // a first pass over full-length sequences leaves every row of the buffers written
                             Tensor warm = GradientCheckTest.random(rnd, batch, steps, 20);
-                            Tensor yWarm = m.forward(warm, null);
+                            Tensor yWarm = m.forward(warm, Sequences.ALL, null);
                             m.backward(GradientCheckTest.random(rnd, yWarm.shape()), true);
                             Tensor x = GradientCheckTest.random(rnd, batch, steps, 20);
                             m.parameters().zeroGrad();
-                            Tensor y = m.forward(x, lengths);
+                            Tensor y = m.forward(x, Sequences.of(lengths), null);
                             Tensor dy = GradientCheckTest.random(rnd, y.shape());
                             float[] dx = m.backward(dy, true).data();
                             m.eval();
-                            float[] inference = m.forward(x, lengths).data();
+                            float[] inference = m.forward(x, Sequences.of(lengths), null).data();
                             float[] grads = m.parameters().grads();
                             float[][] parts = {y.data(), grads, dx, inference};
                             int n = 0;

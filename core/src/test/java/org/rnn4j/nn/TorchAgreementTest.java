@@ -72,7 +72,8 @@ class TorchAgreementTest {
     private static void check(String name, Kernels kernels) {
         TorchFixture f = TorchFixture.load(name);
         Recurrent net = fromFixture(f, Compute.serial(kernels));
-        Recurrent.Output out = net.forward(tensor(f, "x"), f.lengths(), tensor(f, "h0"), tensor(f, "c0"));
+        Recurrent.Output out = net.forward(tensor(f, "x"), Sequences.of(f.lengths()), new State(tensor(f, "h0"),
+                tensor(f, "c0")));
         double atol = 2e-6;
         double rtol = 1e-4;
         assertClose(name + " y", f.tensor("y"), out.output().data(), atol, rtol);

@@ -8,6 +8,8 @@ import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.nn.SequenceWindows;
+import org.rnn4j.nn.Sequences;
+import org.rnn4j.nn.State;
 import org.rnn4j.optim.Adam;
 import org.rnn4j.optim.Sgd;
 import org.rnn4j.tensor.Tensor;
@@ -134,7 +136,7 @@ class TrainerTest {
                 int[] indices = java.util.Arrays.copyOfRange(order, from, Math.min(N, from + cfg.batchSize()));
                 Batch batch = data.batch(indices).sortedByLength();
                 manual.parameters().zeroGrad();
-                Tensor prediction = manual.forward(batch.x(), batch.lengths());
+                Tensor prediction = manual.forward(batch.x(), Sequences.of(batch.lengths()), null);
                 LossValue loss = Objective.MSE.loss(prediction, batch, batch.lengths());
                 manual.backward(loss.gradient());
                 sgd.step(manual.parameters());
@@ -182,14 +184,15 @@ class TrainerTest {
         Sgd sgd = new Sgd(0.05f);
         int[] order = Trainer.permutation(N, SeededRandom.forItem(9, 0));
         Batch batch = data.batch(order);
-        SequenceModel.State state = null;
+        State state = null;
         for (int start = 0; start < batch.steps(); start += k) {
             int end = Math.min(batch.steps(), start + k);
             int[] lengths = new int[N];
             for (int b = 0; b < N; b++) {
                 lengths[b] = Math.max(0, Math.min(batch.lengths()[b], end) - start);
             }
-            Tensor prediction = manual.forwardWindow(SequenceWindows.steps(batch.x(), start, end), lengths, state, null);
+            Tensor prediction = manual.forward(SequenceWindows.steps(batch.x(), start, end),
+                    Sequences.of(lengths).window(0), state);
             state = manual.finalState();
             LossValue loss = Objective.MSE.loss(prediction,
                     Batch.withTargets(batch.x(), null, SequenceWindows.steps(batch.targets(), start, end)), lengths);
