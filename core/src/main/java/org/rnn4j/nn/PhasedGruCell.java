@@ -1,7 +1,6 @@
 package org.rnn4j.nn;
 
 import org.rnn4j.kernel.Activation;
-import org.rnn4j.kernel.Compute;
 import org.rnn4j.kernel.Kernels;
 import org.rnn4j.param.ParamLayout;
 
@@ -19,7 +18,7 @@ import java.util.random.RandomGenerator;
  * At inference (α = 0) a closed unit keeps its state exactly and its work is skipped, as for the Phased LSTM.
  * Shapes: B batch, T steps, I input, H hidden, G = 3H.
  */
-final class PhasedGruCell extends Cell<PhasedGruCell.PhasedGruTape> {
+final class PhasedGruCell extends TimeGatedCell<PhasedGruCell.PhasedGruTape> {
 
     /** The GRU's buffers and the time gate's. */
     static final class PhasedGruTape extends GruTape {
@@ -37,36 +36,21 @@ final class PhasedGruCell extends Cell<PhasedGruCell.PhasedGruTape> {
         }
     }
 
-    private final PhasedGruSpec spec;
     private final GruCell gru;
-    private final TimeGate timeGate;
 
     PhasedGruCell(PhasedGruSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
         this(spec, new GruCell(inputSize, hidden, layout, suffix), layout, suffix);
     }
 
     private PhasedGruCell(PhasedGruSpec spec, GruCell gru, ParamLayout.Builder layout, String suffix) {
-        super(gru);
-        this.spec = spec;
+        super(gru, new TimeGate(layout, suffix, gru.hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
+                spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn()), spec.leak());
         this.gru = gru;
-        this.timeGate = new TimeGate(layout, suffix, hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
-                spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn());
     }
 
     @Override
     Wiring wiring() {
         return Wiring.RESET_AFTER;
-    }
-
-    /** The time gate's gradients sum over the rows. */
-    @Override
-    boolean fusesInput() {
-        return false;
-    }
-
-    @Override
-    Compute.Split split() {
-        return Compute.Split.UNITS;
     }
 
     @Override
@@ -75,24 +59,14 @@ final class PhasedGruCell extends Cell<PhasedGruCell.PhasedGruTape> {
     }
 
     @Override
+    TimeGate.Buffers gate(PhasedGruTape tp) {
+        return tp.gate;
+    }
+
+    @Override
     void initialize(float[] w, Init init, RandomGenerator rng) {
         weights.initialize(w, init, hidden, rng);
         timeGate.initialize(w, rng);
-    }
-
-    @Override
-    void startForward(float[] w, PhasedGruTape tp, Pass p) {
-        TimeGate.startPass(tp.gate, tp, p);
-    }
-
-    @Override
-    long unitUpdates(PhasedGruTape tp, Pass p) {
-        return TimeGate.openUpdates(tp.gate, tp, p);
-    }
-
-    @Override
-    boolean eventDriven(Pass p) {
-        return !p.training();
     }
 
     /** The GRU step (h̃ into h_t), then the time gate mixing it with the previous state. */
@@ -104,7 +78,7 @@ final class PhasedGruCell extends Cell<PhasedGruCell.PhasedGruTape> {
         int prev = tp.prev(t) * bsz * h;
         int next = tp.next(t) * bsz * h;
         int aux = t * bsz * h;
-        float alpha = TimeGate.leak(p, spec.leak());
+        float alpha = leak(p);
         for (int b = lo; b < hi; b++) {
             double time = p.time(t, b);
             for (int j = u0; j < u1; j++) {
@@ -185,7 +159,7 @@ final class PhasedGruCell extends Cell<PhasedGruCell.PhasedGruTape> {
         int pre = t * bsz * gw;
         int hPrev = tp.prev(t) * bsz * h;
         int aux = t * bsz * h;
-        float alpha = TimeGate.leak(p, spec.leak());
+        float alpha = leak(p);
         for (int b = lo; b < hi; b++) {
             double time = p.time(t, b);
             int row = pre + b * gw;

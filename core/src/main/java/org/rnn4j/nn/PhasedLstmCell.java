@@ -1,7 +1,6 @@
 package org.rnn4j.nn;
 
 import org.rnn4j.kernel.Activation;
-import org.rnn4j.kernel.Compute;
 import org.rnn4j.kernel.Kernels;
 import org.rnn4j.param.ParamLayout;
 import org.rnn4j.param.ParamView;
@@ -22,7 +21,7 @@ import java.util.random.RandomGenerator;
  * At inference (α = 0) a closed unit's gate is exactly 0: its state is copied and its work skipped
  * ({@link #forwardEventDriven}). Shapes: B batch, T steps, I input, H hidden, G = 4H.
  */
-final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
+final class PhasedLstmCell extends TimeGatedCell<PhasedLstmCell.PhasedTape> {
 
     /** The LSTM's buffers, the time gate's, and the candidate state. */
     static final class PhasedTape extends LstmCell.LstmTape {
@@ -44,10 +43,8 @@ final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
         }
     }
 
-    private final PhasedLstmSpec spec;
     private final LstmCell lstm;
     private final ParamView peephole;   // (3, H) rows i, f, o, or null; the LSTM step's
-    private final TimeGate timeGate;
 
     PhasedLstmCell(PhasedLstmSpec spec, int inputSize, int hidden, ParamLayout.Builder layout, String suffix) {
         this(spec, new LstmCell(CellSpec.lstm().withPeepholes(spec.peepholes()), inputSize, hidden, layout, suffix),
@@ -55,12 +52,10 @@ final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
     }
 
     private PhasedLstmCell(PhasedLstmSpec spec, LstmCell lstm, ParamLayout.Builder layout, String suffix) {
-        super(lstm);
-        this.spec = spec;
+        super(lstm, new TimeGate(layout, suffix, lstm.hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
+                spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn()), spec.leak());
         this.lstm = lstm;
         this.peephole = lstm.peephole();
-        this.timeGate = new TimeGate(layout, suffix, hidden, spec.periodMin(), spec.periodMax(), spec.ratioOn(),
-                spec.learnPeriod(), spec.learnShift(), spec.learnRatioOn());
     }
 
     @Override
@@ -68,20 +63,14 @@ final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
         return Wiring.SUMMED;
     }
 
-    /** The time gate's gradients sum over the rows. */
-    @Override
-    boolean fusesInput() {
-        return false;
-    }
-
-    @Override
-    Compute.Split split() {
-        return Compute.Split.UNITS;
-    }
-
     @Override
     PhasedTape newTape(int batch, int steps, boolean reverse) {
         return new PhasedTape(lstm, batch, steps, reverse);
+    }
+
+    @Override
+    TimeGate.Buffers gate(PhasedTape tp) {
+        return tp.gate;
     }
 
     @Override
@@ -97,22 +86,6 @@ final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
         timeGate.initialize(w, rng);
     }
 
-    @Override
-    void startForward(float[] w, PhasedTape tp, Pass p) {
-        TimeGate.startPass(tp.gate, tp, p);
-    }
-
-    @Override
-    long unitUpdates(PhasedTape tp, Pass p) {
-        return TimeGate.openUpdates(tp.gate, tp, p);
-    }
-
-    /** At inference α = 0: closed units are exactly frozen, so their work is skipped. */
-    @Override
-    boolean eventDriven(Pass p) {
-        return !p.training();
-    }
-
     /** The LSTM step (c̃ into cTilde, h̃ into h_t), then the time gate mixing both with the previous state. */
     @Override
     void forward(Kernels k, float[] w, PhasedTape tp, Pass p, int t, int lo, int hi, int u0, int u1) {
@@ -122,7 +95,7 @@ final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
         int next = tp.next(t) * bsz * h;   // (B, H) h_t and c_t
         int aux = t * bsz * h;             // (B, H) slices of cTilde and the gate buffers
         lstm.step(k, w, tp, t, lo, hi, u0, u1, tp.cTilde, aux, tp.h, next);
-        float alpha = TimeGate.leak(p, spec.leak());
+        float alpha = leak(p);
         for (int b = lo; b < hi; b++) {
             double time = p.time(t, b);
             for (int j = u0; j < u1; j++) {
@@ -226,7 +199,7 @@ final class PhasedLstmCell extends Cell<PhasedLstmCell.PhasedTape> {
         int h = hidden;
         int prev = tp.prev(t) * bsz * h;
         int aux = t * bsz * h;
-        float alpha = TimeGate.leak(p, spec.leak());
+        float alpha = leak(p);
         for (int b = lo; b < hi; b++) {
             double time = p.time(t, b);
             for (int j = u0; j < u1; j++) {
