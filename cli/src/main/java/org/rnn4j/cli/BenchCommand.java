@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code rnn4j bench}: rnn4j's speed on the configs of the PyTorch speed anchors (shared/anchors/RESULTS.md),
- * measured as shared/anchors/pytorch/bench_rnn.py measures PyTorch, so that the two can be set side by side.
+ * measured as bench/pytorch/bench_configs.py measures PyTorch (and as the anchors' bench_rnn.py did), so that the
+ * two can be set side by side.
  *
  * <p>Per config, on one {@link SequenceModel} with {@link Head#LAST_STEP} and one output (= the RNN plus
  * {@code Linear(out -> 1)} on the last step):
@@ -60,17 +61,18 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures rnn4j's speed on the PyTorch anchor configs A-E, next to PyTorch's numbers.",
-                "Measured as shared/anchors/pytorch/bench_rnn.py measures PyTorch: inference (forward +"
+                "Measured as bench/pytorch/bench_configs.py measures PyTorch: inference (forward +"
                         + " Linear(out->1) on the last step) and a training step (zeroGrad, forward, MSE, full BPTT"
                         + " backward, Adam(1e-3) step), median of --iters timed calls after --warmup untimed ones (and at least 1 s of them), one"
-                        + " batch per call. With --compare, PyTorch's medians from a bench_rnn.py --out file are shown"
-                        + " next to rnn4j's.",
+                        + " batch per call. With --compare, PyTorch's medians from a bench_configs.py --out file are"
+                        + " shown next to rnn4j's.",
                 "Configs: A LSTM I64 H256 B32 T100; B GRU, same sizes; C LSTMP I64 H512 P128 B32 T100;"
                         + " D 2-layer LSTM I32 H128 B64 T200; E RNN-tanh I64 H256 B32 T100."},
         footer = {"", "GFLOP/s use RESULTS.md's FLOP model: forward per step per layer 2*B*(I_l+R)*G*H (+ 2*B*H*P for"
                 + " LSTMP), G = 4/3/1 for LSTM/GRU/RNN, R = P or H; a training step counts 3x the forward."
                 + " k(T*B)/s = thousands of time steps x sequences per second.",
-                "Timings on a shared machine are noisy: run this next to PyTorch in one sitting; see docs/performance.md."})
+                "Timings on a shared machine are noisy: run this next to PyTorch (bench/pytorch/run_configs.sh) in one"
+                        + " sitting, alternating; see docs/performance.md."})
 final class BenchCommand implements Callable<Integer> {
 
     /** Seed of the weights, the inputs and the targets. */
@@ -127,9 +129,9 @@ final class BenchCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--compare", paramLabel = "FILE.json",
-            description = "PyTorch results written by shared/anchors/pytorch/run_openblas.sh --out (or bench_rnn.py"
-                    + " --out): prints PyTorch's median ms next to rnn4j's and the ratio PyTorch ms / rnn4j ms"
-                    + " (> 1: rnn4j is faster).")
+            description = "PyTorch's results, written by bench/pytorch/run_configs.sh --out (or by the anchors'"
+                    + " bench_rnn.py --out): prints PyTorch's median ms next to rnn4j's and the ratio PyTorch ms /"
+                    + " rnn4j ms (> 1: rnn4j is faster).")
     Path compare;
 
     @Option(names = "--streaming",
@@ -307,7 +309,7 @@ final class BenchCommand implements Callable<Integer> {
                 .numLayers(c.layers()).head(Head.LAST_STEP).outputSize(1).seed(SEED).compute(compute).build();
     }
 
-    /** What one config's calls run on, as in bench_rnn.py: a model, a fixed input and target, an optimizer. */
+    /** What one config's calls run on, as in bench_configs.py: a model, a fixed input and target, an optimizer. */
     static final class Workload {
         final SequenceModel model;
         final Tensor x;        // (B, T, I)
@@ -322,12 +324,12 @@ final class BenchCommand implements Callable<Integer> {
             target = gaussian(rng, c.batch(), 1);
         }
 
-        /** bench_rnn.py's infer: the forward pass, head included. */
+        /** bench_configs.py's infer: the forward pass, head included. */
         void infer() {
             model.forward(x);
         }
 
-        /** bench_rnn.py's train_step: zero the gradients, forward, MSE, backward, Adam step; returns the loss. */
+        /** bench_configs.py's train_step: zero the gradients, forward, MSE, backward, Adam step; returns the loss. */
         double trainStep() {
             model.parameters().zeroGrad();
             Tensor y = model.forward(x);   // (B, 1)
@@ -338,7 +340,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Inference, then training steps, on one model, as bench_rnn.py does. */
+    /** Inference, then training steps, on one model, as bench_configs.py does. */
     static Measured measure(BenchConfig c, Compute compute, int warmup, long minWarmupNanos, int iters) {
         Workload w = new Workload(c, compute);
         BenchTiming infer = BenchTiming.measure(w::infer, warmup, minWarmupNanos, iters);
@@ -664,7 +666,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // JSON: the keys of bench_rnn.py's output where they mean the same, so that the same tools read both
+    // JSON: the keys of bench_configs.py's (and bench_rnn.py's) output where they mean the same, so that the same
+    // tools read both
 
     private static Map<String, Object> toJson(Measured m) {
         BenchConfig c = m.config();

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param layers      stacked layers
  * @param batch       B
  * @param steps       T
- * @param description as bench_rnn.py prints it
+ * @param description as bench_configs.py and bench_rnn.py print it
  */
 record BenchConfig(String name, Cell cell, int inputSize, int hiddenSize, int projSize, int layers, int batch,
                    int steps, String description) {
@@ -38,7 +38,7 @@ record BenchConfig(String name, Cell cell, int inputSize, int hiddenSize, int pr
         }
     }
 
-    /** A–E exactly as in RESULTS.md and bench_rnn.py. */
+    /** A–E exactly as in RESULTS.md, bench_configs.py and bench_rnn.py. */
     static final Map<String, BenchConfig> ANCHORS = anchors();
 
     BenchConfig {

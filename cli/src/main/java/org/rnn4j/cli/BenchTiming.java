@@ -3,7 +3,7 @@ package org.rnn4j.cli;
 import java.util.Arrays;
 
 /**
- * The times of the timed iterations of one measurement, in nanoseconds, summarised as bench_rnn.py does:
+ * The times of the timed iterations of one measurement, in nanoseconds, summarised as bench_configs.py does:
  * median (the mean of the two middle values for an even count, like Python's {@code statistics.median}), min
  * and max.
  *

@@ -12,10 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The results file that shared/anchors/pytorch/bench_rnn.py writes with {@code --out} (also through
- * run_openblas.sh): an object with {@code "env"} (torch version, threads, BLAS) and {@code "rnn"}, a list of
+ * The PyTorch results file that bench/pytorch/bench_configs.py writes with {@code --out} (also through
+ * run_configs.sh), or the anchors' shared/anchors/pytorch/bench_rnn.py, whose format it shares: an object with
+ * {@code "env"} (torch version, threads, BLAS) and {@code "rnn"}, a list of
  * {@code {"config": "A", "desc": ..., "infer": {"median_ms": ..., "iters": ...}, "train": {...}}}. Only the
- * entries of configs A–E are read; others (A-cellloop, A-phased) are skipped.
+ * entries of configs A–E are read; others (the anchors' A-cellloop, A-phased) are skipped. Read are
+ * {@code rnn[].config}, {@code rnn[].infer.median_ms}, {@code rnn[].train.median_ms} and, when present,
+ * {@code rnn[].infer.iters}, {@code env.torch}, {@code env.torch_threads} and {@code env.openblas.core}
+ * ({@code "openblas": null}: no OpenBLAS was loaded).
  *
  * @param file    where it was read from
  * @param about   one line on what was measured, e.g. "torch 1.13.0a0, 2 threads, OpenBLAS Cooperlake"
@@ -32,7 +36,7 @@ record PyTorchAnchors(Path file, String about, int threads, Map<String, Result> 
      * Reads and checks a results file.
      *
      * @throws IOException              if it cannot be read
-     * @throws IllegalArgumentException if it is not JSON or not in bench_rnn.py's format; the message is one
+     * @throws IllegalArgumentException if it is not JSON or not in bench_configs.py's format; the message is one
      *                                  sentence naming the file and what is missing
      */
     static PyTorchAnchors read(Path file) throws IOException {
@@ -51,7 +55,8 @@ record PyTorchAnchors(Path file, String about, int threads, Map<String, Result> 
                     + e.getMessage() + ")");
         }
         if (!(root instanceof Map<?, ?> top) || !(top.get("rnn") instanceof List<?> rnn)) {
-            throw bad(file, "it has no \"rnn\" list of results; expected the JSON that bench_rnn.py --out writes");
+            throw bad(file, "it has no \"rnn\" list of results; expected the JSON that"
+                    + " bench/pytorch/bench_configs.py --out (or the anchors' bench_rnn.py --out) writes");
         }
         Map<String, Result> results = new LinkedHashMap<>();
         for (int i = 0; i < rnn.size(); i++) {
