@@ -1,0 +1,135 @@
+package org.rnn4j.data.audio;
+
+import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.io.FileFormatException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A mono WAV recording: its sample rate and its samples in [−1, 1).
+ *
+ * <p>{@link #read} takes RIFF/WAVE files holding one channel of 16-bit PCM or of 32-bit IEEE float, with a plain
+ * or an extensible format chunk; anything else (stereo, 8- or 24-bit, compressed formats, a file cut short, no
+ * samples) is refused with a sentence naming the file and what was found. 16-bit samples s become s / 32768.
+ * {@link #write} writes 16-bit PCM, atomically.
+ *
+ * @param sampleRate samples per second
+ * @param samples    the samples, in [−1, 1) for PCM
+ */
+public record Wav(int sampleRate, float[] samples) {
+
+    private static final int PCM = 1;
+    private static final int IEEE_FLOAT = 3;
+    private static final int EXTENSIBLE = 0xFFFE;
+
+    public Wav {
+        if (sampleRate < 1) {
+            throw new IllegalArgumentException("the sample rate must be positive, got " + sampleRate);
+        }
+        java.util.Objects.requireNonNull(samples, "samples");
+    }
+
+    /** Seconds of audio. */
+    public double seconds() {
+        return samples.length / (double) sampleRate;
+    }
+
+    /** Reads a mono 16-bit PCM or 32-bit float WAV file. */
+    public static Wav read(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file + ": no such file");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 12 || in.getInt(0) != fourCc("RIFF") || in.getInt(8) != fourCc("WAVE")) {
+            throw new FileFormatException(file + ": not a WAV file (no RIFF/WAVE header)");
+        }
+        int format = -1;
+        int channels = 0;
+        int rate = 0;
+        int bits = 0;
+        int pos = 12;
+        while (pos + 8 <= bytes.length) {
+            int id = in.getInt(pos);
+            long size = Integer.toUnsignedLong(in.getInt(pos + 4));
+            int body = pos + 8;
+            if (id == fourCc("fmt ")) {
+                if (size < 16 || body + size > bytes.length) {
+                    throw new FileFormatException(file + ": the format chunk is cut short");
+                }
+                format = Short.toUnsignedInt(in.getShort(body));
+                channels = Short.toUnsignedInt(in.getShort(body + 2));
+                rate = in.getInt(body + 4);
+                bits = Short.toUnsignedInt(in.getShort(body + 14));
+                if (format == EXTENSIBLE && size >= 26) {
+                    format = Short.toUnsignedInt(in.getShort(body + 24));   // the sub-format GUID's first two bytes
+                }
+            } else if (id == fourCc("data")) {
+                if (format < 0) {
+                    throw new FileFormatException(file + ": the data chunk comes before any format chunk");
+                }
+                check(file, format, channels, rate, bits);
+                long available = Math.min(size, bytes.length - body);
+                if (available < size) {
+                    throw new FileFormatException(file + ": truncated: the data chunk declares " + size
+                            + " bytes but the file holds " + available);
+                }
+                int width = bits / 8;
+                int n = (int) (size / width);
+                if (n == 0) {
+                    throw new FileFormatException(file + ": no samples (an empty data chunk)");
+                }
+                float[] samples = new float[n];
+                for (int i = 0; i < n; i++) {
+                    samples[i] = format == PCM ? in.getShort(body + 2 * i) / 32768f : in.getFloat(body + 4 * i);
+                }
+                return new Wav(rate, samples);
+            }
+            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));   // chunks are padded to even sizes
+        }
+        throw new FileFormatException(file + (format < 0 ? ": truncated: no format chunk" : ": truncated: no data chunk"));
+    }
+
+    private static void check(Path file, int format, int channels, int rate, int bits) throws FileFormatException {
+        if (format != PCM && format != IEEE_FLOAT) {
+            throw new FileFormatException(file + ": format " + format + " is not supported; expected PCM (1) or IEEE"
+                    + " float (3), e.g. convert with: sox in.wav -b 16 out.wav");
+        }
+        if (channels != 1) {
+            throw new FileFormatException(file + ": " + channels + " channels; expected mono, e.g. convert with:"
+                    + " sox in.wav -c 1 out.wav");
+        }
+        if (format == PCM && bits != 16 || format == IEEE_FLOAT && bits != 32) {
+            throw new FileFormatException(file + ": " + bits + "-bit " + (format == PCM ? "PCM" : "float")
+                    + " samples; expected 16-bit PCM or 32-bit float");
+        }
+        if (rate < 1) {
+            throw new FileFormatException(file + ": sample rate " + rate);
+        }
+    }
+
+    /** Writes 16-bit mono PCM (samples clipped to [−1, 1)), atomically. */
+    public static void write(Path file, Wav wav) throws IOException {
+        int n = wav.samples.length;
+        ByteBuffer out = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(fourCc("RIFF")).putInt(36 + 2 * n).putInt(fourCc("WAVE"));
+        out.putInt(fourCc("fmt ")).putInt(16).putShort((short) PCM).putShort((short) 1).putInt(wav.sampleRate)
+                .putInt(2 * wav.sampleRate).putShort((short) 2).putShort((short) 16);
+        out.putInt(fourCc("data")).putInt(2 * n);
+        for (float s : wav.samples) {
+            out.putShort((short) Math.max(-32768, Math.min(32767, Math.round(s * 32768f))));
+        }
+        AtomicFiles.write(file, stream -> stream.write(out.array()));
+    }
+
+    private static int fourCc(String s) {
+        return (s.charAt(0) & 0xFF) | (s.charAt(1) & 0xFF) << 8 | (s.charAt(2) & 0xFF) << 16 | (s.charAt(3) & 0xFF) << 24;
+    }
+}
