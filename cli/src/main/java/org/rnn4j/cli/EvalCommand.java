@@ -1,5 +1,7 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.data.TaskData;
+
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.ModelConfig;

@@ -1,5 +1,7 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.data.TaskData;
+
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -251,8 +253,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             // user data: the validation data (already standardised), else the training data itself
             TaskData testData = data.data == null ? data.test(null, config, null)
-                    : new TaskData(task.validation() != null ? task.validation() : train, null, task.inputSize(),
-                    task.head(), task.outputSize(), task.objective(), Double.NaN, task.schema());
+                    : task.withOnly(task.validation() != null ? task.validation() : train);
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
