@@ -1,6 +1,7 @@
 package org.rnn4j.cli;
 
 import org.rnn4j.data.TaskData;
+import org.rnn4j.experiments.LearningCurve;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;

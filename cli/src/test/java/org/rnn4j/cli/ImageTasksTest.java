@@ -110,6 +110,19 @@ class ImageTasksTest {
         assertEquals(6, json.split("\"test_accuracy\"").length - 1, json);
         assertTrue(Files.size(out.resolve("learning-curves.png")) > 0);
         assertTrue(Files.readString(out.resolve("results.md")).contains("| irnn | "));
+
+        // stopped after five runs, as it were: --resume on two jobs makes only the sixth, with the same table
+        String table = Files.readString(out.resolve("results.md"));
+        Files.delete(out.resolve("runs").resolve("gru-rows-seed2.json"));
+        MainTest.Result resumed = rnn4j("experiment", "seq-fashion", "--train-size", "96", "--val-size", "32",
+                "--test-size", "64", "--epochs", "2", "--seeds", "2", "--hidden", "8", "--threads", "2", "--jobs", "2",
+                "--resume", "--out", out.toString());
+        assertEquals(0, resumed.code(), resumed.all());
+        assertEquals(5, resumed.out().split("resumed from", -1).length - 1, resumed.out());
+        assertTrue(resumed.out().lines().anyMatch(l -> l.startsWith("gru   seed 2: test accuracy")), resumed.out());
+        assertEquals(table.replaceAll("\\| [0-9]+ ± [0-9]+ s \\|", "| TIME |"),
+                Files.readString(out.resolve("results.md")).replaceAll("\\| [0-9]+ ± [0-9]+ s \\|", "| TIME |"),
+                "the same accuracies; only the training time of the run made again differs");
     }
 
     @Test

@@ -548,6 +548,35 @@ class MainTest {
     }
 
     @Test
+    void theEventDigitsExperimentRunsInParallelAndResumesOnlyTheMissingRuns() throws IOException {
+        Path mnist = tinyMnist(dir);
+        List<String> common = List.of("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "2",
+                "--events", "20", "--max-events", "30", "--hidden", "6", "--embedding", "4", "--seeds", "2",
+                "--models", "lstm,plstm");
+        Path one = dir.resolve("one");
+        Result a = rnn4j(with(common, "--threads", "1", "--out", one.toString()));
+        assertEquals(0, a.code(), a.all());
+        Path two = dir.resolve("two");
+        Result b = rnn4j(with(common, "--threads", "2", "--jobs", "2", "--out", two.toString()));
+        assertEquals(0, b.code(), b.all());
+        assertTrue(b.out().contains("2 threads, 2 jobs"), b.out());
+        assertEquals(Files.readString(one.resolve("results.md")), Files.readString(two.resolve("results.md")));
+        assertEquals(4, Files.list(two.resolve("runs")).count(), "one saved run per model and seed");
+
+        Files.delete(two.resolve("runs").resolve("plstm-rho=1-seed2.json"));
+        Files.delete(two.resolve("results.md"));
+        Result c = rnn4j(with(common, "--jobs", "2", "--resume", "--verbose", "--out", two.toString()));
+        assertEquals(0, c.code(), c.all());
+        assertEquals(3, c.out().split("resumed from", -1).length - 1, c.out());
+        assertTrue(c.out().contains("plstm rho=1 seed 2: epoch 2 of 2, "), "--verbose: a line per epoch\n" + c.out());
+        assertFalse(c.out().contains("lstm rho=1 seed 1: epoch"), "a resumed run is not trained again\n" + c.out());
+        assertEquals(Files.readString(one.resolve("results.md")), Files.readString(two.resolve("results.md")),
+                "the extras of resumed runs (updates, accuracy at other rates) come back from their files");
+        expectError(rnn4j(with(common, "--epochs", "3", "--resume", "--out", two.toString())),
+                "was made with other settings");
+    }
+
+    @Test
     void aPhasedLstmTrainsOnNpzDataWithTimestampsAndPredictsWithThem() throws IOException {
         int n = 48;
         int t = 6;
