@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.options.CsvIndexProgress;
 import org.rnn4j.data.DataFiles;
 import org.rnn4j.data.csv.CsvColumns;
 import org.rnn4j.data.csv.CsvSequences;

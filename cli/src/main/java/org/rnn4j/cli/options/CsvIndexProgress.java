@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.options;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -9,7 +9,7 @@ import org.rnn4j.data.csv.CsvSequences;
 import java.nio.file.Path;
 
 /** A progress bar on stderr for the indexing pass over a large CSV file (over 32 MB), on a terminal only. */
-final class CsvIndexProgress implements CsvSequences.Progress {
+public final class CsvIndexProgress implements CsvSequences.Progress {
 
     /** The indexing pass shows a progress bar for data larger than this. */
     private static final long PROGRESS_BYTES = 32L << 20;
@@ -17,7 +17,7 @@ final class CsvIndexProgress implements CsvSequences.Progress {
     private final Path file;
     private ProgressBar bar;
 
-    CsvIndexProgress(Path file) {
+    public CsvIndexProgress(Path file) {
         this.file = file;
     }
 

@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.options;
 
 import org.rnn4j.data.BuiltInTask;
 import org.rnn4j.data.DataFiles;
@@ -7,14 +7,18 @@ import org.rnn4j.data.TaskData;
 import org.rnn4j.data.csv.CsvColumns;
 import org.rnn4j.data.image.FashionMnist;
 import org.rnn4j.io.DataSchema;
+import org.rnn4j.io.Provenance;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.train.Objective;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What to train or evaluate on, as options: a built-in task (synthetic, or images read as sequences), or the user's
@@ -22,7 +26,7 @@ import java.util.Locale;
  * The options are checked against each other here and become a {@link DataSource} ({@link BuiltInTask} or
  * {@link DataFiles}), which reads the data.
  */
-final class DataOptions {
+public final class DataOptions {
 
     @Option(names = "--task", defaultValue = "adding", paramLabel = "NAME",
             description = {"Built-in task: adding (the adding problem), parity (running parity) or copy (copy memory);"
@@ -136,7 +140,7 @@ final class DataOptions {
     String objective;
 
     /** The training (and validation) data and what they imply for the model. */
-    TaskData load() throws IOException {
+    public TaskData load() throws IOException {
         if (data == null) {
             if (valData != null || valSplit != null) {
                 throw new IllegalArgumentException((valData != null ? "--val-data" : "--val-split") + " needs --data");
@@ -157,7 +161,7 @@ final class DataOptions {
      *
      * @param size the number of test sequences of a task, or null for the default of --test-size (see its description)
      */
-    TaskData test(Integer size, ModelConfig config, DataSchema schema) throws IOException {
+    public TaskData test(Integer size, ModelConfig config, DataSchema schema) throws IOException {
         if (noStandardize || perStep || classes != null) {
             throw new IllegalArgumentException("--no-standardize, --per-step and --classes are for training; a trained"
                     + " model brings its own standardisation, head and classes");
@@ -171,8 +175,61 @@ final class DataOptions {
         return files().test(config, schema, CsvIndexProgress::new);
     }
 
-    String describeTask() {
+    /** Whether the data is the user's files (--data) rather than a built-in task. */
+    public boolean hasFiles() {
+        return data != null;
+    }
+
+    /** The task's name, or the data file's name without its extension: for a run directory. */
+    public String describeTask() {
         return data != null ? data.getFileName().toString().replaceAll("(?i)\\.(npz|npy|csv)$", "") : task;
+    }
+
+    /**
+     * What eval needs to read the same data again, kept in the model's provenance: the objective, the data seed (it
+     * chooses the generated sequences, the image samples, the validation split and a permutation), the built-in task
+     * and its --steps, and the --val-split fraction.
+     */
+    public Provenance recordIn(Provenance p, TaskData loaded) {
+        p = p.withExtra("objective", loaded.objective().name()).withExtra("data_seed", Long.toString(dataSeed));
+        if (data == null) {
+            p = p.withExtra("task", task.toLowerCase(Locale.ROOT));
+            if (steps != null) {
+                p = p.withExtra("steps", Integer.toString(steps));
+            }
+        }
+        if (valSplit != null) {
+            p = p.withExtra("val_split", Double.toString(valSplit));
+        }
+        return p;
+    }
+
+    /**
+     * Options not given take the values the model was trained with (kept in its provenance by {@link #recordIn}):
+     * the data seed, and without --data the task and its --steps. Another data seed would read other sequences,
+     * another validation split or another pixel permutation, with nothing to show for it but a worse score.
+     *
+     * @param trained the provenance's extra values
+     * @param given   the options given on the command line
+     * @return what was taken, as options, for the output
+     */
+    public List<String> takeTrainingData(Map<String, String> trained, CommandLine.ParseResult given) {
+        List<String> taken = new ArrayList<>();
+        if (data == null && trained.containsKey("task") && !given.hasMatchedOption("--task")) {
+            task = trained.get("task");
+            taken.add("--task " + task);
+            if (trained.containsKey("steps") && !given.hasMatchedOption("--steps")) {
+                steps = Integer.parseInt(trained.get("steps"));
+                taken.add("--steps " + steps);
+            }
+        }
+        if (trained.containsKey("data_seed") && !given.hasMatchedOption("--data-seed")) {
+            dataSeed = Long.parseLong(trained.get("data_seed"));
+            if (dataSeed != 1) {
+                taken.add("--data-seed " + dataSeed);
+            }
+        }
+        return taken;
     }
 
     /** The built-in task of these options, its sizes checked and named by option. */
