@@ -47,9 +47,12 @@ public final class AddingExperiment implements Experiment<AddingExperiment.Run> 
                            int testSize, float lr) {
         public Settings {
             models = Checks.names(models, MODELS, "model");
-            Checks.atLeast(1, "seeds", seeds, "hidden", hidden, "epochs", epochs, "trainSize", trainSize, "testSize",
-                    testSize);
-            Checks.atLeast(2, "steps", steps);
+            Checks.atLeast(seeds, 1, "seeds");
+            Checks.atLeast(hidden, 1, "hidden");
+            Checks.atLeast(epochs, 1, "epochs");
+            Checks.atLeast(trainSize, 1, "trainSize");
+            Checks.atLeast(testSize, 1, "testSize");
+            Checks.atLeast(steps, 2, "steps");
             Checks.positive(lr, "lr");
         }
 

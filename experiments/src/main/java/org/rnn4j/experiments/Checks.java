@@ -9,13 +9,10 @@ final class Checks {
     private Checks() {
     }
 
-    /** Refuses any of the (name, value) pairs below {@code min}. */
-    static void atLeast(int min, Object... namesAndValues) {
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            int v = (Integer) namesAndValues[i + 1];
-            if (v < min) {
-                throw new IllegalArgumentException(namesAndValues[i] + " must be at least " + min + ", got " + v);
-            }
+    /** Refuses a value below {@code min}. */
+    static void atLeast(int value, int min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
         }
     }
 

@@ -55,7 +55,8 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
      */
     public record Events(int perSequence, int max, double rate, List<Double> testRates, double threshold) {
         public Events {
-            Checks.atLeast(1, "events per sequence", perSequence, "max events", max);
+            Checks.atLeast(perSequence, 1, "events per sequence");
+            Checks.atLeast(max, 1, "max events");
             checkRate(rate, "rate");
             List<Double> rates = new ArrayList<>();
             for (double r : testRates) {
@@ -95,8 +96,13 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
                            int embedding, double minPeriodMs, double maxPeriodMs, int epochs, int batch, float lr) {
         public Settings {
             models = Checks.names(models, MODELS, "model");
-            Checks.atLeast(1, "seeds", seeds, "trainSize", trainSize, "testSize", testSize, "hidden", hidden,
-                    "embedding", embedding, "epochs", epochs, "batch", batch);
+            Checks.atLeast(seeds, 1, "seeds");
+            Checks.atLeast(trainSize, 1, "trainSize");
+            Checks.atLeast(testSize, 1, "testSize");
+            Checks.atLeast(hidden, 1, "hidden");
+            Checks.atLeast(embedding, 1, "embedding");
+            Checks.atLeast(epochs, 1, "epochs");
+            Checks.atLeast(batch, 1, "batch");
             if (!(minPeriodMs > 0 && maxPeriodMs >= minPeriodMs && Double.isFinite(maxPeriodMs))) {
                 throw new IllegalArgumentException("the periods need 0 < min ≤ max, got " + minPeriodMs + " and "
                         + maxPeriodMs + " ms");

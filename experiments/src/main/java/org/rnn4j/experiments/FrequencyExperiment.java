@@ -52,8 +52,11 @@ public final class FrequencyExperiment implements Experiment<FrequencyExperiment
         public Settings {
             models = Checks.names(models, MODELS, "model");
             modes = Checks.names(modes, MODES, "mode");
-            Checks.atLeast(1, "seeds", seeds, "hidden", hidden, "epochs", epochs, "trainSize", trainSize, "testSize",
-                    testSize);
+            Checks.atLeast(seeds, 1, "seeds");
+            Checks.atLeast(hidden, 1, "hidden");
+            Checks.atLeast(epochs, 1, "epochs");
+            Checks.atLeast(trainSize, 1, "trainSize");
+            Checks.atLeast(testSize, 1, "testSize");
             Checks.positive(lr, "lr");
         }
 

@@ -56,12 +56,15 @@ public final class SeqFashionExperiment implements Experiment<SeqFashionExperime
                            int validationSize, Integer testSize, float lr) {
         public Settings {
             models = Checks.names(models, MODELS, "model");
-            Checks.atLeast(1, "seeds", seeds, "hidden", hidden, "epochs", epochs, "validationSize", validationSize);
+            Checks.atLeast(seeds, 1, "seeds");
+            Checks.atLeast(hidden, 1, "hidden");
+            Checks.atLeast(epochs, 1, "epochs");
+            Checks.atLeast(validationSize, 1, "validationSize");
             if (trainSize != null) {
-                Checks.atLeast(1, "trainSize", trainSize);
+                Checks.atLeast(trainSize, 1, "trainSize");
             }
             if (testSize != null) {
-                Checks.atLeast(1, "testSize", testSize);
+                Checks.atLeast(testSize, 1, "testSize");
             }
             Checks.positive(lr, "lr");
         }
