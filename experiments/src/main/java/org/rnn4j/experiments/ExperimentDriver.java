@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.experiments;
 
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.Json;
@@ -19,92 +19,106 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The runs of an experiment (model × condition × seed), run one after another or several at once, each saved to
+ * Makes the runs of an experiment (model × condition × seed), one after another or several at once, each saved to
  * {@code <out>/runs/} as soon as it finishes. A long experiment that stops (a crash, Ctrl-C, a machine going away)
- * keeps its finished runs, and the same command with {@code --resume} picks them up and runs only the others. A run
- * also saves its training state after every epoch ({@link RunCheckpoint}), so that {@code --resume} continues an
+ * keeps its finished runs, and the same call with {@code resume} picks them up and makes only the others. A run
+ * also saves its training state after every epoch ({@link RunCheckpoint}), so that resuming continues an
  * unfinished run from its last finished epoch.
  *
  * <p>A run's file records the experiment's settings; resuming with other settings is refused, so one table never
  * mixes runs of different experiments. Runs are deterministic, and a run gives the same result on any number of
  * threads, so resumed runs and runs made in parallel match a single uninterrupted call.
+ *
+ * <pre>{@code
+ * Experiment<?> e = new AddingExperiment(AddingExperiment.Settings.defaults(false));
+ * ExperimentDriver.run(e, new ExperimentDriver.Options(Path.of("runs/adding"), false, 2, 2, false),
+ *         new PrintWriter(System.out, true));
+ * }</pre>
  */
-final class RunGrid {
-
-    /** One run to make. */
-    record Cell(String model, String condition, long seed) {
-        String fileName() {
-            return stem() + ".json";
-        }
-
-        /** The file of the run's training state while it is unfinished. */
-        String checkpointName() {
-            return stem() + ".checkpoint";
-        }
-
-        private String stem() {
-            return (model + "-" + condition + "-seed" + seed).replaceAll("[^A-Za-z0-9=._-]", "_");
-        }
-    }
+public final class ExperimentDriver {
 
     /**
-     * Trains and scores one cell with the given compute, continuing from {@code checkpoint}'s saved epochs and saving
-     * the training state there after every epoch (see
-     * {@link ExperimentReport#train(String, String, long, org.rnn4j.nn.SequenceModel, org.rnn4j.train.Dataset,
-     * org.rnn4j.train.Dataset, org.rnn4j.train.Dataset, org.rnn4j.train.TrainConfig, org.rnn4j.optim.Optimizer,
-     * ExperimentReport.Score, RunCheckpoint)}).
+     * How an experiment's runs are made.
+     *
+     * @param out     the output directory; the runs go to {@code out/runs}
+     * @param resume  reuse the runs an earlier call with the same settings saved in out/runs, and continue its
+     *                unfinished ones from their last saved epoch; without it they are made again
+     * @param jobs    runs made at once, each with {@code threads / jobs} compute threads (at least 1)
+     * @param threads compute threads in all
+     * @param verbose a line after every epoch of every run
      */
-    interface Body {
-        ExperimentReport.Run run(Cell cell, Compute compute, RunCheckpoint checkpoint) throws Exception;
+    public record Options(Path out, boolean resume, int jobs, int threads, boolean verbose) {
+        public Options {
+            if (jobs < 1) {
+                throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+        }
     }
 
-    private RunGrid() {
+    /** Makes one run with the given compute, continuing from {@code checkpoint}'s saved epochs. */
+    public interface Body<R extends RunSpec> {
+        RunResult run(R run, Compute compute, RunCheckpoint checkpoint) throws Exception;
+    }
+
+    private ExperimentDriver() {
     }
 
     /**
-     * Makes every cell's run and returns them in the order of {@code cells}.
+     * Runs an experiment: creates the output directory, prints what is about to run, makes every run (see
+     * {@link #runs}) and writes the experiment's report.
+     *
+     * @return the runs in the experiment's order
+     */
+    public static <R extends RunSpec> List<RunResult> run(Experiment<R> experiment, Options options, PrintWriter pw)
+            throws IOException {
+        Path out = options.out();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
+        }
+        Files.createDirectories(out);
+        pw.println(experiment.describe(options));
+        pw.flush();
+        List<RunResult> results = runs(experiment.runs(), experiment.settings(), options, pw, experiment::line,
+                experiment::run);
+        experiment.report(results, out, pw);
+        return results;
+    }
+
+    /**
+     * Makes every run and returns the results in the order of {@code runs}.
      *
      * @param settings the experiment's settings; a saved run is reused only if it was made with equal settings
-     * @param resume   reuse the runs saved under out/runs by an earlier call; without it they are made again
-     * @param jobs     runs made at once, each with threads / jobs compute threads (at least 1)
      * @param line     how a finished run is reported, one line
      */
-    static List<ExperimentReport.Run> run(List<Cell> cells, Path out, Map<String, Object> settings, boolean resume,
-                                          int jobs, int threads, PrintWriter pw,
-                                          Function<ExperimentReport.Run, String> line, Body body)
+    public static <R extends RunSpec> List<RunResult> runs(List<R> runs, Map<String, Object> settings,
+                                                           Options options, PrintWriter pw,
+                                                           Function<RunResult, String> line, Body<R> body)
             throws IOException {
-        return run(cells, out, settings, resume, jobs, threads, false, pw, line, body);
-    }
-
-    /** As {@link #run(List, Path, Map, boolean, int, int, PrintWriter, Function, Body)}, with a line per finished
-     * epoch of every run when {@code everyEpoch}. */
-    static List<ExperimentReport.Run> run(List<Cell> cells, Path out, Map<String, Object> settings, boolean resume,
-                                          int jobs, int threads, boolean everyEpoch, PrintWriter pw,
-                                          Function<ExperimentReport.Run, String> line, Body body)
-            throws IOException {
-        checkJobs(jobs);
-        Path dir = out.resolve("runs");
+        Path dir = options.out().resolve("runs");
         Files.createDirectories(dir);
         String key = Json.write(settings);
-        ExperimentReport.Run[] done = new ExperimentReport.Run[cells.size()];
+        RunResult[] done = new RunResult[runs.size()];
         List<Integer> todo = new ArrayList<>();
-        RunCheckpoint[] checkpoints = new RunCheckpoint[cells.size()];
+        RunCheckpoint[] checkpoints = new RunCheckpoint[runs.size()];
         int stale = 0;
         int unfinished = 0;
-        for (int i = 0; i < cells.size(); i++) {
-            Cell c = cells.get(i);
+        for (int i = 0; i < runs.size(); i++) {
+            RunId c = runs.get(i).id();
             Path file = dir.resolve(c.fileName());
             Path checkpoint = dir.resolve(c.checkpointName());
-            if (resume && Files.exists(file)) {
+            if (options.resume() && Files.exists(file)) {
                 done[i] = load(file, key, c);
                 Files.deleteIfExists(checkpoint);   // left by a stop between saving the run and removing it
                 continue;
             }
             todo.add(i);
-            if (resume && Files.exists(checkpoint)) {
+            if (options.resume() && Files.exists(checkpoint)) {
                 checkpoints[i] = RunCheckpoint.resume(checkpoint, key, c);
             } else {
-                // without --resume, an earlier call's files go now, so that a stop of this call leaves only its own
+                // without resume, an earlier call's files go now, so that a stop of this call leaves only its own
                 stale += Files.deleteIfExists(file) ? 1 : 0;
                 unfinished += Files.deleteIfExists(checkpoint) ? 1 : 0;
                 checkpoints[i] = RunCheckpoint.fresh(checkpoint, key, c);
@@ -113,15 +127,15 @@ final class RunGrid {
         AtomicBoolean stopping = new AtomicBoolean();
         for (RunCheckpoint checkpoint : checkpoints) {
             if (checkpoint != null) {
-                checkpoint.reportEpochsTo(everyEpoch ? pw : null);
+                checkpoint.reportEpochsTo(options.verbose() ? pw : null);
                 checkpoint.stopAfterEpochWhen(stopping::get);
             }
         }
-        for (int i = 0; i < cells.size(); i++) {
+        for (int i = 0; i < runs.size(); i++) {
             if (done[i] != null) {
-                pw.println(line.apply(done[i]) + " (resumed from " + dir.resolve(cells.get(i).fileName()) + ")");
+                pw.println(line.apply(done[i]) + " (resumed from " + dir.resolve(runs.get(i).id().fileName()) + ")");
             } else if (checkpoints[i].epochsDone() > 0) {
-                Cell c = cells.get(i);
+                RunId c = runs.get(i).id();
                 pw.printf("%s %s seed %d continues after epoch %d (from %s)%n", c.model(), c.condition(), c.seed(),
                         checkpoints[i].epochsDone(), checkpoints[i].file());
                 if (!madeBy().equals(checkpoints[i].madeBy())) {
@@ -142,24 +156,24 @@ final class RunGrid {
                     + " epoch (--resume continues them)%n", dir, unfinished, unfinished == 1 ? "" : "s");
             pw.flush();
         }
-        int workers = Math.min(jobs, Math.max(1, todo.size()));
-        int perJob = Math.max(1, threads / workers);
+        int workers = Math.min(options.jobs(), Math.max(1, todo.size()));
+        int perJob = Math.max(1, options.threads() / workers);
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicInteger saved = new AtomicInteger(cells.size() - todo.size());
+        AtomicInteger saved = new AtomicInteger(runs.size() - todo.size());
         Runnable worker = () -> {
             try (Compute compute = Compute.withThreads(perJob)) {
                 int k;
                 while (failure.get() == null && (k = next.getAndIncrement()) < todo.size()) {
                     int i = todo.get(k);
-                    Cell c = cells.get(i);
-                    ExperimentReport.Run r;
+                    R run = runs.get(i);
+                    RunResult r;
                     try {
-                        r = body.run(c, compute, checkpoints[i]);
+                        r = body.run(run, compute, checkpoints[i]);
                     } catch (RunCheckpoint.Stopped atEpochEnd) {
                         return;   // another run failed; this one keeps its epochs in its checkpoint
                     }
-                    save(dir.resolve(c.fileName()), settings, key, r);
+                    save(dir.resolve(run.id().fileName()), settings, key, r);
                     checkpoints[i].delete();
                     done[i] = r;
                     saved.incrementAndGet();
@@ -176,7 +190,7 @@ final class RunGrid {
         // Ctrl-C or a kill: say what is kept and how to go on (the runs and checkpoints are on disk already)
         Thread onStop = new Thread(() -> {
             pw.printf("%nstopped: %d of %d runs are saved in %s, and unfinished runs keep the epochs they finished;"
-                    + " the same command with --resume continues%n", saved.get(), cells.size(), dir);
+                    + " the same command with --resume continues%n", saved.get(), runs.size(), dir);
             pw.flush();
         }, "rnn4j-run-stopped");
         Runtime.getRuntime().addShutdownHook(onStop);
@@ -192,7 +206,7 @@ final class RunGrid {
         Throwable f = failure.get();
         if (f != null) {
             pw.printf("%d of %d runs are saved in %s; the same command with --resume makes only the others, continuing"
-                    + " unfinished ones from their last finished epoch%n", saved.get(), cells.size(), dir);
+                    + " unfinished ones from their last finished epoch%n", saved.get(), runs.size(), dir);
             pw.flush();
             if (f instanceof RuntimeException re) {
                 throw re;
@@ -231,7 +245,7 @@ final class RunGrid {
     }
 
     /** The library version, JDK and kernels of this process: runs made by others may round differently. */
-    static String madeBy() {
+    public static String madeBy() {
         return "rnn4j " + org.rnn4j.Version.VERSION + ", JDK " + System.getProperty("java.version") + ", "
                 + org.rnn4j.kernel.Kernels.select().name() + " kernels";
     }
@@ -244,14 +258,7 @@ final class RunGrid {
         return v;
     }
 
-    /** Refuses a job count below 1, before any work starts. */
-    static void checkJobs(int jobs) {
-        if (jobs < 1) {
-            throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
-        }
-    }
-
-    private static void save(Path file, Map<String, Object> settings, String key, ExperimentReport.Run r)
+    private static void save(Path file, Map<String, Object> settings, String key, RunResult r)
             throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("settings", settings);
@@ -264,11 +271,13 @@ final class RunGrid {
         m.put("unit_update_fraction", r.updateFraction());
         m.put("seconds", r.seconds());
         m.put("diverged_at_step", r.divergedAtStep());
+        m.put("extras", new LinkedHashMap<>(r.extras()));
         m.put("made_by", madeBy());
         AtomicFiles.write(file, os -> os.write(Json.writeIndented(m).getBytes(StandardCharsets.UTF_8)));
     }
 
-    static ExperimentReport.Run load(Path file, String key, Cell cell) throws IOException {
+    /** A run saved by {@link #runs}, checked against the settings and the run it should be. */
+    public static RunResult load(Path file, String key, RunId run) throws IOException {
         Object parsed;
         try {
             parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -278,8 +287,7 @@ final class RunGrid {
         }
         try {
             Map<?, ?> m = (Map<?, ?>) parsed;
-            Object saved = m.get("settings_key");
-            if (!key.equals(saved)) {
+            if (!key.equals(m.get("settings_key"))) {
                 throw new IllegalArgumentException("--resume: " + file + " was made with other settings, "
                         + Json.write(m.get("settings")) + ", not " + key + "; use another --out, or delete it (or run"
                         + " without --resume, which makes every run again)");
@@ -287,17 +295,22 @@ final class RunGrid {
             String model = (String) field(m, "model");
             String condition = (String) field(m, "condition");
             long seed = ((Number) field(m, "seed")).longValue();
-            if (!cell.model().equals(model) || !cell.condition().equals(condition) || cell.seed() != seed) {
+            if (!run.model().equals(model) || !run.condition().equals(condition) || run.seed() != seed) {
                 throw new IllegalArgumentException("--resume: " + file + " holds the run of " + model + " " + condition
-                        + " seed " + seed + ", not of " + cell.model() + " " + cell.condition() + " seed " + cell.seed());
+                        + " seed " + seed + ", not of " + run.model() + " " + run.condition() + " seed " + run.seed());
             }
             List<Double> curve = new ArrayList<>();
             for (Object v : (List<?>) field(m, "curve")) {
                 curve.add(((Number) v).doubleValue());
             }
-            return new ExperimentReport.Run(model, condition, seed, curve, ((Number) field(m, "score")).doubleValue(),
+            Map<String, Object> extras = new LinkedHashMap<>();
+            if (m.get("extras") instanceof Map<?, ?> saved) {   // runs saved before extras existed have none
+                saved.forEach((k, v) -> extras.put((String) k, v));
+            }
+            return new RunResult(run, curve, ((Number) field(m, "score")).doubleValue(),
                     ((Number) field(m, "unit_update_fraction")).doubleValue(),
-                    ((Number) field(m, "seconds")).doubleValue(), ((Number) field(m, "diverged_at_step")).longValue());
+                    ((Number) field(m, "seconds")).doubleValue(), ((Number) field(m, "diverged_at_step")).longValue(),
+                    extras);
         } catch (NullPointerException e) {
             throw new IllegalArgumentException("--resume: " + file + " is not a saved run (it has no " + e.getMessage()
                     + "); delete it to make that run again", e);

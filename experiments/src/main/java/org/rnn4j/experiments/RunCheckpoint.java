@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.experiments;
 
 import org.rnn4j.io.Provenance;
 import org.rnn4j.nn.SequenceModel;
@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * The training state of one unfinished run of a {@link RunGrid}, saved after every epoch to
+ * The training state of one unfinished run of an experiment ({@link ExperimentDriver}), saved after every epoch to
  * {@code <out>/runs/<run>.checkpoint}: the model, the optimizer's state, the trainer's progress, the learning curve so
  * far and the seconds trained so far. A run stopped in the middle (a crash, Ctrl-C, a machine going away) continues
  * from its last finished epoch with {@code --resume}, and ends with the bits of the uninterrupted run, since the
  * trainer draws every random number from the seed and its progress counters (see {@link Checkpoint}).
  */
-final class RunCheckpoint {
+public final class RunCheckpoint {
 
     private final Path file;
     private final Map<String, Object> identity;
@@ -34,7 +34,7 @@ final class RunCheckpoint {
     private BooleanSupplier stop = () -> false;
 
     /** Thrown after saving an epoch when the run is asked to stop (see {@link #stopAfterEpochWhen}). */
-    static final class Stopped extends RuntimeException {
+    public static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Stopped(Path file) {
@@ -49,18 +49,18 @@ final class RunCheckpoint {
     }
 
     /** What a run's checkpoint records about the run, so that it is never taken up by another. */
-    private static Map<String, Object> identity(String settingsKey, RunGrid.Cell cell) {
+    private static Map<String, Object> identity(String settingsKey, RunId run) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("settings_key", settingsKey);
-        m.put("model", cell.model());
-        m.put("condition", cell.condition());
-        m.put("seed", cell.seed());
+        m.put("model", run.model());
+        m.put("condition", run.condition());
+        m.put("seed", run.seed());
         return m;
     }
 
     /** A run that starts from its first epoch and saves its state to {@code file} after every epoch. */
-    static RunCheckpoint fresh(Path file, String settingsKey, RunGrid.Cell cell) {
-        return new RunCheckpoint(file, identity(settingsKey, cell), null);
+    public static RunCheckpoint fresh(Path file, String settingsKey, RunId run) {
+        return new RunCheckpoint(file, identity(settingsKey, run), null);
     }
 
     /**
@@ -68,7 +68,7 @@ final class RunCheckpoint {
      *
      * @throws IllegalArgumentException naming the file if it is damaged or belongs to another run or other settings
      */
-    static RunCheckpoint resume(Path file, String settingsKey, RunGrid.Cell cell) throws IOException {
+    public static RunCheckpoint resume(Path file, String settingsKey, RunId run) throws IOException {
         Checkpoint c;
         try {
             c = Checkpoint.load(file, null);
@@ -81,7 +81,7 @@ final class RunCheckpoint {
                     + " has no run settings; a checkpoint of rnn4j train continues with rnn4j train --resume); delete"
                     + " it to start that run again");
         }
-        Map<String, Object> want = identity(settingsKey, cell);
+        Map<String, Object> want = identity(settingsKey, run);
         Map<String, Object> got = new LinkedHashMap<>();
         for (String k : want.keySet()) {
             Object v = c.run().get(k);
@@ -90,7 +90,7 @@ final class RunCheckpoint {
         if (!want.equals(got)) {
             throw new IllegalArgumentException("--resume: " + file + " is the checkpoint of " + got.get("model") + " "
                     + got.get("condition") + " seed " + got.get("seed") + " with settings " + got.get("settings_key")
-                    + ", not of " + cell.model() + " " + cell.condition() + " seed " + cell.seed() + " with "
+                    + ", not of " + run.model() + " " + run.condition() + " seed " + run.seed() + " with "
                     + settingsKey + "; use another --out, or delete it to start that run again");
         }
         if (!(c.run().get("curve") instanceof List<?> curve) || !curve.stream().allMatch(v -> v instanceof Number)
@@ -102,29 +102,29 @@ final class RunCheckpoint {
     }
 
     /** Where a line is written after every saved epoch; null (the default) for none. */
-    void reportEpochsTo(PrintWriter out) {
+    public void reportEpochsTo(PrintWriter out) {
         this.epochs = out;
     }
 
     /** After saving an epoch, {@link #save} throws {@link Stopped} when {@code condition} holds. */
-    void stopAfterEpochWhen(BooleanSupplier condition) {
+    public void stopAfterEpochWhen(BooleanSupplier condition) {
         this.stop = condition;
     }
 
     /** What made the saved epochs (library version, JDK, kernels); this process's for a fresh run. */
-    String madeBy() {
+    public String madeBy() {
         if (restored == null) {
-            return RunGrid.madeBy();
+            return ExperimentDriver.madeBy();
         }
         return restored.run().get("made_by") instanceof String by ? by : "an rnn4j that did not record its version";
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** The epochs the saved run has finished; 0 for a fresh run. */
-    int epochsDone() {
+    public int epochsDone() {
         return restored == null ? 0 : restored.progress().epoch();
     }
 
@@ -132,7 +132,7 @@ final class RunCheckpoint {
      * Puts the saved state into a freshly built model, optimizer and trainer of the run's kinds; a fresh run leaves
      * them as they are.
      */
-    void restoreInto(SequenceModel net, Optimizer optimizer, Trainer trainer) {
+    public void restoreInto(SequenceModel net, Optimizer optimizer, Trainer trainer) {
         if (restored != null) {
             try {
                 restored.restoreInto(net, optimizer, trainer);
@@ -144,7 +144,7 @@ final class RunCheckpoint {
     }
 
     /** The learning curve of the epochs done (empty for a fresh run). */
-    List<Double> curve() {
+    public List<Double> curve() {
         List<Double> curve = new ArrayList<>();
         if (restored != null) {
             for (Object v : (List<?>) restored.run().get("curve")) {
@@ -155,7 +155,7 @@ final class RunCheckpoint {
     }
 
     /** Seconds trained by the earlier calls (0 for a fresh run). */
-    double seconds() {
+    public double seconds() {
         return restored == null ? 0 : ((Number) restored.run().get("seconds")).doubleValue();
     }
 
@@ -164,11 +164,11 @@ final class RunCheckpoint {
      *
      * @throws Stopped after saving, when the run is asked to stop
      */
-    void save(SequenceModel net, Trainer trainer, List<Double> curve, double seconds) {
+    public void save(SequenceModel net, Trainer trainer, List<Double> curve, double seconds) {
         Map<String, Object> run = new LinkedHashMap<>(identity);
         run.put("curve", new ArrayList<Object>(curve));
         run.put("seconds", seconds);
-        run.put("made_by", RunGrid.madeBy());
+        run.put("made_by", ExperimentDriver.madeBy());
         try {
             Checkpoint.save(file, net, trainer, Provenance.current((Long) identity.get("seed"),
                     identity.get("model") + " " + identity.get("condition")), run);
@@ -189,7 +189,7 @@ final class RunCheckpoint {
     }
 
     /** Removes the checkpoint once the run is saved whole. */
-    void delete() throws IOException {
+    public void delete() throws IOException {
         Files.deleteIfExists(file);
     }
 }

@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.options;
 
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
@@ -8,7 +8,7 @@ import org.rnn4j.nn.RecurrentConfig;
 import picocli.CommandLine.Option;
 
 /** The architecture options, named like PyTorch's nn.LSTM arguments. */
-final class ModelOptions {
+public final class ModelOptions {
 
     @Option(names = "--cell", defaultValue = "lstm", paramLabel = "TYPE",
             description = "lstm, gru, rnn-tanh, rnn-relu, irnn (ReLU RNN with identity init), plstm (Phased LSTM),"
@@ -66,7 +66,8 @@ final class ModelOptions {
     @Option(names = "--forget-bias", paramLabel = "B", description = "Set the LSTM forget-gate bias after initialisation.")
     Float forgetBias;
 
-    CellSpec cellSpec() {
+    /** The cell of --cell and its options. */
+    public CellSpec cellSpec() {
         String c = cell.toLowerCase(java.util.Locale.ROOT);
         boolean lstm = c.equals("lstm");
         if (!lstm && (cifg || proj != 0 || cellClip != 0f || forgetBias != null)) {
@@ -124,7 +125,7 @@ final class ModelOptions {
         return spec;
     }
 
-    Init initScheme() {
+    public Init initScheme() {
         String s = init != null ? init.toLowerCase(java.util.Locale.ROOT)
                 : cell.equalsIgnoreCase("irnn") ? "identity" : "pytorch";
         return switch (s) {
@@ -135,56 +136,22 @@ final class ModelOptions {
         };
     }
 
-    RecurrentConfig network(int inputSize) {
+    public RecurrentConfig network(int inputSize) {
         return new RecurrentConfig(cellSpec(), inputSize, hidden, layers, bidirectional, dropout);
     }
 
-    ModelConfig model(int inputSize, Head head, int outputs) {
+    /** The model of these options for data with {@code inputSize} features and {@code outputs} outputs. */
+    public ModelConfig model(int inputSize, Head head, int outputs) {
         return new ModelConfig(network(inputSize), head, outputs);
     }
 
-    /** e.g. "2-layer bidirectional LSTM (peepholes, proj 64), H=256". */
-    static String describe(ModelConfig config) {
-        RecurrentConfig n = config.network();
-        StringBuilder sb = new StringBuilder();
-        if (n.numLayers() > 1) {
-            sb.append(n.numLayers()).append("-layer ");
-        }
-        if (n.bidirectional()) {
-            sb.append("bidirectional ");
-        }
-        sb.append(switch (n.cell()) {
-            case org.rnn4j.nn.LstmSpec l -> "LSTM" + lstmOptions(l);
-            case org.rnn4j.nn.GruSpec g -> g.linearBeforeReset() ? "GRU" : "GRU (original form)";
-            case org.rnn4j.nn.RnnSpec r -> "RNN-" + r.nonlinearity().name().toLowerCase(java.util.Locale.ROOT);
-            case org.rnn4j.nn.PhasedLstmSpec p -> "Phased LSTM" + (p.peepholes() ? " (peepholes)" : "");
-            case org.rnn4j.nn.BnLstmSpec bn -> "BN-LSTM";
-            case org.rnn4j.nn.PhasedGruSpec p -> "Phased GRU";
-        });
-        sb.append(", H=").append(n.hiddenSize()).append(", input ").append(config.inputSize());
-        if (config.embedding() != null) {
-            sb.append(" (token embedded: ").append(config.embedding().numEmbeddings()).append(" x ")
-                    .append(config.embedding().embeddingDim()).append(')');
-        }
-        sb.append(", head ").append(config.head() == Head.LAST_STEP ? "last step" : "every step")
-                .append(" -> ").append(config.outputSize());
-        return sb.toString();
+    /** The --cell name as given, e.g. for a run directory. */
+    public String cellName() {
+        return cell;
     }
 
-    private static String lstmOptions(org.rnn4j.nn.LstmSpec l) {
-        java.util.List<String> o = new java.util.ArrayList<>();
-        if (l.peepholes()) {
-            o.add("peepholes");
-        }
-        if (l.cifg()) {
-            o.add("CIFG");
-        }
-        if (l.projSize() > 0) {
-            o.add("proj " + l.projSize());
-        }
-        if (l.cellClip() > 0) {
-            o.add("cell clip " + l.cellClip());
-        }
-        return o.isEmpty() ? "" : " (" + String.join(", ", o) + ")";
+    /** --forget-bias, or null for the initialisation's own. */
+    public Float forgetBias() {
+        return forgetBias;
     }
 }

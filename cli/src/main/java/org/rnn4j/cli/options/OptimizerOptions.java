@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.options;
 
 import org.rnn4j.optim.Adagrad;
 import org.rnn4j.optim.Adam;
@@ -9,7 +9,7 @@ import org.rnn4j.optim.Sgd;
 import picocli.CommandLine.Option;
 
 /** Optimizer, learning rate and schedule. */
-final class OptimizerOptions {
+public final class OptimizerOptions {
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
             description = "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw. Default: ${DEFAULT-VALUE}.")
@@ -45,11 +45,17 @@ final class OptimizerOptions {
             description = "Linear warm-up over the first N updates. Default: ${DEFAULT-VALUE}.")
     long warmup;
 
-    boolean momentumGiven(picocli.CommandLine.ParseResult parsed) {
-        return parsed.hasMatchedOption("--momentum");
+    /** --lr. */
+    public float learningRate() {
+        return lr;
     }
 
-    Optimizer create(boolean momentumExplicit) {
+    /**
+     * The optimizer of --optimizer with the learning rate and its options.
+     *
+     * @param momentumExplicit whether --momentum was given (rmsprop uses momentum only then)
+     */
+    public Optimizer create(boolean momentumExplicit) {
         return switch (optimizer.toLowerCase(java.util.Locale.ROOT)) {
             case "sgd" -> new Sgd(lr, 0f, false, weightDecay);
             case "momentum" -> new Sgd(lr, momentum, false, weightDecay);
@@ -63,7 +69,8 @@ final class OptimizerOptions {
         };
     }
 
-    Schedule schedule(long totalUpdates) {
+    /** The learning-rate schedule over {@code totalUpdates} updates, with the warm-up. */
+    public Schedule schedule(long totalUpdates) {
         Schedule s = switch (schedule.toLowerCase(java.util.Locale.ROOT)) {
             case "constant" -> Schedule.constant();
             case "step" -> Schedule.step(stepEvery, gamma);

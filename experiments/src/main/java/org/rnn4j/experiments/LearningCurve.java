@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.experiments;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -13,20 +13,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Training and validation loss per epoch, drawn as a PNG with XChart (log-scaled loss). */
-final class LearningCurve {
+public final class LearningCurve {
 
     private final List<Double> epochs = new ArrayList<>();
     private final List<Double> train = new ArrayList<>();
     private final List<Double> validation = new ArrayList<>();
 
-    void add(int epoch, double trainLoss, double validationLoss) {
+    /** Adds an epoch's training and validation loss (NaN for none). */
+    public void add(int epoch, double trainLoss, double validationLoss) {
         epochs.add((double) epoch);
         train.add(trainLoss);
         validation.add(validationLoss);
     }
 
     /** Adds the epochs recorded in a metrics.jsonl file (of a run being resumed); a missing file adds nothing. */
-    void load(Path metrics) throws IOException {
+    public void load(Path metrics) throws IOException {
         if (!java.nio.file.Files.exists(metrics)) {
             return;
         }
@@ -43,7 +44,7 @@ final class LearningCurve {
     }
 
     /** Writes the chart atomically (a temporary file, then a rename). */
-    void write(Path png, String yTitle, String subtitle) throws IOException {
+    public void write(Path png, String yTitle, String subtitle) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("rnn4j: " + subtitle)
                 .xAxisTitle("epoch").yAxisTitle(yTitle).build();
         chart.getStyler().setYAxisLogarithmic(allPositive(train) && allPositive(validation));
