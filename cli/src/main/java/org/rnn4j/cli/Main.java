@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

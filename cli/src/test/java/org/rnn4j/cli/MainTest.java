@@ -32,18 +32,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rnn4j command, run in-process as a user would run it. */
-class MainTest {
+public class MainTest {
 
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-        String all() {
+    public record Result(int code, String out, String err) {
+        public String all() {
             return out + err;
         }
     }
 
-    static Result rnn4j(String... args) {
+    public static Result rnn4j(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);

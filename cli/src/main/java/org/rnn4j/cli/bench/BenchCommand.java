@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.bench;
 
 import org.rnn4j.Version;
 import org.rnn4j.io.AtomicFiles;
@@ -73,7 +73,7 @@ import java.util.concurrent.Callable;
                 + " k(T*B)/s = thousands of time steps x sequences per second.",
                 "Timings on a shared machine are noisy: run this next to PyTorch (bench/pytorch/run_configs.sh) in one"
                         + " sitting, alternating; see docs/performance.md."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     /** Seed of the weights, the inputs and the targets. */
     static final long SEED = 0;

@@ -1,4 +1,4 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.bench;
 
 import org.rnn4j.io.Json;
 

@@ -1,7 +1,8 @@
-package org.rnn4j.cli;
+package org.rnn4j.cli.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.cli.MainTest;
 import org.rnn4j.io.Json;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.kernel.Kernels;
