@@ -187,7 +187,7 @@ public final class DistributedTrainer {
                 }
                 active--;
                 String failure = e.failure() == null ? null : describe(e.failure());
-                reports[e.worker()] = new TrainingStats.WorkerReport(e.worker(), e.status(), e.steps(), failure);
+                reports[e.worker()] = new TrainingStats.WorkerReport(e.worker(), e.status(), e.steps(), e.pushes(), failure);
                 if (failure != null) {
                     event.apply("worker " + e.worker() + " stopped after " + e.steps() + " mini-batches: " + failure);
                 }

@@ -27,9 +27,10 @@ public record TrainingStats(long pushes, long updates, long duplicates, long sta
      *
      * @param status  {@code finished}, {@code stopped} (maxSteps or a stop request), {@code failed}
      * @param steps   mini-batches it trained (counting those of a takeover)
+     * @param pushes  pushes it sent (its last sequence number)
      * @param failure the reason it failed, or null
      */
-    public record WorkerReport(int worker, String status, long steps, String failure) {
+    public record WorkerReport(int worker, String status, long steps, long pushes, String failure) {
     }
 
     /** Server updates per second. */

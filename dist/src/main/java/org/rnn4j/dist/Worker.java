@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
 final class Worker implements Callable<Worker.Exit> {
 
     /** How a worker ended. {@code memberLost}: its member died under it, so another should take its data over. */
-    record Exit(int worker, String status, long steps, Throwable failure, boolean memberLost) {
+    record Exit(int worker, String status, long steps, long pushes, Throwable failure, boolean memberLost) {
     }
 
     /** Counters shared by the workers of a run. */
@@ -104,7 +104,7 @@ final class Worker implements Callable<Worker.Exit> {
                 throw new IllegalStateException("worker " + id + " has no progress record in the cluster");
             }
             if (start.done) {
-                return new Exit(id, "finished", start.progress.step(), null, false);
+                return new Exit(id, "finished", start.progress.step(), start.seq, null, false);
             }
             seq = start.seq;
             Trainer t = new Trainer(config, (Updater) this::update);
@@ -129,11 +129,11 @@ final class Worker implements Callable<Worker.Exit> {
             Trainer.Progress end = t.progress();
             boolean finished = end.epoch() >= config.epochs();
             states.set(id, new WorkerState(id, end, seq, finished));
-            return new Exit(id, finished ? "finished" : "stopped", end.step(), null, false);
+            return new Exit(id, finished ? "finished" : "stopped", end.step(), seq, null, false);
         } catch (RuntimeException | Error e) {
             steps = trainer == null ? 0 : trainer.progress().step();
             boolean lost = !member.getLifecycleService().isRunning();
-            return new Exit(id, "failed", steps, e, lost);
+            return new Exit(id, "failed", steps, seq, e, lost);
         }
     }
 
