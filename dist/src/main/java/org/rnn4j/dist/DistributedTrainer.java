@@ -128,7 +128,7 @@ public final class DistributedTrainer {
         stopRequested = false;
         Set<UUID> lost = ConcurrentHashMap.newKeySet();
         ExecutorService pool = Executors.newCachedThreadPool(daemonThreads());
-        long started = System.nanoTime();
+        long started = 0;
         try {
             for (int i = 0; i < dist.localMembers(); i++) {
                 HazelcastInstance m = Member.start(dist.member());
@@ -159,6 +159,7 @@ public final class DistributedTrainer {
             Worker.Counters counters = new Worker.Counters();
             ExecutorCompletionService<Worker.Exit> exits = new ExecutorCompletionService<>(pool);
             int threadsEach = Math.max(1, dist.threads() / workers);
+            started = System.nanoTime();
             for (int w = 0; w < workers; w++) {
                 exits.submit(worker(w, members.get(w % members.size()), plan, job, factory, train, threadsEach,
                         counters, events));
@@ -201,12 +202,12 @@ public final class DistributedTrainer {
                         + " their members (more members died at once than the backup count, "
                         + dist.member().backupCount() + ", covers)");
             }
+            double seconds = (System.nanoTime() - started) / 1e9;
             finalServer.pull(reference.parameters().values(), new long[plan.count()]);
             if (dist.checkpoint() != null) {
                 writeCheckpoint(reference, plan, job, train);
                 event.apply("checkpoint written to " + dist.checkpoint());
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
             long[] histogram = new long[Worker.Counters.BUCKETS];
             for (int s = 0; s < histogram.length; s++) {
                 histogram[s] = counters.staleness.get(s);

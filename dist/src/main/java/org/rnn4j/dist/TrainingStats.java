@@ -10,7 +10,8 @@ import java.util.List;
  * @param duplicates         shard-pushes dropped as already applied (retries, takeovers)
  * @param stale              shard-pushes refused as too stale (then the worker fetched again)
  * @param notFinite          shard-pushes refused for holding NaN or Inf (the workers check first; expected 0)
- * @param seconds            wall time of the training
+ * @param seconds            wall time from the workers' start to the last one's end (members and shards set up
+ *                           before)
  * @param stalenessHistogram pushes by staleness: [s] for s other workers' updates between the pusher's fetch and its
  *                           push (the largest over the shards), the last bucket for that many or more
  * @param membersLost        members that left the cluster during training
