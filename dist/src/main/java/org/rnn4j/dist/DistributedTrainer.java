@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -106,10 +107,9 @@ public final class DistributedTrainer {
                       DistributedListener listener) {
         DistributedListener events = listener == null ? new DistributedListener() { } : listener;
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        Function<String, Void> event = msg -> {
+        Consumer<String> event = msg -> {
             log.add(msg);
             events.onEvent(msg);
-            return null;
         };
         int workers = dist.workers();
         if (train.size() < workers) {
@@ -140,7 +140,7 @@ public final class DistributedTrainer {
                     @Override
                     public void memberRemoved(MembershipEvent e) {
                         if (lost.add(e.getMember().getUuid())) {
-                            event.apply("member " + e.getMember().getAddress() + " left the cluster");
+                            event.accept("member " + e.getMember().getAddress() + " left the cluster");
                         }
                     }
                 });
@@ -172,7 +172,7 @@ public final class DistributedTrainer {
                 if (f == null) {
                     if (dist.checkpoint() != null) {
                         writeCheckpoint(reference, plan, job, train);
-                        event.apply("checkpoint written to " + dist.checkpoint());
+                        event.accept("checkpoint written to " + dist.checkpoint());
                     }
                     nextCheckpoint = System.nanoTime() + dist.checkpointEvery().toNanos();
                     continue;
@@ -181,7 +181,7 @@ public final class DistributedTrainer {
                 if (e.memberLost()) {
                     HazelcastInstance alive = members().stream().findFirst().orElseThrow(() -> new IllegalStateException(
                             "every member in this JVM is gone; worker " + e.worker() + " cannot be taken over"));
-                    event.apply("worker " + e.worker() + " lost its member at step " + e.steps() + "; its data shard is"
+                    event.accept("worker " + e.worker() + " lost its member at step " + e.steps() + "; its data shard is"
                             + " taken over by a new worker on member " + alive.getCluster().getLocalMember().getAddress());
                     exits.submit(worker(e.worker(), alive, plan, job, factory, train, threadsEach, counters, events));
                     continue;
@@ -190,7 +190,7 @@ public final class DistributedTrainer {
                 String failure = e.failure() == null ? null : describe(e.failure());
                 reports[e.worker()] = new TrainingStats.WorkerReport(e.worker(), e.status(), e.steps(), e.pushes(), failure);
                 if (failure != null) {
-                    event.apply("worker " + e.worker() + " stopped after " + e.steps() + " mini-batches: " + failure);
+                    event.accept("worker " + e.worker() + " stopped after " + e.steps() + " mini-batches: " + failure);
                 }
             }
             HazelcastInstance alive = members().stream().findFirst()
@@ -206,7 +206,7 @@ public final class DistributedTrainer {
             finalServer.pull(reference.parameters().values(), new long[plan.count()]);
             if (dist.checkpoint() != null) {
                 writeCheckpoint(reference, plan, job, train);
-                event.apply("checkpoint written to " + dist.checkpoint());
+                event.accept("checkpoint written to " + dist.checkpoint());
             }
             long[] histogram = new long[Worker.Counters.BUCKETS];
             for (int s = 0; s < histogram.length; s++) {

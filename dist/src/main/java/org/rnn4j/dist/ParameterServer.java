@@ -4,9 +4,11 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import org.rnn4j.optim.OptimizerSpec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -112,13 +114,12 @@ public final class ParameterServer {
      * @param maxStaleness shards refuse the push past this staleness; -1 for no limit
      */
     public PushResult push(int worker, long seq, float lr, float[] grads, long[] basis, int maxStaleness) {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<long[]>[] pending = new CompletableFuture[plan.count()];
+        List<CompletableFuture<long[]>> pending = new ArrayList<>(plan.count());
         for (int k = 0; k < plan.count(); k++) {
             Push p = new Push(worker, seq, lr, basis[k], maxStaleness,
                     Arrays.copyOfRange(grads, plan.from(k), plan.to(k)));
             CompletionStage<long[]> stage = shards.submitToKey(k, p);
-            pending[k] = stage.toCompletableFuture();
+            pending.add(stage.toCompletableFuture());
         }
         int applied = 0;
         int dup = 0;
@@ -130,7 +131,7 @@ public final class ParameterServer {
         for (int k = 0; k < plan.count(); k++) {
             long[] r;
             try {
-                r = pending[k].join();
+                r = pending.get(k).join();
             } catch (CompletionException e) {
                 // wait for the others too, so that no push of this seq is still in flight when the caller retries
                 if (failure == null) {

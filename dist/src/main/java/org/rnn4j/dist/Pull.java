@@ -11,6 +11,9 @@ import java.util.Map;
 /** Reads a shard's values and update count, without its optimizer state; read-only, so it has no backup. */
 final class Pull implements EntryProcessor<Integer, Shard, ShardValues>, ReadOnly, IdentifiedDataSerializable {
 
+    // EntryProcessor extends Serializable; Hazelcast uses writeData/readData, never Java serialisation
+    private static final long serialVersionUID = 1L;
+
     @Override
     public ShardValues process(Map.Entry<Integer, Shard> entry) {
         Shard shard = entry.getValue();

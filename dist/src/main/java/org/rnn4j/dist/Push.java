@@ -16,6 +16,9 @@ import java.util.Map;
  */
 final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDataSerializable {
 
+    // EntryProcessor extends Serializable; Hazelcast uses writeData/readData, never Java serialisation
+    private static final long serialVersionUID = 1L;
+
     int worker;
     long seq;
     float lr;

@@ -72,7 +72,8 @@ final class Worker implements Callable<Worker.Exit> {
     private int pending;                   // updates not yet pushed
     private int sinceFetch;                // updates since the last fetch
     private boolean refetch;               // a shard refused a push as stale
-    private long seq;
+    private long seq;                      // pushes sent: the sequence number of the last one
+    private float lastRate;                // the learning rate of the last update, for a final partial push
 
     Worker(int id, HazelcastInstance member, ParameterServer server, IMap<Integer, WorkerState> states,
            SequenceModel model, TrainConfig config, Dataset data, DistConfig dist, Counters counters,
@@ -96,7 +97,6 @@ final class Worker implements Callable<Worker.Exit> {
 
     @Override
     public Exit call() {
-        long steps = 0;
         Trainer trainer = null;
         try {
             WorkerState start = states.get(id);
@@ -131,13 +131,11 @@ final class Worker implements Callable<Worker.Exit> {
             states.set(id, new WorkerState(id, end, seq, finished));
             return new Exit(id, finished ? "finished" : "stopped", end.step(), seq, null, false);
         } catch (RuntimeException | Error e) {
-            steps = trainer == null ? 0 : trainer.progress().step();
+            long steps = trainer == null ? 0 : trainer.progress().step();
             boolean lost = !member.getLifecycleService().isRunning();
             return new Exit(id, "failed", steps, seq, e, lost);
         }
     }
-
-    private float lastRate;
 
     /** The trainer's update: accrue, push every pushEvery, fetch every fetchEvery (or after a stale refusal). */
     private void update(Parameters params, float lr, long step) {
