@@ -171,8 +171,14 @@ public final class DistributedTrainer {
                 Future<Worker.Exit> f = exits.poll(Math.max(1, nextCheckpoint - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (f == null) {
                     if (dist.checkpoint() != null) {
-                        writeCheckpoint(reference, plan, job, train);
-                        event.accept("checkpoint written to " + dist.checkpoint());
+                        try {
+                            writeCheckpoint(reference, plan, job, train);
+                            event.accept("checkpoint written to " + dist.checkpoint());
+                        } catch (RuntimeException failed) {
+                            // the previous checkpoint stays whole (atomic write); training goes on
+                            event.accept("checkpoint to " + dist.checkpoint() + " failed, the previous one is kept: "
+                                    + describe(failed));
+                        }
                     }
                     nextCheckpoint = System.nanoTime() + dist.checkpointEvery().toNanos();
                     continue;

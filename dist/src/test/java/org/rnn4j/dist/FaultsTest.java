@@ -122,10 +122,12 @@ class FaultsTest {
     }
 
     @Test
-    void trainingOutlivesAMemberTerminatedMidwayAndItsWorkersDataIsTakenOver() throws Exception {
+    void trainingOutlivesAMemberTerminatedMidwayAndItsWorkersDataIsTakenOver(@TempDir Path dir) throws Exception {
         AddingProblem data = new AddingProblem(10, 360, 5);
         TrainConfig config = TrainConfig.builder().epochs(3).batchSize(20).learningRate(0.01f).seed(6).build();
+        Path file = dir.resolve("run.ckpt");
         DistConfig dist = DistConfig.builder().workers(3).localMembers(3).shards(6).threads(2)
+                .checkpoint(file, Duration.ofMillis(300))
                 .member(Member.Options.defaults().withMaxNoHeartbeatSeconds(5)).build();
         DistributedTrainer trainer = new DistributedTrainer(dist, config, new Adam(0.01f));
         AtomicBoolean killed = new AtomicBoolean();
@@ -155,5 +157,11 @@ class FaultsTest {
         for (float v : r.model().parameters().values()) {
             assertTrue(Float.isFinite(v));
         }
+        assertTrue(s.events().stream().filter(e -> e.startsWith("checkpoint written")).count() >= 2,
+                "periodic checkpoints and the final one: " + s.events());
+        DistCheckpoint last = assertCheckpoint(file);
+        assertEquals(java.util.Map.of(0, 18L, 1, 18L, 2, 18L), last.workerSteps());
+        assertSameBits("the final checkpoint holds the trained parameters", r.model().parameters().values(),
+                last.parameters());
     }
 }
