@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
                         + " batch 32, gradient clipping (norm 1), over several seeds. Writes a table of test accuracy"
                         + " (mean ± std over seeds) and training time per model, a learning-curve PNG (validation"
                         + " accuracy per epoch, mean and min-max band over seeds) and JSON. The default is a short run on"
-                        + " a sample of the training images: on 2 shared cores it took 6 minutes and reached 87.9 %"
-                        + " (LSTM), 88.3 % (GRU) and 84.1 % (IRNN) test accuracy, where about 88-90 % is published for"
+                        + " a sample of the training images: on 2 shared cores it took 6 minutes and reached 87.9 %%"
+                        + " (LSTM), 88.3 %% (GRU) and 84.1 %% (IRNN) test accuracy, where about 88-90 %% is published for"
                         + " LSTM and GRU. --full trains on all of them (about 1.5 hours on 2 cores, extrapolated from the"
                         + " default run). Each run is saved to DIR/runs as it finishes (see --resume). Needs Fashion-MNIST:"
                         + " scripts/install-fashion-mnist."})

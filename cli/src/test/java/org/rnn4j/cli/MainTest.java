@@ -350,6 +350,10 @@ public class MainTest {
         expectError(rnn4j("train", "--data", trainFile.toString(), "--out", never.toString()), "train.npz['x'] contains NaN at [3, 3, 1]");
         assertFalse(Files.exists(never), "nothing is written for bad data");
         expectError(rnn4j("train", "--batch", "0", "--out", never.toString()), "--batch must be at least 1");
+        expectError(rnn4j("train", "--hidden", "-3", "--out", never.toString()), "--hidden must be at least 1, got -3");
+        expectError(rnn4j("train", "--layers", "0", "--out", never.toString()), "--layers must be at least 1, got 0");
+        expectError(rnn4j("train", "--hidden", "8", "--proj", "8", "--out", never.toString()),
+                "--proj must be 0 (none) or in [1, --hidden = 8), got 8");
         expectError(rnn4j("train", "--tbptt", "4", "--bidirectional", "--out", never.toString()), "unidirectional");
         assertFalse(Files.exists(never));
     }

@@ -66,6 +66,22 @@ public final class ModelOptions {
     @Option(names = "--forget-bias", paramLabel = "B", description = "Set the LSTM forget-gate bias after initialisation.")
     Float forgetBias;
 
+    /** The sizes in the options' own names, before the library would name them in its own words. */
+    private void checkSizes() {
+        if (hidden < 1) {
+            throw new IllegalArgumentException("--hidden must be at least 1, got " + hidden);
+        }
+        if (layers < 1) {
+            throw new IllegalArgumentException("--layers must be at least 1, got " + layers);
+        }
+        if (proj < 0 || proj >= hidden && proj != 0) {
+            throw new IllegalArgumentException("--proj must be 0 (none) or in [1, --hidden = " + hidden + "), got " + proj);
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+        }
+    }
+
     /** The cell of --cell and its options. */
     public CellSpec cellSpec() {
         String c = cell.toLowerCase(java.util.Locale.ROOT);
@@ -137,6 +153,7 @@ public final class ModelOptions {
     }
 
     public RecurrentConfig network(int inputSize) {
+        checkSizes();
         return new RecurrentConfig(cellSpec(), inputSize, hidden, layers, bidirectional, dropout);
     }
 
