@@ -93,7 +93,7 @@ final class CsvIndexer {
         double lastTime = 0;
         int lastLine = 0;
         long lastReported = 0;
-        try (LineReader lines = new LineReader(Files.newInputStream(file))) {
+        try (LineReader lines = new LineReader(Files.newInputStream(file), file.toString())) {
             String line;
             while ((line = lines.next()) != null) {
                 int lineNo = lines.lineNumber();
