@@ -299,8 +299,38 @@ public final class ModelFile {
             arrays.put(spec.name(), values);
         }
         checkChecksum(file, in, null);
+        checkDataAgainstModel(file, header.config(), header.data());
         return new Read((int) version, new Contents(header.kind(), header.config(), parameters,
                 header.provenance(), arrays, header.meta(), header.data()));
+    }
+
+    /**
+     * A stored data description must fit the architecture it came with: as many feature columns and standardised
+     * features as inputs, as many class names or target columns as outputs. A file where they differ was written
+     * by something else or edited, and is refused rather than read with a name or a scale silently dropped.
+     */
+    private static void checkDataAgainstModel(Path file, ModelConfig config, DataSchema data) throws ModelFileException {
+        if (data == null) {
+            return;
+        }
+        int in = config.inputSize();
+        int out = config.outputSize();
+        if (!data.featureColumns().isEmpty() && data.featureColumns().size() != in) {
+            throw new ModelFileException(file, "is inconsistent: its data description names "
+                    + data.featureColumns().size() + " feature columns but the model reads " + in + " features");
+        }
+        if (data.mean() != null && data.mean().length != in) {
+            throw new ModelFileException(file, "is inconsistent: it standardises " + data.mean().length
+                    + " features but the model reads " + in);
+        }
+        if (!data.classNames().isEmpty() && data.classNames().size() != out) {
+            throw new ModelFileException(file, "is inconsistent: it names " + data.classNames().size() + " classes "
+                    + data.classNames() + " but the model has " + out + " outputs");
+        }
+        if (!data.targetColumns().isEmpty() && data.targetColumns().size() != out) {
+            throw new ModelFileException(file, "is inconsistent: it names " + data.targetColumns().size()
+                    + " target columns but the model has " + out + " outputs");
+        }
     }
 
     /** Reads the stored CRC-32 (the next 4 bytes) and compares it with that of everything read so far. */

@@ -52,7 +52,7 @@ class ModelFileDataSchemaTest {
         assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains("\"data\": {"),
                 "no data key: files without a schema are as before");
         assertNull(ModelFile.load(file, null).data());
-        DataSchema unscaled = new DataSchema(null, null, List.of(), null, List.of("y"), List.of(), null, null);
+        DataSchema unscaled = new DataSchema(null, null, List.of(), null, List.of("y", "z"), List.of(), null, null);
         ModelFile.save(file, model(), Provenance.current(7, "test"), unscaled);
         assertEquals(unscaled, ModelFile.load(file, null).data());
         assertFalse(ModelFile.load(file, null).data().standardized());

@@ -57,6 +57,35 @@ class ModelFileErrorsTest {
     }
 
     @Test
+    void aDataDescriptionThatDoesNotFitTheModelIsRefusedAtLoad() throws IOException {
+        // the model has 3 inputs and 2 outputs
+        ModelConfig config = new ModelConfig(new RecurrentConfig(CellSpec.gru(), 3, 4, 1, false, 0f), Head.LAST_STEP, 2);
+        SequenceModel model = SequenceModel.create(config, 1, Compute.serial());
+        String[][] cases = {
+            {"classes.rnn4j", "names 3 classes [a, b, c] but the model has 2 outputs"},
+            {"scale.rnn4j", "standardises 2 features but the model reads 3"},
+            {"columns.rnn4j", "names 4 feature columns but the model reads 3 features"},
+        };
+        DataSchema[] schemas = {
+            new DataSchema(null, null, null, "y", null, List.of("a", "b", "c"), null, null),
+            new DataSchema(null, null, null, "y", null, null, new float[] {0, 1}, new float[] {1, 2}),
+            new DataSchema(null, null, List.of("p", "q", "r", "s"), "y", null, null, null, null),
+        };
+        for (int i = 0; i < cases.length; i++) {
+            Path file = dir.resolve(cases[i][0]);
+            ModelFile.save(file, model, Provenance.current(1, "errors test"), schemas[i]);
+            ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file));
+            assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(cases[i][1]),
+                    e.getMessage());
+        }
+        Path fits = dir.resolve("fits.rnn4j");
+        ModelFile.save(fits, model, Provenance.current(1, "errors test"),
+                new DataSchema(null, null, List.of("p", "q", "r"), "y", null, List.of("a", "b"), new float[3],
+                        new float[] {1, 1, 1}));
+        assertEquals(List.of("a", "b"), ModelFile.load(fits).data().classNames());
+    }
+
+    @Test
     void truncatedDataIsReportedWithTheExpectedAndFoundSizes() throws IOException {
         ModelFileException e = refused("truncated.rnn4j", Arrays.copyOf(valid, valid.length - 10));
         assertEquals(" is truncated: expected " + (data.length + 4) + " bytes after the header (" + (data.length / 4)
