@@ -649,9 +649,9 @@ final class Exporter {
         String mean = g.initializer(param(meanName, rows, width));
         String var = g.initializer(param(varName, rows, width));
         List<Ir.Attr> axis0 = List.of(Ir.Attr.of("axis", 0L));
-        String m = g.op("Gather", p + "_mean_t", axis0, mean, statRow);
-        String v = g.op("Gather", p + "_var_t", axis0, var, statRow);
-        String sigma = g.op("Sqrt", p + "_sigma_t", g.op("Add", p + "_var_eps_t", v, eps));
+        String m = g.op("Gather", p + "_running_mean_of_step", axis0, mean, statRow);
+        String v = g.op("Gather", p + "_running_var_of_step", axis0, var, statRow);
+        String sigma = g.op("Sqrt", p + "_sigma_of_step", g.op("Add", p + "_var_eps_of_step", v, eps));
         return new String[]{m, sigma};
     }
 }
