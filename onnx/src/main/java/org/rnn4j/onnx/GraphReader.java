@@ -96,7 +96,7 @@ final class GraphReader {
     }
 
     /** The linear head: weight (O, D) as rnn4j stores it, bias (O). */
-    record Linear(float[] weight, float[] bias, int outputs, int inputs) {
+    record Linear(float[] weight, float[] bias, int outputs, int inputs, String node) {
     }
 
     /** One recurrent layer as read: the node's attributes and its weights in ONNX's layout. */
@@ -803,7 +803,7 @@ final class GraphReader {
         if (bias != null && bias.length != o) {
             throw refuse(n, "adds a bias of " + bias.length + " values to " + o + " outputs");
         }
-        return new Linear(w, bias == null ? new float[o] : bias, o, d);
+        return new Linear(w, bias == null ? new float[o] : bias, o, d, n.describe());
     }
 
     private Act headOutput(Act in, Linear head) {
@@ -873,7 +873,7 @@ final class GraphReader {
         for (int k = 0; k < sum.length; k++) {
             sum[k] += bias[k];
         }
-        put(n, new Act(a.axes(), new Linear(h.weight(), sum, h.outputs(), h.inputs()), a.headInput()));
+        put(n, new Act(a.axes(), new Linear(h.weight(), sum, h.outputs(), h.inputs(), h.node()), a.headInput()));
     }
 
     // ---- the model
@@ -900,11 +900,11 @@ final class GraphReader {
             head = Head.LAST_STEP;
         } else if (in.size() == 2 && in.get(1) instanceof Feat f && f.pieces().stream()
                 .anyMatch(p -> p.kind() == Kind.AT_LAST_STEP && p.dir() == 1)) {
-            throw refuse("the head reads the reverse direction's output at the last step, where it has read only"
+            throw refuse(out.head().node() + " reads the reverse direction's output at the last step, where it has read only"
                     + " that step; rnn4j's last-step head reads the reverse direction's final state (h_n), as"
                     + " torch.cat([h_n[-2], h_n[-1]], 1) does");
         } else {
-            throw refuse("the head reads " + axesText(in) + " " + piecesText(new Act(in)) + "; rnn4j's head reads the"
+            throw refuse(out.head().node() + " reads " + axesText(in) + " " + piecesText(new Act(in)) + "; rnn4j's head reads the"
                     + " top layer's output at every step (batch, steps, features) or its final states (batch,"
                     + " features), batch-first");
         }

@@ -36,8 +36,12 @@ final class ProtoReader {
             if (e instanceof OnnxFormatException f) {
                 throw f;
             }
-            throw new OnnxFormatException(source + " is not a readable ONNX model (protobuf ModelProto): "
-                    + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            int stop = why.indexOf(". ");
+            why = (stop > 0 ? why.substring(0, stop) : why).replaceAll("\\.$", "");
+            throw new OnnxFormatException(source + " is not a readable ONNX model (a protobuf ModelProto): "
+                    + Character.toLowerCase(why.charAt(0)) + why.substring(1)
+                    + (why.contains("ended unexpectedly") ? " (is the file truncated?)" : ""), e);
         }
     }
 
