@@ -178,6 +178,13 @@ final class GraphReader {
         }
         Set<Ir.Node> needed = needed(outName);
         for (Ir.Node n : graph.nodes()) {
+            if (needed.contains(n) && (n.opType().equals("Scan") || n.opType().equals("Loop"))) {
+                throw refuse(n, "runs a loop body; rnn4j reads a Scan only in a graph it exported itself, unchanged"
+                        + " and with its " + Exporter.META_MODEL + " metadata, and otherwise one RNN, LSTM or GRU"
+                        + " node per layer");
+            }
+        }
+        for (Ir.Node n : graph.nodes()) {
             if (needed.contains(n)) {
                 evaluate(n);
             }
