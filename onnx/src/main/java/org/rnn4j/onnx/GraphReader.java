@@ -276,7 +276,6 @@ final class GraphReader {
             ins.add(in(n, k));
         }
         boolean anyAct = ins.stream().anyMatch(s -> s instanceof Act);
-        boolean anyZeros = ins.stream().anyMatch(s -> s instanceof Zeros);
         switch (n.opType()) {
             case "Constant" -> put(n, constantNode(n));
             case "Identity" -> put(n, ins.get(0));
@@ -305,7 +304,7 @@ final class GraphReader {
             default -> {
                 if (anyAct) {
                     put(n, move(n, ins));
-                } else if (anyZeros && dataInputIsZeros(n, ins)) {
+                } else if (dataInputIsZeros(n, ins)) {
                     put(n, new Zeros());
                 } else if (ins.stream().anyMatch(s -> s instanceof Opaque || s instanceof Lengths)) {
                     Sym bad = ins.stream().filter(s -> s instanceof Opaque || s instanceof Lengths).findFirst()
@@ -320,13 +319,17 @@ final class GraphReader {
         }
     }
 
+    /** Whether the op's result is all zeros: it rearranges or broadcasts zeros (PyTorch's initial states). */
     private static boolean dataInputIsZeros(Ir.Node n, List<Sym> ins) {
         return switch (n.opType()) {
-            case "Expand", "Slice", "Gather", "Squeeze", "Unsqueeze", "Reshape", "Transpose" ->
-                    ins.get(0) instanceof Zeros;
-            case "Concat" -> ins.stream().allMatch(s -> s instanceof Zeros);
+            case "Expand", "Slice", "Gather", "Squeeze", "Unsqueeze", "Reshape", "Transpose" -> zeros(ins.get(0));
+            case "Concat" -> ins.stream().allMatch(GraphReader::zeros);
             default -> false;
         };
+    }
+
+    private static boolean zeros(Sym s) {
+        return s instanceof Zeros || s instanceof Const c && c.t().dataType() == Fields.Tensor.FLOAT && allZero(c.t());
     }
 
     private static boolean allZero(Ir.TensorValue t) {

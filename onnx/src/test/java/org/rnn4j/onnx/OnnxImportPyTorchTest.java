@@ -34,7 +34,7 @@ class OnnxImportPyTorchTest {
     @ParameterizedTest
     @ValueSource(strings = {"rnn_tanh_1layer_every", "rnn_relu_2layer_bidir_every", "lstm_1layer_last_y",
             "lstm_2layer_every", "lstm_2layer_bidir_h_n", "gru_1layer_bidir_every", "gru_2layer_h_n",
-            "gru_1layer_every"})
+            "gru_1layer_every", "gru_2layer_bidir_h_n_static_opset17"})
     void pytorchExportImportsAndReproducesPyTorchsOutputs(String name) throws Exception {
         OnnxImport.Imported imported = OnnxImport.read(DIR.resolve(name + ".onnx"));
         Map<String, NpyArray> ref = Npz.read(DIR.resolve(name + ".npz"));
