@@ -47,7 +47,6 @@ final class Exporter {
 
     private static final int FLOAT = Fields.Tensor.FLOAT;
 
-    private final SequenceModel model;
     private final ModelConfig config;
     private final RecurrentConfig net;
     private final Parameters params;
@@ -64,7 +63,6 @@ final class Exporter {
     private final Map<Integer, String> zeroStates = new java.util.HashMap<>();   // width → (B, width) zeros
 
     private Exporter(SequenceModel model, ExportOptions options) {
-        this.model = model;
         this.config = model.config();
         this.net = config.network();
         this.params = model.parameters();
@@ -288,7 +286,6 @@ final class Exporter {
             default -> throw new IllegalStateException("not a standard cell: " + cell);
         }
         int gates = blocks.length;
-        int srcGates = cell instanceof LstmSpec lstm ? lstm.gates() : gates;
         float[] w = new float[dirs * gates * h * inWidth];
         float[] r = new float[dirs * gates * h * h];
         float[] b = new float[dirs * 2 * gates * h];
@@ -299,7 +296,6 @@ final class Exporter {
             reorder(params.get("bias_ih" + s), h, 1, blocks, negate, b, d * 2 * gates * h);
             reorder(params.get("bias_hh" + s), h, 1, blocks, negate, b, d * 2 * gates * h + gates * h);
         }
-        assert srcGates <= gates;
         String names = "weight_ih_l" + l + (dirs == 2 ? " and weight_ih_l" + l + "_reverse" : "");
         String wName = g.initializer(Ir.TensorValue.floats("W_l" + l, w, dirs, (long) gates * h, inWidth)
                 .withDoc(names + order));
@@ -460,7 +456,6 @@ final class Exporter {
             scanInputs.add(zeros(h));
             outs.add(p + "c_final");
         }
-        int states = scanInputs.size();
         for (ScanInput si : scanned) {
             scanInputs.add(si.name());
         }
@@ -474,7 +469,6 @@ final class Exporter {
             attrs.add(Ir.Attr.ints("scan_input_directions", reverse));
             attrs.add(Ir.Attr.ints("scan_output_directions", 1));
         }
-        assert states >= 1;
         String[] outArr = outs.toArray(String[]::new);
         g.ops("Scan", outArr, attrs, scanInputs.toArray(String[]::new));
         return new String[]{p + "output", p + "h_final"};

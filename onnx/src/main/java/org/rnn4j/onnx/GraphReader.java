@@ -1,12 +1,10 @@
 package org.rnn4j.onnx;
 
 import org.rnn4j.nn.CellSpec;
-import org.rnn4j.nn.GruSpec;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.LstmSpec;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.RecurrentConfig;
-import org.rnn4j.nn.RnnSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every cell and option, stacked or not, bidirectional or not, with either head: the exported graph run by ONNX

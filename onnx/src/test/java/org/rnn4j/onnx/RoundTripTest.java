@@ -11,10 +11,8 @@ import org.rnn4j.nn.RecurrentConfig;
 import org.rnn4j.nn.SequenceModel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
