@@ -76,9 +76,10 @@ final class Exporter {
     }
 
     static Ir.Model build(SequenceModel model, Provenance provenance, DataSchema data, ExportOptions options) {
-        if (model.config().embedding() != null) {
-            throw new IllegalArgumentException("this model reads its input through an embedding, which the ONNX"
-                    + " export does not write yet; export a model without one");
+        int f = model.config().inputSize();
+        if (data != null && data.standardized() && data.mean().length != f) {
+            throw new IllegalArgumentException("the data schema standardises " + data.mean().length + " features, but"
+                    + " the model reads " + f + " per step");
         }
         return new Exporter(model, options).graph(provenance, data);
     }
@@ -108,6 +109,9 @@ final class Exporter {
             String std = g.initializer(Ir.TensorValue.floats("data.std", data.std(), f)
                     .withDoc("standard deviation of every input feature over the training data"));
             x = g.op("Div", "x_standardized", g.op("Sub", "x_centred", "x", mean), std);
+        }
+        if (config.embedding() != null) {
+            x = embedded(x, f);
         }
         String layerIn = g.op("Transpose", "x_time_major", List.of(Ir.Attr.ints("perm", 1, 0, 2)), x);
         int width = net.inputSize();
@@ -148,6 +152,29 @@ final class Exporter {
                 opsets, meta);
     }
 
+    /**
+     * The network's input [E[token], x[1 …]] (B, T, D + F − 1) from the model's input x (B, T, F) whose feature 0 is a
+     * token id. The ids are rounded and clamped to [0, V − 1] (padded steps may hold anything; rnn4j refuses an id
+     * outside the table at a valid step, which a graph cannot do) and looked up in {@code embedding.weight}.
+     */
+    private String embedded(String x, int f) {
+        int v = config.embedding().numEmbeddings();
+        int d = config.embedding().embeddingDim();
+        String table = g.initializer(param("embedding.weight", v, d).withDoc("the token embedding: feature 0 of"
+                + " every step is a token id in [0, " + (v - 1) + "]"));
+        String column = g.op("Slice", "token_column", x, g.longs(0), g.longs(1), g.longs(2));
+        String ids = g.op("Cast", "token_ids", List.of(Ir.Attr.of("to", (long) Fields.Tensor.INT64)),
+                g.op("Clip", "token_ids_in_table", g.op("Round", "token_ids_rounded", column), g.scalar(0f),
+                        g.scalar(v - 1)));
+        String tokens = g.op("Squeeze", "tokens", ids, g.longs(2));
+        String vectors = g.op("Gather", "token_vectors", List.of(Ir.Attr.of("axis", 0L)), table, tokens);
+        if (f == 1) {
+            return vectors;
+        }
+        String rest = g.op("Slice", "other_features", x, g.longs(1), g.longs(f), g.longs(2));
+        return g.op("Concat", "network_input", List.of(Ir.Attr.of("axis", 2L)), vectors, rest);
+    }
+
     private boolean timed() {
         return net.cell() instanceof PhasedLstmSpec || net.cell() instanceof PhasedGruSpec;
     }
@@ -158,7 +185,10 @@ final class Exporter {
         s.append("rnn4j ").append(net.cell().kind()).append(" (").append(net.cell()).append("), ")
                 .append(net.numLayers()).append(net.numLayers() == 1 ? " layer" : " layers").append(", hidden ")
                 .append(net.hiddenSize()).append(net.bidirectional() ? ", bidirectional" : "").append(", input ")
-                .append(config.inputSize()).append(", linear head on ")
+                .append(config.inputSize())
+                .append(config.embedding() == null ? "" : ", token embedding " + config.embedding().numEmbeddings()
+                        + " x " + config.embedding().embeddingDim() + " on feature 0")
+                .append(", linear head on ")
                 .append(config.head() == Head.LAST_STEP ? "the last step" : "every step").append(" -> ")
                 .append(config.outputSize()).append(" outputs. ");
         s.append("Made by rnn4j ").append(p.libraryVersion()).append(" on ").append(p.jdk()).append(", ")

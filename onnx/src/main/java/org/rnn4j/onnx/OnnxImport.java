@@ -94,7 +94,7 @@ public final class OnnxImport {
                 throw new OnnxFormatException(source + ": its metadata " + Exporter.META_MODEL + " is damaged: "
                         + e.getMessage(), e);
             }
-            if (!Exporter.standard(d.config().network().cell())) {
+            if (!Exporter.standard(d.config().network().cell()) || d.config().embedding() != null) {
                 return new Imported(ownScanModel(m, d, source), d.provenance(), d.data(), producer);
             }
         }
@@ -127,10 +127,15 @@ public final class OnnxImport {
 
     /** The layers' weights from ONNX's layout into rnn4j's, and the head's. */
     private static void fill(Parameters params, GraphReader.Result r, String source) {
-        RecurrentConfig net = r.config().network();
-        int h = net.hiddenSize();
-        for (int l = 0; l < r.layers().size(); l++) {
-            GraphReader.Layer layer = r.layers().get(l);
+        fillLayers(params, r.layers(), r.config().network().hiddenSize());
+        params.set("head.weight", r.head().weight());
+        params.set("head.bias", r.head().bias());
+    }
+
+    /** The recurrent layers' weights from ONNX's layout into rnn4j's. */
+    private static void fillLayers(Parameters params, List<GraphReader.Layer> layers, int h) {
+        for (int l = 0; l < layers.size(); l++) {
+            GraphReader.Layer layer = layers.get(l);
             CellSpec cell = layer.cell();
             int[] blocks;                 // for each rnn4j gate block, the ONNX block it comes from
             boolean[] negate;
@@ -171,8 +176,6 @@ public final class OnnxImport {
                 }
             }
         }
-        params.set("head.weight", r.head().weight());
-        params.set("head.bias", r.head().bias());
     }
 
     /** Direction d's part (of {@code size} values) of an ONNX weight, its gate blocks in rnn4j's order. */
@@ -184,15 +187,24 @@ public final class OnnxImport {
     }
 
     /**
-     * A model with Scan bodies that rnn4j exported: its parameters are initializers under their own names, and the
-     * graph must be the one rnn4j writes for the recorded configuration, node for node.
+     * A model with Scan bodies (or an embedding) that rnn4j exported: its parameters are initializers under their own
+     * names (a standard operator's combined weights taken apart again), and the graph must be the one rnn4j writes
+     * for the recorded configuration, node for node.
      */
     private static SequenceModel ownScanModel(Ir.Model m, ModelFile.Description d, String source)
             throws OnnxFormatException {
         SequenceModel model = SequenceModel.create(d.config(), 0, null);
         Map<String, Ir.TensorValue> inits = new HashMap<>();
         m.graph().initializers().forEach(t -> inits.put(t.name(), t));
+        RecurrentConfig net = d.config().network();
+        boolean standard = Exporter.standard(net.cell());
+        if (standard) {
+            fillLayers(model.parameters(), standardLayers(net, inits, source), net.hiddenSize());
+        }
         for (ParamView v : model.parameters().layout().views()) {
+            if (standard && !v.name().startsWith("head.") && !v.name().startsWith("embedding.")) {
+                continue;   // in the combined W, R, B and P tensors of the RNN, LSTM or GRU nodes
+            }
             Ir.TensorValue t = inits.get(v.name());
             long[] want = Arrays.stream(v.shape()).asLongStream().toArray();
             if (t == null || t.dataType() != Fields.Tensor.FLOAT || !Arrays.equals(t.dims(), want)) {
@@ -226,6 +238,42 @@ public final class OnnxImport {
                     + " writes for this model; rnn4j reads back its Scan layers only unchanged");
         }
         return model;
+    }
+
+    /** The layers of standard operators from their initializers W_l{k}, R_l{k}, B_l{k} and P_l{k}, as rnn4j names them. */
+    private static List<GraphReader.Layer> standardLayers(RecurrentConfig net, Map<String, Ir.TensorValue> inits,
+                                                          String source) throws OnnxFormatException {
+        CellSpec cell = net.cell();
+        String op = cell.kind();
+        int gates = switch (op) {
+            case "RNN" -> 1;
+            case "GRU" -> 3;
+            default -> 4;
+        };
+        int h = net.hiddenSize();
+        int dirs = net.directions();
+        List<GraphReader.Layer> layers = new java.util.ArrayList<>();
+        for (int l = 0; l < net.numLayers(); l++) {
+            int in = l == 0 ? net.inputSize() : net.outputSize();
+            float[] w = initializer(inits, "W_l" + l, source, dirs, (long) gates * h, in);
+            float[] r = initializer(inits, "R_l" + l, source, dirs, (long) gates * h, h);
+            float[] b = initializer(inits, "B_l" + l, source, dirs, 2L * gates * h);
+            float[] p = cell instanceof LstmSpec lstm && lstm.peepholes()
+                    ? initializer(inits, "P_l" + l, source, dirs, 3L * h) : null;
+            layers.add(new GraphReader.Layer(null, op, cell, h, dirs, in, w, r, b, p));
+        }
+        return layers;
+    }
+
+    private static float[] initializer(Map<String, Ir.TensorValue> inits, String name, String source, long... dims)
+            throws OnnxFormatException {
+        Ir.TensorValue t = inits.get(name);
+        if (t == null || t.dataType() != Fields.Tensor.FLOAT || !Arrays.equals(t.dims(), dims)) {
+            throw new OnnxFormatException(source + ": rnn4j's export keeps " + name + " as a float initializer of"
+                    + " shape " + Arrays.toString(dims) + ", but the file " + (t == null ? "has none"
+                    : "has one of shape " + Arrays.toString(t.dims())));
+        }
+        return t.floatData();
     }
 
     /** The graph without its doc string, which names the rnn4j version that wrote it. */

@@ -38,6 +38,9 @@ class ExportFixturesTest {
         SequenceModel m = Models.random(Models.CELLS.get("plstm"), 1, false, Head.LAST_STEP, 990);
         files.put("plstm-opset14-no-lengths.onnx", OnnxExport.toBytes(m, Models.PROVENANCE, null,
                 ExportOptions.DEFAULT.withOpset(14).withLengthsInput(false)));
+        SequenceModel e = SequenceModel.builder().cell(Models.CELLS.get("plstm")).embedding(7, 4).inputSize(2)
+                .hiddenSize(Models.HIDDEN).head(Head.LAST_STEP).outputSize(3).seed(991).build();
+        files.put("plstm-embedding.onnx", OnnxExport.toBytes(e, Models.PROVENANCE, null, ExportOptions.DEFAULT));
         return files;
     }
 

@@ -2,6 +2,7 @@ package org.rnn4j.onnx;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.io.DataSchema;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.Provenance;
 import org.rnn4j.nn.CellSpec;
@@ -12,6 +13,7 @@ import org.rnn4j.tensor.Tensor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,13 +81,14 @@ class OnnxFilesTest {
     }
 
     @Test
-    void modelWithAnEmbeddingIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
-        SequenceModel model = SequenceModel.builder().cell(CellSpec.lstm()).embedding(10, 4).inputSize(2)
-                .hiddenSize(3).head(Head.LAST_STEP).outputSize(2).seed(1).build();
+    void modelThatCannotBeExportedIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        SequenceModel model = Models.random(CellSpec.gru(), 1, false, Head.LAST_STEP, 2);
+        DataSchema wrongWidth = new DataSchema(null, null, List.of(), null, List.of(), List.of(), new float[2],
+                new float[]{1f, 1f});
         Path out = dir.resolve("e.onnx");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> OnnxExport.write(out, model, Models.PROVENANCE, null, ExportOptions.DEFAULT));
-        assertTrue(e.getMessage().contains("embedding"), e.getMessage());
+                () -> OnnxExport.write(out, model, Models.PROVENANCE, wrongWidth, ExportOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("standardises 2 features, but the model reads 3"), e.getMessage());
         assertFalse(Files.exists(out));
     }
 }
