@@ -36,7 +36,7 @@ import java.util.Map;
  *   batch-first input transposed, and a linear head on the top layer's output at every step or on its final
  *   states, as PyTorch's exporter writes {@code nn.RNN}, {@code nn.LSTM} and {@code nn.GRU} with
  *   {@code batch_first=True} and an {@code nn.Linear}. Every value the output depends on is followed by what it means
- *   (see {@link GraphReader}); the operators' attributes are honoured ({@code linear_before_reset = 0} gives the
+ *   (docs/onnx.md); the operators' attributes are honoured ({@code linear_before_reset = 0} gives the
  *   original GRU, {@code input_forget = 1} the coupled-gate LSTM, a {@code P} input peepholes).</li>
  *   <li>Anything rnn4j exported, back again bit for bit, the Scan bodies of its other cells included: the file's
  *   metadata holds the model's description, and the graph must be exactly the one rnn4j writes for it.</li>
