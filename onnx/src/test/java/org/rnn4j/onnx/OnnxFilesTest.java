@@ -59,14 +59,19 @@ class OnnxFilesTest {
 
     @Test
     void everySupportedOpsetRunsInOnnxRuntime() throws Exception {
-        SequenceModel model = Models.random(CellSpec.bnLstm().withMaxSteps(3), 1, true, Head.EVERY_STEP, 8);
-        float[] x = Models.input(5);
-        float[] expected = model.infer(Tensor.of(x, Models.BATCH, Models.STEPS, Models.FEATURES),
-                Sequences.of(Models.LENGTHS), null).data();
-        for (int opset = OnnxExport.MIN_OPSET; opset <= OnnxExport.MAX_OPSET; opset++) {
-            byte[] bytes = OnnxExport.toBytes(model, Models.PROVENANCE, null, ExportOptions.DEFAULT.withOpset(opset));
-            float[] ort = Ort.run(bytes, x, Models.BATCH, Models.STEPS, Models.FEATURES, Models.LENGTHS, null);
-            Compare.maxAbsDiff("opset " + opset, expected, ort, ExportMatchesOnnxRuntimeTest.TOLERANCE);
+        for (CellSpec cell : new CellSpec[]{CellSpec.bnLstm().withMaxSteps(3), CellSpec.lstm().withPeepholes(true)
+                .withCifg(true), CellSpec.gru().original(), CellSpec.rnnRelu()}) {
+            SequenceModel model = Models.random(cell, 2, true, Head.EVERY_STEP, 8);
+            float[] x = Models.input(5);
+            float[] expected = model.infer(Tensor.of(x, Models.BATCH, Models.STEPS, Models.FEATURES),
+                    Sequences.of(Models.LENGTHS), null).data();
+            for (int opset = OnnxExport.MIN_OPSET; opset <= OnnxExport.MAX_OPSET; opset++) {
+                byte[] bytes = OnnxExport.toBytes(model, Models.PROVENANCE, null,
+                        ExportOptions.DEFAULT.withOpset(opset));
+                float[] ort = Ort.run(bytes, x, Models.BATCH, Models.STEPS, Models.FEATURES, Models.LENGTHS, null);
+                Compare.maxAbsDiff(cell.kind() + " at opset " + opset, expected, ort,
+                        ExportMatchesOnnxRuntimeTest.TOLERANCE);
+            }
         }
     }
 
