@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.io.FileFormatException;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.NpyArray;
@@ -116,7 +117,7 @@ final class ConvertCommand implements Callable<Integer> {
         try {
             loaded = StateDict.load(p, arrays, headWeight != null);   // without a head in the file: a fresh one
         } catch (StateDict.MismatchException e) {
-            throw new IllegalArgumentException(in + " does not fit a " + ModelOptions.describe(config) + ": "
+            throw new IllegalArgumentException(in + " does not fit a " + ModelDescription.of(config) + ": "
                     + e.getMessage() + (e.misShaped().isEmpty() ? "" : "; check --hidden, --proj and --cell")
                     + (e.unexpected().isEmpty() ? "" : "; check --layers, --bidirectional, --proj and --peepholes"));
         }
@@ -127,7 +128,7 @@ final class ConvertCommand implements Callable<Integer> {
         for (String name : loaded.missing()) {
             if (!name.startsWith("head.")) {
                 throw new IllegalArgumentException(in + " has no array '" + name + "', which a "
-                        + ModelOptions.describe(config) + " needs; check the architecture options");
+                        + ModelDescription.of(config) + " needs; check the architecture options");
             }
         }
         ModelFile.save(out, m, Provenance.current(seed, "converted from " + in.getFileName()));

@@ -1,5 +1,7 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.options.DataOptions;
+import org.rnn4j.data.TaskData;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.ModelConfig;
@@ -51,11 +53,12 @@ final class EvalCommand implements Callable<Integer> {
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
             SequenceModel model = loaded.model();
-            if (data.data == null && loaded.data() != null) {   // a task's sequences would be read unscaled, as the wrong features
+            if (!data.hasFiles() && loaded.data() != null) {   // a task's sequences would be read unscaled, as the wrong features
                 throw new IllegalArgumentException(modelFile + " was trained on data files (" + loaded.provenance().data()
                         + "): give the data to evaluate on with --data");
             }
-            java.util.List<String> taken = useTrainingData(loaded.provenance().extra());
+            java.util.List<String> taken = data.takeTrainingData(loaded.provenance().extra(),
+                    spec.commandLine().getParseResult());
             if (!taken.isEmpty()) {
                 out.println("as the model was trained: " + String.join(", ", taken));
             }
@@ -66,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(modelFile + " was trained with the " + objective.toLowerCase(
                         java.util.Locale.ROOT).replace('_', ' ') + " objective, but " + test.train().describe()
                         + " is scored with " + test.objective().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                        + (data.data == null ? "" : "; give --objective"));
+                        + (data.hasFiles() ? "; give --objective" : ""));
             }
             long start = System.nanoTime();
             Trainer.Evaluation e = Trainer.evaluate(model, test.train(), test.objective(), batch);
@@ -77,32 +80,6 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /**
-     * Options not given take the values the model was trained with (kept in its provenance by rnn4j train): the
-     * data seed, and without --data the task and its --steps. Another data seed would read other sequences, another
-     * validation split or another pixel permutation, with nothing to show for it but a worse score. Returns what
-     * was taken, for the output.
-     */
-    private java.util.List<String> useTrainingData(java.util.Map<String, String> trained) {
-        CommandLine.ParseResult given = spec.commandLine().getParseResult();
-        java.util.List<String> taken = new java.util.ArrayList<>();
-        if (data.data == null && trained.containsKey("task") && !given.hasMatchedOption("--task")) {
-            data.task = trained.get("task");
-            taken.add("--task " + data.task);
-            if (trained.containsKey("steps") && !given.hasMatchedOption("--steps")) {
-                data.steps = Integer.parseInt(trained.get("steps"));
-                taken.add("--steps " + data.steps);
-            }
-        }
-        if (trained.containsKey("data_seed") && !given.hasMatchedOption("--data-seed")) {
-            data.dataSeed = Long.parseLong(trained.get("data_seed"));
-            if (data.dataSeed != 1) {
-                taken.add("--data-seed " + data.dataSeed);
-            }
-        }
-        return taken;
     }
 
     static void checkCompatible(ModelConfig config, TaskData data, Path modelFile) {

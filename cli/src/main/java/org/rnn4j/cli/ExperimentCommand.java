@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code rnn4j experiment}: the papers' experiments, reproduced with rnn4j. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Runs an experiment of the literature rnn4j is built from.",
-        subcommands = {PlstmFrequencyExperiment.class, PlstmAddingExperiment.class, SeqFashionExperiment.class,
-                EventDigitsExperiment.class})
+        subcommands = {PlstmFrequencyCommand.class, PlstmAddingCommand.class, SeqFashionCommand.class,
+                EventDigitsCommand.class})
 final class ExperimentCommand implements Runnable {
 
     @CommandLine.Spec

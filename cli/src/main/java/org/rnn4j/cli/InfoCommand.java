@@ -30,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
         ModelFile.Contents c = ModelFile.read(modelFile);
         ModelFile.Loaded loaded = ModelFile.load(modelFile, null);
         out.println(modelFile + ": rnn4j " + c.kind() + ", format version " + loaded.formatVersion());
-        out.println("architecture: " + ModelOptions.describe(c.config()));
+        out.println("architecture: " + ModelDescription.of(c.config()));
         Provenance p = c.provenance();
         out.println("made by rnn4j " + p.libraryVersion() + " on JDK " + p.jdk() + ", " + p.os() + "/" + p.arch()
                 + ", " + p.createdAt() + ", seed " + p.seed());

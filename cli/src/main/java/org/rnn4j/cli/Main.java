@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,8 @@ import java.io.UncheckedIOException;
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, and benchmark the library.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
-                ConvertCommand.class, BenchCommand.class, ExperimentCommand.class, PlotCommand.class,
+                ConvertCommand.class, FeaturesCommand.class, BenchCommand.class, ExperimentCommand.class,
+                PlotCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
                 "Run 'rnn4j COMMAND --help' for the options of a command."})

@@ -1,5 +1,8 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.options.CsvIndexProgress;
+import org.rnn4j.data.DataFiles;
+import org.rnn4j.data.csv.CsvColumns;
 import org.rnn4j.data.csv.CsvSequences;
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.Csv;
@@ -172,7 +175,7 @@ final class PredictCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
-        if (!DataOptions.isCsv(data)) {
+        if (!DataFiles.isCsv(data)) {
             throw new IllegalArgumentException("--data " + data + ": expected a .csv file or a directory of .csv files;"
                     + " give tensors with -i");
         }
@@ -185,12 +188,8 @@ final class PredictCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(modelFile + " does not say which columns it reads (it was not"
                         + " trained on CSV data): name them with --feature-columns");
             }
-            DataOptions options = new DataOptions();
-            options.idColumn = idColumn;
-            options.timeColumn = timeColumn;
-            options.featureColumns = featureColumns;
-            options.streaming = true;   // a batch at a time: any size of file
-            CsvSequences seq = options.read(data, null, null, schema, true).csv();
+            CsvSequences seq = DataFiles.of(data).withColumns(new CsvColumns(idColumn, timeColumn, featureColumns, null,
+                    null, null)).predictionInputs(schema, CsvIndexProgress::new);
             int features = model.config().inputSize();
             if (seq.features() != features) {
                 throw new FileFormatException(data + ": " + seq.features() + " feature columns "

@@ -4,7 +4,11 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.rnn4j.train.Dataset;
+import org.rnn4j.cli.options.DataOptions;
+import org.rnn4j.cli.options.ModelOptions;
+import org.rnn4j.cli.options.OptimizerOptions;
+import org.rnn4j.data.TaskData;
+import org.rnn4j.experiments.LearningCurve;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.Provenance;
 import org.rnn4j.kernel.Compute;
@@ -12,6 +16,7 @@ import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.train.Checkpoint;
+import org.rnn4j.train.Dataset;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.TrainListener;
 import org.rnn4j.train.Trainer;
@@ -137,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
             List<String> all = spec.commandLine().getParseResult().originalArgs();
             momentumGiven = spec.commandLine().getParseResult().hasMatchedOption("--momentum");
             if (out == null) {
-                out = Path.of("runs", data.describeTask() + "-" + model.cell + "-"
+                out = Path.of("runs", data.describeTask() + "-" + model.cellName() + "-"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
             // what follows "train", with paths made absolute so that --resume works from any directory
@@ -198,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         long batchesPerEpoch = (train.size() + batch - 1) / batch;
         TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).objective(task.objective())
-                .learningRate(optim.lr).schedule(optim.schedule(batchesPerEpoch * epochs))
+                .learningRate(optim.learningRate()).schedule(optim.schedule(batchesPerEpoch * epochs))
                 .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
         optim.create(momentumGiven);   // an unknown optimizer is refused before anything is written
         Path dir = out;
@@ -210,8 +215,8 @@ final class TrainCommand implements Callable<Integer> {
         try (Compute compute = Compute.withThreads(nThreads)) {
             SequenceModel.Builder builder = SequenceModel.builder().network(config.network()).head(config.head())
                     .outputSize(config.outputSize()).init(model.initScheme()).seed(seed).compute(compute);
-            if (model.forgetBias != null) {
-                builder.forgetBias(model.forgetBias);
+            if (model.forgetBias() != null) {
+                builder.forgetBias(model.forgetBias());
             }
             SequenceModel net = builder.build();
             Optimizer optimizer = optim.create(momentumGiven);
@@ -219,13 +224,13 @@ final class TrainCommand implements Callable<Integer> {
             if (restored != null) {
                 restored.restoreInto(net, optimizer, trainer);
             }
-            Provenance provenance = trainingData(Provenance.current(seed, train.describe()), task);
+            Provenance provenance = data.recordIn(Provenance.current(seed, train.describe()), task);
 
             Run r = new Run(dir, net, trainer, provenance, task.objective(), train.describe(), outw, task.schema());
-            outw.println("training " + ModelOptions.describe(config) + ", " + net.parameters().size() + " parameters");
+            outw.println("training " + ModelDescription.of(config) + ", " + net.parameters().size() + " parameters");
             outw.println("on " + train.describe() + "; validation: "
                     + (task.validation() == null ? "none" : task.validation().size() + " sequences") + "; "
-                    + optimizer.name() + " lr " + optim.lr + ", batch " + batch + ", " + epochs + " epochs, "
+                    + optimizer.name() + " lr " + optim.learningRate() + ", batch " + batch + ", " + epochs + " epochs, "
                     + nThreads + (nThreads == 1 ? " thread, " : " threads, ") + compute.kernels().name() + " kernels");
             outw.println("writing to " + dir.toAbsolutePath());
             outw.flush();
@@ -250,15 +255,14 @@ final class TrainCommand implements Callable<Integer> {
                 return 0;
             }
             // user data: the validation data (already standardised), else the training data itself
-            TaskData testData = data.data == null ? data.test(null, config, null)
-                    : new TaskData(task.validation() != null ? task.validation() : train, null, task.inputSize(),
-                    task.head(), task.outputSize(), task.objective(), Double.NaN, task.schema());
+            TaskData testData = !data.hasFiles() ? data.test(null, config, null)
+                    : task.withOnly(task.validation() != null ? task.validation() : train);
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
             outw.printf("done in %.1f s: test loss %.5f, %s %.5f on %s%s%s%n", (System.nanoTime() - start) / 1e9,
                     test.loss(), metric, test.metric(), testData.train().describe(),
-                    data.data != null && task.validation() == null
+                    data.hasFiles() && task.validation() == null
                             ? " (the training data: give --val-data or --val-split for a held-out set)" : "",
                     Double.isNaN(task.baselineLoss()) ? "" : String.format(" (best constant prediction: loss %.4f)",
                             task.baselineLoss()));
@@ -266,25 +270,6 @@ final class TrainCommand implements Callable<Integer> {
             outw.println("learning curve: " + dir.resolve("learning-curve.png"));
         }
         return 0;
-    }
-
-    /**
-     * What eval needs to read the same data again, kept in the model's provenance: the objective, the data seed (it
-     * chooses the generated sequences, the image samples, the validation split and a permutation), the built-in
-     * task and its --steps, and the --val-split fraction.
-     */
-    private Provenance trainingData(Provenance p, TaskData task) {
-        p = p.withExtra("objective", task.objective().name()).withExtra("data_seed", Long.toString(data.dataSeed));
-        if (data.data == null) {
-            p = p.withExtra("task", data.task.toLowerCase(java.util.Locale.ROOT));
-            if (data.steps != null) {
-                p = p.withExtra("steps", Integer.toString(data.steps));
-            }
-        }
-        if (data.valSplit != null) {
-            p = p.withExtra("val_split", Double.toString(data.valSplit));
-        }
-        return p;
     }
 
     private int[] parseTbptt() {

@@ -2,11 +2,17 @@ package org.rnn4j.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.data.DataFiles;
+import org.rnn4j.data.csv.CsvSequences;
 import org.rnn4j.io.DataSchema;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.Npy;
 import org.rnn4j.io.NpyArray;
 import org.rnn4j.nn.Head;
+import org.rnn4j.nn.Sequences;
+import org.rnn4j.tensor.Tensor;
+import org.rnn4j.train.Batch;
+import org.rnn4j.train.Standardization;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,6 +134,17 @@ class CsvDataTest {
         assertTrue(first[1].equals("up") || first[1].equals("down"));
         assertEquals(1, Float.parseFloat(first[2]) + Float.parseFloat(first[3]), 1e-5);
         assertEquals(Float.parseFloat(first[2]) > 0.5 ? "down" : "up", first[1]);
+        // the probabilities are the softmax of the model's forward on s000, read and standardised as in training
+        ModelFile.Loaded trained = ModelFile.load(out.resolve("model.rnn4j"), null);
+        CsvSequences inputs = DataFiles.of(data).predictionInputs(trained.data(), null);
+        Batch s000 = inputs.batch(new int[]{0});
+        trained.model().eval();
+        Tensor logits = trained.model().forward(new Standardization(schema.mean(), schema.std()).apply(s000.x()),
+                Sequences.of(s000.lengths(), s000.times()), null);
+        double down = Math.exp(logits.data()[0]);
+        double up = Math.exp(logits.data()[1]);
+        assertEquals(down / (down + up), Float.parseFloat(first[2]), 1e-6, lines.get(1));
+        assertEquals(up / (down + up), Float.parseFloat(first[3]), 1e-6, lines.get(1));
     }
 
     @Test
@@ -262,6 +279,8 @@ class CsvDataTest {
                 "--epochs", "1", "--threads", "1", "--no-progress", "--out", out.toString());
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("mse"), r.out());
+        assertEquals("MSE", ModelFile.load(out.resolve("model.rnn4j"), null).provenance().extra().get("objective"),
+                "real-valued targets are learned with the mean squared error");
         DataSchema schema = ModelFile.load(out.resolve("model.rnn4j"), null).data();
         assertEquals(7f, schema.mean()[1]);
         assertEquals(1f, schema.std()[1], "a constant feature is centred, not divided by zero");
@@ -301,6 +320,8 @@ class CsvDataTest {
                 "--no-progress", "--val-split", "0.2", "--out", out.toString());
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("accuracy"), r.out());
+        assertEquals("CROSS_ENTROPY", ModelFile.load(out.resolve("model.rnn4j"), null).provenance().extra()
+                .get("objective"), "class labels are learned with cross-entropy");
         DataSchema schema = ModelFile.load(out.resolve("model.rnn4j"), null).data();
         assertEquals(5, schema.mean()[0], 0.3, "arrays are standardised too");
         assertEquals(0, MainTest.rnn4j("eval", out.resolve("model.rnn4j").toString(), "--data",

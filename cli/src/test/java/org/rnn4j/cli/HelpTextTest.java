@@ -27,6 +27,38 @@ class HelpTextTest {
                 + String.join("\n", broken));
     }
 
+    /**
+     * picocli formats descriptions with String.format: a bare '%' (as in "87.9 %") makes it warn on stderr and
+     * print the text raw, with its %n unexpanded. Every command's help renders without a warning.
+     */
+    @Test
+    void everyHelpRendersWithoutAFormatWarning() {
+        List<String> warned = new ArrayList<>();
+        java.io.PrintStream saved = System.err;
+        try {
+            render(new CommandLine(new Main()), warned, saved);
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(warned.isEmpty(), String.join("\n", warned));
+    }
+
+    private static void render(CommandLine cmd, List<String> warned, java.io.PrintStream saved) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        String help = cmd.getUsageMessage();
+        System.setErr(saved);
+        String name = cmd.getCommandSpec().qualifiedName();
+        if (err.size() > 0 || help.contains("%n")) {
+            warned.add(name + ": " + err.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+        }
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            if (!sub.getCommandName().equals("help")) {
+                render(sub, warned, saved);
+            }
+        }
+    }
+
     private static void check(CommandLine cmd, int width, List<String> broken, List<String> seen) {
         String name = cmd.getCommandSpec().qualifiedName();
         seen.add(name);

@@ -1,11 +1,20 @@
 package org.rnn4j.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.data.BuiltInTask;
+import org.rnn4j.data.DataFiles;
+import org.rnn4j.data.TaskData;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.Npy;
 import org.rnn4j.io.NpyArray;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.nn.Sequences;
+import org.rnn4j.tensor.Tensor;
 import org.rnn4j.train.Checkpoint;
+import org.rnn4j.train.Objective;
+import org.rnn4j.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,18 +32,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rnn4j command, run in-process as a user would run it. */
-class MainTest {
+public class MainTest {
 
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-        String all() {
+    public record Result(int code, String out, String err) {
+        public String all() {
             return out + err;
         }
     }
 
-    static Result rnn4j(String... args) {
+    public static Result rnn4j(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
@@ -102,13 +111,22 @@ class MainTest {
         Path out = dir.resolve("run");
         Result r = rnn4j(smallRun(out));
         assertEquals(0, r.code(), r.all());
-        assertTrue(r.out().contains("epoch 2/2") && r.out().contains("test loss"), r.out());
+        assertTrue(r.out().contains("epoch 2/2"), r.out());
+        // the test loss printed and recorded is the saved model's loss on held-out sequences of the task (the
+        // validation size, with a seed never used in training)
+        SequenceModel trained = ModelFile.load(out.resolve("model.rnn4j"), null).model();
+        TaskData heldOut = BuiltInTask.named("adding").withSteps(8).withSizes(320, 64, null).test(null, null);
+        double testLoss = Trainer.evaluate(trained, heldOut.train(), Objective.MSE, 256).loss();
+        assertEquals(testLoss, numberAfter(r.out(), "test loss"), 5e-6, r.out());
         for (String f : List.of("model.rnn4j", "checkpoint.rnn4j", "metrics.jsonl", "learning-curve.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(3, metrics.size(), "two epochs and the test: " + metrics);
         assertTrue(metrics.get(0).contains("\"epoch\":1") && metrics.get(0).contains("\"val_loss\""), metrics.get(0));
+        java.util.Map<?, ?> test = (java.util.Map<?, ?>) org.rnn4j.io.Json.parse(metrics.get(2));
+        assertEquals("test", test.get("type"));
+        assertEquals(testLoss, ((Number) test.get("loss")).doubleValue(), 1e-6 * testLoss, metrics.get(2));
         byte[] png = Files.readAllBytes(out.resolve("learning-curve.png"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
@@ -127,7 +145,7 @@ class MainTest {
         assertTrue(first.out().contains("stopped after 13 mini-batches") && first.out().contains("--resume"), first.out());
         Result rest = rnn4j("train", "--resume", parts.resolve("checkpoint.rnn4j").toString(), "--no-progress");
         assertEquals(0, rest.code(), rest.all());
-        assertTrue(rest.out().contains("resuming") && rest.out().contains("epoch 2/2"), rest.out());
+        assertTrue(rest.out().contains("at epoch 2, step 13") && rest.out().contains("epoch 2/2"), rest.out());
         assertArrayEquals(ModelFile.load(whole.resolve("model.rnn4j"), null).model().parameters().values(),
                 ModelFile.load(parts.resolve("model.rnn4j"), null).model().parameters().values());
     }
@@ -169,11 +187,19 @@ class MainTest {
         Path model = out.resolve("model.rnn4j");
         Result e = rnn4j("eval", model.toString(), "--steps", "8", "--size", "100");
         assertEquals(0, e.code(), e.all());
-        assertTrue(e.out().contains("loss") && e.out().contains("best constant prediction"), e.out());
+        // the loss eval prints is the model's on 100 held-out sequences of its task (seed 1, as trained), and the
+        // baseline is that task's
+        SequenceModel trained = ModelFile.load(model, null).model();
+        TaskData heldOut = BuiltInTask.named("adding").withSteps(8).withSizes(null, null, 100).test(null, null);
+        Trainer.Evaluation want = Trainer.evaluate(trained, heldOut.train(), Objective.MSE, 256);
+        assertEquals(want.loss(), numberAfter(e.out(), ": loss"), 5e-7, e.out());
+        assertTrue(e.out().contains("(100 items"), e.out());
+        assertEquals(heldOut.baselineLoss(), numberAfter(e.out(), "best constant prediction: loss"), 5e-7, e.out());
         expectError(rnn4j("plot", "time-gate", model.toString(), "-o", dir.resolve("never.png").toString()),
                 "has a LSTM network, which has no time gate");
         Result info = rnn4j("info", model.toString());
-        assertTrue(info.out().contains("weight_hh_l0") && info.out().contains("(64, 16)") && info.out().contains("total"), info.out());
+        assertTrue(info.out().contains("weight_hh_l0") && info.out().contains("(64, 16)"), info.out());
+        assertEquals(trained.parameters().size(), (int) numberAfter(info.out(), "\ntotal"), info.out());
 
         Path x = dir.resolve("x.csv");
         Files.writeString(x, "0.5,1\n0.1,0\n0.25,1\n0.9,0\n");
@@ -181,6 +207,11 @@ class MainTest {
         Result p = rnn4j("predict", model.toString(), "-i", x.toString(), "-o", y.toString());
         assertEquals(0, p.code(), p.all());
         assertEquals(1, Files.readAllLines(y).size());
+        // the file holds the model's forward on those four steps
+        trained.eval();
+        Tensor forward = trained.forward(Tensor.of(new float[]{0.5f, 1, 0.1f, 0, 0.25f, 1, 0.9f, 0}, 1, 4, 2),
+                Sequences.of(null, null), null);
+        assertEquals(List.of(Float.toString(forward.data()[0])), Files.readAllLines(y));
     }
 
     @Test
@@ -264,6 +295,12 @@ class MainTest {
         Result e = rnn4j("eval", out.resolve("model.rnn4j").toString(), "--data", data.toString());
         assertEquals(0, e.code(), e.all());
         assertTrue(e.out().contains("accuracy"), e.out());
+        // the accuracy eval prints is the model's on the file's sequences, standardised as in training
+        ModelFile.Loaded trained = ModelFile.load(out.resolve("model.rnn4j"), null);
+        TaskData read = DataFiles.of(data).test(trained.model().config(), trained.data());
+        Trainer.Evaluation want = Trainer.evaluate(trained.model(), read.train(), Objective.CROSS_ENTROPY, 256);
+        assertEquals(want.metric(), numberAfter(e.out(), "accuracy"), 5e-7, e.out());
+        assertEquals(want.loss(), numberAfter(e.out(), ": loss"), 5e-7, e.out());
 
         java.util.Map<String, NpyArray> noX = new java.util.LinkedHashMap<>();
         noX.put("inputs", NpyArray.ofFloats(x, n, t, 1));
@@ -313,6 +350,10 @@ class MainTest {
         expectError(rnn4j("train", "--data", trainFile.toString(), "--out", never.toString()), "train.npz['x'] contains NaN at [3, 3, 1]");
         assertFalse(Files.exists(never), "nothing is written for bad data");
         expectError(rnn4j("train", "--batch", "0", "--out", never.toString()), "--batch must be at least 1");
+        expectError(rnn4j("train", "--hidden", "-3", "--out", never.toString()), "--hidden must be at least 1, got -3");
+        expectError(rnn4j("train", "--layers", "0", "--out", never.toString()), "--layers must be at least 1, got 0");
+        expectError(rnn4j("train", "--hidden", "8", "--proj", "8", "--out", never.toString()),
+                "--proj must be 0 (none) or in [1, --hidden = 8), got 8");
         expectError(rnn4j("train", "--tbptt", "4", "--bidirectional", "--out", never.toString()), "unidirectional");
         assertFalse(Files.exists(never));
     }
@@ -402,6 +443,7 @@ class MainTest {
     }
 
     @Test
+    @Tag("slow")   // another JVM, waited for by the clock
     void runningOutOfMemorySaysHowToGiveTheJvmMoreAndHowToContinue() throws Exception {
         // a BN-LSTM batch of 32 sequences of up to 1250 steps needs far more than a 48 MiB heap
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -431,6 +473,7 @@ class MainTest {
     }
 
     @Test
+    @Tag("slow")   // another JVM, waited for by the clock
     void aKilledExperimentKeepsItsLastEpochAndResumeFinishesItAsAnUninterruptedCall() throws Exception {
         List<String> common = List.of("experiment", "plstm-adding", "--models", "plstm", "--steps", "20", "--hidden",
                 "4", "--epochs", "300", "--train-size", "128", "--test-size", "32", "--seeds", "1", "--threads", "1");
@@ -548,6 +591,35 @@ class MainTest {
     }
 
     @Test
+    void theEventDigitsExperimentRunsInParallelAndResumesOnlyTheMissingRuns() throws IOException {
+        Path mnist = tinyMnist(dir);
+        List<String> common = List.of("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "2",
+                "--events", "20", "--max-events", "30", "--hidden", "6", "--embedding", "4", "--seeds", "2",
+                "--models", "lstm,plstm");
+        Path one = dir.resolve("one");
+        Result a = rnn4j(with(common, "--threads", "1", "--out", one.toString()));
+        assertEquals(0, a.code(), a.all());
+        Path two = dir.resolve("two");
+        Result b = rnn4j(with(common, "--threads", "2", "--jobs", "2", "--out", two.toString()));
+        assertEquals(0, b.code(), b.all());
+        assertTrue(b.out().contains("2 threads, 2 jobs"), b.out());
+        assertEquals(Files.readString(one.resolve("results.md")), Files.readString(two.resolve("results.md")));
+        assertEquals(4, Files.list(two.resolve("runs")).count(), "one saved run per model and seed");
+
+        Files.delete(two.resolve("runs").resolve("plstm-rho=1-seed2.json"));
+        Files.delete(two.resolve("results.md"));
+        Result c = rnn4j(with(common, "--jobs", "2", "--resume", "--verbose", "--out", two.toString()));
+        assertEquals(0, c.code(), c.all());
+        assertEquals(3, c.out().split("resumed from", -1).length - 1, c.out());
+        assertTrue(c.out().contains("plstm rho=1 seed 2: epoch 2 of 2, "), "--verbose: a line per epoch\n" + c.out());
+        assertFalse(c.out().contains("lstm rho=1 seed 1: epoch"), "a resumed run is not trained again\n" + c.out());
+        assertEquals(Files.readString(one.resolve("results.md")), Files.readString(two.resolve("results.md")),
+                "the extras of resumed runs (updates, accuracy at other rates) come back from their files");
+        expectError(rnn4j(with(common, "--epochs", "3", "--resume", "--out", two.toString())),
+                "was made with other settings");
+    }
+
+    @Test
     void aPhasedLstmTrainsOnNpzDataWithTimestampsAndPredictsWithThem() throws IOException {
         int n = 48;
         int t = 6;
@@ -581,6 +653,18 @@ class MainTest {
         Result p = rnn4j("predict", model.toString(), "-i", dir.resolve("x.npy").toString(), "--times",
                 dir.resolve("t.npy").toString(), "-o", dir.resolve("y.npy").toString());
         assertEquals(0, p.code(), p.all());
+        // y.npy holds the model's forward in inference mode on the standardised inputs at those times
+        ModelFile.Loaded trained = ModelFile.load(model, null);
+        Tensor scaled = new org.rnn4j.train.Standardization(trained.data().mean(), trained.data().std())
+                .apply(Tensor.of(java.util.Arrays.copyOf(x, 2 * t), 2, t, 1));
+        trained.model().eval();
+        float[] want = trained.model().forward(scaled, Sequences.of(null, java.util.Arrays.copyOf(times, 2 * t)), null)
+                .data();
+        assertArrayEquals(want, Npy.read(dir.resolve("y.npy")).toFloatArray());
+        assertEquals(0, rnn4j("predict", model.toString(), "-i", dir.resolve("x.npy").toString(), "-o",
+                dir.resolve("untimed.npy").toString()).code());
+        assertFalse(java.util.Arrays.equals(want, Npy.read(dir.resolve("untimed.npy")).toFloatArray()),
+                "without --times the step index is the time: other outputs");
         double[] back = java.util.Arrays.copyOf(times, 2 * t);
         back[3] = back[1];   // goes backwards in sequence 0
         Npy.write(dir.resolve("back.npy"), NpyArray.ofDoubles(back, 2, t));
@@ -613,10 +697,18 @@ class MainTest {
         }
         Result v = rnn4j("--version");
         assertEquals(0, v.code());
-        assertTrue(v.out().contains("rnn4j 0.1.0"), v.out());
+        assertTrue(v.out().contains("rnn4j 0.1.0") && v.out().contains("rnn4j " + org.rnn4j.Version.VERSION), v.out());
         Result bad = rnn4j("train", "--cell", "banana", "--out", dir.resolve("x").toString());
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("unknown cell type 'banana'"), bad.err());
+    }
+
+    /** The number that follows {@code label} in {@code text} (the first occurrence). */
+    static double numberAfter(String text, String label) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(label)
+                + " *([-+0-9.eE]+)").matcher(text);
+        assertTrue(m.find(), "'" + label + " NUMBER' in: " + text);
+        return Double.parseDouble(m.group(1));
     }
 
     private static void expectError(Result r, String fragment) {

@@ -418,6 +418,36 @@ public final class Recurrent {
     }
 
     /**
+     * Whether the following backward passes record the norm of the gradient at every step's state,
+     * {@link #stateGradientNorms()}: the vanishing or exploding of the gradient through time, measured.
+     */
+    public void recordStateGradients(boolean on) {
+        for (RecurrentLayer<?> layer : layers) {
+            layer.recordStateGradients(on);
+        }
+    }
+
+    /**
+     * ‖∂L/∂h_t‖ of the latest backward pass for every layer and direction (index layer · dirs + direction) and step
+     * t (the state h_t that step t produced, reached through the output at t and through every later step); the
+     * Frobenius norm over the batch's sequences still running at t. For an LSTM h_t alone, with c_t held fixed.
+     *
+     * @throws IllegalStateException unless {@link #recordStateGradients} was switched on before the backward pass
+     */
+    public double[][] stateGradientNorms() {
+        double[][] norms = new double[layers.length][];
+        for (int i = 0; i < layers.length; i++) {
+            double[] n = layers[i].stateGradientNorms();
+            if (n == null || n.length == 0) {
+                throw new IllegalStateException("no state gradients recorded: call recordStateGradients(true) before"
+                        + " backward");
+            }
+            norms[i] = n.clone();
+        }
+        return norms;
+    }
+
+    /**
      * Backward pass for the latest forward. Accumulates into {@link #parameters()}' gradients.
      *
      * @param dOutput (B, T, R·dirs) gradient of the output, or null

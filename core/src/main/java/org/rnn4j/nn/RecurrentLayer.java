@@ -29,6 +29,7 @@ final class RecurrentLayer<T extends Tape> {
     // (B, R) and (B, H): the gradients at frozen rows, set aside during a backward step
     private float[] passH;
     private float[] passC;
+    private double[] stateGradientNorms;   // (T) ‖∂L/∂h_t‖ of the latest backward, when recorded; else null
 
     private RecurrentLayer(Cell<T> cell, boolean reverse, ScheduleOptions options) {
         this.cell = cell;
@@ -138,6 +139,9 @@ final class RecurrentLayer<T extends Tape> {
         int r = cell.outputSize();
         int h = cell.hiddenSize();
         boolean hasC = cell.hasCellState();
+        if (stateGradientNorms != null && stateGradientNorms.length != steps) {
+            stateGradientNorms = new double[steps];
+        }
         copyOrZero(dhN, dhNOff, d.dh, 0, batch * r);
         copyOrZero(hasC ? dcN : null, dcNOff, d.dc, 0, batch * h);
         schedule.startBackward(cx, w, tp);
@@ -155,6 +159,9 @@ final class RecurrentLayer<T extends Tape> {
                     moveRow(d.dh, passH, b * r, r);
                     moveRow(d.dc, passC, b * h, h);
                 }
+            }
+            if (stateGradientNorms != null) {
+                stateGradientNorms[t] = stateGradientNorm(d.dh, p, t, batch, r);
             }
             schedule.backwardStep(cx, w, g, tp, p, t, d);
             if (!hasC) {
@@ -177,6 +184,32 @@ final class RecurrentLayer<T extends Tape> {
             System.arraycopy(d.dc, 0, dc0, dc0Off, batch * h);
         }
         schedule.endBackward(cx, w, g, tp, p, x, xOff, dx, dxOff);
+    }
+
+    /**
+     * Records ‖∂L/∂h_t‖ at every step of the following backward passes ({@link #stateGradientNorms()}), or stops
+     * recording with false.
+     */
+    void recordStateGradients(boolean on) {
+        stateGradientNorms = on ? new double[0] : null;
+    }
+
+    /** (T) ‖∂L/∂h_t‖ of the latest backward pass, over the running sequences' rows; null when not recorded. */
+    double[] stateGradientNorms() {
+        return stateGradientNorms;
+    }
+
+    /** The Frobenius norm of the state gradient dh (B, R) over the rows still running at step t. */
+    private static double stateGradientNorm(float[] dh, Pass p, int t, int batch, int r) {
+        double ss = 0;
+        for (int b = 0; b < batch; b++) {
+            if (p.active(b, t)) {
+                for (int j = 0; j < r; j++) {
+                    ss += (double) dh[b * r + j] * dh[b * r + j];
+                }
+            }
+        }
+        return Math.sqrt(ss);
     }
 
     private static void copyOrZero(float[] src, int srcOff, float[] dst, int dstOff, int n) {

@@ -179,6 +179,28 @@ public final class SequenceModel {
         return y;
     }
 
+    /**
+     * A stream over this model for step-by-step inference (autoregressive generation, online prediction): state is
+     * kept between calls; see {@link ModelStream}. Only unidirectional models can stream.
+     *
+     * @param batch number of parallel streams B
+     */
+    public ModelStream stream(int batch) {
+        return new ModelStream(this, rnn.stream(batch), batch);
+    }
+
+    /** A stream step's network input (B, 1, D): x itself, or its tokens embedded. */
+    Tensor streamInput(Tensor x) {
+        return networkInput(x, null, 1);
+    }
+
+    /** The head over a stream step's top outputs (B, R): (B, outputs). */
+    Tensor applyHead(Tensor top, int b) {
+        Tensor y = Tensor.zeros(b, head.out);
+        head.forward(cx, params.values(), top.data(), b, y.data());
+        return y;
+    }
+
     /** x itself, or with an embedding the network's input [E[token], x[1 …]] (the tokens checked first). */
     private Tensor networkInput(Tensor x, int[] lengths, int minLength) {
         forwardDone = false;   // a forward that fails from here on leaves nothing for backward to use

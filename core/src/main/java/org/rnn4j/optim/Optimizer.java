@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Updates parameter values from their gradients. Every optimizer is one loop over the flat arrays of a
- * {@link Parameters}; its state (moments, accumulators) lives in arrays of the same layout.
+ * {@link Parameters}, written once in its {@link OptimizerSpec}; its state (moments, accumulators) lives in arrays
+ * of the same layout.
  *
  * <p>Lifecycle: create it with its hyper-parameters, call {@link #step} once per mini-batch after the backward
  * pass (the gradients are read, not cleared), change the learning rate between steps for a schedule. State
@@ -26,6 +27,12 @@ public interface Optimizer {
 
     /** Number of steps taken. */
     long steps();
+
+    /**
+     * The algorithm and its hyper-parameters: {@link #step} is its {@link OptimizerSpec#update} over every trainable
+     * range, with this optimizer's state arrays, step number and learning rate.
+     */
+    OptimizerSpec spec();
 
     /** Name of the algorithm, e.g. {@code "adam"}. */
     String name();

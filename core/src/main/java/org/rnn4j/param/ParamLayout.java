@@ -77,8 +77,24 @@ public final class ParamLayout {
         private final List<ParamView> views = new ArrayList<>();
         private final Map<String, ParamView> names = new LinkedHashMap<>();
         private int size;
+        private final Builder parent;   // a prefixed view adds to its parent, under prefix + name
+        private final String prefix;
 
         private Builder() {
+            this(null, "");
+        }
+
+        private Builder(Builder parent, String prefix) {
+            this.parent = parent;
+            this.prefix = prefix;
+        }
+
+        /**
+         * A view of this builder that declares every name with {@code prefix} in front, as PyTorch names a
+         * submodule's parameters ({@code "encoder."} + {@code "weight_ih_l0"}); views go into this layout.
+         */
+        public Builder prefixed(String prefix) {
+            return new Builder(this, prefix);
         }
 
         /** Adds a trainable view of the given shape at the end of the layout and returns it. */
@@ -93,6 +109,9 @@ public final class ParamLayout {
 
         /** Adds a trainable view or a buffer at the end of the layout and returns it. */
         public ParamView add(String name, boolean trainable, int... shape) {
+            if (parent != null) {
+                return parent.add(prefix + name, trainable, shape);
+            }
             if (names.containsKey(name)) {
                 throw new IllegalArgumentException("parameter '" + name + "' declared twice");
             }
@@ -108,6 +127,9 @@ public final class ParamLayout {
         }
 
         public ParamLayout build() {
+            if (parent != null) {
+                return parent.build();
+            }
             return new ParamLayout(views, size);
         }
     }

@@ -62,6 +62,10 @@ public final class Checkpoint {
      */
     public static void save(Path file, SequenceModel model, Trainer trainer, Provenance provenance,
                             Map<String, Object> run, DataSchema data) throws IOException {
+        if (trainer.optimizer() == null) {
+            throw new IllegalArgumentException("this trainer sends its updates elsewhere (an Updater) and has no"
+                    + " optimizer state to save; checkpoint the parameter server instead");
+        }
         Map<String, float[]> arrays = new LinkedHashMap<>();
         trainer.optimizer().state().forEach((name, values) -> arrays.put(OPTIMIZER_PREFIX + name, values));
         if (trainer.bestParameters() != null) {

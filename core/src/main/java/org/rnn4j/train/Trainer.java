@@ -68,6 +68,8 @@ public final class Trainer {
 
     private final TrainConfig cfg;
     private final Optimizer optimizer;
+    private final Updater updater;
+    private float learningRate;
     private Progress progress = Progress.start();
     private float[] bestParameters;
     private volatile boolean stopRequested;
@@ -78,12 +80,30 @@ public final class Trainer {
         }
         this.cfg = config;
         this.optimizer = optimizer;
+        this.updater = Updater.local(optimizer);
+        this.learningRate = optimizer.learningRate();
+    }
+
+    /**
+     * A trainer whose updates go to {@code updater} instead of a local optimizer (distributed training pushes them
+     * to a parameter server); {@link #optimizer()} is then null. Everything else (batch order, dropout, clipping,
+     * the schedule, truncated BPTT) is as with an optimizer.
+     */
+    public Trainer(TrainConfig config, Updater updater) {
+        if (config == null || updater == null) {
+            throw new IllegalArgumentException("a trainer needs a configuration and an updater");
+        }
+        this.cfg = config;
+        this.optimizer = null;
+        this.updater = updater;
+        this.learningRate = config.learningRate();
     }
 
     public TrainConfig config() {
         return cfg;
     }
 
+    /** The optimizer, or null for a trainer made with an {@link Updater}. */
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -153,7 +173,7 @@ public final class Trainer {
                 progress = new Progress(epoch, b + 1, p.step() + 1, p.lossSum() + sums[0], p.lossCount() + sums[1],
                         p.metricSum() + sums[2], p.metricCount() + sums[3], p.best(), p.badEpochs(), false);
                 events.onStep(new TrainListener.StepRecord(progress.step(), epoch, b + 1, batches, sums[0] / sums[1],
-                        sums[3] > 0 ? sums[2] / sums[3] : Double.NaN, optimizer.learningRate()), progress);
+                        sums[3] > 0 ? sums[2] / sums[3] : Double.NaN, learningRate), progress);
                 if (stopRequested) {
                     model.eval();
                     return history;
@@ -283,7 +303,7 @@ public final class Trainer {
         return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};
     }
 
-    /** Clipping, the learning rate of this update, and the optimizer step; refuses non-finite gradients. */
+    /** Clipping, the learning rate of this update, and the update itself; refuses non-finite gradients. */
     private void update(Parameters params) {
         if (cfg.clipValue() > 0f) {
             GradientClipping.clipValue(params, cfg.clipValue());
@@ -291,8 +311,8 @@ public final class Trainer {
         double norm = cfg.clipNorm() > 0 ? GradientClipping.clipGlobalNorm(params, cfg.clipNorm()) : l2(params.grads());
         checkFinite(norm, "gradient norm");
         // the schedule runs over mini-batches, so it lasts as long with truncated BPTT (several updates a batch)
-        optimizer.setLearningRate((float) (cfg.learningRate() * cfg.schedule().factor(progress.step())));
-        optimizer.step(params);
+        learningRate = (float) (cfg.learningRate() * cfg.schedule().factor(progress.step()));
+        updater.update(params, learningRate, progress.step());
     }
 
     private void checkFinite(LossValue loss) {

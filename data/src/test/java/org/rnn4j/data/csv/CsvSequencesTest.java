@@ -189,6 +189,20 @@ class CsvSequencesTest {
         assertArrayEquals(new long[]{size, size}, calls.get(calls.size() - 1));
     }
 
+    @Test
+    void aFileThatIsNotUtf8IsRefusedWithItsLineAndByteOffset() throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        // "caf\xE9" in Latin-1: a lone 0xE9 is not UTF-8; replaced by U+FFFD it would be a new class
+        byte[] head = "id,a,label\n1,0,cat\n2,0,caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 2);
+        bytes[head.length] = (byte) 0xE9;
+        bytes[head.length + 1] = '\n';
+        Files.write(file, bytes);
+        CsvColumns cols = new CsvColumns("id", null, List.of(), "label", List.of(), null);
+        expect(() -> CsvSequences.index(file, cols, null, null),
+                "latin1.csv line 3: not valid UTF-8 at byte offset " + head.length + " (byte 0xE9)");
+    }
+
     private static void expect(org.junit.jupiter.api.function.Executable run, String fragment) {
         FileFormatException e = assertThrows(FileFormatException.class, run);
         assertTrue(e.getMessage().contains(fragment), "expected '" + fragment + "' in: " + e.getMessage());

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.rnn4j.data.image.IdxFixtures.gzip;
 import static org.rnn4j.data.image.IdxFixtures.idx;
 
@@ -61,9 +60,7 @@ class FashionMnistTest {
 
     @Test
     void theInstalledDatasetHasSixtyAndTenThousandBalancedImages() throws IOException {
-        Path dir = FashionMnist.defaultDir();
-        assumeTrue(FashionMnist.isPresent(dir),
-                "Fashion-MNIST is not in " + dir + "; run scripts/install-fashion-mnist to include this test");
+        Path dir = InstalledData.fashionMnist();
         ImageSet train = FashionMnist.train(dir);
         ImageSet test = FashionMnist.test(dir);
         assertEquals(60_000, train.count());

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MnistDigitsTest {
 
@@ -122,9 +121,7 @@ class MnistDigitsTest {
 
     @Test
     void theFetchedPackageHasTenThousandDigits() throws IOException {
-        Path dir = MnistDigits.defaultDir();
-        assumeTrue(Files.isRegularFile(dir.resolve("9.json")),
-                "the MNIST digits are not in " + dir + "; run scripts/fetch-mnist to include this test");
+        Path dir = InstalledData.mnistDigits();
         long start = System.nanoTime();
         ImageSet train = MnistDigits.train(dir);
         ImageSet test = MnistDigits.test(dir);

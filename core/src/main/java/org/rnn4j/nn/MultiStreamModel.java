@@ -1,0 +1,322 @@
+package org.rnn4j.nn;
+
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.param.ParamLayout;
+import org.rnn4j.param.Parameters;
+import org.rnn4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * A model of several input streams, each with its own clock (the Phased LSTM paper's audio-visual fusion, §4.4):
+ * every stream k has a recurrent network reading its own input (B, T_k, F_k) at its own timestamps, and a merge
+ * network steps at the union of all streams' event times, reading at each event the latest output of every stream
+ * (zeros before a stream's first event), so no stream is resampled. A linear head reads the merge network's final
+ * state.
+ * <pre>
+ * o^k_j = Stream_k(x^k_1 … x^k_j)                          at times τ^k_j
+ * events  e_1 ≤ e_2 ≤ … : all (k, j) of a sequence, by time (ties by stream, then step)
+ * m_i = Merge([o^1_{last(1, e_i)}, …, o^K_{last(K, e_i)}]),  at time e_i
+ * y = W m_last + b
+ * </pre>
+ * Parameters are named like PyTorch submodules: {@code stream0.weight_ih_l0}, …, {@code merge.…}, {@code head.…}.
+ * Not thread-safe; backward refers to the latest forward.
+ */
+public final class MultiStreamModel {
+
+    /** One stream's network. */
+    public record Stream(CellSpec cell, int inputSize, int hiddenSize, int numLayers) {
+    }
+
+    /**
+     * One stream's batch: x (B, T_k, F_k), lengths (null: all T_k steps; a sequence may have 0 events of a stream
+     * but not of all) and times (B·T_k, batch-first, non-decreasing within a sequence; required).
+     */
+    public record Input(Tensor x, int[] lengths, double[] times) {
+    }
+
+    private final List<Recurrent> streams = new ArrayList<>();
+    private final Recurrent merge;
+    private final Linear head;
+    private final Parameters params;
+    private final Compute cx;
+
+    // the latest forward
+    private int batch;
+    private int mergedSteps;
+    private int[] mergedLengths;
+    private int[][] eventStream;   // per sequence: the stream of each merged step
+    private int[][] eventStep;     // per sequence: that stream's step index
+    private int[] streamSteps;     // T_k
+    private float[] top;           // (B, R_merge) the merge network's final top states
+    private boolean forwardDone;
+
+    private MultiStreamModel(List<Stream> specs, Stream mergeSpec, int outputs, long seed, Compute cx) {
+        this.cx = cx;
+        ParamLayout.Builder layout = ParamLayout.builder();
+        int mergeInput = 0;
+        for (int k = 0; k < specs.size(); k++) {
+            Stream s = specs.get(k);
+            RecurrentConfig c = new RecurrentConfig(s.cell(), s.inputSize(), s.hiddenSize(), s.numLayers(), false, 0f);
+            streams.add(new Recurrent(c, layout.prefixed("stream" + k + "."), cx, ScheduleOptions.DEFAULT));
+            mergeInput += c.outputSize();
+        }
+        RecurrentConfig mc = new RecurrentConfig(mergeSpec.cell(), mergeInput, mergeSpec.hiddenSize(),
+                mergeSpec.numLayers(), false, 0f);
+        this.merge = new Recurrent(mc, layout.prefixed("merge."), cx, ScheduleOptions.DEFAULT);
+        this.head = new Linear(mc.outputSize(), outputs, layout, "head.");
+        this.params = new Parameters(layout.build());
+        RandomGenerator rng = new SplittableRandom(seed);
+        for (Recurrent r : streams) {
+            r.bind(params);
+            r.initialize(Init.PYTORCH, rng);
+        }
+        merge.bind(params);
+        merge.initialize(Init.PYTORCH, rng);
+        head.initialize(params.values(), rng);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    public int streamCount() {
+        return streams.size();
+    }
+
+    public void train(RandomGenerator rng) {
+        streams.forEach(s -> s.train(rng));
+        merge.train(rng);
+    }
+
+    public void eval() {
+        streams.forEach(Recurrent::eval);
+        merge.eval();
+    }
+
+    /** Forward over one batch of every stream: the predictions (B, outputs). */
+    public Tensor forward(List<Input> inputs) {
+        forwardDone = false;
+        if (inputs == null || inputs.size() != streams.size()) {
+            throw new IllegalArgumentException("expected " + streams.size() + " streams' inputs, got "
+                    + (inputs == null ? "none" : inputs.size()));
+        }
+        int b = -1;
+        Tensor[] outs = new Tensor[streams.size()];
+        streamSteps = new int[streams.size()];
+        for (int k = 0; k < streams.size(); k++) {
+            Input in = inputs.get(k);
+            if (in == null || in.x() == null || in.x().rank() != 3) {
+                throw new IllegalArgumentException("stream " + k + ": x must have shape (B, T, "
+                        + streams.get(k).config().inputSize() + ")");
+            }
+            if (b >= 0 && in.x().dim(0) != b) {
+                throw new IllegalArgumentException("stream " + k + " has batch " + in.x().dim(0) + ", stream 0 has " + b);
+            }
+            b = in.x().dim(0);
+            if (in.times() == null) {
+                throw new IllegalArgumentException("stream " + k + " has no timestamps; merging streams needs them");
+            }
+            streamSteps[k] = in.x().dim(1);
+            int[] lengths = in.lengths();
+            if (lengths != null) {
+                for (int len : lengths) {
+                    if (len < 0) {
+                        throw new IllegalArgumentException("stream " + k + " has a negative length " + len);
+                    }
+                }
+            }
+            // a window of the whole sequences: a stream may have no event in a sequence (length 0)
+            outs[k] = streams.get(k).forward(in.x(), new Sequences(lengths, in.times(), 0, true), null).output();
+        }
+        batch = b;
+        mergeEvents(inputs, b);
+        Tensor mergedInput = gather(outs, b);
+        double[] times = mergedTimes(inputs, b);
+        Recurrent.Output out = merge.forwardStatesOnly(mergedInput, Sequences.of(mergedLengths, times), null);
+        top = topState(out.hN(), b);
+        Tensor y = Tensor.zeros(b, head.out);
+        head.forward(cx, params.values(), top, b, y.data());
+        forwardDone = true;
+        return y;
+    }
+
+    /** Backward from the gradient of the predictions (B, outputs); accumulates every parameter's gradient. */
+    public void backward(Tensor dPrediction) {
+        if (!forwardDone) {
+            throw new IllegalStateException("backward called before forward");
+        }
+        Inputs.checkShape("dPrediction", dPrediction, batch, head.out);
+        RecurrentConfig mc = merge.config();
+        int r = mc.outputSize();
+        float[] dTop = new float[batch * r];
+        head.backward(cx, params.values(), params.grads(), top, dPrediction.data(), batch, dTop);
+        Tensor dhN = Tensor.zeros(mc.numLayers(), batch, r);
+        System.arraycopy(dTop, 0, dhN.data(), (mc.numLayers() - 1) * batch * r, batch * r);
+        Tensor dMerged = merge.backward(null, dhN, null).dx();   // (B, M, Σ R_k)
+        int width = mc.inputSize();
+        int col = 0;
+        for (int k = 0; k < streams.size(); k++) {
+            int rk = streams.get(k).config().outputSize();
+            int t = streamSteps[k];
+            Tensor dOut = Tensor.zeros(batch, t, rk);
+            for (int s = 0; s < batch; s++) {
+                int[] last = lastSteps(s, k);
+                for (int m = 0; m < mergedLengths[s]; m++) {
+                    if (last[m] >= 0) {
+                        for (int j = 0; j < rk; j++) {
+                            dOut.data()[(s * t + last[m]) * rk + j] += dMerged.data()[(s * mergedSteps + m) * width
+                                    + col + j];
+                        }
+                    }
+                }
+            }
+            streams.get(k).backward(dOut, null, null);
+            col += rk;
+        }
+    }
+
+    /** Orders each sequence's events of all streams by time (ties: by stream, then step). */
+    private void mergeEvents(List<Input> inputs, int b) {
+        mergedLengths = new int[b];
+        eventStream = new int[b][];
+        eventStep = new int[b][];
+        int longest = 0;
+        for (int s = 0; s < b; s++) {
+            List<int[]> events = new ArrayList<>();
+            for (int k = 0; k < inputs.size(); k++) {
+                int t = streamSteps[k];
+                int len = inputs.get(k).lengths() == null ? t : inputs.get(k).lengths()[s];
+                for (int j = 0; j < len; j++) {
+                    events.add(new int[] {k, j});
+                }
+            }
+            if (events.isEmpty()) {
+                throw new IllegalArgumentException("sequence " + s + " has no event in any stream");
+            }
+            int seq = s;
+            events.sort((p, q) -> {
+                int c = Double.compare(inputs.get(p[0]).times()[seq * streamSteps[p[0]] + p[1]],
+                        inputs.get(q[0]).times()[seq * streamSteps[q[0]] + q[1]]);
+                return c != 0 ? c : p[0] != q[0] ? Integer.compare(p[0], q[0]) : Integer.compare(p[1], q[1]);
+            });
+            eventStream[s] = events.stream().mapToInt(e -> e[0]).toArray();
+            eventStep[s] = events.stream().mapToInt(e -> e[1]).toArray();
+            mergedLengths[s] = events.size();
+            longest = Math.max(longest, events.size());
+        }
+        mergedSteps = longest;
+    }
+
+    /** For sequence s: at each merged step, the latest step of stream k so far, or −1 before its first. */
+    private int[] lastSteps(int s, int k) {
+        int[] last = new int[mergedLengths[s]];
+        int current = -1;
+        for (int m = 0; m < last.length; m++) {
+            if (eventStream[s][m] == k) {
+                current = eventStep[s][m];
+            }
+            last[m] = current;
+        }
+        return last;
+    }
+
+    /** (B, M, Σ R_k): at each merged step, every stream's latest output. */
+    private Tensor gather(Tensor[] outs, int b) {
+        int width = merge.config().inputSize();
+        Tensor x = Tensor.zeros(b, mergedSteps, width);
+        int col = 0;
+        for (int k = 0; k < outs.length; k++) {
+            int rk = streams.get(k).config().outputSize();
+            int t = streamSteps[k];
+            for (int s = 0; s < b; s++) {
+                int[] last = lastSteps(s, k);
+                for (int m = 0; m < last.length; m++) {
+                    if (last[m] >= 0) {
+                        System.arraycopy(outs[k].data(), (s * t + last[m]) * rk, x.data(),
+                                (s * mergedSteps + m) * width + col, rk);
+                    }
+                }
+            }
+            col += rk;
+        }
+        return x;
+    }
+
+    /** (B·M) the time of each merged step; padding repeats a sequence's last time. */
+    private double[] mergedTimes(List<Input> inputs, int b) {
+        double[] times = new double[b * mergedSteps];
+        for (int s = 0; s < b; s++) {
+            double last = 0;
+            for (int m = 0; m < mergedSteps; m++) {
+                if (m < mergedLengths[s]) {
+                    int k = eventStream[s][m];
+                    last = inputs.get(k).times()[s * streamSteps[k] + eventStep[s][m]];
+                }
+                times[s * mergedSteps + m] = last;
+            }
+        }
+        return times;
+    }
+
+    private float[] topState(Tensor hN, int b) {
+        RecurrentConfig mc = merge.config();
+        int r = mc.outputSize();
+        float[] s = new float[b * r];
+        System.arraycopy(hN.data(), (mc.numLayers() - 1) * b * r, s, 0, b * r);
+        return s;
+    }
+
+    /** Builds a model: its streams in order, the merge network and the outputs. */
+    public static final class Builder {
+        private final List<Stream> streams = new ArrayList<>();
+        private Stream merge;
+        private int outputs;
+        private long seed;
+        private Compute compute;
+
+        private Builder() {
+        }
+
+        public Builder stream(CellSpec cell, int inputSize, int hiddenSize, int numLayers) {
+            streams.add(new Stream(cell, inputSize, hiddenSize, numLayers));
+            return this;
+        }
+
+        /** The merge network (its input size is the sum of the streams' output sizes). */
+        public Builder merge(CellSpec cell, int hiddenSize, int numLayers) {
+            merge = new Stream(cell, 0, hiddenSize, numLayers);
+            return this;
+        }
+
+        public Builder outputSize(int n) {
+            outputs = n;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public Builder compute(Compute c) {
+            compute = c;
+            return this;
+        }
+
+        public MultiStreamModel build() {
+            if (streams.isEmpty() || merge == null || outputs < 1) {
+                throw new IllegalStateException("a multi-stream model needs at least one stream, a merge network and"
+                        + " outputs ≥ 1");
+            }
+            return new MultiStreamModel(streams, merge, outputs, seed, compute == null ? Compute.serial() : compute);
+        }
+    }
+}

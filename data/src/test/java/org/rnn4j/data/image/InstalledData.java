@@ -1,0 +1,45 @@
+package org.rnn4j.data.image;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real data sets some tests read, installed outside the repository. {@code .ci/run} installs them and sets
+ * {@value #REQUIRE}, and then a missing data set fails the test that needs it; elsewhere (a developer's machine
+ * without the data) the test is skipped, and the skip message names the script that installs the data.
+ */
+final class InstalledData {
+
+    /** Set by .ci/run: the data is installed, so its absence is an error. */
+    static final String REQUIRE = "RNN4J_REQUIRE_DATA";
+
+    private InstalledData() {
+    }
+
+    /** The Fashion-MNIST directory; fails under .ci/run, else skips the test, when the four files are not there. */
+    static Path fashionMnist() {
+        Path dir = FashionMnist.defaultDir();
+        require(FashionMnist.isPresent(dir), "Fashion-MNIST is not in " + dir + "; run scripts/install-fashion-mnist");
+        return dir;
+    }
+
+    /** The MNIST digits directory; fails under .ci/run, else skips the test, when the ten files are not there. */
+    static Path mnistDigits() {
+        Path dir = MnistDigits.defaultDir();
+        boolean present = true;
+        for (int d = 0; d < 10; d++) {
+            present &= java.nio.file.Files.isRegularFile(dir.resolve(d + ".json"));
+        }
+        require(present, "the MNIST digits are not in " + dir + "; run scripts/fetch-mnist");
+        return dir;
+    }
+
+    private static void require(boolean present, String missing) {
+        if (!present && System.getenv(REQUIRE) != null) {
+            fail(missing + " (" + REQUIRE + " is set, as .ci/run sets it after installing the data)");
+        }
+        assumeTrue(present, missing + " to include this test");
+    }
+}

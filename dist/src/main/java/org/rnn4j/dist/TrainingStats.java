@@ -1,0 +1,59 @@
+package org.rnn4j.dist;
+
+import java.util.List;
+
+/**
+ * What a distributed run did.
+ *
+ * @param pushes             pushes sent by the workers (each to every shard)
+ * @param updates            pushes applied (by at least one shard): the server's optimizer updates
+ * @param duplicates         shard-pushes dropped as already applied (retries, takeovers)
+ * @param stale              shard-pushes refused as too stale (then the worker fetched again)
+ * @param notFinite          shard-pushes refused for holding NaN or Inf (the workers check first; expected 0)
+ * @param seconds            wall time from the workers' start to the last one's end (members and shards set up
+ *                           before)
+ * @param stalenessHistogram pushes by staleness: [s] for s other workers' updates between the pusher's fetch and its
+ *                           push (the largest over the shards), the last bucket for that many or more
+ * @param membersLost        members that left the cluster during training
+ * @param shardsLost         shards missing at the end (0 unless more members died at once than there are backups)
+ * @param events             member losses, takeovers, failures, checkpoints, in order
+ * @param workers            how each worker ended
+ */
+public record TrainingStats(long pushes, long updates, long duplicates, long stale, long notFinite, double seconds,
+                            long[] stalenessHistogram, int membersLost, int shardsLost, List<String> events,
+                            List<WorkerReport> workers) {
+
+    /**
+     * How one worker ended.
+     *
+     * @param status  {@code finished}, {@code stopped} (maxSteps or a stop request), {@code failed}
+     * @param steps   mini-batches it trained (counting those of a takeover)
+     * @param pushes  pushes it sent (its last sequence number)
+     * @param failure the reason it failed, or null
+     */
+    public record WorkerReport(int worker, String status, long steps, long pushes, String failure) {
+    }
+
+    /** Server updates per second. */
+    public double updatesPerSecond() {
+        return seconds > 0 ? updates / seconds : 0;
+    }
+
+    /** Mean staleness over the pushes (the last histogram bucket counted at its lower edge). */
+    public double meanStaleness() {
+        long n = 0;
+        double sum = 0;
+        for (int s = 0; s < stalenessHistogram.length; s++) {
+            n += stalenessHistogram[s];
+            sum += (double) s * stalenessHistogram[s];
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    /** One line: updates, rate, staleness, losses. */
+    public String summary() {
+        return String.format("%d updates in %.1f s (%.1f/s), %d pushes, mean staleness %.2f, %d duplicates dropped,"
+                        + " %d stale refused, %d members lost, %d shards lost", updates, seconds, updatesPerSecond(),
+                pushes, meanStaleness(), duplicates, stale, membersLost, shardsLost);
+    }
+}

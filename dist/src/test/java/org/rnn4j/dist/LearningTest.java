@@ -1,0 +1,32 @@
+package org.rnn4j.dist;
+
+import org.junit.jupiter.api.Test;
+import org.rnn4j.data.synthetic.AddingProblem;
+import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.optim.Adam;
+import org.rnn4j.train.TrainConfig;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two asynchronous workers learn the adding problem at T = 50 within a bounded number of steps. */
+class LearningTest {
+
+    @Test
+    void twoWorkersLearnTheAddingProblemAtT50() {
+        AddingProblem train = new AddingProblem(50, 9600, 1);
+        AddingProblem validation = new AddingProblem(50, 512, 2);
+        // 6 epochs of 150 batches per worker: at most 1800 updates of the server
+        TrainConfig config = TrainConfig.builder().epochs(6).batchSize(32).learningRate(0.01f).clipNorm(1.0).seed(3)
+                .build();
+        DistConfig dist = DistConfig.builder().workers(2).threads(2).build();
+        DistributedTrainer.Result r = new DistributedTrainer(dist, config, new Adam(0.01f)).fit(
+                compute -> SequenceModel.builder().cell(CellSpec.lstm()).inputSize(2).hiddenSize(32)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(compute).build(),
+                train, validation, null);
+        assertTrue(r.stats().updates() <= 1800, r.stats().summary());
+        assertTrue(r.validation().loss() < 0.01, "test MSE " + r.validation().loss()
+                + " should be below 0.01 (baseline 0.167); " + r.stats().summary());
+    }
+}
