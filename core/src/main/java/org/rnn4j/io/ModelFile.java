@@ -144,6 +144,36 @@ public final class ModelFile {
                          DataSchema data) {
     }
 
+    /**
+     * What a model file says about a model besides its values, for other formats that carry an rnn4j model (the ONNX
+     * export keeps it in its metadata, so that the import gives back the same model file).
+     *
+     * @param data the schema of the training data, or null
+     */
+    public record Description(ModelConfig config, Provenance provenance, DataSchema data) {
+    }
+
+    /** A description as JSON text: the header keys {@code config}, {@code provenance} and {@code data} of a model file. */
+    public static String describe(ModelConfig config, Provenance provenance, DataSchema data) {
+        return Json.write(ModelFileHeader.description(config, provenance, data));
+    }
+
+    /**
+     * Reads {@link #describe}'s text back, with every key checked as in a model file's header.
+     *
+     * @param source where the text came from, named at the start of an error message
+     * @throws ModelFileException if the text is not such a description
+     */
+    public static Description readDescription(Path source, String json) throws ModelFileException {
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(source, "has a model description that is not valid JSON: " + e.getMessage());
+        }
+        return ModelFileHeader.description(source, parsed);
+    }
+
     /** Writes the model's architecture and parameters to {@code file}, atomically. */
     public static void save(Path file, SequenceModel model, Provenance provenance) throws IOException {
         save(file, model, provenance, null);

@@ -190,6 +190,17 @@ final class ModelFileHeader {
         return json;
     }
 
+    /** The description a model file keeps besides the values: config, provenance and (when there is one) data. */
+    static Map<String, Object> description(ModelConfig config, Provenance provenance, DataSchema data) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("config", config(config));
+        json.put("provenance", provenance(provenance));
+        if (data != null) {
+            json.put("data", data(data));
+        }
+        return json;
+    }
+
     // ---- reading
 
     /** Reads a parsed header and checks its manifest against the architecture its config describes. */
@@ -220,6 +231,20 @@ final class ModelFileHeader {
         Obj meta = header.object("meta");
         DataSchema data = header.map.containsKey("data") ? data(header.object("data")) : null;
         return new Parsed(kind, config, layout, provenance, arrays, Collections.unmodifiableMap(meta.map), data);
+    }
+
+    /** Reads {@link #description} back, every key checked; {@code file} names the source in errors. */
+    static ModelFile.Description description(Path file, Object json) throws ModelFileException {
+        Obj d = new Obj(file, "", json);
+        d.requireKeys(List.of("config", "provenance"), List.of("data"));
+        ModelConfig config = config(d.object("config"));
+        try {
+            SequenceModel.layout(config);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "has a config that describes no valid model: " + e.getMessage());
+        }
+        DataSchema data = d.map.containsKey("data") ? data(d.object("data")) : null;
+        return new ModelFile.Description(config, provenance(d.object("provenance")), data);
     }
 
     private static DataSchema data(Obj json) throws ModelFileException {
