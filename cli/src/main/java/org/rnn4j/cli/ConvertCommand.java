@@ -10,6 +10,9 @@ import org.rnn4j.io.StateDict;
 import org.rnn4j.nn.Head;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.onnx.ExportOptions;
+import org.rnn4j.onnx.OnnxExport;
+import org.rnn4j.onnx.OnnxImport;
 import org.rnn4j.param.Parameters;
 import org.rnn4j.tensor.Tensor;
 import picocli.CommandLine;
@@ -26,21 +29,22 @@ import java.util.concurrent.Callable;
 
 /** {@code rnn4j convert}: between .npz arrays with PyTorch's parameter names and rnn4j model files. */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Converts between PyTorch-named .npz arrays and rnn4j model files.",
+        description = {"Converts between PyTorch-named .npz arrays or ONNX files and rnn4j model files.",
                 "The .npz arrays are named like PyTorch's state_dict (weight_ih_l0, weight_hh_l0_reverse,"
                         + " weight_hr_l0, bias_ih_l0, ...; the linear head as head.weight and head.bias)."
                         + " .npz -> .rnn4j needs the architecture (--cell, --hidden, --layers, --bidirectional, --proj,"
                         + " --head); the input size and the number of outputs are read from the arrays."
-                        + " .rnn4j -> .npz needs nothing. In PyTorch:",
+                        + " .rnn4j -> .npz needs nothing; nor do .onnx -> .rnn4j (PyTorch's RNN, LSTM and GRU"
+                        + " exports, and rnn4j's own) and .rnn4j -> .onnx (see rnn4j export). In PyTorch:",
                 "  sd = {k: v.numpy() for k, v in lstm.state_dict().items()}",
                 "  sd.update({'head.' + k: v.numpy() for k, v in linear.state_dict().items()})",
                 "  np.savez('m.npz', **sd)"})
 final class ConvertCommand implements Callable<Integer> {
 
-    @CommandLine.Parameters(index = "0", paramLabel = "IN", description = "A .npz or .rnn4j file.")
+    @CommandLine.Parameters(index = "0", paramLabel = "IN", description = "A .npz, .onnx or .rnn4j file.")
     Path in;
 
-    @CommandLine.Parameters(index = "1", paramLabel = "OUT", description = "A .rnn4j or .npz file.")
+    @CommandLine.Parameters(index = "1", paramLabel = "OUT", description = "A .rnn4j, .npz or .onnx file.")
     Path out;
 
     @Mixin
@@ -78,9 +82,18 @@ final class ConvertCommand implements Callable<Integer> {
                         + java.util.Arrays.toString(loaded.data().mean()) + " and std "
                         + java.util.Arrays.toString(loaded.data().std()) + "; the .npz holds the parameters only");
             }
+        } else if (from.equals("onnx") && to.equals("rnn4j")) {
+            OnnxImport.Imported im = OnnxImport.read(in);   // refuses before anything is written
+            ModelFile.save(out, im.model(), im.provenance(), im.data());
+            pw.println("wrote " + out + " (" + ModelDescription.of(im.model().config()) + ", "
+                    + im.model().parameters().size() + " parameters; from " + im.producer() + ")");
+        } else if (from.equals("rnn4j") && to.equals("onnx")) {
+            ModelFile.Loaded loaded = ModelFile.load(in);
+            OnnxExport.write(out, loaded, ExportOptions.DEFAULT);
+            pw.println("wrote " + out + " (ONNX opset " + OnnxExport.DEFAULT_OPSET + "; rnn4j export for more options)");
         } else {
-            throw new IllegalArgumentException("convert goes from .npz to .rnn4j or from .rnn4j to .npz, not from ." + from
-                    + " to ." + to);
+            throw new IllegalArgumentException("convert goes from .npz or .onnx to .rnn4j, or from .rnn4j to .npz or"
+                    + " .onnx, not from ." + from + " to ." + to);
         }
         return 0;
     }

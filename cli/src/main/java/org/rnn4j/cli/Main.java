@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, and benchmark the library.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
-                ConvertCommand.class, FeaturesCommand.class, BenchCommand.class, ExperimentCommand.class,
+                ConvertCommand.class, ExportCommand.class, FeaturesCommand.class, BenchCommand.class, ExperimentCommand.class,
                 PlotCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",

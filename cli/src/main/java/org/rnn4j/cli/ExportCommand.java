@@ -1,0 +1,59 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.ModelFile;
+import org.rnn4j.onnx.ExportOptions;
+import org.rnn4j.onnx.OnnxExport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code rnn4j export}: a model file as ONNX, for ONNX Runtime and the other runtimes that read it. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Exports a model file to ONNX.",
+                "RNN, LSTM (peepholes, CIFG) and GRU become ONNX's RNN, LSTM and GRU operators; LSTMP, cell"
+                        + " clipping, BN-LSTM (inference statistics) and the Phased LSTM and GRU a Scan of standard"
+                        + " operators. The graph reads x (B, T, F) batch-first, lengths (B) and, for the Phased cells,"
+                        + " times (B, T), and returns the head's output y; standardisation and an embedding are inside."
+                        + " Details and limits: docs/onnx.md."})
+final class ExportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j).")
+    Path model;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "The ONNX file to write.")
+    Path out;
+
+    @Option(names = "--opset", paramLabel = "N", description = "ONNX opset, " + OnnxExport.MIN_OPSET + " to "
+            + OnnxExport.MAX_OPSET + ". Default: " + OnnxExport.DEFAULT_OPSET + ".")
+    Integer opset;
+
+    @Option(names = "--no-lengths", description = "Leave out the lengths input: every sequence has all T steps.")
+    boolean noLengths;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ExportOptions options = ExportOptions.DEFAULT.withLengthsInput(!noLengths);
+        if (opset != null) {
+            if (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--opset must be in "
+                        + OnnxExport.MIN_OPSET + ".." + OnnxExport.MAX_OPSET + ", got " + opset);
+            }
+            options = options.withOpset(opset);
+        }
+        ModelFile.Loaded loaded = ModelFile.load(model);
+        OnnxExport.write(out, loaded, options);
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.println("wrote " + out + " (" + ModelDescription.of(loaded.model().config()) + ", ONNX opset "
+                + options.opset() + ")");
+        return 0;
+    }
+}
