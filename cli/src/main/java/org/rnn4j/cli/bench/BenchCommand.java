@@ -57,7 +57,8 @@ import java.util.concurrent.Callable;
  * seed. GFLOP/s come from {@link BenchConfig}'s FLOP model, the same as RESULTS.md's.
  *
  * <p>Extras: {@code --streaming}, the batch-1 latency of one LSTM step through {@link RecurrentStream#step};
- * {@code --scaling}, config A's LSTM over T ∈ {100, 1000, 10000} and B ∈ {1, 32, 256}.
+ * {@code --scaling}, config A's LSTM over T ∈ {100, 1000, 10000} and B ∈ {1, 32, 256}; {@code --onnxruntime}, the
+ * configs' inference and batch-1 streaming in ONNX Runtime next to rnn4j's, alternated ({@link OnnxRuntimeComparison}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures rnn4j's speed on the PyTorch anchor configs A-E, next to PyTorch's numbers.",
