@@ -125,6 +125,7 @@ final class PredictCommand implements Callable<Integer> {
                         + " (steps, features), got " + Tensor.shapeString(x.shape()));
             }
         }
+        checkFinite(input, x);
         int[] lengths = lengthsFile == null ? null : Npy.read(lengthsFile).toIntArray();
         double[] times = null;
         if (timesFile != null) {
@@ -316,6 +317,19 @@ final class PredictCommand implements Callable<Integer> {
                 for (int j = 0; j < k; j++) {
                     d[r * k + j] = (float) (Math.exp(d[r * k + j] - max) / sum);
                 }
+            }
+        }
+    }
+
+    /** A NaN or infinity in an input file is named with the file and its index, as train does. */
+    private static void checkFinite(Path file, Tensor x) throws FileFormatException {
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                int f = x.dim(2);
+                int t = x.dim(1);
+                throw new FileFormatException(file + " contains " + d[i] + " at [" + i / (t * f) + ", " + i / f % t
+                        + ", " + i % f + "]; inputs must be finite numbers");
             }
         }
     }
