@@ -36,6 +36,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * arena that opened it closes); and it draws noise from the C library's {@code rand()}, which is seeded before each
  * call. Loading costs about 40 ms. The library's state is the process's, so calls from all instances take turns.
  */
+// restricted methods (linking, reinterpreting native memory) are what this class is for; run with
+// --enable-native-access=ALL-UNNAMED (scripts/speech-corpus, the data module's tests) to use them without a warning
+@SuppressWarnings("restricted")
 final class EspeakNgLibrary implements EspeakEngine {
 
     private static final String LIBRARY = "libespeak-ng.so.1";
