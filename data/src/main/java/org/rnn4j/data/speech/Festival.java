@@ -162,7 +162,8 @@ final class Festival {
             }
             String[] f = line.split("\\s+");
             if (f.length != 3) {
-                throw new IOException(file + " line " + lineNo + ": expected 'end_seconds 100 phone', got '" + line + "'");
+                throw new IOException(file + " line " + lineNo + ": expected 'end_seconds 100 phone', got '" + line
+                        + "'");
             }
             double end = Math.min(Double.parseDouble(f[0]), audioSeconds);
             if (end > start) {

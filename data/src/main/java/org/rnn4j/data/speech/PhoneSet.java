@@ -15,8 +15,9 @@ public final class PhoneSet {
     public static final String SILENCE = "sil";
 
     private static final PhoneSet STANDARD = new PhoneSet(List.of(SILENCE,
-            "aa", "ae", "ah", "ao", "aw", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g", "hh", "ih", "iy", "jh",
-            "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t", "th", "uh", "uw", "v", "w", "y", "z", "zh"));
+            "aa", "ae", "ah", "ao", "aw", "ay", "b", "ch", "d", "dh", "eh", "er", "ey", "f", "g", "hh", "ih", "iy",
+            "jh", "k", "l", "m", "n", "ng", "ow", "oy", "p", "r", "s", "sh", "t", "th", "uh", "uw", "v", "w", "y", "z",
+            "zh"));
 
     private final List<String> names;
     private final Map<String, Integer> indices = new HashMap<>();

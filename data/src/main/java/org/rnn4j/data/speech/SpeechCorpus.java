@@ -173,7 +173,8 @@ public final class SpeechCorpus {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
-                throw new FileFormatException(file + ": empty file, expected a header line " + String.join("\t", COLUMNS));
+                throw new FileFormatException(file + ": empty file, expected a header line "
+                        + String.join("\t", COLUMNS));
             }
             List<String> names = List.of(header.split("\t", -1));
             Map<String, Integer> column = new LinkedHashMap<>();

@@ -23,10 +23,11 @@ import java.util.zip.CRC32;
  * the number of utterances, and the same seed gives byte-identical files. Each utterance draws, in this order:
  * the synthesiser (Festival with probability {@code festivalShare}, else espeak-ng), the voice (uniform over the
  * synthesiser's installed voices), the text (digits with probability {@code digitShare}, else words), the rate and
- * pitch, a leading silence for espeak-ng (which otherwise starts at once), and the noise (with probability {@code noisyShare} white Gaussian noise at an SNR drawn from
- * {@code snrsDb}). espeak-ng speaks through its C library, with the onset sample of every phoneme; Festival in
- * background processes (one per voice) while espeak-ng works, with the end time of every segment. Audio is
- * resampled to 16 kHz, the phonemes mapped by {@link PhoneMap}.
+ * pitch, a leading silence for espeak-ng (which otherwise starts at once), and the noise (with probability
+ * {@code noisyShare} white Gaussian noise at an SNR drawn from {@code snrsDb}). espeak-ng speaks through its C
+ * library, with the onset sample of every phoneme; Festival in background processes (one per voice) while
+ * espeak-ng works, with the end time of every segment. Audio is resampled to 16 kHz, the phonemes mapped by
+ * {@link PhoneMap}.
  *
  * <p>The split is by speaker and the same for every seed, so corpora made with different seeds never share a test
  * voice with a training one: every espeak-ng voice variant is a speaker, in train, valid or test by a hash of its
@@ -345,7 +346,8 @@ public final class SpeechCorpusGenerator {
         double seconds = (double) x.length / SpeechCorpus.SAMPLE_RATE;
         List<Segment> labels = fit(phones, seconds);
         if (p.snrDb().isPresent()) {
-            Noise.addWhite(x, labels, SpeechCorpus.SAMPLE_RATE, p.snrDb().getAsDouble(), new SeededRandom(p.noiseSeed()));
+            Noise.addWhite(x, labels, SpeechCorpus.SAMPLE_RATE, p.snrDb().getAsDouble(),
+                    new SeededRandom(p.noiseSeed()));
         }
         new Wav(SpeechCorpus.SAMPLE_RATE, Noise.toPcm(x)).write(out.resolve("wav").resolve(p.id() + ".wav"));
         LabelFile.write(out.resolve("labels").resolve(p.id() + ".tsv"), labels);

@@ -33,7 +33,7 @@ class SpeechCorpusGeneratorTest {
     static Path shared;
     private static EspeakEngine espeak;
     private static String missing;
-    /** Seed 3, 8 utterances, half Festival's if it is installed: both synthesisers, clean and noisy, words and digits. */
+    /** Seed 3, 8 utterances, half Festival's if installed: both synthesisers, clean and noisy, words and digits. */
     private static SpeechCorpus corpus;
     private static boolean festival;
 

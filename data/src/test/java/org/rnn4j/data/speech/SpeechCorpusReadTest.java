@@ -159,7 +159,8 @@ class SpeechCorpusReadTest {
         m = manifestError(dir, header + "u1\tespeak-ng\tv\ts\ttrain\thi\t1.0\n");
         assertTrue(m.contains("line 2: 7 tab-separated fields, but the header has 8"), m);
         m = manifestError(dir, header + "u1\tespeak-ng\tv\ts\ttraining\thi\t1.0\t\n");
-        assertTrue(m.contains("line 2: 'training' is not a split; expected one of [train, valid, test, other-synth]"), m);
+        assertTrue(m.contains("line 2: 'training' is not a split; expected one of [train, valid, test, other-synth]"),
+                m);
         m = manifestError(dir, header + "u1\tespeak-ng\tv\ts\ttrain\thi\tlong\t\n");
         assertTrue(m.contains("line 2: seconds 'long' is not a number"), m);
         m = manifestError(dir, header + "u1\tespeak-ng\tv\ts\ttrain\thi\t-1\t\n");
@@ -182,8 +183,8 @@ class SpeechCorpusReadTest {
         SpeechCorpus c = SpeechCorpus.open(corpus(dir));
         LabelFile.write(dir.resolve("labels/u2.tsv"), List.of(new Segment(0, 0.2, "sil")));
         FileFormatException f = assertThrows(FileFormatException.class, () -> c.labels(c.utterance("u2")));
-        assertTrue(f.getMessage().contains("the labels end at 0.2 s, but the manifest says the audio of u2 lasts 0.25 s"),
-                f.getMessage());
+        assertTrue(f.getMessage().contains(
+                "the labels end at 0.2 s, but the manifest says the audio of u2 lasts 0.25 s"), f.getMessage());
         new Wav(22050, new short[10]).write(dir.resolve("wav/u2.wav"));
         f = assertThrows(FileFormatException.class, () -> c.audio(c.utterance("u2")));
         assertTrue(f.getMessage().contains("22050 Hz, expected 16000 Hz"), f.getMessage());
