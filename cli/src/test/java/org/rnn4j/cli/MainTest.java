@@ -335,6 +335,10 @@ public class MainTest {
         val.put("labels", NpyArray.ofInts(new int[]{0, 1, 0, 1, 0, 1, 0, 1, 0, 1}, 10));   // no class 2
         Path valFile = dir.resolve("val.npz");
         org.rnn4j.io.Npz.write(valFile, val, false);
+        for (String[] option : new String[][] {{"--task", "parity"}, {"--steps", "9"}, {"--train-size", "5"}}) {
+            expectError(rnn4j("train", "--data", trainFile.toString(), option[0], option[1], "--out",
+                    dir.resolve("never").toString()), option[0] + " does not apply with --data");
+        }
         Path out = dir.resolve("classes");
         Result r = rnn4j("train", "--data", trainFile.toString(), "--val-data", valFile.toString(), "--epochs", "1",
                 "--hidden", "4", "--threads", "1", "--no-progress", "--out", out.toString());
