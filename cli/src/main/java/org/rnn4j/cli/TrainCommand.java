@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.rnn4j.cli.options.DataOptions;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OptimizerOptions;
+import org.rnn4j.cli.options.SpeechOptions;
 import org.rnn4j.data.TaskData;
 import org.rnn4j.experiments.LearningCurve;
 import org.rnn4j.io.ModelFile;
@@ -58,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     OptimizerOptions optim = new OptimizerOptions();
+
+    @Mixin
+    SpeechOptions speech = new SpeechOptions();
 
     @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -188,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
         if (maxSteps != null && maxSteps < 1) {
             throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
         }
-        TaskData task = data.load();
+        TaskData task = speech.given() ? speech.load(data) : data.load();
         Dataset train = task.train();
         int[] k = parseTbptt();
         ModelConfig config = model.model(task.inputSize(), task.head(), task.outputSize());
@@ -247,7 +251,11 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 r.closeBar();
             }
-            ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+            if (speech.given()) {
+                speech.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+            } else {
+                ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+            }
             Trainer.Progress end = trainer.progress();
             if (end.epoch() < epochs && !end.stopped()) {
                 outw.println("stopped after " + end.step() + " mini-batches (--max-steps); continue with: rnn4j train --resume "
