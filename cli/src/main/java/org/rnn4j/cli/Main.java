@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, and benchmark the library.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
-                ConvertCommand.class, BenchCommand.class, ExperimentCommand.class, PlotCommand.class,
+                ConvertCommand.class, BenchCommand.class, ExperimentCommand.class, PlotCommand.class, DiagnoseCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
                 "Run 'rnn4j COMMAND --help' for the options of a command."})
@@ -44,7 +44,7 @@ public final class Main implements Runnable {
      */
     static String scalarKernelsNote(String[] args, String kernels, String forced) {
         if (!kernels.equals("scalar") || forced.equalsIgnoreCase("scalar") || args.length == 0
-                || !java.util.Set.of("train", "eval", "predict", "bench", "experiment").contains(args[0])
+                || !java.util.Set.of("train", "eval", "predict", "bench", "experiment", "diagnose", "sample", "forecast").contains(args[0])
                 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
             return null;
         }
