@@ -32,7 +32,7 @@ public final class CharModels {
      * @param text    the scored tokens
      */
     public static double bitsPerCharacter(SequenceModel model, int[] context, int[] text) {
-        checkModel(model);
+        requireCharacterModel(model);
         int n = context.length + text.length;
         if (text.length == 0 || n < 2) {
             throw new IllegalArgumentException("nothing to score: " + text.length + " characters after a context of "
@@ -78,7 +78,7 @@ public final class CharModels {
      */
     public static void generate(SequenceModel model, int[] prime, int length, double temperature,
                                 RandomGenerator rng, IntConsumer out) {
-        checkModel(model);
+        requireCharacterModel(model);
         if (prime.length == 0) {
             throw new IllegalArgumentException("generation needs at least one character to start from");
         }
@@ -103,7 +103,11 @@ public final class CharModels {
         }
     }
 
-    private static void checkModel(SequenceModel model) {
+    /**
+     * Refuses a model that is not a character model: one token per step through an embedding of V characters, V
+     * classes on every step.
+     */
+    public static void requireCharacterModel(SequenceModel model) {
         var config = model.config();
         if (config.embedding() == null || config.inputSize() != 1
                 || config.head() != org.rnn4j.nn.Head.EVERY_STEP
