@@ -13,9 +13,10 @@ import java.io.UncheckedIOException;
  * be read, a value out of range), 2 a usage error (unknown option, missing value), 3 training diverged.
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, and benchmark the library.",
+        description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, generate text and forecasts, and benchmark the library.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
                 ConvertCommand.class, BenchCommand.class, ExperimentCommand.class, PlotCommand.class, DiagnoseCommand.class,
+                SampleCommand.class, ForecastCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
                 "Run 'rnn4j COMMAND --help' for the options of a command."})
