@@ -31,7 +31,8 @@ import static org.rnn4j.cli.MainTest.rnn4j;
 /**
  * {@code rnn4j train --text} and {@code rnn4j sample}: the model file keeps the text's characters as its vocabulary;
  * the bits per character printed are those of the held-out tail read after the text before it, and a learnable
- * text is learned well below its unigram entropy; sampling with a seed is reproducible, another seed gives another
+ * text is learned well below its unigram entropy; a run stopped by --max-steps and resumed ends with the parameters
+ * of the uninterrupted run; sampling with a seed is reproducible, another seed gives another
  * text, and at temperature 0 the command's text is argmax decoding written out with whole-sequence forwards.
  */
 class TextCommandsTest {
@@ -69,6 +70,36 @@ class TextCommandsTest {
         assertTrue(bpc < 0.5, "a periodic text is learned far below its unigram entropy (3.7 bits): " + bpc);
         MainTest.Result info = rnn4j("info", out.resolve("model.rnn4j").toString());
         assertTrue(info.out().contains("predicts: next character (U+000A, U+0020, a, b,"), info.out());
+    }
+
+    @Test
+    void aTextRunStoppedByMaxStepsAndResumedEndsWithTheUninterruptedRunsParameters() throws IOException {
+        Path text = dir.resolve("words.txt");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            sb.append("the quick brown fox ").append(i % 7).append('\n');
+        }
+        Files.writeString(text, sb);
+        List<String> common = List.of("train", "--text", text.toString(), "--hidden", "8", "--epochs", "3", "--window",
+                "30", "--batch", "4", "--threads", "1", "--no-progress");
+        Path whole = dir.resolve("whole");
+        assertEquals(0, rnn4j(with(common, "--out", whole.toString())).code());
+        Path parts = dir.resolve("parts");
+        MainTest.Result first = rnn4j(with(common, "--max-steps", "5", "--out", parts.toString()));
+        assertEquals(0, first.code(), first.all());
+        assertTrue(first.out().contains("stopped after 5 mini-batches"), first.out());
+        MainTest.Result rest = rnn4j("train", "--resume", parts.resolve("checkpoint.rnn4j").toString());
+        assertEquals(0, rest.code(), rest.all());
+        assertTrue(rest.out().contains("bits per character"), rest.out());
+        assertTrue(Arrays.equals(ModelFile.load(whole.resolve("model.rnn4j")).model().parameters().values(),
+                ModelFile.load(parts.resolve("model.rnn4j")).model().parameters().values()),
+                "the resumed run ends with the uninterrupted run's parameters");
+    }
+
+    private static String[] with(List<String> common, String... more) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     /** A small untrained character model over a vocabulary, saved as train --text saves one. */
