@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.rnn4j.cli.options.AutoregressiveOptions;
 import org.rnn4j.cli.options.DataOptions;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OptimizerOptions;
@@ -63,6 +64,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SpeechOptions speech = new SpeechOptions();
 
+    @Mixin
+    AutoregressiveOptions autoregressive = new AutoregressiveOptions();
+
     @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
@@ -115,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The command line this run was started with, stored in checkpoints so that --resume can repeat it. */
-    private List<String> originalArgs = List.of();
+    List<String> originalArgs = List.of();
 
     @Override
     public Integer call() throws IOException {
@@ -146,7 +150,8 @@ final class TrainCommand implements Callable<Integer> {
             List<String> all = spec.commandLine().getParseResult().originalArgs();
             momentumGiven = spec.commandLine().getParseResult().hasMatchedOption("--momentum");
             if (out == null) {
-                out = Path.of("runs", data.describeTask() + "-" + model.cellName() + "-"
+                out = Path.of("runs", (autoregressive.active() ? autoregressive.name() : data.describeTask()) + "-"
+                        + model.cellName() + "-"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
             // what follows "train", with paths made absolute so that --resume works from any directory
@@ -157,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Options whose value is a path, made absolute in the stored command line. */
     private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data",
-            "--labels", "--targets", "--lengths", "--times", "--data-dir");
+            "--labels", "--targets", "--lengths", "--times", "--data-dir", "--text", "--series");
 
     private static List<String> absolutePaths(List<String> args, Path out) {
         List<String> result = new ArrayList<>();
@@ -183,9 +188,13 @@ final class TrainCommand implements Callable<Integer> {
         return result;
     }
 
-    private boolean momentumGiven;
+    boolean momentumGiven;
 
     private int train(Checkpoint restored, PrintWriter outw, PrintWriter err) throws IOException {
+        autoregressive.check();
+        if (autoregressive.active()) {   // --text or --series: a path of its own
+            return new AutoregressiveTraining(this, autoregressive).run(restored, outw);
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
@@ -280,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int[] parseTbptt() {
+    int[] parseTbptt() {
         if (tbptt == null) {
             return new int[]{0, 0};
         }
