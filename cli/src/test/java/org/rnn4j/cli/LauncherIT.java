@@ -70,4 +70,16 @@ class LauncherIT {
         assertTrue(r.out().matches("(?s).*\\d+\\.\\d+\\.\\d+.*"), r.out());
         assertEquals("", r.err(), "the incubator warning is dropped, nothing else is printed");
     }
+
+    @Test
+    void onnxRuntimesNativeLibraryLoadsFromThePackagedJar() throws Exception {
+        Run r = launch("bench", "--onnxruntime", "--configs", "E", "--iters", "1", "--warmup", "0", "--rounds", "1",
+                "--threads", "1");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("ONNX Runtime 1.20.0 (CPU, 1 intra-op thread"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("E ") && l.contains("RNN-tanh I64 H256 B32 T100")),
+                r.out());
+        // the launcher enables native access: no warning about ONNX Runtime's System.load
+        assertFalse(r.err().contains("restricted method"), r.err());
+    }
 }

@@ -8,11 +8,17 @@ package org.rnn4j.onnx;
  *                     (and the IR version that goes with them) change
  * @param lengthsInput whether the graph takes a second input {@code lengths} (int32, one per sequence) for
  *                     right-padded batches; without it every sequence has all the steps of the batch
+ * @param stateIO      whether the graph takes the initial states as inputs {@code h0} (layers·directions, batch, R)
+ *                     and, for the LSTMs, {@code c0} (layers·directions, batch, H), and returns the final states as
+ *                     outputs {@code h_n} and {@code c_n} of the same shapes besides {@code y} (rnn4j's
+ *                     {@link org.rnn4j.nn.State} layout): a runtime that keeps nothing between calls then runs a model
+ *                     step by step, feeding each call one step and the previous call's {@code h_n} and {@code c_n}.
+ *                     Not for the BN-LSTM, whose statistics depend on a step's index in the whole sequence
  */
-public record ExportOptions(int opset, boolean lengthsInput) {
+public record ExportOptions(int opset, boolean lengthsInput, boolean stateIO) {
 
-    /** Opset {@value OnnxExport#DEFAULT_OPSET}, with a {@code lengths} input. */
-    public static final ExportOptions DEFAULT = new ExportOptions(OnnxExport.DEFAULT_OPSET, true);
+    /** Opset {@value OnnxExport#DEFAULT_OPSET}, with a {@code lengths} input, from zero states. */
+    public static final ExportOptions DEFAULT = new ExportOptions(OnnxExport.DEFAULT_OPSET, true, false);
 
     public ExportOptions {
         if (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET) {
@@ -23,11 +29,16 @@ public record ExportOptions(int opset, boolean lengthsInput) {
     }
 
     public ExportOptions withOpset(int n) {
-        return new ExportOptions(n, lengthsInput);
+        return new ExportOptions(n, lengthsInput, stateIO);
     }
 
     public ExportOptions withLengthsInput(boolean on) {
-        return new ExportOptions(opset, on);
+        return new ExportOptions(opset, on, stateIO);
+    }
+
+    /** With the initial states as inputs {@code h0}, {@code c0} and the final states as outputs {@code h_n}, {@code c_n}. */
+    public ExportOptions withStateIO(boolean on) {
+        return new ExportOptions(opset, lengthsInput, on);
     }
 
     /** The IR version that goes with the opset (the oldest one that defines it). */

@@ -61,6 +61,9 @@ final class Exporter {
     private String stepIndex;  // (T) 0 … T−1
     private String timesTb;    // (T, B, 1) double
     private final Map<Integer, String> zeroStates = new java.util.HashMap<>();   // width → (B, width) zeros
+    // with state inputs: each layer's (standard) or layer-direction's (Scan) final states, (D, B, ·) or (1, B, ·)
+    private final List<String> finalH = new ArrayList<>();
+    private final List<String> finalC = new ArrayList<>();
 
     private Exporter(SequenceModel model, ExportOptions options) {
         this.config = model.config();
@@ -80,6 +83,11 @@ final class Exporter {
         if (data != null && data.standardized() && data.mean().length != f) {
             throw new IllegalArgumentException("the data schema standardises " + data.mean().length + " features, but"
                     + " the model reads " + f + " per step");
+        }
+        if (options.stateIO() && model.config().network().cell() instanceof BnLstmSpec) {
+            throw new IllegalArgumentException("a BN-LSTM cannot be exported with state inputs: its normalisation"
+                    + " statistics depend on a step's index since the start of the sequence, which a call from given"
+                    + " states does not know; export it without them");
         }
         return new Exporter(model, options).graph(provenance, data);
     }
@@ -101,6 +109,16 @@ final class Exporter {
             inputs.add(GraphBuilder.tensorInfo(g.input("times"), Fields.Tensor.DOUBLE, "timestamp of every step,"
                     + " non-decreasing within a sequence (in the unit of the periods tau); the step index 0, 1, ..."
                     + " for data without timestamps", "batch", "steps"));
+        }
+        if (options.stateIO()) {
+            int rows = net.numLayers() * net.directions();
+            inputs.add(GraphBuilder.tensorInfo(g.input("h0"), FLOAT, "initial state h of every layer and direction"
+                    + " (layer-major, the reverse direction second), e.g. the h_n of the previous call",
+                    rows, "batch", net.outputSizePerDirection()));
+            if (net.cell().hasCellState()) {
+                inputs.add(GraphBuilder.tensorInfo(g.input("c0"), FLOAT, "initial cell state c of every layer and"
+                        + " direction, e.g. the c_n of the previous call", rows, "batch", net.hiddenSize()));
+            }
         }
         String x = "x";
         if (data != null && data.standardized()) {
@@ -137,13 +155,23 @@ final class Exporter {
             String wt = g.op("Transpose", "head.weight_t", w);
             y = g.op("Add", "y", g.op("MatMul", "head_product", batchFirst, wt), b);
         }
-        Ir.ValueInfo out = config.head() == Head.LAST_STEP
+        List<Ir.ValueInfo> outputs = new ArrayList<>();
+        outputs.add(config.head() == Head.LAST_STEP
                 ? GraphBuilder.tensorInfo(y, FLOAT, "one prediction per sequence from its final state (many-to-one)",
                 "batch", o)
                 : GraphBuilder.tensorInfo(y, FLOAT, "a prediction for every step (many-to-many); padded steps"
-                + " predict from a zero input", "batch", "steps", o);
+                + " predict from a zero input", "batch", "steps", o));
+        if (options.stateIO()) {
+            int rows = net.numLayers() * net.directions();
+            outputs.add(GraphBuilder.tensorInfo(concatStates(finalH, "h_n"), FLOAT, "final state h of every layer and"
+                    + " direction: the next call's h0", rows, "batch", net.outputSizePerDirection()));
+            if (net.cell().hasCellState()) {
+                outputs.add(GraphBuilder.tensorInfo(concatStates(finalC, "c_n"), FLOAT, "final cell state c of every"
+                        + " layer and direction: the next call's c0", rows, "batch", net.hiddenSize()));
+            }
+        }
         Ir.Graph graph = new Ir.Graph("rnn4j_" + net.cell().kind().toLowerCase(java.util.Locale.ROOT), g.nodes(),
-                g.initializers(), inputs, List.of(out), List.of(), describe(provenance));
+                g.initializers(), inputs, outputs, List.of(), describe(provenance));
         Map<String, Long> opsets = new LinkedHashMap<>();
         opsets.put("", (long) options.opset());
         Map<String, String> meta = new LinkedHashMap<>();
@@ -256,6 +284,29 @@ final class Exporter {
         });
     }
 
+    /**
+     * The name a part of the final states gets: {@code name} itself when it is the only part (one layer, and one
+     * direction or a standard operator's node, which holds both), so that no Concat is needed.
+     */
+    private String finalStateName(String name, String part) {
+        int parts = standard(net.cell()) ? net.numLayers() : net.numLayers() * net.directions();
+        return parts == 1 ? name : part;
+    }
+
+    /** The final-state parts in order, (rows, B, ·) each, as one output (layers·dirs, B, ·) named {@code name}. */
+    private String concatStates(List<String> parts, String name) {
+        return parts.size() == 1 ? parts.get(0)
+                : g.op("Concat", name, List.of(Ir.Attr.of("axis", 0L)), parts.toArray(String[]::new));
+    }
+
+    /** Rows [from, to) of the state input {@code input} (layers·dirs, B, ·): the whole input when that is all of it. */
+    private String stateRows(String input, int from, int to, String out) {
+        if (from == 0 && to == net.numLayers() * net.directions()) {
+            return input;
+        }
+        return g.op("Slice", out, input, g.longs(from), g.longs(to), g.longs(0));
+    }
+
     private Ir.TensorValue param(String name, long... dims) {
         return Ir.TensorValue.floats(name, params.get(name), dims);
     }
@@ -334,8 +385,18 @@ final class Exporter {
         String bName = g.initializer(Ir.TensorValue.floats("B_l" + l, b, dirs, 2L * gates * h)
                 .withDoc("bias_ih_l" + l + " then bias_hh_l" + l + (dirs == 2 ? ", and the same _reverse" : "")
                         + order));
+        boolean lstmCell = cell instanceof LstmSpec;
+        String h0 = "";
+        String c0 = "";
+        if (options.stateIO()) {
+            h0 = stateRows("h0", l * dirs, (l + 1) * dirs, "h0_l" + l);
+            c0 = lstmCell ? stateRows("c0", l * dirs, (l + 1) * dirs, "c0_l" + l) : "";
+        }
         List<String> inputs = new ArrayList<>(List.of(in, wName, rName, bName,
-                options.lengthsInput() ? "lengths" : "", ""));
+                options.lengthsInput() ? "lengths" : "", h0));
+        if (lstmCell && (options.stateIO() || ((LstmSpec) cell).peepholes())) {
+            inputs.add(c0);
+        }
         if (cell instanceof LstmSpec lstm && lstm.peepholes()) {
             float[] p = new float[dirs * 3 * h];
             int[] pBlocks = lstm.cifg() ? new int[]{0, 1, 0} : new int[]{0, 2, 1};   // ONNX i, o, f
@@ -343,14 +404,23 @@ final class Exporter {
             for (int d = 0; d < dirs; d++) {
                 reorder(params.get("weight_peephole" + suffix(l, d)), h, 1, pBlocks, pNeg, p, d * 3 * h);
             }
-            inputs.add("");
             inputs.add(g.initializer(Ir.TensorValue.floats("P_l" + l, p, dirs, 3L * h)
                     .withDoc("weight_peephole_l" + l + (dirs == 2 ? " and _reverse" : "") + ", rows "
                             + (lstm.cifg() ? "f, o to ONNX's i, o, f with i = -f" : "i, f, o to ONNX's i, o, f"))));
         }
         String y = wantSeq ? "Y_l" + l : "";
         String yh = wantLast ? "Y_h_l" + l : "";
-        g.ops(op, wantLast ? new String[]{y, yh} : new String[]{y}, attrs, inputs.toArray(String[]::new));
+        String yc = "";
+        if (options.stateIO()) {
+            yh = finalStateName("h_n", "Y_h_l" + l);
+            finalH.add(yh);
+            if (lstmCell) {
+                yc = finalStateName("c_n", "Y_c_l" + l);
+                finalC.add(yc);
+            }
+        }
+        String[] outs = !yc.isEmpty() ? new String[]{y, yh, yc} : !yh.isEmpty() ? new String[]{y, yh} : new String[]{y};
+        g.ops(op, outs, attrs, inputs.toArray(String[]::new));
         String seq = null;
         String last = null;
         if (wantSeq) {
@@ -480,10 +550,11 @@ final class Exporter {
 
         List<String> scanInputs = new ArrayList<>();
         List<String> outs = new ArrayList<>();
-        scanInputs.add(zeros(r));
+        int row = l * net.directions() + d;   // of h0, c0, h_n and c_n
+        scanInputs.add(options.stateIO() ? initialState("h0", row, p + "h0") : zeros(r));
         outs.add(p + "h_final");
         if (cPrev != null) {
-            scanInputs.add(zeros(h));
+            scanInputs.add(options.stateIO() ? initialState("c0", row, p + "c0") : zeros(h));
             outs.add(p + "c_final");
         }
         for (ScanInput si : scanned) {
@@ -501,7 +572,18 @@ final class Exporter {
         }
         String[] outArr = outs.toArray(String[]::new);
         g.ops("Scan", outArr, attrs, scanInputs.toArray(String[]::new));
+        if (options.stateIO()) {
+            finalH.add(g.op("Unsqueeze", finalStateName("h_n", p + "final_h"), p + "h_final", g.longs(0)));
+            if (cPrev != null) {
+                finalC.add(g.op("Unsqueeze", finalStateName("c_n", p + "final_c"), p + "c_final", g.longs(0)));
+            }
+        }
         return new String[]{p + "output", p + "h_final"};
+    }
+
+    /** Row {@code row} (B, ·) of the state input {@code input} (layers·dirs, B, ·): one direction's initial state. */
+    private String initialState(String input, int row, String out) {
+        return g.op("Gather", out, List.of(Ir.Attr.of("axis", 0L)), input, g.scalarLong(row));
     }
 
     /** Block k (of width w) of the (B, G) value {@code v}: Slice on axis 1. */

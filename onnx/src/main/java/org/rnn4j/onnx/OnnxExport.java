@@ -20,7 +20,10 @@ import java.nio.file.Path;
  * <p>The graph's inputs are {@code x} (batch, steps, features) float, batch-first as everywhere in rnn4j;
  * {@code lengths} (batch) int32, each sequence's valid steps (unless {@link ExportOptions#lengthsInput()} is off);
  * and for the Phased LSTM and Phased GRU {@code times} (batch, steps) double, the timestamp of every step. Its output
- * {@code y} is what {@link SequenceModel#infer} returns: (batch, steps, outputs) or (batch, outputs).
+ * {@code y} is what {@link SequenceModel#infer} returns: (batch, steps, outputs) or (batch, outputs). With
+ * {@link ExportOptions#withStateIO} the graph also takes the initial states {@code h0}, {@code c0} and returns the
+ * final states {@code h_n}, {@code c_n}, so that a runtime that keeps nothing between calls can stream the model one
+ * step per call.
  *
  * <p>The RNN, the LSTM without projection or cell clipping (peepholes and CIFG included) and the GRU in both forms
  * become ONNX's own {@code RNN}, {@code LSTM} and {@code GRU} operators; the LSTM with a projection or cell clipping,

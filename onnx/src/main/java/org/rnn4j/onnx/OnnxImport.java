@@ -94,7 +94,8 @@ public final class OnnxImport {
                 throw new OnnxFormatException(source + ": its metadata " + Exporter.META_MODEL + " is damaged: "
                         + e.getMessage(), e);
             }
-            if (!Exporter.standard(d.config().network().cell()) || d.config().embedding() != null) {
+            if (!Exporter.standard(d.config().network().cell()) || d.config().embedding() != null
+                    || hasInput(m, "h0")) {
                 return new Imported(ownScanModel(m, d, source), d.provenance(), d.data(), producer);
             }
         }
@@ -187,7 +188,7 @@ public final class OnnxImport {
     }
 
     /**
-     * A model with Scan bodies (or an embedding) that rnn4j exported: its parameters are initializers under their own
+     * A model with Scan bodies (or an embedding, or state inputs) that rnn4j exported: its parameters are initializers under their own
      * names (a standard operator's combined weights taken apart again), and the graph must be the one rnn4j writes
      * for the recorded configuration, node for node.
      */
@@ -215,12 +216,13 @@ public final class OnnxImport {
             }
             model.parameters().set(v.name(), t.floatData());
         }
-        boolean lengths = m.graph().inputs().stream().anyMatch(i -> i.name().equals("lengths"));
+        boolean lengths = hasInput(m, "lengths");
         long opset = m.opsets().get("");
         if (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET) {
             throw new OnnxFormatException(source + ": declares operator set " + opset + ", which rnn4j does not write");
         }
-        Ir.Model expected = Exporter.build(model, d.provenance(), d.data(), new ExportOptions((int) opset, lengths));
+        Ir.Model expected = Exporter.build(model, d.provenance(), d.data(), new ExportOptions((int) opset, lengths,
+                hasInput(m, "h0")));
         List<Ir.Node> want = expected.graph().nodes();
         List<Ir.Node> got = m.graph().nodes();
         for (int k = 0; k < Math.max(want.size(), got.size()); k++) {
@@ -238,6 +240,10 @@ public final class OnnxImport {
                     + " writes for this model; rnn4j reads back its Scan layers only unchanged");
         }
         return model;
+    }
+
+    private static boolean hasInput(Ir.Model m, String name) {
+        return m.graph().inputs().stream().anyMatch(i -> i.name().equals(name));
     }
 
     /** The layers of standard operators from their initializers W_l{k}, R_l{k}, B_l{k} and P_l{k}, as rnn4j names them. */

@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Timed steps of the streaming latency (and as many untimed ones before them). */
     static final int STREAM_STEPS = 1000;
     /** Distinct random inputs the streaming run cycles through. */
-    private static final int STREAM_INPUTS = 64;
+    static final int STREAM_INPUTS = 64;
     /** T·B of config A: the scaling runs' iteration counts are --iters and --warmup scaled by this / (T·B). */
     static final long SCALING_REFERENCE = 32 * 100;
     /** Fewest timed iterations of a scaling point (fewer if --iters is smaller). */
@@ -152,6 +152,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + EVENT_STEPS + " steps, alternated in " + EVENT_ROUNDS + " rounds.")
     boolean eventDriven;
 
+    @Option(names = "--onnxruntime",
+            description = "Also run the configs (--configs, default A-E) in ONNX Runtime's Java API, exported from the"
+                    + " same models, alternated with rnn4j's inference calls on as many threads, and batch-1 streaming"
+                    + " (a one-step graph with the states in and out); prints ONNX Runtime ms / rnn4j ms for each"
+                    + " round. Without --compare or --all the rnn4j table with training steps is not run.")
+    boolean onnxruntime;
+
+    @Option(names = "--rounds", defaultValue = "2", paramLabel = "N",
+            description = "Alternated rounds of --onnxruntime. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
     @Option(names = "--all", description = "Configs A-E, --streaming, --event-driven and --scaling.")
     boolean all;
 
@@ -184,7 +195,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (nThreads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + nThreads);
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
         List<BenchConfig> selected = selectedConfigs();
+        List<BenchConfig> ortConfigs = onnxruntime ? chosenConfigs() : List.of();
+        if (onnxruntime) {
+            OnnxRuntimeAnchor.environment();   // its native library loads, or one sentence says why not
+        }
         boolean doStreaming = streaming || all;
         boolean doScaling = scaling || all;
         boolean doEvents = eventDriven || all;
@@ -220,6 +238,13 @@ public final class BenchCommand implements Callable<Integer> {
                     out.println();
                     report.put("compare", printComparison(out, anchors, measured, nThreads));
                 }
+            }
+            if (onnxruntime) {
+                if (!selected.isEmpty()) {
+                    out.println();
+                }
+                report.put("onnxruntime", OnnxRuntimeComparison.run(out, compute, ortConfigs,
+                        new OnnxRuntimeComparison.Settings(iters, warmup, warmupTime, rounds, nThreads)));
             }
             if (doStreaming) {
                 out.println();
@@ -265,11 +290,27 @@ public final class BenchCommand implements Callable<Integer> {
         return measured;
     }
 
-    /** The configs to run: --configs, else all five, else none when only extras (--streaming, --scaling, --event-driven) were asked for. */
+    /**
+     * The configs of the rnn4j table (inference and training): --configs, else all five; none when only extras
+     * (--streaming, --scaling, --event-driven) were asked for, nor with --onnxruntime, whose table times rnn4j's
+     * inference itself (unless --compare or --all asks for the rnn4j table too).
+     */
     List<BenchConfig> selectedConfigs() {
+        List<BenchConfig> chosen = chosenConfigs();   // an unknown name is an error whatever runs
+        if (onnxruntime && !all && compare == null) {
+            return List.of();
+        }
         if (configs == null) {
             boolean onlyExtras = (streaming || scaling || eventDriven) && !all && compare == null;
-            return onlyExtras ? List.of() : List.copyOf(BenchConfig.ANCHORS.values());
+            return onlyExtras ? List.of() : chosen;
+        }
+        return chosen;
+    }
+
+    /** --configs, or all five. */
+    List<BenchConfig> chosenConfigs() {
+        if (configs == null) {
+            return List.copyOf(BenchConfig.ANCHORS.values());
         }
         Set<BenchConfig> chosen = new LinkedHashSet<>();
         for (String part : configs.split(",", -1)) {
@@ -688,7 +729,7 @@ public final class BenchCommand implements Callable<Integer> {
         return e;
     }
 
-    private static Map<String, Object> timingJson(BenchTiming t, long flops, long stepsTimesBatch) {
+    static Map<String, Object> timingJson(BenchTiming t, long flops, long stepsTimesBatch) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("median_ms", t.medianMs());
         e.put("min_ms", t.minMs());

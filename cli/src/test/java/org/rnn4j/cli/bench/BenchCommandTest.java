@@ -137,6 +137,51 @@ class BenchCommandTest {
     }
 
     @Test
+    void onnxRuntimePrintsTheSideBySideTableWithAFiniteRatioForEveryRound() throws IOException {
+        Path json = dir.resolve("ort.json");
+        MainTest.Result r = rnn4j("bench", "--onnxruntime", "--configs", "E", "--iters", "1", "--warmup", "0",
+                "--threads", "1", "--json", json.toString());
+        assertEquals(0, r.code(), r.all());
+        String out = r.out();
+        assertTrue(out.matches("(?s)rnn4j .* bench: .*\\nONNX Runtime 1\\.20\\.\\d+ \\(CPU, 1 intra-op thread, 1 inter-op,.*"
+                + " against rnn4j \\(1 thread\\), alternated in 2 rounds.*"), out);
+        assertFalse(out.contains("train ms"), "no rnn4j-only table without --compare or --all: " + out);
+        assertTrue(out.contains("ratio = ONNX Runtime ms / rnn4j ms"), out);
+        // E's row and the streaming row: each round's two medians and their ratio, the ratio finite and positive
+        String number = "(\\d+\\.\\d+)";
+        String rounds = number + " / " + number;
+        java.util.regex.Matcher e = java.util.regex.Pattern.compile("(?m)^E +RNN-tanh I64 H256 B32 T100 +" + rounds
+                + " +" + rounds + " +" + rounds + "$").matcher(out);
+        assertTrue(e.find(), "E's row in:\n" + out);
+        java.util.regex.Matcher s = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(
+                OnnxRuntimeComparison.STREAM_DESC) + " +" + rounds + " +" + rounds + " +" + rounds + "$").matcher(out);
+        assertTrue(s.find(), "the streaming row in:\n" + out);
+        for (java.util.regex.Matcher m : List.of(e, s)) {
+            for (int round = 0; round < 2; round++) {
+                double ort = Double.parseDouble(m.group(1 + round));
+                double ours = Double.parseDouble(m.group(3 + round));
+                double ratio = Double.parseDouble(m.group(5 + round));
+                assertTrue(ort > 0 && ours > 0 && Double.isFinite(ratio) && ratio > 0, m.group());
+                // printed to 2 decimals from the unrounded medians
+                assertEquals(ort / ours, ratio, 0.006 + 0.01 * ratio, m.group());
+            }
+        }
+        Map<?, ?> ort = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("onnxruntime");
+        assertEquals(1L, ort.get("intra_op_threads"));
+        List<?> rows = (List<?>) ort.get("rnn");
+        assertEquals(1, rows.size());
+        List<?> eRounds = (List<?>) ((Map<?, ?>) rows.get(0)).get("rounds");
+        assertEquals(2, eRounds.size());
+        for (Object o : eRounds) {
+            Map<?, ?> round = (Map<?, ?>) o;
+            double ortMs = (Double) ((Map<?, ?>) round.get("onnxruntime")).get("median_ms");
+            double oursMs = (Double) ((Map<?, ?>) round.get("rnn4j")).get("median_ms");
+            assertEquals(ortMs / oursMs, (Double) round.get("ratio"), 1e-12, round.toString());
+        }
+        assertEquals(2, ((List<?>) ((Map<?, ?>) ort.get("streaming")).get("rounds")).size());
+    }
+
+    @Test
     void streamingAloneMeasuresOnlyTheStepLatency() {
         MainTest.Result r = rnn4j("bench", "--streaming", "--threads", "1");
         assertEquals(0, r.code(), r.all());
@@ -206,6 +251,8 @@ class BenchCommandTest {
         expectError(rnn4j("bench", "--configs", "E", "--warmup", "-1"), "--warmup must be at least 0");
         expectError(rnn4j("bench", "--configs", "E", "--warmup-time", "-1"), "--warmup-time must be between 0 and 3600");
         expectError(rnn4j("bench", "--configs", "E", "--threads", "0"), "--threads must be at least 1");
+        expectError(rnn4j("bench", "--onnxruntime", "--rounds", "0"), "--rounds must be at least 1, got 0");
+        expectError(rnn4j("bench", "--onnxruntime", "--configs", "A,G"), "unknown config 'G' in --configs");
         expectError(rnn4j("bench", "--configs", "E", "--json", dir.resolve("no/such/dir/out.json").toString()),
                 "does not exist");
 
