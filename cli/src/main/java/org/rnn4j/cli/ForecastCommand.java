@@ -59,7 +59,7 @@ final class ForecastCommand implements Callable<Integer> {
     int horizon;
 
     @Option(names = "--test-size", paramLabel = "N",
-            description = "The last N values, where the forecasts are scored (origins N - H + 1 of them). Default: the"
+            description = "The last N values, where the forecasts are scored (from N - H + 1 origins). Default: the"
                     + " values held out in training.")
     Integer testSize;
 
