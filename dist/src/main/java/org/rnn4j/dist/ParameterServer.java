@@ -139,11 +139,23 @@ public final class ParameterServer {
      * @param maxStaleness shards refuse the push past this staleness; -1 for no limit
      */
     public PushResult push(int worker, long seq, float lr, float[] grads, long[] basis, int maxStaleness) {
-        List<CompletableFuture<long[]>> pending = new ArrayList<>(plan.count());
+        return push(worker, seq, lr, grads, basis, maxStaleness, null, null);
+    }
+
+    /**
+     * A push that also fetches: every shard answers with its values after the push (applied, refused or a
+     * duplicate), written into {@code values} (the whole flat array, modified), and its update count into
+     * {@code updates[k]} (modified); one round trip instead of a push and a {@link #pull}. With {@code values} null
+     * it is a plain push and {@code updates} is not touched.
+     */
+    public PushResult push(int worker, long seq, float lr, float[] grads, long[] basis, int maxStaleness,
+                           float[] values, long[] updates) {
+        boolean fetch = values != null;
+        List<CompletableFuture<PushAnswer>> pending = new ArrayList<>(plan.count());
         for (int k = 0; k < plan.count(); k++) {
             Push p = new Push(worker, seq, lr, basis[k], maxStaleness,
-                    Arrays.copyOfRange(grads, plan.from(k), plan.to(k)));
-            CompletionStage<long[]> stage = shards.submitToKey(k, p);
+                    Arrays.copyOfRange(grads, plan.from(k), plan.to(k)), fetch);
+            CompletionStage<PushAnswer> stage = shards.submitToKey(k, p);
             pending.add(stage.toCompletableFuture());
         }
         int applied = 0;
@@ -154,7 +166,7 @@ public final class ParameterServer {
         long[] status = new long[plan.count()];
         RuntimeException failure = null;
         for (int k = 0; k < plan.count(); k++) {
-            long[] r;
+            PushAnswer r;
             try {
                 r = await(pending.get(k), k);
             } catch (RuntimeException e) {
@@ -162,16 +174,20 @@ public final class ParameterServer {
                 failure = failure == null ? e : failure;
                 continue;
             }
-            switch ((int) r[0]) {
+            switch ((int) r.status) {
                 case (int) Shard.APPLIED -> applied++;
                 case (int) Shard.DUPLICATE -> dup++;
                 case (int) Shard.STALE -> stale++;
                 default -> bad++;
             }
-            if (r[0] != Shard.DUPLICATE) {
-                worst = Math.max(worst, r[1]);
+            if (r.status != Shard.DUPLICATE) {
+                worst = Math.max(worst, r.staleness);
             }
-            status[k] = r[0];
+            status[k] = r.status;
+            if (fetch) {
+                System.arraycopy(r.values, 0, values, plan.from(k), r.values.length);
+                updates[k] = r.updates;
+            }
         }
         if (failure != null) {
             throw failure;

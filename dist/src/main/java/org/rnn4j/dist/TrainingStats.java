@@ -6,7 +6,8 @@ import java.util.List;
  * What a distributed run did.
  *
  * @param pushes             pushes sent by the workers (each to every shard)
- * @param updates            pushes applied (by at least one shard): the server's optimizer updates
+ * @param updates            pushes applied (by at least one shard): the server's optimizer updates, each counted
+ *                           once even when a retry or a takeover sent it again
  * @param duplicates         shard-pushes dropped as already applied (retries, takeovers)
  * @param stale              shard-pushes refused as too stale (then the worker fetched again)
  * @param notFinite          shard-pushes refused for holding NaN or Inf (the workers check first; expected 0)

@@ -21,11 +21,16 @@ import java.util.function.BooleanSupplier;
  * Everything else (batch order, dropout, clipping, the schedule, truncated BPTT, the stop on a non-finite loss or
  * gradient, which comes before any push) is the trainer's.
  *
- * <p>It starts from its record in the workers map and writes the record back after every mini-batch whose
- * gradients are all pushed, and when it ends; a write is refused once the coordinator has given the worker to
- * another member, and the worker then stops ({@link Exit#moved}).
+ * <p>It starts from its record in the workers map and writes the record back at a mini-batch whose gradients are
+ * all pushed, at most every {@value #SAVE_MILLIS} ms and at every epoch's end, and when it ends; a write is refused
+ * once the coordinator has given the worker to another member, and the worker then stops ({@link Exit#moved}). A
+ * worker that takes over from an older record repeats the mini-batches since; their pushes are dropped as
+ * duplicates where they had been applied.
  */
 final class Worker implements Callable<Worker.Exit> {
+
+    /** The longest time between two writes of the worker's record while it trains. */
+    static final long SAVE_MILLIS = 200;
 
     /**
      * How a worker ended. {@code memberLost}: its member died under it; {@code moved}: the coordinator gave it to
@@ -61,6 +66,7 @@ final class Worker implements Callable<Worker.Exit> {
     private long started;
     private long serverBase;
     private long computeBase;
+    private long lastSave;
 
     /**
      * @param start the worker's record as its member claimed it (owner set, status RUNNING)
@@ -100,7 +106,7 @@ final class Worker implements Callable<Worker.Exit> {
             t.fit(model, data, null, new TrainListener() {
                 @Override
                 public void onStep(StepRecord step, Trainer.Progress progress) {
-                    if (pending == 0) {
+                    if (pending == 0 && System.nanoTime() - lastSave >= SAVE_MILLIS * 1_000_000L) {
                         save(progress, WorkerState.RUNNING);
                     }
                     listener.onStep(id, step);
@@ -118,7 +124,7 @@ final class Worker implements Callable<Worker.Exit> {
                 }
             });
             if (pending > 0 && !moved) {
-                push(accrued, lastRate);
+                push(accrued, lastRate, null);
             }
             Trainer.Progress end = t.progress();
             if (moved) {
@@ -158,10 +164,14 @@ final class Worker implements Callable<Worker.Exit> {
             listener.onEvent("worker " + id + " was given to another member; it stops here after "
                     + progress.step() + " mini-batches");
         }
-        state.serverNanos += System.nanoTime() - t0;
+        lastSave = System.nanoTime();
+        state.serverNanos += lastSave - t0;
     }
 
-    /** The trainer's update: accrue, push every pushEvery, fetch every fetchEvery (or after a stale refusal). */
+    /**
+     * The trainer's update: accrue, push every pushEvery, fetch every fetchEvery (or after a stale refusal); a fetch
+     * due right after a push comes back with the push.
+     */
     private void update(Parameters params, float lr, long step) {
         float[] g = params.grads();
         lastRate = lr;
@@ -173,14 +183,16 @@ final class Worker implements Callable<Worker.Exit> {
             }
         }
         if (pending >= job.pushEvery) {
-            push(accrued != null ? accrued : g, lr);
+            boolean fetchToo = refetch || sinceFetch >= job.fetchEvery;
+            push(accrued != null ? accrued : g, lr, fetchToo ? params : null);
         }
         if (refetch || sinceFetch >= job.fetchEvery) {
             fetch(params);
         }
     }
 
-    private void push(float[] grads, float lr) {
+    /** Pushes, and with {@code fetchInto} fetches in the same round trip. */
+    private void push(float[] grads, float lr, Parameters fetchInto) {
         long t0 = System.nanoTime();
         seq++;
         long[] basis = new long[fetched.length];
@@ -188,9 +200,11 @@ final class Worker implements Callable<Worker.Exit> {
             basis[k] = fetched[k] + ownSinceFetch[k];
         }
         ParameterServer.PushResult r = null;
+        long[] now = new long[fetched.length];
         for (int attempt = 0; r == null; attempt++) {
             try {
-                r = server.push(id, seq, lr, grads, basis, job.maxStaleness);
+                r = fetchInto == null ? server.push(id, seq, lr, grads, basis, job.maxStaleness)
+                        : server.push(id, seq, lr, grads, basis, job.maxStaleness, fetchInto.values(), now);
             } catch (RuntimeException e) {
                 if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()) {
                     throw e;
@@ -210,6 +224,12 @@ final class Worker implements Callable<Worker.Exit> {
         pending = 0;
         if (accrued != null) {
             Arrays.fill(accrued, 0f);
+        }
+        if (fetchInto != null) {
+            System.arraycopy(now, 0, fetched, 0, now.length);
+            Arrays.fill(ownSinceFetch, 0);
+            sinceFetch = 0;
+            refetch = false;
         }
         state.serverNanos += System.nanoTime() - t0;
     }

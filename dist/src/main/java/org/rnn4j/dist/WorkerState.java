@@ -114,7 +114,9 @@ final class WorkerState implements IdentifiedDataSerializable {
     /** Records what one push did. */
     void record(ParameterServer.PushResult r) {
         pushes++;
-        if (r.applied() > 0) {
+        // a duplicate was applied once before: by this worker's predecessor after a takeover, or by a first attempt
+        // whose answer was lost; its record never counted it
+        if (r.applied() > 0 || r.duplicates() > 0) {
             updates++;
         }
         duplicates += r.duplicates();
