@@ -24,10 +24,13 @@ import java.time.Duration;
  *                        sequence number, so no shard applies it twice)
  * @param description     what members in other JVMs need to rebuild the job (their {@link JobResolver} reads it),
  *                        published with it; null to run every worker in this JVM
+ * @param otherHosts      members of other JVMs that host workers to wait for (up to 10 s) before the workers are
+ *                        assigned; fewer is an error naming the members asked for. 0 to start with whoever is there
  */
 public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStaleness, int shards, int localMembers,
                          Member.Options member, int threads, Path checkpoint, Duration checkpointEvery,
-                         Path resumeFrom, long maxSteps, int pushRetries, String description) {
+                         Path resumeFrom, long maxSteps, int pushRetries, String description,
+                         int otherHosts) {
 
     public DistConfig {
         if (workers < 1) {
@@ -54,6 +57,12 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
         }
         if (checkpointEvery == null || checkpointEvery.isNegative() || checkpointEvery.isZero()) {
             throw new IllegalArgumentException("the checkpoint interval must be positive, got " + checkpointEvery);
+        }
+        if (otherHosts < 0) {
+            throw new IllegalArgumentException("the number of other hosts to wait for must be ≥ 0, got " + otherHosts);
+        }
+        if (otherHosts > 0 && description == null) {
+            throw new IllegalArgumentException("members of other JVMs can only take workers of a job with a description");
         }
         if (maxSteps < 0 || pushRetries < 0) {
             throw new IllegalArgumentException("maxSteps and pushRetries must be ≥ 0, got " + maxSteps + " and "
@@ -85,6 +94,7 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
         private long maxSteps;
         private int pushRetries = 5;
         private String description;
+        private int otherHosts;
 
         private Builder() {
         }
@@ -159,9 +169,15 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
             return this;
         }
 
+        /** Waits for {@code n} members of other JVMs that host workers before assigning the workers (see above). */
+        public Builder otherHosts(int n) {
+            otherHosts = n;
+            return this;
+        }
+
         public DistConfig build() {
             return new DistConfig(workers, fetchEvery, pushEvery, maxStaleness, shards, localMembers, member, threads,
-                    checkpoint, checkpointEvery, resumeFrom, maxSteps, pushRetries, description);
+                    checkpoint, checkpointEvery, resumeFrom, maxSteps, pushRetries, description, otherHosts);
         }
     }
 }

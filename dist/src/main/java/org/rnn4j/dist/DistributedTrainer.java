@@ -172,7 +172,7 @@ public final class DistributedTrainer {
                 hosts.add(WorkerHost.start(m, local, hostThreads, events, false));
             }
             Set<String> localUuids = hosts.stream().map(WorkerHost::uuid).collect(Collectors.toSet());
-            List<Host> live = liveHosts(first, localUuids);
+            List<Host> live = awaitHosts(first, localUuids);
             for (int w = 0; w < workers; w++) {
                 WorkerState s = resume == null || resume.workerStates().get(w) == null ? WorkerState.fresh(w)
                         : resume.workerStates().get(w);
@@ -216,7 +216,7 @@ public final class DistributedTrainer {
     /** Watches the workers and the cluster until every worker has finished, stopped or failed. */
     private Result coordinate(Run run) {
         int workers = dist.workers();
-        Set<UUID> lost = new HashSet<>();
+        Set<String> lost = new HashSet<>();
         Set<String> refusing = new HashSet<>();
         Set<String> knownHosts = new HashSet<>(liveHosts(alive(), run.localUuids()).stream().map(Host::uuid).toList());
         Map<Integer, WorkerState> ended = new LinkedHashMap<>();
@@ -229,14 +229,10 @@ public final class DistributedTrainer {
         while (ended.size() < workers) {
             MembershipEvent e = poll(run.membership());
             for (; e != null; e = run.membership().poll()) {
-                String who = address(e.getMember());
                 if (e.getEventType() == MembershipEvent.MEMBER_REMOVED) {
-                    if (lost.add(e.getMember().getUuid())) {
-                        run.event().accept("member " + who + " left the cluster; " + (dist.member().backupCount() > 0
-                                ? "the backups of its shards take over" : "its shards had no backups"));
-                    }
+                    memberLeft(run, lost, e.getMember().getUuid().toString(), address(e.getMember()));
                 } else if (!run.localUuids().contains(e.getMember().getUuid().toString())) {
-                    run.event().accept("member " + who + " joined the cluster");
+                    run.event().accept("member " + address(e.getMember()) + " joined the cluster");
                 }
             }
             HazelcastInstance alive = alive();
@@ -245,7 +241,7 @@ public final class DistributedTrainer {
                 last[w] = now[w] != null ? now[w] : last[w];
             }
             List<Host> live = liveHosts(alive, run.localUuids());
-            takeOver(run, last, live, alive, refusing);
+            takeOver(run, last, live, alive, refusing, lost);
             rebalance(run, last, live, knownHosts);
             for (int w = 0; w < workers; w++) {
                 WorkerState s = last[w];
@@ -330,7 +326,7 @@ public final class DistributedTrainer {
      * the job), to the live hosts with the fewest workers; a worker that no member can take fails.
      */
     private void takeOver(Run run, WorkerState[] states, List<Host> live, HazelcastInstance alive,
-                          Set<String> refusing) {
+                          Set<String> refusing, Set<String> lost) {
         Set<String> members = alive.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
                 .collect(Collectors.toSet());
         for (WorkerState s : states) {
@@ -340,6 +336,8 @@ public final class DistributedTrainer {
             boolean refused = s.status == WorkerState.REFUSED;
             if (refused) {
                 refusing.add(s.owner);
+            } else {
+                memberLeft(run, lost, s.owner, s.host);   // reported first, even if its event is still on its way
             }
             List<Host> able = live.stream().filter(h -> !refusing.contains(h.uuid())).toList();
             if (able.isEmpty()) {
@@ -360,6 +358,14 @@ public final class DistributedTrainer {
                         + "; its data shard is taken over by member " + to.address());
                 states[s.worker] = moved;
             }
+        }
+    }
+
+    /** Reports a member that left the cluster, once. */
+    private void memberLeft(Run run, Set<String> lost, String uuid, String address) {
+        if (lost.add(uuid)) {
+            run.event().accept("member " + address + " left the cluster; " + (dist.member().backupCount() > 0
+                    ? "the backups of its shards take over" : "its shards had no backups"));
         }
     }
 
@@ -445,6 +451,32 @@ public final class DistributedTrainer {
         remote.sort(Comparator.comparing(Host::address));
         remote.addAll(own);
         return remote;
+    }
+
+    /** The live hosts, once {@link DistConfig#otherHosts()} of other JVMs are among them (waiting up to 10 s). */
+    private List<Host> awaitHosts(HazelcastInstance first, Set<String> localUuids) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            List<Host> live = liveHosts(first, localUuids);
+            long others = live.stream().filter(h -> !localUuids.contains(h.uuid())).count();
+            if (others >= dist.otherHosts()) {
+                return live;
+            }
+            if (System.nanoTime() > deadline) {
+                long members = first.getCluster().getMembers().size() - localUuids.size();
+                throw new IllegalStateException((members == 0 ? "no member" : "only " + others + " member"
+                        + (others == 1 ? "" : "s") + " taking workers") + " of cluster '" + dist.member().clusterName()
+                        + "' answered at " + String.join(", ", dist.member().members()) + " (" + dist.otherHosts()
+                        + " needed): start them with 'rnn4j cluster member' and the same cluster name, or check the"
+                        + " addresses");
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster's members", e);
+            }
+        }
     }
 
     /** Completed epochs of the slowest worker that has not failed or stopped (a finished one counts them all). */
