@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
         description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, and benchmark the library.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
                 ConvertCommand.class, BenchCommand.class, ExperimentCommand.class, PlotCommand.class,
-                CommandLine.HelpCommand.class},
+                ClusterCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
                 "Run 'rnn4j COMMAND --help' for the options of a command."})
 public final class Main implements Runnable {
