@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
                 ConvertCommand.class, ExportCommand.class, FeaturesCommand.class, DataCommand.class,
                 SampleCommand.class, ForecastCommand.class, DiagnoseCommand.class, BenchCommand.class,
-                ExperimentCommand.class, PlotCommand.class,
+                ExperimentCommand.class, PlotCommand.class, ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
                 "Run 'rnn4j COMMAND --help' for the options of a command."})

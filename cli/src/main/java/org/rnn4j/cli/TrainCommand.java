@@ -5,6 +5,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.rnn4j.cli.options.AutoregressiveOptions;
+import org.rnn4j.cli.options.ClusterOptions;
 import org.rnn4j.cli.options.DataOptions;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OptimizerOptions;
@@ -67,6 +68,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     AutoregressiveOptions autoregressive = new AutoregressiveOptions();
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
@@ -127,6 +131,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Checkpoint restored = null;
         TrainCommand run = this;
+        if (resume != null && DistributedTrain.isCheckpoint(resume)) {
+            return DistributedTrain.resume(this, outw);
+        }
         if (resume != null) {
             restored = Checkpoint.load(resume, null);
             @SuppressWarnings("unchecked")
@@ -156,6 +163,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             // what follows "train", with paths made absolute so that --resume works from any directory
             originalArgs = absolutePaths(all.subList(all.indexOf(spec.name()) + 1, all.size()), out);
+            if (cluster.distributed()) {
+                return new DistributedTrain(this, outw).run(null);
+            }
+            cluster.refuseWithoutWorkers();
         }
         return run.train(restored, outw, err);
     }
@@ -215,9 +226,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " each sequence from both ends");
         }
         long batchesPerEpoch = (train.size() + batch - 1) / batch;
-        TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).objective(task.objective())
-                .learningRate(optim.learningRate()).schedule(optim.schedule(batchesPerEpoch * epochs))
-                .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
+        TrainConfig tc = trainConfig(task.objective(), batchesPerEpoch);
         optim.create(momentumGiven);   // an unknown optimizer is refused before anything is written
         Path dir = out;
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -226,12 +235,7 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         try (Compute compute = Compute.withThreads(nThreads)) {
-            SequenceModel.Builder builder = SequenceModel.builder().network(config.network()).head(config.head())
-                    .outputSize(config.outputSize()).init(model.initScheme()).seed(seed).compute(compute);
-            if (model.forgetBias() != null) {
-                builder.forgetBias(model.forgetBias());
-            }
-            SequenceModel net = builder.build();
+            SequenceModel net = buildModel(config, compute);
             Optimizer optimizer = optim.create(momentumGiven);
             Trainer trainer = new Trainer(tc, optimizer);
             if (restored != null) {
@@ -271,9 +275,7 @@ final class TrainCommand implements Callable<Integer> {
                         + r.checkpoint);
                 return 0;
             }
-            // user data: the validation data (already standardised), else the training data itself
-            TaskData testData = !data.hasFiles() ? data.test(null, config, null)
-                    : task.withOnly(task.validation() != null ? task.validation() : train);
+            TaskData testData = testData(task, config);
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
@@ -287,6 +289,36 @@ final class TrainCommand implements Callable<Integer> {
             outw.println("learning curve: " + dir.resolve("learning-curve.png"));
         }
         return 0;
+    }
+
+    /**
+     * The training config of these options for data with this objective; the learning-rate schedule spans
+     * {@code batchesPerEpoch} × epochs updates.
+     */
+    TrainConfig trainConfig(org.rnn4j.train.Objective objective, long batchesPerEpoch) {
+        int[] k = parseTbptt();
+        return TrainConfig.builder().epochs(epochs).batchSize(batch).objective(objective)
+                .learningRate(optim.learningRate()).schedule(optim.schedule(batchesPerEpoch * epochs))
+                .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
+    }
+
+    /** The model of these options for {@code config}, initialised from --seed. */
+    SequenceModel buildModel(ModelConfig config, Compute compute) {
+        SequenceModel.Builder builder = SequenceModel.builder().network(config.network()).head(config.head())
+                .outputSize(config.outputSize()).init(model.initScheme()).seed(seed).compute(compute);
+        if (model.forgetBias() != null) {
+            builder.forgetBias(model.forgetBias());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The data a trained model is tested on: a task's held-out set, or for user data the validation data (already
+     * standardised), else the training data itself.
+     */
+    TaskData testData(TaskData task, ModelConfig config) throws IOException {
+        return !data.hasFiles() ? data.test(null, config, null)
+                : task.withOnly(task.validation() != null ? task.validation() : task.train());
     }
 
     int[] parseTbptt() {
