@@ -26,6 +26,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Distributed training across separate JVMs on loopback, with the packaged command: two {@code rnn4j cluster member}
  * processes and {@code rnn4j train --workers 3 --cluster ...}; one member is killed with SIGKILL half-way, and the
  * run goes on and finishes. Waits on other JVMs by the clock, hence slow.
+ *
+ * <p>12 epochs rather than train's 8: three asynchronous workers leave the adding problem's plateau (test MSE 0.167)
+ * later than one, in epoch 5 to 8 of 8 in the runs measured (docs/distributed.md), and one run in four was still on
+ * it after 8; the test is about the fault, not about that margin.
  */
 @Tag("slow")
 class ClusterIT {
@@ -124,18 +128,19 @@ class ClusterIT {
         a.await("^member " + Pattern.quote(second) + " joined", 60);
 
         Path out = dir.resolve("run");
-        Launched train = launch(dir, "train", "train", "--task", "adding", "--steps", "50", "--workers", "3",
+        Launched train = launch(dir, "train", "train", "--task", "adding", "--steps", "50", "--epochs", "12", "--workers", "3",
                 "--cluster", first + "," + second, "--cluster-name", cluster, "--threads", "1", "--out",
                 out.toString());
         // the members take workers first, in the order of their addresses: the killed one runs one
         String victim = first.compareTo(second) < 0 ? second : first;
         Launched killed = victim.equals(second) ? b : a;
         train.await("^3 workers on 3 members: .*" + Pattern.quote(victim) + " worker \\d", 120);
-        train.await("^epoch 4/8 ", 600);
+        train.await("^epoch 6/12 ", 600);
         new ProcessBuilder("kill", "-9", Long.toString(killed.process.pid())).start().waitFor();
 
         assertTrue(train.process.waitFor(10, TimeUnit.MINUTES), "training did not finish:\n" + train.output());
         String log = train.output();
+        System.out.println("the coordinator's output:\n" + log);
         assertEquals(0, train.process.exitValue(), log + "\nstderr:\n" + Files.readString(train.err));
         assertTrue(log.contains("member " + victim + " left the cluster; the backups of its shards take over"), log);
         assertTrue(Pattern.compile("worker \\d lost its member " + Pattern.quote(victim) + " at step \\d+; its data"
@@ -150,6 +155,6 @@ class ClusterIT {
         assertTrue(metrics.contains("\"members_lost\":1") && metrics.contains("\"shards_lost\":0"), metrics);
         // the surviving member ran its own worker to the end, and maybe the killed one's (or the coordinator did)
         Launched survivor = killed == a ? b : a;
-        survivor.await("worker \\d finished after 840 mini-batches", 10);
+        survivor.await("worker \\d finished after 1260 mini-batches", 10);
     }
 }

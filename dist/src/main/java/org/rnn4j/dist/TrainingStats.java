@@ -66,9 +66,10 @@ public record TrainingStats(long pushes, long updates, long duplicates, long sta
 
     /** One line: updates, rate, staleness, the server's share of the workers' time, losses. */
     public String summary() {
-        return String.format("%d updates in %.1f s (%.1f/s), %d pushes, mean staleness %.2f, server %.1f%% of the"
-                        + " workers' time, %d duplicates dropped, %d stale refused, %d members lost, %d shards lost",
-                updates, seconds, updatesPerSecond(), pushes, meanStaleness(), 100 * serverFraction(), duplicates,
-                stale, membersLost, shardsLost);
+        return String.format(java.util.Locale.ROOT, "%d updates in %.1f s (%.1f/s), %d pushes, mean staleness %.2f,"
+                        + " server %.1f%% of the workers' time, %d duplicates dropped, %d stale refused, %d %s lost, %d"
+                        + " %s lost", updates, seconds, updatesPerSecond(), pushes, meanStaleness(),
+                100 * serverFraction(), duplicates, stale, membersLost, membersLost == 1 ? "member" : "members",
+                shardsLost, shardsLost == 1 ? "shard" : "shards");
     }
 }
