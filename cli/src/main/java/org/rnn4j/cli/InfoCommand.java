@@ -43,7 +43,8 @@ final class InfoCommand implements Callable<Integer> {
             }
             if (d.labelColumn() != null || !d.targetColumns().isEmpty()) {
                 out.println("predicts: " + (d.labelColumn() != null ? d.labelColumn() + (d.classNames().isEmpty() ? ""
-                        : " (" + String.join(", ", d.classNames()) + ")") : String.join(", ", d.targetColumns())));
+                        : " (" + String.join(", ", d.classNames().stream().map(InfoCommand::printable).toList()) + ")")
+                        : String.join(", ", d.targetColumns())));
             }
             out.println("standardised inputs: " + (d.standardized() ? "mean " + java.util.Arrays.toString(d.mean())
                     + ", std " + java.util.Arrays.toString(d.std()) : "no"));
@@ -61,5 +62,21 @@ final class InfoCommand implements Callable<Integer> {
             out.println("also holds: " + String.join(", ", c.arrays().keySet()));
         }
         return 0;
+    }
+
+    /**
+     * A class name as it can be printed on one line: control characters, and a name of spaces only (a text model's
+     * space character), as U+XXXX.
+     */
+    static String printable(String name) {
+        StringBuilder sb = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || name.isBlank()) {
+                sb.append(String.format("U+%04X", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 }

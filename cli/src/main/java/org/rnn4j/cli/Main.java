@@ -13,10 +13,11 @@ import java.io.UncheckedIOException;
  * be read, a value out of range), 2 a usage error (unknown option, missing value), 3 training diverged.
  */
 @Command(name = "rnn4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
-        description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, and benchmark the library.",
+        description = "Recurrent neural networks on the JVM: train, evaluate, run, inspect and convert models, generate text and forecasts, and benchmark the library.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, InfoCommand.class,
-                ConvertCommand.class, ExportCommand.class, FeaturesCommand.class, BenchCommand.class, ExperimentCommand.class,
-                PlotCommand.class,
+                ConvertCommand.class, ExportCommand.class, FeaturesCommand.class, DataCommand.class,
+                SampleCommand.class, ForecastCommand.class, DiagnoseCommand.class, BenchCommand.class,
+                ExperimentCommand.class, PlotCommand.class, ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 training diverged.",
                 "Run 'rnn4j COMMAND --help' for the options of a command."})
@@ -45,7 +46,7 @@ public final class Main implements Runnable {
      */
     static String scalarKernelsNote(String[] args, String kernels, String forced) {
         if (!kernels.equals("scalar") || forced.equalsIgnoreCase("scalar") || args.length == 0
-                || !java.util.Set.of("train", "eval", "predict", "bench", "experiment").contains(args[0])
+                || !java.util.Set.of("train", "eval", "predict", "bench", "experiment", "diagnose", "sample", "forecast").contains(args[0])
                 || java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
             return null;
         }

@@ -72,7 +72,12 @@ final class PredictCommand implements Callable<Integer> {
             description = "With --data: sequences per forward pass. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Outputs, .npy or .csv (.csv for --data).")
+    @Option(names = "--wav", paramLabel = "FILE.wav",
+            description = "A recording, for a model trained with 'train --features': prints its phone segments"
+                    + " (start and end in seconds, phone), or writes them to -o FILE.tsv.")
+    Path wav;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Outputs, .npy or .csv (.csv for --data); required but with --wav.")
     Path output;
 
     @Option(names = "--lengths", paramLabel = "FILE.npy", description = "Length of each sequence (B,), for padded inputs.")
@@ -99,8 +104,15 @@ final class PredictCommand implements Callable<Integer> {
         if (!act.equals("none") && !act.equals("softmax") && !act.equals("sigmoid")) {
             throw new IllegalArgumentException("--activation must be none, softmax or sigmoid, got " + activation);
         }
-        if ((input == null) == (data == null)) {
-            throw new IllegalArgumentException("give the inputs as -i FILE (a tensor) or --data FILE|DIR (CSV sequences)");
+        if ((input == null ? 0 : 1) + (data == null ? 0 : 1) + (wav == null ? 0 : 1) != 1) {
+            throw new IllegalArgumentException("give the inputs as -i FILE (a tensor), --data FILE|DIR (CSV sequences)"
+                    + " or --wav FILE.wav (a recording)");
+        }
+        if (wav != null) {
+            return WavPrediction.run(modelFile, wav, output, out);
+        }
+        if (output == null) {
+            throw new IllegalArgumentException("give the output file: -o FILE");
         }
         boolean csvOut = isCsv(output, "--output");
         if (data != null) {
@@ -125,6 +137,7 @@ final class PredictCommand implements Callable<Integer> {
                         + " (steps, features), got " + Tensor.shapeString(x.shape()));
             }
         }
+        checkFinite(input, x);
         int[] lengths = lengthsFile == null ? null : Npy.read(lengthsFile).toIntArray();
         double[] times = null;
         if (timesFile != null) {
@@ -316,6 +329,19 @@ final class PredictCommand implements Callable<Integer> {
                 for (int j = 0; j < k; j++) {
                     d[r * k + j] = (float) (Math.exp(d[r * k + j] - max) / sum);
                 }
+            }
+        }
+    }
+
+    /** A NaN or infinity in an input file is named with the file and its index, as train does. */
+    private static void checkFinite(Path file, Tensor x) throws FileFormatException {
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                int f = x.dim(2);
+                int t = x.dim(1);
+                throw new FileFormatException(file + " contains " + d[i] + " at [" + i / (t * f) + ", " + i / f % t
+                        + ", " + i % f + "]; inputs must be finite numbers");
             }
         }
     }

@@ -4,9 +4,12 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.rnn4j.cli.options.AutoregressiveOptions;
+import org.rnn4j.cli.options.ClusterOptions;
 import org.rnn4j.cli.options.DataOptions;
 import org.rnn4j.cli.options.ModelOptions;
 import org.rnn4j.cli.options.OptimizerOptions;
+import org.rnn4j.cli.options.SpeechOptions;
 import org.rnn4j.data.TaskData;
 import org.rnn4j.experiments.LearningCurve;
 import org.rnn4j.io.ModelFile;
@@ -58,6 +61,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     OptimizerOptions optim = new OptimizerOptions();
+
+    @Mixin
+    SpeechOptions speech = new SpeechOptions();
+
+    @Mixin
+    AutoregressiveOptions autoregressive = new AutoregressiveOptions();
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -111,7 +123,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The command line this run was started with, stored in checkpoints so that --resume can repeat it. */
-    private List<String> originalArgs = List.of();
+    List<String> originalArgs = List.of();
 
     @Override
     public Integer call() throws IOException {
@@ -119,6 +131,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Checkpoint restored = null;
         TrainCommand run = this;
+        if (resume != null && DistributedTrain.isCheckpoint(resume)) {
+            return DistributedTrain.resume(this, outw);
+        }
         if (resume != null) {
             restored = Checkpoint.load(resume, null);
             @SuppressWarnings("unchecked")
@@ -142,18 +157,23 @@ final class TrainCommand implements Callable<Integer> {
             List<String> all = spec.commandLine().getParseResult().originalArgs();
             momentumGiven = spec.commandLine().getParseResult().hasMatchedOption("--momentum");
             if (out == null) {
-                out = Path.of("runs", data.describeTask() + "-" + model.cellName() + "-"
+                out = Path.of("runs", (autoregressive.active() ? autoregressive.name() : data.describeTask()) + "-"
+                        + model.cellName() + "-"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
             // what follows "train", with paths made absolute so that --resume works from any directory
             originalArgs = absolutePaths(all.subList(all.indexOf(spec.name()) + 1, all.size()), out);
+            if (cluster.distributed()) {
+                return new DistributedTrain(this, outw).run(null);
+            }
+            cluster.refuseWithoutWorkers();
         }
         return run.train(restored, outw, err);
     }
 
     /** Options whose value is a path, made absolute in the stored command line. */
     private static final java.util.Set<String> PATH_OPTIONS = java.util.Set.of("--out", "--data", "--val-data",
-            "--labels", "--targets", "--lengths", "--times", "--data-dir");
+            "--labels", "--targets", "--lengths", "--times", "--data-dir", "--text", "--series");
 
     private static List<String> absolutePaths(List<String> args, Path out) {
         List<String> result = new ArrayList<>();
@@ -179,16 +199,20 @@ final class TrainCommand implements Callable<Integer> {
         return result;
     }
 
-    private boolean momentumGiven;
+    boolean momentumGiven;
 
     private int train(Checkpoint restored, PrintWriter outw, PrintWriter err) throws IOException {
+        autoregressive.check();
+        if (autoregressive.active()) {   // --text or --series: a path of its own
+            return new AutoregressiveTraining(this, autoregressive).run(restored, outw);
+        }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
         if (maxSteps != null && maxSteps < 1) {
             throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
         }
-        TaskData task = data.load();
+        TaskData task = speech.given() ? speech.load(data) : data.load();
         Dataset train = task.train();
         int[] k = parseTbptt();
         ModelConfig config = model.model(task.inputSize(), task.head(), task.outputSize());
@@ -202,9 +226,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " each sequence from both ends");
         }
         long batchesPerEpoch = (train.size() + batch - 1) / batch;
-        TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).objective(task.objective())
-                .learningRate(optim.learningRate()).schedule(optim.schedule(batchesPerEpoch * epochs))
-                .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
+        TrainConfig tc = trainConfig(task.objective(), batchesPerEpoch);
         optim.create(momentumGiven);   // an unknown optimizer is refused before anything is written
         Path dir = out;
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -213,12 +235,7 @@ final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(dir);
 
         try (Compute compute = Compute.withThreads(nThreads)) {
-            SequenceModel.Builder builder = SequenceModel.builder().network(config.network()).head(config.head())
-                    .outputSize(config.outputSize()).init(model.initScheme()).seed(seed).compute(compute);
-            if (model.forgetBias() != null) {
-                builder.forgetBias(model.forgetBias());
-            }
-            SequenceModel net = builder.build();
+            SequenceModel net = buildModel(config, compute);
             Optimizer optimizer = optim.create(momentumGiven);
             Trainer trainer = new Trainer(tc, optimizer);
             if (restored != null) {
@@ -247,16 +264,18 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 r.closeBar();
             }
-            ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+            if (speech.given()) {
+                speech.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+            } else {
+                ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+            }
             Trainer.Progress end = trainer.progress();
             if (end.epoch() < epochs && !end.stopped()) {
                 outw.println("stopped after " + end.step() + " mini-batches (--max-steps); continue with: rnn4j train --resume "
                         + r.checkpoint);
                 return 0;
             }
-            // user data: the validation data (already standardised), else the training data itself
-            TaskData testData = !data.hasFiles() ? data.test(null, config, null)
-                    : task.withOnly(task.validation() != null ? task.validation() : train);
+            TaskData testData = testData(task, config);
             Trainer.Evaluation test = Trainer.evaluate(net, testData.train(), task.objective(), 256);
             String metric = task.objective().metricName();
             r.writeMetrics(Map.of("type", "test", "loss", test.loss(), metric, test.metric()));
@@ -272,7 +291,37 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int[] parseTbptt() {
+    /**
+     * The training config of these options for data with this objective; the learning-rate schedule spans
+     * {@code batchesPerEpoch} × epochs updates.
+     */
+    TrainConfig trainConfig(org.rnn4j.train.Objective objective, long batchesPerEpoch) {
+        int[] k = parseTbptt();
+        return TrainConfig.builder().epochs(epochs).batchSize(batch).objective(objective)
+                .learningRate(optim.learningRate()).schedule(optim.schedule(batchesPerEpoch * epochs))
+                .clipNorm(clipNorm).clipValue(clipValue).tbptt(k[0], k[1]).patience(patience).seed(seed).build();
+    }
+
+    /** The model of these options for {@code config}, initialised from --seed. */
+    SequenceModel buildModel(ModelConfig config, Compute compute) {
+        SequenceModel.Builder builder = SequenceModel.builder().network(config.network()).head(config.head())
+                .outputSize(config.outputSize()).init(model.initScheme()).seed(seed).compute(compute);
+        if (model.forgetBias() != null) {
+            builder.forgetBias(model.forgetBias());
+        }
+        return builder.build();
+    }
+
+    /**
+     * The data a trained model is tested on: a task's held-out set, or for user data the validation data (already
+     * standardised), else the training data itself.
+     */
+    TaskData testData(TaskData task, ModelConfig config) throws IOException {
+        return !data.hasFiles() ? data.test(null, config, null)
+                : task.withOnly(task.validation() != null ? task.validation() : task.train());
+    }
+
+    int[] parseTbptt() {
         if (tbptt == null) {
             return new int[]{0, 0};
         }

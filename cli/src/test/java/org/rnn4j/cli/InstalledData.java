@@ -27,6 +27,18 @@ final class InstalledData {
         return dir;
     }
 
+    /** Statsmodels' data set file, e.g. {@code sunspots/sunspots.csv}, from Debian's python3-statsmodels. */
+    static Path statsmodels(String file) {
+        return debianFile(Path.of("/usr/lib/python3/dist-packages/statsmodels/datasets", file), "python3-statsmodels");
+    }
+
+    /** A file a Debian package ships; fails under .ci/run, else skips the test, when it is not there. */
+    static Path debianFile(Path file, String debianPackage) {
+        require(java.nio.file.Files.isRegularFile(file), file + " is missing; install Debian's " + debianPackage
+                + " (apt-get install " + debianPackage + ")");
+        return file;
+    }
+
     private static void require(boolean present, String missing) {
         if (!present && System.getenv(REQUIRE) != null) {
             fail(missing + " (" + REQUIRE + " is set, as .ci/run sets it after installing the data)");

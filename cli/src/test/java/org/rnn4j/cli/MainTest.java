@@ -250,6 +250,11 @@ public class MainTest {
         Npy.write(dir.resolve("wide.npy"), NpyArray.ofFloats(new float[12], 1, 4, 3));
         expectError(rnn4j("predict", model, "-i", dir.resolve("wide.npy").toString(), "-o", y.toString()),
                 "3 features per step");
+        NpyArray nan = NpyArray.ofFloats(new float[] {0, 1, Float.NaN, 3, 4, 5}, 1, 3, 2);
+        Npy.write(dir.resolve("nan.npy"), nan);
+        expectError(rnn4j("predict", model, "-i", dir.resolve("nan.npy").toString(), "-o", y.toString()),
+                "nan.npy contains NaN at [0, 1, 0]");
+        expectError(rnn4j("info", dir.toString()), dir + " is a directory, not a file");
 
         Path truncated = dir.resolve("truncated.rnn4j");
         Files.write(truncated, Arrays.copyOf(Files.readAllBytes(Path.of(model)), 300));
@@ -330,6 +335,10 @@ public class MainTest {
         val.put("labels", NpyArray.ofInts(new int[]{0, 1, 0, 1, 0, 1, 0, 1, 0, 1}, 10));   // no class 2
         Path valFile = dir.resolve("val.npz");
         org.rnn4j.io.Npz.write(valFile, val, false);
+        for (String[] option : new String[][] {{"--task", "parity"}, {"--steps", "9"}, {"--train-size", "5"}}) {
+            expectError(rnn4j("train", "--data", trainFile.toString(), option[0], option[1], "--out",
+                    dir.resolve("never").toString()), option[0] + " does not apply with --data");
+        }
         Path out = dir.resolve("classes");
         Result r = rnn4j("train", "--data", trainFile.toString(), "--val-data", valFile.toString(), "--epochs", "1",
                 "--hidden", "4", "--threads", "1", "--no-progress", "--out", out.toString());

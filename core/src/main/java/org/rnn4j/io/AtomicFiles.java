@@ -62,22 +62,45 @@ public final class AtomicFiles {
             try (FileChannel channel = FileChannel.open(tmp, CREATE_NEW, WRITE)) {
                 created = true;
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                // the file system's own failures ("No space left on device") name the file; what the writer
+                // itself throws passes through as it is
                 writer.accept(new FilterOutputStream(out) {
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len);
+                        try {
+                            out.write(b, off, len);
+                        } catch (IOException e) {
+                            throw FileErrors.about(target, e);
+                        }
+                    }
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
                     }
 
                     @Override
                     public void close() throws IOException {
-                        out.flush();
+                        try {
+                            out.flush();
+                        } catch (IOException e) {
+                            throw FileErrors.about(target, e);
+                        }
                     }
                 });
-                out.flush();
-                channel.force(true);
+                try {
+                    out.flush();
+                    channel.force(true);
+                } catch (IOException e) {
+                    throw FileErrors.about(target, e);
+                }
             }
-            Files.move(tmp, absolute, ATOMIC_MOVE, REPLACE_EXISTING);
-            forceDirectory(dir);
+            try {
+                Files.move(tmp, absolute, ATOMIC_MOVE, REPLACE_EXISTING);
+                forceDirectory(dir);
+            } catch (IOException e) {
+                throw FileErrors.about(target, e);
+            }
         } catch (Throwable e) {
             if (created) {
                 try {

@@ -250,6 +250,7 @@ public final class ModelFile {
     }
 
     private static Read readFile(Path file) throws IOException {
+        FileErrors.checkNotDirectory(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             CheckedInputStream in = new CheckedInputStream(
@@ -260,6 +261,10 @@ public final class ModelFile {
                 throw new ModelFileException(file, "ended before the end that its header describes; was it being"
                         + " written or truncated while being read?", e);
             }
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw FileErrors.about(file, e);
         }
     }
 

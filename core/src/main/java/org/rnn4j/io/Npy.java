@@ -52,9 +52,14 @@ public final class Npy {
 
     /** Reads the array in {@code file}. */
     public static NpyArray read(Path file) throws IOException {
+        FileErrors.checkNotDirectory(file);
         long length = Files.size(file);
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString(), length);
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw FileErrors.about(file, e);
         }
     }
 

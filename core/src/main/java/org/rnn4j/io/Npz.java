@@ -38,6 +38,7 @@ public final class Npz {
 
     /** Reads every array of the archive, by name in archive order. */
     public static Map<String, NpyArray> read(Path file) throws IOException {
+        FileErrors.checkNotDirectory(file);
         String source = file.toString();
         ZipFile zip;
         try {

@@ -44,10 +44,11 @@ public final class DistCheckpoint {
     private final long[][] lastSeq;
     private final Map<Integer, WorkerState> workers;
     private final int workerCount;
+    private final String description;
 
     private DistCheckpoint(ModelConfig config, OptimizerSpec spec, ShardPlan plan, float[] parameters,
                            Map<String, float[]> state, long[] updates, long[][] lastSeq,
-                           Map<Integer, WorkerState> workers, int workerCount) {
+                           Map<Integer, WorkerState> workers, int workerCount, String description) {
         this.config = config;
         this.spec = spec;
         this.plan = plan;
@@ -57,11 +58,13 @@ public final class DistCheckpoint {
         this.lastSeq = lastSeq;
         this.workers = workers;
         this.workerCount = workerCount;
+        this.description = description;
     }
 
-    /** Writes the shards and worker states atomically. */
+    /** Writes the shards and worker states, and the job's description (may be null), atomically. */
     static void save(Path file, ModelConfig config, OptimizerSpec spec, ShardPlan plan, Map<Integer, Shard> shards,
-                     Map<Integer, WorkerState> workers, int workerCount, Provenance provenance) throws IOException {
+                     Map<Integer, WorkerState> workers, int workerCount, String description, Provenance provenance)
+            throws IOException {
         float[] values = new float[plan.parameterCount()];
         List<String> names = spec.stateNames();
         Map<String, float[]> arrays = new LinkedHashMap<>();
@@ -101,7 +104,7 @@ public final class DistCheckpoint {
             m.put("metric_sum", p.metricSum());
             m.put("metric_count", p.metricCount());
             m.put("seq", w.seq);
-            m.put("done", w.done);
+            m.put("done", w.done());
             progress.add(m);
         }
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -112,6 +115,9 @@ public final class DistCheckpoint {
         meta.put("shard_updates", counts);
         meta.put("shard_last_seq", seqs);
         meta.put("worker_progress", progress);
+        if (description != null) {
+            meta.put("description", description);
+        }
         ModelFile.write(file, new ModelFile.Contents(KIND, config, values, provenance, arrays, meta));
     }
 
@@ -161,10 +167,11 @@ public final class DistCheckpoint {
                         ((Number) m.get("loss_sum")).doubleValue(), ((Number) m.get("loss_count")).doubleValue(),
                         ((Number) m.get("metric_sum")).doubleValue(), ((Number) m.get("metric_count")).doubleValue(),
                         Double.NaN, 0, false);
-                workers.put(w, new WorkerState(w, p, ((Number) m.get("seq")).longValue(), (Boolean) m.get("done")));
+                workers.put(w, new WorkerState(w, p, ((Number) m.get("seq")).longValue(),
+                        (Boolean) m.get("done") ? WorkerState.FINISHED : WorkerState.ASSIGNED));
             }
             return new DistCheckpoint(c.config(), spec, plan, c.parameters(), state, updates, last, workers,
-                    num(meta, "workers").intValue());
+                    num(meta, "workers").intValue(), (String) meta.get("description"));
         } catch (ClassCastException | NullPointerException e) {
             throw new ModelFileException(file, "the distributed checkpoint's training state is incomplete or malformed");
         }
@@ -213,6 +220,11 @@ public final class DistCheckpoint {
     /** The parameters (all shards' values, in layout order). */
     public float[] parameters() {
         return parameters;
+    }
+
+    /** What the run published to rebuild the job on other members ({@link DistConfig#description()}), or null. */
+    public String description() {
+        return description;
     }
 
     /** Number of workers of the run (their data shards depend on it). */

@@ -22,10 +22,15 @@ import java.time.Duration;
  *                        so a checkpoint written then resumes exactly
  * @param pushRetries     how often a worker repeats a push that failed while its member is alive (the same
  *                        sequence number, so no shard applies it twice)
+ * @param description     what members in other JVMs need to rebuild the job (their {@link JobResolver} reads it),
+ *                        published with it; null to run every worker in this JVM
+ * @param otherHosts      members of other JVMs that host workers to wait for (up to 10 s) before the workers are
+ *                        assigned; fewer is an error naming the members asked for. 0 to start with whoever is there
  */
 public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStaleness, int shards, int localMembers,
                          Member.Options member, int threads, Path checkpoint, Duration checkpointEvery,
-                         Path resumeFrom, long maxSteps, int pushRetries) {
+                         Path resumeFrom, long maxSteps, int pushRetries, String description,
+                         int otherHosts) {
 
     public DistConfig {
         if (workers < 1) {
@@ -53,6 +58,12 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
         if (checkpointEvery == null || checkpointEvery.isNegative() || checkpointEvery.isZero()) {
             throw new IllegalArgumentException("the checkpoint interval must be positive, got " + checkpointEvery);
         }
+        if (otherHosts < 0) {
+            throw new IllegalArgumentException("the number of other hosts to wait for must be ≥ 0, got " + otherHosts);
+        }
+        if (otherHosts > 0 && description == null) {
+            throw new IllegalArgumentException("members of other JVMs can only take workers of a job with a description");
+        }
         if (maxSteps < 0 || pushRetries < 0) {
             throw new IllegalArgumentException("maxSteps and pushRetries must be ≥ 0, got " + maxSteps + " and "
                     + pushRetries);
@@ -65,7 +76,8 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
 
     /**
      * Defaults: 1 worker, fetch and push every update, no staleness limit, default shards, one local member with
-     * {@link Member.Options#defaults()}, all available processors, no checkpoint (every 60 s when set), 5 retries.
+     * {@link Member.Options#defaults()}, all available processors, no checkpoint (every 60 s when set), 5 retries,
+     * no description (all workers in this JVM).
      */
     public static final class Builder {
         private int workers = 1;
@@ -81,6 +93,8 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
         private Path resumeFrom;
         private long maxSteps;
         private int pushRetries = 5;
+        private String description;
+        private int otherHosts;
 
         private Builder() {
         }
@@ -146,9 +160,24 @@ public record DistConfig(int workers, int fetchEvery, int pushEvery, int maxStal
             return this;
         }
 
+        /**
+         * Publishes the job with this description, so that the {@link WorkerHost}s of other members (their
+         * {@link JobResolver}) can rebuild it and take workers; without one, every worker runs in this JVM.
+         */
+        public Builder description(String d) {
+            description = d;
+            return this;
+        }
+
+        /** Waits for {@code n} members of other JVMs that host workers before assigning the workers (see above). */
+        public Builder otherHosts(int n) {
+            otherHosts = n;
+            return this;
+        }
+
         public DistConfig build() {
             return new DistConfig(workers, fetchEvery, pushEvery, maxStaleness, shards, localMembers, member, threads,
-                    checkpoint, checkpointEvery, resumeFrom, maxSteps, pushRetries);
+                    checkpoint, checkpointEvery, resumeFrom, maxSteps, pushRetries, description, otherHosts);
         }
     }
 }

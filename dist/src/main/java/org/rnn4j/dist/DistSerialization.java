@@ -20,6 +20,9 @@ public final class DistSerialization implements DataSerializableFactory {
     static final int PULL = 3;
     static final int SHARD_VALUES = 4;
     static final int WORKER_STATE = 5;
+    static final int STATE_UPDATE = 6;
+    static final int JOB = 7;
+    static final int PUSH_ANSWER = 8;
 
     /** Registers the factory in a member's configuration. */
     public static Config register(Config config) {
@@ -35,6 +38,9 @@ public final class DistSerialization implements DataSerializableFactory {
             case PULL -> new Pull();
             case SHARD_VALUES -> new ShardValues();
             case WORKER_STATE -> new WorkerState();
+            case STATE_UPDATE -> new StateUpdate();
+            case JOB -> new Job();
+            case PUSH_ANSWER -> new PushAnswer();
             default -> throw new IllegalArgumentException("rnn4j's serialisation has no type " + typeId
                     + ": the members run different rnn4j versions");
         };

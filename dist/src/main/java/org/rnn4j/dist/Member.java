@@ -34,15 +34,16 @@ public final class Member {
      *
      * @param clusterName       members join only a cluster of this name
      * @param bindAddress       the interface to bind to and announce (127.0.0.1 by default)
-     * @param port              the first port to try; the next 99 are tried after it
+     * @param port              the first port to try
+     * @param portCount         how many ports from {@code port} to try: 1 for exactly {@code port}, 100 by default
      * @param members           the members to join, {@code host} (then the 20 ports from {@code port} are tried) or
      *                          {@code host:port} (TCP/IP join); the bind address when empty
      * @param backupCount       synchronous backups of every shard (1: one member may die without losing one)
      * @param maxNoHeartbeatSeconds a member silent this long is taken as dead and its shards' backups take over
      * @param logging           Hazelcast's {@code hazelcast.logging.type}: {@code jdk} (default) or {@code none}
      */
-    public record Options(String clusterName, String bindAddress, int port, List<String> members, int backupCount,
-                          int maxNoHeartbeatSeconds, String logging) {
+    public record Options(String clusterName, String bindAddress, int port, int portCount, List<String> members,
+                          int backupCount, int maxNoHeartbeatSeconds, String logging) {
 
         public Options {
             if (clusterName == null || clusterName.isBlank()) {
@@ -53,6 +54,10 @@ public final class Member {
             }
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("the port must be in 1..65535, got " + port);
+            }
+            if (portCount < 1 || port + portCount - 1 > 65535) {
+                throw new IllegalArgumentException("the ports tried must be in 1..65535, got " + portCount + " from "
+                        + port);
             }
             members = members == null || members.isEmpty() ? List.of(bindAddress) : List.copyOf(members);
             if (backupCount < 0 || backupCount > 6) {
@@ -67,33 +72,45 @@ public final class Member {
             }
         }
 
-        /** Loopback, port 5701, a new unique cluster name, one backup, a 15 s heartbeat timeout, JUL logging. */
+        /**
+         * Loopback, port 5701 (or the first free one of the next 99), a new unique cluster name, one backup, a 15 s
+         * heartbeat timeout, JUL logging.
+         */
         public static Options defaults() {
-            return new Options(uniqueClusterName(), "127.0.0.1", 5701, List.of(), 1, 15, "jdk");
+            return new Options(uniqueClusterName(), "127.0.0.1", 5701, 100, List.of(), 1, 15, "jdk");
         }
 
         public Options withClusterName(String name) {
-            return new Options(name, bindAddress, port, members, backupCount, maxNoHeartbeatSeconds, logging);
+            return new Options(name, bindAddress, port, portCount, members, backupCount, maxNoHeartbeatSeconds, logging);
         }
 
         public Options withBind(String address, int port) {
-            return new Options(clusterName, address, port, members, backupCount, maxNoHeartbeatSeconds, logging);
+            return new Options(clusterName, address, port, portCount, members, backupCount, maxNoHeartbeatSeconds,
+                    logging);
+        }
+
+        /** Binds to exactly {@code port} (1) or to the first free one of {@code count} ports from it. */
+        public Options withPortCount(int count) {
+            return new Options(clusterName, bindAddress, port, count, members, backupCount, maxNoHeartbeatSeconds,
+                    logging);
         }
 
         public Options withMembers(List<String> members) {
-            return new Options(clusterName, bindAddress, port, members, backupCount, maxNoHeartbeatSeconds, logging);
+            return new Options(clusterName, bindAddress, port, portCount, members, backupCount, maxNoHeartbeatSeconds,
+                    logging);
         }
 
         public Options withBackupCount(int n) {
-            return new Options(clusterName, bindAddress, port, members, n, maxNoHeartbeatSeconds, logging);
+            return new Options(clusterName, bindAddress, port, portCount, members, n, maxNoHeartbeatSeconds, logging);
         }
 
         public Options withMaxNoHeartbeatSeconds(int s) {
-            return new Options(clusterName, bindAddress, port, members, backupCount, s, logging);
+            return new Options(clusterName, bindAddress, port, portCount, members, backupCount, s, logging);
         }
 
         public Options withLogging(String type) {
-            return new Options(clusterName, bindAddress, port, members, backupCount, maxNoHeartbeatSeconds, type);
+            return new Options(clusterName, bindAddress, port, portCount, members, backupCount, maxNoHeartbeatSeconds,
+                    type);
         }
     }
 
@@ -116,7 +133,7 @@ public final class Member {
         c.setProperty("hazelcast.tcp.join.port.try.count", "20");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         NetworkConfig net = c.getNetworkConfig();
-        net.setPort(o.port()).setPortAutoIncrement(true).setPortCount(100);
+        net.setPort(o.port()).setPortAutoIncrement(o.portCount() > 1).setPortCount(o.portCount());
         net.getInterfaces().setEnabled(true).addInterface(o.bindAddress());
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);

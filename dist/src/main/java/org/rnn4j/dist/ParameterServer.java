@@ -7,14 +7,14 @@ import org.rnn4j.optim.OptimizerSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The parameters of one training job as a partitioned Hazelcast map: key k holds {@link Shard} k, range
@@ -36,16 +36,10 @@ public final class ParameterServer {
 
     private final IMap<Integer, Shard> shards;
     private final ShardPlan plan;
-    private final Set<Integer> keys;
 
     private ParameterServer(IMap<Integer, Shard> shards, ShardPlan plan) {
         this.shards = shards;
         this.plan = plan;
-        Set<Integer> k = new LinkedHashSet<>();
-        for (int i = 0; i < plan.count(); i++) {
-            k.add(i);
-        }
-        this.keys = Set.copyOf(k);
     }
 
     /** The name of a job's parameter map. */
@@ -93,17 +87,48 @@ public final class ParameterServer {
 
     /**
      * Reads every shard's values into {@code values} (the whole flat array) and its update count into
-     * {@code updates[k]}.
+     * {@code updates[k]}. One read-only entry processor per shard, all sent at once (not {@code executeOnKeys}: its
+     * partition-iterating operation was seen to wait forever when a member died during it).
      */
     public void pull(float[] values, long[] updates) {
-        Map<Integer, ShardValues> got = shards.executeOnKeys(keys, new Pull());
+        List<CompletableFuture<ShardValues>> pending = new ArrayList<>(plan.count());
         for (int k = 0; k < plan.count(); k++) {
-            ShardValues v = got.get(k);
+            pending.add(shards.submitToKey(k, new Pull()).toCompletableFuture());
+        }
+        RuntimeException failure = null;
+        for (int k = 0; k < plan.count(); k++) {
+            ShardValues v;
+            try {
+                v = await(pending.get(k), k);
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+                continue;
+            }
             if (v == null) {
                 throw new IllegalStateException("shard " + k + " of " + plan.count() + " is missing from the cluster");
             }
             System.arraycopy(v.values, 0, values, plan.from(k), v.values.length);
             updates[k] = v.updates;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** How long a push or pull of one shard may take before the caller gives up on it (and may retry). */
+    static final long CALL_TIMEOUT_SECONDS = 60;
+
+    private static <T> T await(CompletableFuture<T> f, int shard) {
+        try {
+            return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new IllegalStateException("shard " + shard + " did not answer within " + CALL_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for shard " + shard, e);
         }
     }
 
@@ -114,11 +139,23 @@ public final class ParameterServer {
      * @param maxStaleness shards refuse the push past this staleness; -1 for no limit
      */
     public PushResult push(int worker, long seq, float lr, float[] grads, long[] basis, int maxStaleness) {
-        List<CompletableFuture<long[]>> pending = new ArrayList<>(plan.count());
+        return push(worker, seq, lr, grads, basis, maxStaleness, null, null);
+    }
+
+    /**
+     * A push that also fetches: every shard answers with its values after the push (applied, refused or a
+     * duplicate), written into {@code values} (the whole flat array, modified), and its update count into
+     * {@code updates[k]} (modified); one round trip instead of a push and a {@link #pull}. With {@code values} null
+     * it is a plain push and {@code updates} is not touched.
+     */
+    public PushResult push(int worker, long seq, float lr, float[] grads, long[] basis, int maxStaleness,
+                           float[] values, long[] updates) {
+        boolean fetch = values != null;
+        List<CompletableFuture<PushAnswer>> pending = new ArrayList<>(plan.count());
         for (int k = 0; k < plan.count(); k++) {
             Push p = new Push(worker, seq, lr, basis[k], maxStaleness,
-                    Arrays.copyOfRange(grads, plan.from(k), plan.to(k)));
-            CompletionStage<long[]> stage = shards.submitToKey(k, p);
+                    Arrays.copyOfRange(grads, plan.from(k), plan.to(k)), fetch);
+            CompletionStage<PushAnswer> stage = shards.submitToKey(k, p);
             pending.add(stage.toCompletableFuture());
         }
         int applied = 0;
@@ -129,26 +166,28 @@ public final class ParameterServer {
         long[] status = new long[plan.count()];
         RuntimeException failure = null;
         for (int k = 0; k < plan.count(); k++) {
-            long[] r;
+            PushAnswer r;
             try {
-                r = pending.get(k).join();
-            } catch (CompletionException e) {
+                r = await(pending.get(k), k);
+            } catch (RuntimeException e) {
                 // wait for the others too, so that no push of this seq is still in flight when the caller retries
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : e;
-                }
+                failure = failure == null ? e : failure;
                 continue;
             }
-            switch ((int) r[0]) {
+            switch ((int) r.status) {
                 case (int) Shard.APPLIED -> applied++;
                 case (int) Shard.DUPLICATE -> dup++;
                 case (int) Shard.STALE -> stale++;
                 default -> bad++;
             }
-            if (r[0] != Shard.DUPLICATE) {
-                worst = Math.max(worst, r[1]);
+            if (r.status != Shard.DUPLICATE) {
+                worst = Math.max(worst, r.staleness);
             }
-            status[k] = r[0];
+            status[k] = r.status;
+            if (fetch) {
+                System.arraycopy(r.values, 0, values, plan.from(k), r.values.length);
+                updates[k] = r.updates;
+            }
         }
         if (failure != null) {
             throw failure;
@@ -158,7 +197,7 @@ public final class ParameterServer {
 
     /** Every shard with its optimizer state and counts (copies), by index: what a checkpoint saves. */
     public Map<Integer, Shard> snapshot() {
-        Map<Integer, Shard> all = new TreeMap<>(shards.getAll(keys));
+        Map<Integer, Shard> all = read();
         for (int k = 0; k < plan.count(); k++) {
             if (!all.containsKey(k)) {
                 throw new IllegalStateException("shard " + k + " of " + plan.count() + " is missing from the cluster");
@@ -169,7 +208,23 @@ public final class ParameterServer {
 
     /** Number of shards present in the cluster (all of them, unless more members died than there are backups). */
     public int shardsPresent() {
-        return shards.size();
+        return read().size();
+    }
+
+    /** The shards present, one asynchronous read per key (not {@code getAll}; see {@link #pull}). */
+    private Map<Integer, Shard> read() {
+        List<CompletableFuture<Shard>> pending = new ArrayList<>(plan.count());
+        for (int k = 0; k < plan.count(); k++) {
+            pending.add(shards.getAsync(k).toCompletableFuture());
+        }
+        Map<Integer, Shard> all = new TreeMap<>();
+        for (int k = 0; k < plan.count(); k++) {
+            Shard s = await(pending.get(k), k);
+            if (s != null) {
+                all.put(k, s);
+            }
+        }
+        return all;
     }
 
     /** Removes the shards. */

@@ -12,9 +12,10 @@ import java.util.Map;
  * A worker's gradient for one shard, applied by the optimizer where the shard lives. Hazelcast runs the same
  * processor on the backup replica ({@link #getBackupProcessor()} is this), and {@link Shard#apply} is
  * deterministic, so both replicas end up equal. A push carries (worker, seq): the shard applies each once, so a
- * retry after a member loss that reaches a replica which already has it changes nothing.
+ * retry after a member loss that reaches a replica which already has it changes nothing. A push with {@link #fetch}
+ * also returns the shard's values after it: a push and a fetch in one round trip.
  */
-final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDataSerializable {
+final class Push implements EntryProcessor<Integer, Shard, PushAnswer>, IdentifiedDataSerializable {
 
     // EntryProcessor extends Serializable; Hazelcast uses writeData/readData, never Java serialisation
     private static final long serialVersionUID = 1L;
@@ -27,11 +28,13 @@ final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDa
     /** Refuse the push when more than this many other updates came in since {@link #basis}; -1 for no limit. */
     int maxStaleness;
     float[] grads;
+    /** Return the shard's values after the push (the worker fetches right after it). */
+    boolean fetch;
 
     Push() {
     }
 
-    Push(int worker, long seq, float lr, long basis, int maxStaleness, float[] grads) {
+    Push(int worker, long seq, float lr, long basis, int maxStaleness, float[] grads, boolean fetch) {
         if (worker < 0 || seq < 1) {
             throw new IllegalArgumentException("a push needs a worker id ≥ 0 and a sequence number ≥ 1, got worker "
                     + worker + ", seq " + seq);
@@ -42,10 +45,11 @@ final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDa
         this.basis = basis;
         this.maxStaleness = maxStaleness;
         this.grads = grads;
+        this.fetch = fetch;
     }
 
     @Override
-    public long[] process(Map.Entry<Integer, Shard> entry) {
+    public PushAnswer process(Map.Entry<Integer, Shard> entry) {
         Shard shard = entry.getValue();
         if (shard == null) {
             throw new IllegalStateException("shard " + entry.getKey() + " does not exist: the parameter server was"
@@ -53,7 +57,8 @@ final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDa
         }
         long[] result = shard.apply(this);
         entry.setValue(shard);
-        return result;
+        // a copy: on the owning member the answer may be handed over without serialisation
+        return new PushAnswer(result, fetch ? shard.values().clone() : null);
     }
 
     @Override
@@ -74,6 +79,7 @@ final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDa
         out.writeLong(basis);
         out.writeInt(maxStaleness);
         out.writeFloatArray(grads);
+        out.writeBoolean(fetch);
     }
 
     @Override
@@ -84,5 +90,6 @@ final class Push implements EntryProcessor<Integer, Shard, long[]>, IdentifiedDa
         basis = in.readLong();
         maxStaleness = in.readInt();
         grads = in.readFloatArray();
+        fetch = in.readBoolean();
     }
 }

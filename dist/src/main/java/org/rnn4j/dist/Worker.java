@@ -12,8 +12,6 @@ import org.rnn4j.train.Updater;
 
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,35 +20,23 @@ import java.util.function.BooleanSupplier;
  * the parameters every {@code fetchEvery} updates; between fetches the replica keeps the parameters it fetched.
  * Everything else (batch order, dropout, clipping, the schedule, truncated BPTT, the stop on a non-finite loss or
  * gradient, which comes before any push) is the trainer's.
+ *
+ * <p>It starts from its record in the workers map and writes the record back at a mini-batch whose gradients are
+ * all pushed, at most every {@value #SAVE_MILLIS} ms and at every epoch's end, and when it ends; a write is refused
+ * once the coordinator has given the worker to another member, and the worker then stops ({@link Exit#moved}). A
+ * worker that takes over from an older record repeats the mini-batches since; their pushes are dropped as
+ * duplicates where they had been applied.
  */
 final class Worker implements Callable<Worker.Exit> {
 
-    /** How a worker ended. {@code memberLost}: its member died under it, so another should take its data over. */
-    record Exit(int worker, String status, long steps, long pushes, Throwable failure, boolean memberLost) {
-    }
+    /** The longest time between two writes of the worker's record while it trains. */
+    static final long SAVE_MILLIS = 200;
 
-    /** Counters shared by the workers of a run. */
-    static final class Counters {
-        static final int BUCKETS = 65;
-        final LongAdder pushes = new LongAdder();
-        final LongAdder updates = new LongAdder();
-        final LongAdder duplicates = new LongAdder();
-        final LongAdder stale = new LongAdder();
-        final LongAdder notFinite = new LongAdder();
-        final AtomicLongArray staleness = new AtomicLongArray(BUCKETS);
-
-        void record(ParameterServer.PushResult r) {
-            pushes.increment();
-            if (r.applied() > 0) {
-                updates.increment();
-            }
-            duplicates.add(r.duplicates());
-            stale.add(r.stale());
-            notFinite.add(r.notFinite());
-            if (r.applied() > 0 || r.stale() > 0) {
-                staleness.incrementAndGet((int) Math.min(BUCKETS - 1, Math.max(0, r.maxStaleness())));
-            }
-        }
+    /**
+     * How a worker ended. {@code memberLost}: its member died under it; {@code moved}: the coordinator gave it to
+     * another member. In both cases another member continues it, and nothing was written.
+     */
+    record Exit(int worker, byte status, long steps, Throwable failure, boolean memberLost, boolean moved) {
     }
 
     private final int id;
@@ -60,8 +46,7 @@ final class Worker implements Callable<Worker.Exit> {
     private final SequenceModel model;
     private final TrainConfig config;
     private final Dataset data;
-    private final DistConfig dist;
-    private final Counters counters;
+    private final Job job;
     private final DistributedListener listener;
     private final BooleanSupplier stopRequested;
 
@@ -75,69 +60,118 @@ final class Worker implements Callable<Worker.Exit> {
     private long seq;                      // pushes sent: the sequence number of the last one
     private float lastRate;                // the learning rate of the last update, for a final partial push
 
-    Worker(int id, HazelcastInstance member, ParameterServer server, IMap<Integer, WorkerState> states,
-           SequenceModel model, TrainConfig config, Dataset data, DistConfig dist, Counters counters,
-           DistributedListener listener, BooleanSupplier stopRequested) {
-        this.id = id;
+    // the record in the workers map, and the time split since the start of call()
+    private WorkerState state;
+    private boolean moved;
+    private long started;
+    private long serverBase;
+    private long computeBase;
+    private long lastSave;
+
+    /**
+     * @param start the worker's record as its member claimed it (owner set, status RUNNING)
+     */
+    Worker(WorkerState start, HazelcastInstance member, ParameterServer server, IMap<Integer, WorkerState> states,
+           SequenceModel model, TrainConfig config, Dataset data, Job job, DistributedListener listener,
+           BooleanSupplier stopRequested) {
+        this.id = start.worker;
+        this.state = start.copy();
         this.member = member;
         this.server = server;
         this.states = states;
         this.model = model;
         this.config = config;
         this.data = data;
-        this.dist = dist;
-        this.counters = counters;
+        this.job = job;
         this.listener = listener;
         this.stopRequested = stopRequested;
         int shards = server.plan().count();
         this.fetched = new long[shards];
         this.ownSinceFetch = new long[shards];
-        this.accrued = dist.pushEvery() > 1 ? new float[server.plan().parameterCount()] : null;
+        this.accrued = job.pushEvery > 1 ? new float[server.plan().parameterCount()] : null;
     }
 
     @Override
     public Exit call() {
         Trainer trainer = null;
+        started = System.nanoTime();
+        serverBase = state.serverNanos;
+        computeBase = state.computeNanos;
         try {
-            WorkerState start = states.get(id);
-            if (start == null) {
-                throw new IllegalStateException("worker " + id + " has no progress record in the cluster");
-            }
-            if (start.done) {
-                return new Exit(id, "finished", start.progress.step(), start.seq, null, false);
-            }
-            seq = start.seq;
+            seq = state.seq;
             Trainer t = new Trainer(config, (Updater) this::update);
             trainer = t;
-            t.resume(start.progress, null);
+            t.resume(state.progress, null);
             fetch(model.parameters());
             t.fit(model, data, null, new TrainListener() {
                 @Override
                 public void onStep(StepRecord step, Trainer.Progress progress) {
-                    if (pending == 0) {
-                        states.set(id, new WorkerState(id, progress, seq, false));
+                    if (pending == 0 && System.nanoTime() - lastSave >= SAVE_MILLIS * 1_000_000L) {
+                        save(progress, WorkerState.RUNNING);
                     }
                     listener.onStep(id, step);
-                    if ((dist.maxSteps() > 0 && progress.step() >= dist.maxSteps()) || stopRequested.getAsBoolean()) {
+                    if (moved || (job.maxSteps > 0 && progress.step() >= job.maxSteps) || stopRequested.getAsBoolean()) {
                         t.requestStop();
                     }
                 }
+
+                @Override
+                public void onEpoch(EpochRecord epoch, Trainer.Progress progress) {
+                    state.addEpoch(epoch.epoch(), epoch.trainLoss(), epoch.trainMetric());
+                    if (pending == 0) {
+                        save(progress, WorkerState.RUNNING);
+                    }
+                }
             });
-            if (pending > 0) {
-                push(accrued, lastRate);
+            if (pending > 0 && !moved) {
+                push(accrued, lastRate, null);
             }
             Trainer.Progress end = t.progress();
-            boolean finished = end.epoch() >= config.epochs();
-            states.set(id, new WorkerState(id, end, seq, finished));
-            return new Exit(id, finished ? "finished" : "stopped", end.step(), seq, null, false);
+            if (moved) {
+                return new Exit(id, WorkerState.RUNNING, end.step(), null, false, true);
+            }
+            byte status = end.epoch() >= config.epochs() ? WorkerState.FINISHED : WorkerState.STOPPED;
+            save(end, status);
+            return new Exit(id, status, end.step(), null, false, moved);
         } catch (RuntimeException | Error e) {
-            long steps = trainer == null ? 0 : trainer.progress().step();
-            boolean lost = !member.getLifecycleService().isRunning();
-            return new Exit(id, "failed", steps, seq, e, lost);
+            long steps = trainer == null ? state.progress.step() : trainer.progress().step();
+            if (!member.getLifecycleService().isRunning()) {
+                return new Exit(id, WorkerState.FAILED, steps, e, true, false);
+            }
+            if (!moved) {
+                state.status = WorkerState.FAILED;
+                state.failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                try {
+                    states.executeOnKey(id, StateUpdate.write(state));
+                } catch (RuntimeException unwritten) {
+                    // the coordinator learns of it when this member leaves, or not at all: report what we can
+                    listener.onEvent("worker " + id + " could not record its failure: " + unwritten);
+                }
+            }
+            return new Exit(id, WorkerState.FAILED, steps, e, false, moved);
         }
     }
 
-    /** The trainer's update: accrue, push every pushEvery, fetch every fetchEvery (or after a stale refusal). */
+    /** Writes the record (progress, counters, status) unless the worker was given to another member. */
+    private void save(Trainer.Progress progress, byte status) {
+        long t0 = System.nanoTime();
+        state.progress = progress;
+        state.seq = seq;
+        state.status = status;
+        state.computeNanos = computeBase + (t0 - started) - (state.serverNanos - serverBase);
+        if (states.executeOnKey(id, StateUpdate.write(state)) == null) {
+            moved = true;
+            listener.onEvent("worker " + id + " was given to another member; it stops here after "
+                    + progress.step() + " mini-batches");
+        }
+        lastSave = System.nanoTime();
+        state.serverNanos += lastSave - t0;
+    }
+
+    /**
+     * The trainer's update: accrue, push every pushEvery, fetch every fetchEvery (or after a stale refusal); a fetch
+     * due right after a push comes back with the push.
+     */
     private void update(Parameters params, float lr, long step) {
         float[] g = params.grads();
         lastRate = lr;
@@ -148,33 +182,38 @@ final class Worker implements Callable<Worker.Exit> {
                 accrued[i] += g[i];
             }
         }
-        if (pending >= dist.pushEvery()) {
-            push(accrued != null ? accrued : g, lr);
+        if (pending >= job.pushEvery) {
+            boolean fetchToo = refetch || sinceFetch >= job.fetchEvery;
+            push(accrued != null ? accrued : g, lr, fetchToo ? params : null);
         }
-        if (refetch || sinceFetch >= dist.fetchEvery()) {
+        if (refetch || sinceFetch >= job.fetchEvery) {
             fetch(params);
         }
     }
 
-    private void push(float[] grads, float lr) {
+    /** Pushes, and with {@code fetchInto} fetches in the same round trip. */
+    private void push(float[] grads, float lr, Parameters fetchInto) {
+        long t0 = System.nanoTime();
         seq++;
         long[] basis = new long[fetched.length];
         for (int k = 0; k < basis.length; k++) {
             basis[k] = fetched[k] + ownSinceFetch[k];
         }
         ParameterServer.PushResult r = null;
+        long[] now = new long[fetched.length];
         for (int attempt = 0; r == null; attempt++) {
             try {
-                r = server.push(id, seq, lr, grads, basis, dist.maxStaleness());
+                r = fetchInto == null ? server.push(id, seq, lr, grads, basis, job.maxStaleness)
+                        : server.push(id, seq, lr, grads, basis, job.maxStaleness, fetchInto.values(), now);
             } catch (RuntimeException e) {
-                if (attempt >= dist.pushRetries() || !member.getLifecycleService().isRunning()) {
+                if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()) {
                     throw e;
                 }
                 listener.onEvent("worker " + id + ": push " + seq + " failed (" + e.getClass().getSimpleName()
                         + "), retrying with the same sequence number");
             }
         }
-        counters.record(r);
+        state.record(r);
         for (int k = 0; k < r.status().length; k++) {
             if (r.status()[k] == Shard.APPLIED || r.status()[k] == Shard.DUPLICATE) {
                 ownSinceFetch[k]++;
@@ -186,12 +225,31 @@ final class Worker implements Callable<Worker.Exit> {
         if (accrued != null) {
             Arrays.fill(accrued, 0f);
         }
+        if (fetchInto != null) {
+            System.arraycopy(now, 0, fetched, 0, now.length);
+            Arrays.fill(ownSinceFetch, 0);
+            sinceFetch = 0;
+            refetch = false;
+        }
+        state.serverNanos += System.nanoTime() - t0;
     }
 
     private void fetch(Parameters params) {
-        server.pull(params.values(), fetched);
+        long t0 = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                server.pull(params.values(), fetched);
+                break;
+            } catch (RuntimeException e) {
+                if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()) {
+                    throw e;
+                }
+                listener.onEvent("worker " + id + ": fetch failed (" + e.getClass().getSimpleName() + "), retrying");
+            }
+        }
         Arrays.fill(ownSinceFetch, 0);
         sinceFetch = 0;
         refetch = false;
+        state.serverNanos += System.nanoTime() - t0;
     }
 }

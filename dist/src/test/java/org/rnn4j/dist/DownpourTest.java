@@ -107,7 +107,7 @@ class DownpourTest {
         return trainer.fit(factory, data, null, new DistributedListener() {
             @Override
             public void onStep(int worker, TrainListener.StepRecord step) {
-                ParameterServer other = ParameterServer.attach(trainer.members().get(0), options.clusterName(), plan);
+                ParameterServer other = ParameterServer.attach(trainer.members().get(0), trainer.job(), plan);
                 float[] ignored = new float[plan.parameterCount()];
                 long[] now = new long[plan.count()];
                 other.pull(ignored, now);

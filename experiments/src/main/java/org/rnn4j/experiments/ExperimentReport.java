@@ -23,7 +23,8 @@ public final class ExperimentReport {
 
     private static final Map<String, Color> COLORS = Map.of("lstm", new Color(0xD6, 0x27, 0x28),
             "bnlstm", new Color(0x2C, 0xA0, 0x2C), "plstm", new Color(0x1F, 0x77, 0xB4),
-            "gru", new Color(0x94, 0x67, 0xBD), "irnn", new Color(0xFF, 0x7F, 0x0E));
+            "gru", new Color(0x94, 0x67, 0xBD), "irnn", new Color(0xFF, 0x7F, 0x0E),
+            "reversed", new Color(0x1F, 0x77, 0xB4), "in-order", new Color(0xD6, 0x27, 0x28));
 
     private ExperimentReport() {
     }

@@ -139,8 +139,26 @@ public final class DataOptions {
             description = "With --data: mse or bce for targets, ce for labels. Default: mse for targets, ce for labels.")
     String objective;
 
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;   // the command these options belong to, when parsed by picocli
+
+    /** Whether the option was given on the command line (false when these options were not parsed). */
+    private boolean given(String option) {
+        CommandLine.ParseResult parsed = mixee == null || mixee.commandLine() == null ? null
+                : mixee.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(option);
+    }
+
     /** The training (and validation) data and what they imply for the model. */
     public TaskData load() throws IOException {
+        if (data != null) {
+            for (String option : List.of("--task", "--steps", "--train-size")) {
+                if (given(option)) {   // a built-in task's options with the user's data: refused, not ignored
+                    throw new IllegalArgumentException(option + " does not apply with --data " + data
+                            + "; it chooses a built-in task's data");
+                }
+            }
+        }
         if (data == null) {
             if (valData != null || valSplit != null) {
                 throw new IllegalArgumentException((valData != null ? "--val-data" : "--val-split") + " needs --data");

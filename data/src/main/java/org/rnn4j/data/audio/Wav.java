@@ -1,13 +1,13 @@
 package org.rnn4j.data.audio;
 
 import org.rnn4j.io.AtomicFiles;
+import org.rnn4j.io.FileErrors;
 import org.rnn4j.io.FileFormatException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -41,12 +41,8 @@ public record Wav(int sampleRate, float[] samples) {
 
     /** Reads a mono 16-bit PCM or 32-bit float WAV file. */
     public static Wav read(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file + ": no such file");
-        }
+        FileErrors.checkNotDirectory(file);   // a missing file or a directory, named
+        byte[] bytes = Files.readAllBytes(file);
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || in.getInt(0) != fourCc("RIFF") || in.getInt(8) != fourCc("WAVE")) {
             throw new FileFormatException(file + ": not a WAV file (no RIFF/WAVE header)");

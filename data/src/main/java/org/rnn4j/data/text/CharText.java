@@ -1,5 +1,6 @@
 package org.rnn4j.data.text;
 
+import org.rnn4j.io.FileErrors;
 import org.rnn4j.io.FileFormatException;
 import org.rnn4j.tensor.Tensor;
 import org.rnn4j.train.ArrayDataset;
@@ -12,7 +13,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.TreeSet;
@@ -35,12 +35,8 @@ public final class CharText {
 
     /** Reads a UTF-8 text file; at least two characters. */
     public static CharText read(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file + ": no such file");
-        }
+        FileErrors.checkNotDirectory(file);   // a missing file or a directory, named
+        byte[] bytes = Files.readAllBytes(file);
         String text = decode(file, bytes);
         if (text.codePointCount(0, text.length()) < 2) {
             throw new FileFormatException(file + ": " + (text.isEmpty() ? "empty" : "one character")

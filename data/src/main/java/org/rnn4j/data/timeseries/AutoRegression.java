@@ -60,6 +60,55 @@ public record AutoRegression(double intercept, double[] coefficients) {
         return new AutoRegression(beta[0], Arrays.copyOfRange(beta, 1, k));
     }
 
+    /**
+     * The AR(p) of p = 1 … maxOrder with the smallest AIC, n·ln(RSS/n) + 2(p + 1), every order scored on the same
+     * values t = maxOrder … n − 1 so that their residual sums compare; that order is then fitted to the whole series.
+     * An order whose lags are linearly dependent (a series that a lower order already describes exactly, such as a
+     * pure sine) is passed over.
+     *
+     * @throws IllegalArgumentException for maxOrder &lt; 1, fewer than 2·maxOrder + 2 values, or no order with a
+     *                                  unique fit (a constant series)
+     */
+    public static AutoRegression fitByAic(double[] series, int maxOrder) {
+        if (maxOrder < 1) {
+            throw new IllegalArgumentException("the largest order must be at least 1, got " + maxOrder);
+        }
+        if (series.length < 2 * maxOrder + 2) {
+            throw new IllegalArgumentException("choosing an AR order up to " + maxOrder + " needs at least "
+                    + (2 * maxOrder + 2) + " values, got " + series.length);
+        }
+        double bestAic = Double.POSITIVE_INFINITY;
+        int best = 0;
+        int n = series.length - maxOrder;
+        IllegalArgumentException singular = null;
+        for (int p = 1; p <= maxOrder; p++) {
+            AutoRegression ar;
+            try {
+                ar = fit(Arrays.copyOfRange(series, maxOrder - p, series.length), p);
+            } catch (IllegalArgumentException e) {
+                singular = singular == null ? e : singular;
+                continue;
+            }
+            double rss = 0;
+            for (int t = maxOrder; t < series.length; t++) {
+                double y = ar.intercept;
+                for (int i = 0; i < p; i++) {
+                    y += ar.coefficients[i] * series[t - 1 - i];
+                }
+                rss += (series[t] - y) * (series[t] - y);
+            }
+            double aic = n * Math.log(Math.max(rss, Double.MIN_NORMAL) / n) + 2 * (p + 1);
+            if (aic < bestAic) {
+                bestAic = aic;
+                best = p;
+            }
+        }
+        if (best == 0) {
+            throw singular;
+        }
+        return fit(series, best);
+    }
+
     /** Forecasts h = 1 … horizon steps after the end of {@code history}, each forecast fed back as a value. */
     public double[] forecast(double[] history, int horizon) {
         int p = order();

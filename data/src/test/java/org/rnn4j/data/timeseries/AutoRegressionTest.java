@@ -89,4 +89,25 @@ class AutoRegressionTest {
                 () -> new AutoRegression(0, new double[] {1}).forecast(new double[] {1}, 0)).getMessage()
                 .contains("horizon must be at least 1"));
     }
+
+    @Test
+    void theAicChoosesTheOrderOfASimulatedAr2() {
+        double[] y = simulate(5, 2000);
+        AutoRegression ar = AutoRegression.fitByAic(y, 8);
+        assertEquals(2, ar.order(), "AR(2) data: order " + ar.order());
+        assertEquals(1.2, ar.coefficients()[0], 0.05);
+        assertEquals(-0.5, ar.coefficients()[1], 0.05);
+        double[] white = new SplittableRandom(2).doubles(500).toArray();
+        for (double a : AutoRegression.fitByAic(white, 6).coefficients()) {
+            assertTrue(Math.abs(a) < 0.15, "white noise: whatever the order, no lag matters much: " + a);
+        }
+        assertThrows(IllegalArgumentException.class, () -> AutoRegression.fitByAic(y, 0));
+        double[] sine = new double[100];
+        for (int t = 0; t < sine.length; t++) {
+            sine[t] = Math.sin(t / 1.75);   // y_t = 2 cos(1/1.75) y_{t-1} - y_{t-2} exactly: higher orders are singular
+        }
+        AutoRegression exact = AutoRegression.fitByAic(sine, 6);
+        assertArrayEquals(new double[] {2 * Math.cos(1 / 1.75), -1}, java.util.Arrays.copyOf(exact.coefficients(), 2),
+                1e-6);
+    }
 }

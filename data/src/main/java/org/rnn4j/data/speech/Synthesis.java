@@ -1,0 +1,33 @@
+package org.rnn4j.data.speech;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a synthesiser made of one text: its audio and the segments of that audio in the synthesiser's own phoneme
+ * names, contiguous from 0 to the end of the audio.
+ *
+ * @param audio    the samples at the synthesiser's rate
+ * @param phonemes contiguous segments in seconds, in the synthesiser's phoneme names
+ */
+record Synthesis(Wav audio, List<Segment> phonemes) {
+
+    /**
+     * This synthesis after {@code samples} samples of digital silence, labelled {@code pause} (the synthesiser's own
+     * name for a pause, so that its phone map applies).
+     */
+    Synthesis withLeadingSilence(int samples, String pause) {
+        if (samples <= 0) {
+            return this;
+        }
+        short[] x = new short[samples + audio.samples().length];
+        System.arraycopy(audio.samples(), 0, x, samples, audio.samples().length);
+        double shift = (double) samples / audio.sampleRate();
+        List<Segment> shifted = new ArrayList<>();
+        shifted.add(new Segment(0, shift, pause));
+        for (Segment s : phonemes) {
+            shifted.add(new Segment(s.start() + shift, s.end() + shift, s.phone()));
+        }
+        return new Synthesis(new Wav(audio.sampleRate(), x), shifted);
+    }
+}
