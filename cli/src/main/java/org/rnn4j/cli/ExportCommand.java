@@ -20,7 +20,10 @@ import java.util.concurrent.Callable;
                         + " clipping, BN-LSTM (inference statistics) and the Phased LSTM and GRU a Scan of standard"
                         + " operators. The graph reads x (B, T, F) batch-first, lengths (B) and, for the Phased cells,"
                         + " times (B, T), and returns the head's output y; standardisation and an embedding are inside."
-                        + " Details and limits: docs/onnx.md."})
+                        + " With --state-io it also reads the initial states h0 (and c0 for the LSTMs) and returns the"
+                        + " final states h_n (and c_n), so that a program streams the model through ONNX Runtime a"
+                        + " chunk of steps per call, passing each call's h_n and c_n to the next as h0 and c0."
+                        + " Prints the graph's inputs and outputs with their shapes. Details and limits: docs/onnx.md."})
 final class ExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j).")
@@ -36,12 +39,18 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-lengths", description = "Leave out the lengths input: every sequence has all T steps.")
     boolean noLengths;
 
+    @Option(names = "--state-io", description = "Add the inputs h0 (layers x directions, B, R) and, for the LSTMs, c0"
+            + " (layers x directions, B, H), the initial states (layer-major, a reverse direction second), and the"
+            + " outputs h_n and c_n, the final states: for streaming in a runtime that keeps nothing between calls."
+            + " Not for the BN-LSTM.")
+    boolean stateIO;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        ExportOptions options = ExportOptions.DEFAULT.withLengthsInput(!noLengths);
+        ExportOptions options = ExportOptions.DEFAULT.withLengthsInput(!noLengths).withStateIO(stateIO);
         if (opset != null) {
             if (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--opset must be in "
@@ -50,10 +59,17 @@ final class ExportCommand implements Callable<Integer> {
             options = options.withOpset(opset);
         }
         ModelFile.Loaded loaded = ModelFile.load(model);
-        OnnxExport.write(out, loaded, options);
+        String signature;
+        try {
+            signature = OnnxExport.signature(loaded, options);
+            OnnxExport.write(out, loaded, options);
+        } catch (IllegalArgumentException e) {   // e.g. a BN-LSTM with --state-io
+            throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+        }
         PrintWriter pw = spec.commandLine().getOut();
         pw.println("wrote " + out + " (" + ModelDescription.of(loaded.model().config()) + ", ONNX opset "
                 + options.opset() + ")");
+        pw.println(signature);
         return 0;
     }
 }

@@ -58,6 +58,7 @@ final class Exporter {
     private String batch1;     // (1) B
     private String steps;      // () T
     private String mask;       // (T, B, 1) bool: step t of sequence b is valid
+    private String ended;      // (1, B, 1) bool: sequence b has no step in this call (length 0)
     private String stepIndex;  // (T) 0 … T−1
     private String timesTb;    // (T, B, 1) double
     private final Map<Integer, String> zeroStates = new java.util.HashMap<>();   // width → (B, width) zeros
@@ -102,8 +103,9 @@ final class Exporter {
                 "batch", "steps", f));
         if (options.lengthsInput()) {
             inputs.add(GraphBuilder.tensorInfo(g.input("lengths"), Fields.Tensor.INT32, "valid steps of each"
-                    + " sequence, 1 to steps; later steps are padding, which leaves the state alone and outputs 0",
-                    "batch"));
+                    + " sequence, " + (options.stateIO() ? "0" : "1") + " to steps; later steps are padding, which"
+                    + " leaves the state alone and outputs 0" + (options.stateIO() ? "; 0 for a sequence that has no"
+                    + " step in this call (it keeps its state h0, c0)" : ""), "batch"));
         }
         if (timed()) {
             inputs.add(GraphBuilder.tensorInfo(g.input("times"), Fields.Tensor.DOUBLE, "timestamp of every step,"
@@ -274,6 +276,21 @@ final class Exporter {
         return mask;
     }
 
+    /**
+     * (1, B, 1) bool: whether a sequence has length 0, i.e. no step in this call (one that ended in an earlier call
+     * of a stream fed in chunks). ONNX Runtime's RNN, LSTM and GRU set such a sequence's Y_h and Y_c to zeros; rnn4j,
+     * and the Scan layers, leave its state as it was.
+     */
+    private String ended() {
+        if (ended == null) {
+            String lengths = g.op("Cast", "lengths_int64_for_ended", List.of(Ir.Attr.of("to",
+                    (long) Fields.Tensor.INT64)), "lengths");
+            String zero = g.op("Equal", "ended_sequences", lengths, g.longs(0));
+            ended = g.op("Unsqueeze", "ended_sequences_mask", zero, g.longs(0, 2));
+        }
+        return ended;
+    }
+
     /** (B, width) zeros: an initial state. */
     private String zeros(int width) {
         return zeroStates.computeIfAbsent(width, w -> {
@@ -411,16 +428,27 @@ final class Exporter {
         String y = wantSeq ? "Y_l" + l : "";
         String yh = wantLast ? "Y_h_l" + l : "";
         String yc = "";
+        // with state inputs and lengths, a sequence of length 0 keeps its state: the node's Y_h and Y_c go through
+        // a Where (see ended())
+        boolean keepEnded = options.stateIO() && options.lengthsInput();
         if (options.stateIO()) {
-            yh = finalStateName("h_n", "Y_h_l" + l);
-            finalH.add(yh);
-            if (lstmCell) {
-                yc = finalStateName("c_n", "Y_c_l" + l);
-                finalC.add(yc);
-            }
+            yh = keepEnded ? "Y_h_l" + l + "_node" : finalStateName("h_n", "Y_h_l" + l);
+            yc = !lstmCell ? "" : keepEnded ? "Y_c_l" + l + "_node" : finalStateName("c_n", "Y_c_l" + l);
         }
         String[] outs = !yc.isEmpty() ? new String[]{y, yh, yc} : !yh.isEmpty() ? new String[]{y, yh} : new String[]{y};
         g.ops(op, outs, attrs, inputs.toArray(String[]::new));
+        if (keepEnded) {
+            yh = g.op("Where", finalStateName("h_n", "Y_h_l" + l), ended(), h0, yh);
+            if (lstmCell) {
+                yc = g.op("Where", finalStateName("c_n", "Y_c_l" + l), ended(), c0, yc);
+            }
+        }
+        if (options.stateIO()) {
+            finalH.add(yh);
+            if (lstmCell) {
+                finalC.add(yc);
+            }
+        }
         String seq = null;
         String last = null;
         if (wantSeq) {

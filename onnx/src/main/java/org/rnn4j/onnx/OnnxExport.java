@@ -61,6 +61,33 @@ public final class OnnxExport {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
+    /**
+     * The exported graph's inputs and outputs, e.g. {@code "inputs x float (batch, steps, 3), lengths int32 (batch);
+     * outputs y float (batch, 2)"}: what a program that runs the file must feed and gets back.
+     *
+     * @throws IllegalArgumentException as {@link #toBytes}
+     */
+    public static String signature(ModelFile.Loaded loaded, ExportOptions options) {
+        Ir.Graph g = Exporter.build(loaded.model(), loaded.provenance(), loaded.data(),
+                options == null ? ExportOptions.DEFAULT : options).graph();
+        return "inputs " + signature(g.inputs()) + "; outputs " + signature(g.outputs());
+    }
+
+    private static String signature(java.util.List<Ir.ValueInfo> values) {
+        StringBuilder sb = new StringBuilder();
+        for (Ir.ValueInfo v : values) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(v.name()).append(' ').append(Fields.Tensor.typeName(v.elemType())).append(" (");
+            for (int i = 0; i < v.dims().size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(v.dims().get(i));
+            }
+            sb.append(')');
+        }
+        return sb.toString();
+    }
+
     /** The ONNX file's bytes (a serialised ModelProto), e.g. for an ONNX Runtime session in memory. */
     public static byte[] toBytes(SequenceModel model, Provenance provenance, DataSchema data, ExportOptions options) {
         return ProtoWriter.model(Exporter.build(model, provenance, data, options == null ? ExportOptions.DEFAULT

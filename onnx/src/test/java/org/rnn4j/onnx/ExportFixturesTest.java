@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The exports in src/test/resources/fixtures/rnn4j, one per cell, passed the ONNX checker with shape inference
+ * The exports in src/test/resources/fixtures/rnn4j, one per cell and a few with state inputs, passed the ONNX checker with shape inference
  * (scripts/fixtures/make_onnx_fixtures.py, python3-onnx 1.12). This test keeps them honest: the exporter must still
  * write exactly those bytes. With -Drnn4j.writeFixtures=true it writes them instead, for the script to check.
  */
@@ -41,6 +41,17 @@ class ExportFixturesTest {
         SequenceModel e = SequenceModel.builder().cell(Models.CELLS.get("plstm")).embedding(7, 4).inputSize(2)
                 .hiddenSize(Models.HIDDEN).head(Head.LAST_STEP).outputSize(3).seed(991).build();
         files.put("plstm-embedding.onnx", OnnxExport.toBytes(e, Models.PROVENANCE, null, ExportOptions.DEFAULT));
+        // with state inputs and outputs (rnn4j export --state-io): standard operators (one layer, and two
+        // bidirectional ones) and Scans, with and without lengths
+        String[][] stateIO = {{"gru", "1", "lengths"}, {"lstm-peepholes-cifg", "2", "lengths"},
+                {"lstmp", "2", "lengths"}, {"pgru", "1", "no-lengths"}};
+        for (String[] c : stateIO) {
+            int layers = Integer.parseInt(c[1]);
+            SequenceModel s = Models.random(Models.CELLS.get(c[0]), layers, layers == 2, Head.LAST_STEP,
+                    995 + layers);
+            files.put(c[0] + "-state-io-" + c[2] + ".onnx", OnnxExport.toBytes(s, Models.PROVENANCE, null,
+                    ExportOptions.DEFAULT.withStateIO(true).withLengthsInput(c[2].equals("lengths"))));
+        }
         return files;
     }
 
