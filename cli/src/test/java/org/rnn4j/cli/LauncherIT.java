@@ -23,10 +23,18 @@ class LauncherIT {
     record Run(int exit, String out, String err) {
     }
 
-    static Run launch(String... args) throws IOException, InterruptedException {
-        Path root = Path.of("..").toAbsolutePath().normalize();
+    static Path packagedJar() {
         Path jar = Path.of(System.getProperty("rnn4j.jar", "target/rnn4j.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "the packaged jar is missing: " + jar);
+        return jar;
+    }
+
+    static Run launch(String... args) throws IOException, InterruptedException {
+        return launchJar(packagedJar(), args);
+    }
+
+    static Run launchJar(Path jar, String... args) throws IOException, InterruptedException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
         List<String> cmd = new ArrayList<>(List.of(root.resolve("rnn4j").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -72,7 +80,11 @@ class LauncherIT {
     }
 
     @Test
-    void onnxRuntimesNativeLibraryLoadsFromThePackagedJar() throws Exception {
+    void onnxRuntimeLoadsFromLibBesideThePackagedJar() throws Exception {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(packagedJar().toFile())) {
+            assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("ai/onnxruntime/")),
+                    "ONNX Runtime's classes and native libraries stay out of rnn4j.jar");
+        }
         Run r = launch("bench", "--onnxruntime", "--configs", "E", "--iters", "1", "--warmup", "0", "--rounds", "1",
                 "--threads", "1");
         assertEquals(0, r.exit(), r.err());
@@ -81,5 +93,29 @@ class LauncherIT {
                 r.out());
         // the launcher enables native access: no warning about ONNX Runtime's System.load
         assertFalse(r.err().contains("restricted method"), r.err());
+    }
+
+    @Test
+    void withoutOnnxRuntimesJarBenchOnnxRuntimeSaysWhereToPutItInOneLine() throws Exception {
+        String ort;   // the file the build wrote beside the jar
+        try (var files = Files.list(packagedJar().resolveSibling("lib"))) {
+            ort = files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("onnxruntime-"))
+                    .findFirst().orElseThrow();
+        }
+        Path alone = Files.createTempDirectory("rnn4j-alone");
+        Path jar = Files.copy(packagedJar(), alone.resolve("rnn4j.jar"));
+        try {
+            Run r = launchJar(jar, "bench", "--onnxruntime", "--configs", "E", "--iters", "1", "--rounds", "1");
+            assertEquals(1, r.exit(), r.err());
+            assertEquals("", r.out());
+            assertEquals("rnn4j bench: --onnxruntime needs ONNX Runtime's Java API, which is not on the class path:"
+                    + " rnn4j.jar looks for it at " + alone.resolve("lib").resolve(ort)
+                    + ", which does not exist (com.microsoft.onnxruntime:onnxruntime from Maven Central; ./rnn4j in"
+                    + " the source tree builds it there)", r.err().strip());
+            assertEquals(0, launchJar(jar, "--version").exit(), "every other command runs without it");
+        } finally {
+            Files.delete(jar);
+            Files.delete(alone);
+        }
     }
 }

@@ -157,7 +157,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Also run the configs (--configs, default A-E) in ONNX Runtime's Java API, exported from the"
                     + " same models, alternated with rnn4j's inference calls on as many threads, and batch-1 streaming"
                     + " (a one-step graph with the states in and out); prints ONNX Runtime ms / rnn4j ms for each"
-                    + " round. Without --compare or --all the rnn4j table with training steps is not run.")
+                    + " round. Without --compare or --all the rnn4j table with training steps is not run. Needs"
+                    + " ONNX Runtime's jar in lib/ beside rnn4j.jar, where the build puts it.")
     boolean onnxruntime;
 
     @Option(names = "--rounds", defaultValue = "2", paramLabel = "N",
@@ -202,6 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchConfig> selected = selectedConfigs();
         List<BenchConfig> ortConfigs = onnxruntime ? chosenConfigs() : List.of();
         if (onnxruntime) {
+            OnnxRuntimeJar.require();          // its Java API is on the class path, or one sentence says where to put it
             OnnxRuntimeAnchor.environment();   // its native library loads, or one sentence says why not
         }
         boolean doStreaming = streaming || all;
