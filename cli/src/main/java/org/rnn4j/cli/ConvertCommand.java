@@ -69,6 +69,10 @@ final class ConvertCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         String from = extension(in);
         String to = extension(out);
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot write " + out + ": the directory " + dir + " does not exist");
+        }
         if (from.equals("npz") && to.equals("rnn4j")) {
             int n = npzToModel();
             pw.println("wrote " + out + " (" + n + " parameters)");

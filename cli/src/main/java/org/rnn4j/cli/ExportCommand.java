@@ -29,7 +29,7 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j).")
     Path model;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "The ONNX file to write.")
+    @Parameters(index = "1", paramLabel = "OUT", description = "The ONNX file to write (.onnx); written whole or not at all.")
     Path out;
 
     @Option(names = "--opset", paramLabel = "N", description = "ONNX opset, " + OnnxExport.MIN_OPSET + " to "
@@ -57,6 +57,14 @@ final class ExportCommand implements Callable<Integer> {
                         + OnnxExport.MIN_OPSET + ".." + OnnxExport.MAX_OPSET + ", got " + opset);
             }
             options = options.withOpset(opset);
+        }
+        if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            // e.g. 'rnn4j export m.rnn4j m.rnn4j' would put ONNX over the model file
+            throw new CommandLine.ParameterException(spec.commandLine(), "OUT must be an .onnx file, got " + out);
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot write " + out + ": the directory " + dir + " does not exist");
         }
         ModelFile.Loaded loaded = ModelFile.load(model);
         String signature;

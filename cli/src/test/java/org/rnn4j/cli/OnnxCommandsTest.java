@@ -88,4 +88,59 @@ class OnnxCommandsTest {
         assertTrue(r.err().contains("text.onnx") && r.err().strip().lines().count() <= 3, r.err());
         assertFalse(Files.exists(never) || Files.exists(out));
     }
+
+    @Test
+    void exportRefusesAnOutputThatIsNotOnnxSoTheModelFileSurvives() throws IOException {
+        SequenceModel m = SequenceModel.builder().cell(CellSpec.gru()).inputSize(2).hiddenSize(3)
+                .head(Head.LAST_STEP).outputSize(1).build();
+        Path model = dir.resolve("g.rnn4j");
+        ModelFile.save(model, m, Provenance.current(1, "onnx commands test"));
+        byte[] before = Files.readAllBytes(model);
+        MainTest.Result r = MainTest.rnn4j("export", model.toString(), model.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("rnn4j export: OUT must be an .onnx file, got " + model), r.err());
+        assertArrayEquals(before, Files.readAllBytes(model), "the model file is untouched");
+
+        Path nowhere = dir.resolve("no-such-dir").resolve("g.onnx");
+        r = MainTest.rnn4j("export", model.toString(), nowhere.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("rnn4j export: cannot write " + nowhere + ": the directory " + nowhere.getParent()
+                + " does not exist", r.err().strip());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void aTruncatedOrUnsupportedOnnxFileGetsOneLineOnStderrAndLeavesTheOutputAlone() throws IOException {
+        SequenceModel m = SequenceModel.builder().cell(CellSpec.lstm()).inputSize(3).hiddenSize(4)
+                .head(Head.EVERY_STEP).outputSize(2).seed(2).build();
+        Path model = dir.resolve("m.rnn4j");
+        ModelFile.save(model, m, Provenance.current(2, "onnx commands test"));
+        Path onnx = dir.resolve("m.onnx");
+        assertEquals(0, MainTest.rnn4j("export", model.toString(), onnx.toString()).code());
+        byte[] whole = Files.readAllBytes(onnx);
+        Path truncated = dir.resolve("truncated.onnx");
+        Path out = dir.resolve("existing.rnn4j");
+        Files.writeString(out, "a file the failed conversion must not replace");
+        for (int n : new int[]{1, 40, whole.length / 2, whole.length - 1}) {
+            Files.write(truncated, java.util.Arrays.copyOf(whole, n));
+            MainTest.Result r = MainTest.rnn4j("convert", truncated.toString(), out.toString());
+            assertEquals(1, r.code(), n + " bytes: " + r.err());
+            assertEquals("", r.out(), n + " bytes");
+            assertEquals(1, r.err().strip().lines().count(), n + " bytes: " + r.err());
+            assertTrue(r.err().startsWith("rnn4j convert: " + truncated), n + " bytes: " + r.err());
+            assertEquals("a file the failed conversion must not replace", Files.readString(out), n + " bytes");
+        }
+        // a Softmax after the head (PyTorch export): the node and its operator are named
+        MainTest.Result r = MainTest.rnn4j("convert", PYTORCH.resolve("gru_2layer_h_n_softmax.onnx").toString(),
+                out.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("node '/softmax/Softmax' (Softmax)"), r.err());
+        // an attribute rnn4j cannot map: named with its value
+        r = MainTest.rnn4j("convert", PYTORCH.resolve("lstm_2layer_every_clip.onnx").toString(), out.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("(LSTM) has attribute clip = 3.0"), r.err());
+        assertEquals("a file the failed conversion must not replace", Files.readString(out));
+    }
 }

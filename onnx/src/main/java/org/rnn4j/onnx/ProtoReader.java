@@ -106,7 +106,7 @@ final class ProtoReader {
             }
         }
         if (!any || graph == null) {
-            throw refuse("is not an ONNX model: it has no graph" + (any ? "" : " (the file is empty)"));
+            throw refuse("not an ONNX model: it has no graph" + (any ? "" : " (the file is empty)"));
         }
         return new Ir.Model(ir, producer, producerVersion, domain, version, doc, graph, opsets, meta);
     }
