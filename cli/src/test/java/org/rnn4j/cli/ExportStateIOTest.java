@@ -42,7 +42,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@code rnn4j export --state-io}, used as a Java program using ONNX Runtime would: the exported file fed a padded
  * batch in chunks of 1, 3 and the remaining steps, each call given the previous call's h_n and c_n as h0 and c0,
- * gives what rnn4j's forward pass over the whole sequence gives, step for step, and its final states.
+ * gives what rnn4j's forward pass over the whole sequence gives, step for step, and its final states. Without
+ * --state-io the command's file gives rnn4j's outputs on the padded batch (the onnx module's
+ * ExportMatchesOnnxRuntimeTest checks every cell and option that way, from the exporter's bytes).
  */
 class ExportStateIOTest {
 
@@ -132,6 +134,38 @@ class ExportStateIOTest {
             Map<String, float[]> fresh = ort.run(x, times, T - CHUNKS[2], CHUNKS[2], new float[rows * B * rs],
                     lstm ? new float[rows * B * H] : null, rs);
             assertTrue(maxDiff(fresh.get("h_n"), h) > 10 * TOLERANCE, name + ": the states made no difference");
+        }
+    }
+
+    static Stream<Arguments> plain() {
+        return Stream.of(
+                Arguments.of("BN-LSTM", CellSpec.bnLstm().withMaxSteps(4), 2, true, Head.EVERY_STEP),
+                Arguments.of("Phased GRU", CellSpec.phasedGru(), 2, true, Head.LAST_STEP),
+                Arguments.of("LSTM with peepholes, CIFG and cell clipping",
+                        CellSpec.lstm().withPeepholes(true).withCifg(true).withCellClip(0.4f), 2, true, Head.LAST_STEP),
+                Arguments.of("RNN-relu", CellSpec.rnnRelu(), 1, false, Head.EVERY_STEP));
+    }
+
+    /** Without --state-io: the command's file, run by ONNX Runtime on the padded batch, gives rnn4j's outputs. */
+    @ParameterizedTest(name = "{0}, {2} layer(s), bidirectional {3}, head {4}")
+    @MethodSource("plain")
+    void theExportedFileRunByOnnxRuntimeGivesRnn4jsOutputs(String name, CellSpec cell, int layers, boolean bidir,
+                                                          Head head) throws Exception {
+        SequenceModel model = SequenceModel.builder().cell(cell).inputSize(F).hiddenSize(H).numLayers(layers)
+                .bidirectional(bidir).head(head).outputSize(2).seed(41).build();
+        randomise(model, 41);
+        Path file = dir.resolve("p.rnn4j");
+        ModelFile.save(file, model, Provenance.current(41, "export test"));
+        Path onnx = dir.resolve("p.onnx");
+        MainTest.Result r = MainTest.rnn4j("export", file.toString(), onnx.toString());
+        assertEquals(0, r.code(), r.err());
+        float[] x = gaussian(42, B * T * F);
+        boolean timed = cell instanceof org.rnn4j.nn.PhasedLstmSpec || cell instanceof org.rnn4j.nn.PhasedGruSpec;
+        double[] times = timed ? times(43) : null;
+        float[] expected = model.infer(Tensor.of(x, B, T, F), Sequences.of(LENGTHS, times), null).data();
+        try (Chunked ort = new Chunked(onnx)) {
+            float[] y = ort.run(x, times, 0, T, null, null, 0).get("y");
+            assertClose(name + ": ONNX Runtime on the exported file", expected, y);
         }
     }
 
@@ -301,9 +335,12 @@ class ExportStateIOTest {
             try {
                 in.put("x", OnnxTensor.createTensor(env, FloatBuffer.wrap(xs), new long[]{B, len, F}));
                 in.put("lengths", OnnxTensor.createTensor(env, IntBuffer.wrap(lengths), new long[]{B}));
-                int rows = h.length / (B * rs);
-                in.put("h0", OnnxTensor.createTensor(env, FloatBuffer.wrap(h), new long[]{rows, B, rs}));
+                if (h != null) {
+                    int rows = h.length / (B * rs);
+                    in.put("h0", OnnxTensor.createTensor(env, FloatBuffer.wrap(h), new long[]{rows, B, rs}));
+                }
                 if (c != null) {
+                    int rows = c.length / (B * H);
                     in.put("c0", OnnxTensor.createTensor(env, FloatBuffer.wrap(c), new long[]{rows, B, H}));
                 }
                 if (ts != null) {
@@ -334,6 +371,12 @@ class ExportStateIOTest {
     static SequenceModel randomModel(CellSpec cell, int layers, Head head, long seed) {
         SequenceModel model = SequenceModel.builder().cell(cell).inputSize(F).hiddenSize(H).numLayers(layers)
                 .head(head).outputSize(2).seed(seed).build();
+        randomise(model, seed);
+        return model;
+    }
+
+    /** Sets every parameter at random; the time gates' and the BN-LSTM's statistics in their ranges. */
+    static void randomise(SequenceModel model, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] w = model.parameters().values();
         for (ParamView v : model.parameters().layout().views()) {
@@ -342,10 +385,11 @@ class ExportStateIOTest {
                 w[i] = (float) (n.startsWith("tau") ? r.nextDouble(1.0, 3.0)
                         : n.startsWith("shift") ? r.nextDouble(0, 3)
                         : n.startsWith("r_on") ? r.nextDouble(0.3, 0.9)
+                        : n.contains("running_var") ? r.nextDouble(0.3, 2.0)
+                        : n.contains("gamma") ? r.nextDouble(0.5, 1.5)
                         : 0.6 * r.nextGaussian());
             }
         }
-        return model;
     }
 
     static float[] gaussian(long seed, int n) {
