@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import org.rnn4j.train.SeededRandom;
 
 import java.io.IOException;
@@ -342,14 +344,14 @@ public final class SpeechCorpusGenerator {
                     + p.voice().name() + ")", e);
         }
         Resampler resampler = new Resampler(s.audio().sampleRate(), SpeechCorpus.SAMPLE_RATE);
-        double[] x = resampler.resample(s.audio().samples());
+        double[] x = resampler.resample(s.audio().toPcm16());
         double seconds = (double) x.length / SpeechCorpus.SAMPLE_RATE;
         List<Segment> labels = fit(phones, seconds);
         if (p.snrDb().isPresent()) {
             Noise.addWhite(x, labels, SpeechCorpus.SAMPLE_RATE, p.snrDb().getAsDouble(),
                     new SeededRandom(p.noiseSeed()));
         }
-        new Wav(SpeechCorpus.SAMPLE_RATE, Noise.toPcm(x)).write(out.resolve("wav").resolve(p.id() + ".wav"));
+        Wav.write(out.resolve("wav").resolve(p.id() + ".wav"), Wav.fromPcm16(SpeechCorpus.SAMPLE_RATE, Noise.toPcm(x)));
         LabelFile.write(out.resolve("labels").resolve(p.id() + ".tsv"), labels);
         return new Utterance(p.id(), p.voice().synthesiser(), p.voice().name(), p.voice().speaker(), p.voice().split(),
                 p.text(), seconds, p.snrDb());
