@@ -52,7 +52,7 @@ final class DigitsCommand implements Callable<Integer> {
     @Option(names = "--parameters", paramLabel = "N", description = "Parameter budget of every model. Default: 20000.")
     Integer parameters;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 15.")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 20.")
     Integer epochs;
 
     @Option(names = "--seeds", paramLabel = "N", description = "Seeds per model. Default: 2.")
@@ -63,7 +63,7 @@ final class DigitsCommand implements Callable<Integer> {
     String models;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Adam's initial learning rate, decayed to a tenth along a cosine. Default: 0.005.")
+            description = "Adam's initial learning rate, decayed to a tenth along a cosine. Default: 0.01.")
     Float lr;
 
     @CommandLine.Mixin

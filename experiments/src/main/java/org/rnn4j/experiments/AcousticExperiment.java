@@ -330,7 +330,10 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
         pw.println();
         pw.print(table);
         pw.println();
-        pw.println(comparison(runs, settings.models()));
+        String cmp = comparison(runs, settings.models());
+        if (!cmp.isEmpty()) {
+            pw.println(cmp);
+        }
         String time = wallTime(runs, settings.models());
         pw.println();
         pw.print(time);

@@ -73,9 +73,9 @@ public final class DigitsExperiment implements Experiment<DigitsExperiment.Run> 
             Checks.positive(lr, "lr");
         }
 
-        /** The default run: an LSTM of 20 000 parameters, 15 epochs, 2 seeds. */
+        /** The default run: an LSTM of 20 000 parameters, 20 epochs, 2 seeds, Adam at 0.01. */
         public static Settings defaults() {
-            return new Settings(List.of("lstm"), 2, 20_000, 15, 16, 5e-3f);
+            return new Settings(List.of("lstm"), 2, 20_000, 20, 16, 1e-2f);
         }
     }
 
