@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -28,7 +29,8 @@ import java.util.concurrent.Callable;
 final class DigitsCommand implements Callable<Integer> {
 
     @Option(names = "--corpus", paramLabel = "DIR",
-            description = "A corpus of isolated digits to use instead of making one.")
+            description = "A corpus of isolated digits to use instead of making one ('rnn4j data speech"
+                    + " --isolated-digits' makes one).")
     Path corpus;
 
     @Option(names = "--utterances", paramLabel = "N",
@@ -83,7 +85,7 @@ final class DigitsCommand implements Callable<Integer> {
                 ExperimentOptions.rate(lr != null ? lr : d.lr()));
         ExperimentDriver.Options options = run.driverOptions("digits");
         // the recordings first: a missing package is said before minutes of synthesis
-        var digits = RecordedDigit.read(recorded != null ? recorded : RecordedDigit.SOUNDS,
+        List<RecordedDigit> digits = RecordedDigit.read(recorded != null ? recorded : RecordedDigit.SOUNDS,
                 index != null ? index : RecordedDigit.INDEX);
         PrintWriter out = spec.commandLine().getOut();
         Path dir = corpus;

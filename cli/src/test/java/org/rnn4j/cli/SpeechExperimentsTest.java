@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The speech experiments at a tiny size, end to end: {@code experiment acoustic --workers 2} trains with asynchronous
- * SGD and records the workers and the epochs' wall-clock times; {@code experiment digits} makes isolated digits,
- * trains a many-to-one classifier and scores Asterisk's ten recordings. Need scripts/install-speech (espeak-ng and
+ * SGD and records the workers and the epochs' wall-clock times; {@code data speech --isolated-digits} makes isolated
+ * digits, on which {@code experiment digits} trains a many-to-one classifier and scores Asterisk's ten recordings. Need scripts/install-speech (espeak-ng and
  * Festival) and, for the digits, Debian's asterisk-core-sounds-en(-wav); skipped without them unless
  * RNN4J_REQUIRE_DATA is set.
  */
@@ -74,10 +74,19 @@ class SpeechExperimentsTest {
         if (!Files.isRegularFile(recorded) && System.getenv(InstalledData.REQUIRE) == null) {
             assumeTrue(false, recorded + " is missing: apt-get install asterisk-core-sounds-en-wav");
         }
+        Path corpus = dir.resolve("corpus");
+        requireMade(MainTest.rnn4j("data", "speech", "--isolated-digits", "--out", corpus.toString(), "--utterances",
+                "60", "--seed", "1"), "no corpus of isolated digits could be made");
+        // every utterance of the corpus is one digit word
+        List<String> manifest = Files.readAllLines(corpus.resolve("manifest.tsv"));
+        assertEquals(61, manifest.size());
+        for (String line : manifest.subList(1, 61)) {
+            assertTrue(line.matches(".*\t(zero|one|two|three|four|five|six|seven|eight|nine)\t.*"), line);
+        }
         Path out = dir.resolve("digits");
-        MainTest.Result r = MainTest.rnn4j("experiment", "digits", "--utterances", "60", "--seeds", "1", "--epochs",
-                "2", "--parameters", "3000", "--threads", "1", "--out", out.toString());
-        requireMade(r, "no corpus of isolated digits could be made");
+        MainTest.Result r = MainTest.rnn4j("experiment", "digits", "--corpus", corpus.toString(), "--seeds", "1",
+                "--epochs", "2", "--parameters", "3000", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
         Map<?, ?> json = (Map<?, ?>) Json.parse(Files.readString(out.resolve("results.json")));
         assertEquals(10, ((List<?>) json.get("recorded")).size());
         assertEquals(0.1, ((Number) json.get("chance")).doubleValue(), 1e-12);
@@ -92,9 +101,5 @@ class SpeechExperimentsTest {
         }
         assertEquals(right / 10.0, ((Number) run.get("recorded_accuracy")).doubleValue(), 1e-12, run.toString());
         assertTrue(r.out().contains("(" + right + "/10)"), r.out());
-        // every utterance of the corpus is one digit word
-        for (String line : Files.readAllLines(out.resolve("corpus/manifest.tsv")).subList(1, 61)) {
-            assertTrue(line.matches(".*\t(zero|one|two|three|four|five|six|seven|eight|nine)\t.*"), line);
-        }
     }
 }
