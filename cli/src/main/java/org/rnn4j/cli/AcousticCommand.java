@@ -1,5 +1,6 @@
 package org.rnn4j.cli;
 
+import org.rnn4j.cli.options.ClusterOptions;
 import org.rnn4j.cli.options.ExperimentOptions;
 import org.rnn4j.data.speech.SpeechCorpus;
 import org.rnn4j.data.speech.SpeechCorpusGenerator;
@@ -22,7 +23,9 @@ import java.util.concurrent.Callable;
                 + " matched parameter counts classify every 10 ms frame into 40 phone classes (fbank 40, output delay 5,"
                 + " truncated BPTT over 20 frames). A table of parameters, frame accuracy on held-out espeak-ng voices and"
                 + " on Festival (mean ± std over seeds), training time, and the majority-class rate; learning curves and"
-                + " JSON. Makes the corpus in DIR/corpus first unless --corpus is given (needs scripts/install-speech)."})
+                + " JSON. Makes the corpus in DIR/corpus first unless --corpus is given (needs scripts/install-speech).",
+                "With --workers N (and --cluster) every run trains the same model with asynchronous SGD over N workers,"
+                + " as Sak et al. did, and the report adds validation accuracy against wall-clock time."})
 final class AcousticCommand implements Callable<Integer> {
 
     @Option(names = "--full", description = "A larger run: 2000 utterances, 120000 parameters, 20 epochs, 3 seeds.")
@@ -60,6 +63,9 @@ final class AcousticCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ExperimentOptions run = new ExperimentOptions();
 
+    @CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -74,6 +80,15 @@ final class AcousticCommand implements Callable<Integer> {
                 ExperimentOptions.rate(lr != null ? lr : d.lr()));
         ExperimentDriver.Options options = run.driverOptions("acoustic");
         PrintWriter out = spec.commandLine().getOut();
+        DistributedRuns trainer = null;
+        if (cluster.distributed()) {
+            trainer = new DistributedRuns(cluster, out);
+            // a run's workers share the threads; runs side by side would each start a cluster of their own
+            options = new ExperimentDriver.Options(options.out(), options.resume(), 1, options.threads(),
+                    options.verbose());
+        } else {
+            cluster.refuseWithoutWorkers();
+        }
         Path dir = corpus;
         if (dir == null) {
             dir = options.out().resolve("corpus");
@@ -85,7 +100,7 @@ final class AcousticCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        AcousticExperiment experiment = new AcousticExperiment(settings, SpeechCorpus.open(dir));
+        AcousticExperiment experiment = new AcousticExperiment(settings, SpeechCorpus.open(dir), trainer);
         ExperimentDriver.run(experiment, options, out);
         return 0;
     }

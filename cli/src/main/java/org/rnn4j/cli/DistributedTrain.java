@@ -14,6 +14,7 @@ import org.rnn4j.dist.DistributedTrainer;
 import org.rnn4j.dist.DistributedTrainingException;
 import org.rnn4j.dist.JobResolver;
 import org.rnn4j.dist.TrainingStats;
+import org.rnn4j.experiments.AcousticExperiment;
 import org.rnn4j.experiments.LearningCurve;
 import org.rnn4j.io.Json;
 import org.rnn4j.io.ModelFile;
@@ -98,6 +99,11 @@ final class DistributedTrain {
      */
     static JobResolver resolver() {
         return job -> {
+            if (job.description() != null && Json.parse(job.description()) instanceof Map<?, ?> m
+                    && AcousticExperiment.COMMAND.equals(m.get("command"))) {
+                AcousticExperiment.Recipe r = AcousticExperiment.recipe(m);   // experiment acoustic --workers
+                return new JobResolver.Resolved(r.factory(), r.train(), r.config());
+            }
             List<String> args = args(job.description(), "job " + job.name());
             TrainCommand c = new TrainCommand();
             CommandLine.ParseResult parsed = new CommandLine(c).setOverwrittenOptionsAllowed(true)
@@ -174,12 +180,10 @@ final class DistributedTrain {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
         }
-        DistConfig dist = DistConfig.builder().workers(workers).fetchEvery(c.cluster.fetchEvery())
-                .pushEvery(c.cluster.pushEvery()).maxStaleness(c.cluster.maxStaleness()).threads(threads)
-                .member(c.cluster.memberOptions())
+        DistConfig dist = distConfig(c.cluster, threads)
                 .checkpoint(dir.resolve("checkpoint.rnn4j"), Duration.ofSeconds(checkpointSeconds))
                 .resumeFrom(resumeFrom).maxSteps(c.maxSteps == null ? 0 : c.maxSteps)
-                .description(description(c.originalArgs)).otherHosts(c.cluster.hasCluster() ? 1 : 0).build();
+                .description(description(c.originalArgs)).build();
         Files.createDirectories(dir);
         TaskData task = s.task();
         Provenance provenance = c.data.recordIn(Provenance.current(c.seed, task.train().describe()), task)
@@ -190,10 +194,7 @@ final class DistributedTrain {
                 + (task.validation() == null ? "none" : task.validation().size() + " sequences") + "; "
                 + optimizer.name() + " lr " + c.optim.learningRate() + ", batch " + c.batch + ", " + c.epochs
                 + " epochs");
-        out.println("distributed: " + workers + (workers == 1 ? " worker" : " workers") + " (" + downpour(dist) + "), "
-                + (c.cluster.hasCluster() ? "cluster '" + dist.member().clusterName() + "' at "
-                        + String.join(",", dist.member().members()) + " and this JVM"
-                        : "in this JVM") + ", " + threads + (threads == 1 ? " thread" : " threads")
+        out.println("distributed: " + where(dist, c.cluster) + ", " + threads + (threads == 1 ? " thread" : " threads")
                 + " here; checkpoint every " + checkpointSeconds + " s");
         out.println("writing to " + dir.toAbsolutePath());
         out.flush();
@@ -252,6 +253,24 @@ final class DistributedTrain {
 
     private boolean given(String option) {
         return c.originalArgs.stream().anyMatch(a -> a.equals(option) || a.startsWith(option + "="));
+    }
+
+    /**
+     * The distribution of --workers, --push-every, --fetch-every, --max-staleness and the cluster options, with
+     * {@code threads} compute threads in this JVM; with --cluster, members of other JVMs are waited for.
+     */
+    static DistConfig.Builder distConfig(ClusterOptions cluster, int threads) {
+        return DistConfig.builder().workers(cluster.workers()).fetchEvery(cluster.fetchEvery())
+                .pushEvery(cluster.pushEvery()).maxStaleness(cluster.maxStaleness()).threads(threads)
+                .member(cluster.memberOptions()).otherHosts(cluster.hasCluster() ? 1 : 0);
+    }
+
+    /** "2 workers (fetch and push every update), in this JVM", or the cluster they are spread over. */
+    static String where(DistConfig dist, ClusterOptions cluster) {
+        int workers = dist.workers();
+        return workers + (workers == 1 ? " worker" : " workers") + " (" + downpour(dist) + "), "
+                + (cluster.hasCluster() ? "cluster '" + dist.member().clusterName() + "' at "
+                + String.join(",", dist.member().members()) + " and this JVM" : "in this JVM");
     }
 
     private static String downpour(DistConfig d) {

@@ -1,7 +1,9 @@
 package org.rnn4j.cli;
 
 import org.rnn4j.cli.options.DataOptions;
+import org.rnn4j.cli.options.SpeechOptions;
 import org.rnn4j.data.TaskData;
+import org.rnn4j.data.speech.FrameFeatures;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.ModelConfig;
@@ -24,7 +26,9 @@ import java.util.concurrent.Callable;
                 "The data is a held-out set of a built-in task (a seed never used in training),",
                 "or --val-data, or the --val-split part of --data, or else all of --data.",
                 "Files are read with the columns, classes and standardisation stored in the",
-                "model; column options given here override the stored columns."})
+                "model; column options given here override the stored columns.",
+                "A speech model (train --features) is scored on a split of the speech corpus",
+                "given with --data DIR (--split, default test), with its own feature settings."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
@@ -37,6 +41,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Test sequences of a built-in task. Default: 1000 for a synthetic task, the whole test set"
                     + " for an image task.")
     Integer size;
+
+    @Option(names = "--split", paramLabel = "NAME",
+            description = "With a speech model and --data DIR holding a speech corpus: the split to score, one of train,"
+                    + " valid, test (the held-out voices) and other-synth (Festival). Default: test.")
+    String split;
 
     @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
@@ -53,6 +62,20 @@ final class EvalCommand implements Callable<Integer> {
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);
             SequenceModel model = loaded.model();
+            FrameFeatures frames = FrameFeatures.fromMeta(loaded.meta());
+            if (frames == null && split != null) {
+                throw new IllegalArgumentException("--split is for speech models (trained with --features); "
+                        + modelFile + " is not one");
+            }
+            if (frames != null) {
+                if (size != null) {
+                    throw new IllegalArgumentException("--size is for built-in tasks; a speech model is scored on every"
+                            + " utterance of a corpus split (--split)");
+                }
+                TaskData test = SpeechOptions.evaluation(data, frames, split != null ? split : "test", modelFile);
+                checkCompatible(model.config(), test, modelFile);
+                return report(out, model, test);
+            }
             if (!data.hasFiles() && loaded.data() != null) {   // a task's sequences would be read unscaled, as the wrong features
                 throw new IllegalArgumentException(modelFile + " was trained on data files (" + loaded.provenance().data()
                         + "): give the data to evaluate on with --data");
@@ -71,13 +94,17 @@ final class EvalCommand implements Callable<Integer> {
                         + " is scored with " + test.objective().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                         + (data.hasFiles() ? "; give --objective" : ""));
             }
-            long start = System.nanoTime();
-            Trainer.Evaluation e = Trainer.evaluate(model, test.train(), test.objective(), batch);
-            out.printf("%s on %s: loss %.6f, %s %.6f (%d items, %.1f s)%n", modelFile, test.train().describe(),
-                    e.loss(), test.objective().metricName(), e.metric(), e.count(), (System.nanoTime() - start) / 1e9);
-            if (!Double.isNaN(test.baselineLoss())) {
-                out.printf("best constant prediction: loss %.6f%n", test.baselineLoss());
-            }
+            return report(out, model, test);
+        }
+    }
+
+    private int report(PrintWriter out, SequenceModel model, TaskData test) {
+        long start = System.nanoTime();
+        Trainer.Evaluation e = Trainer.evaluate(model, test.train(), test.objective(), batch);
+        out.printf("%s on %s: loss %.6f, %s %.6f (%d items, %.1f s)%n", modelFile, test.train().describe(),
+                e.loss(), test.objective().metricName(), e.metric(), e.count(), (System.nanoTime() - start) / 1e9);
+        if (!Double.isNaN(test.baselineLoss())) {
+            out.printf("best constant prediction: loss %.6f%n", test.baselineLoss());
         }
         return 0;
     }

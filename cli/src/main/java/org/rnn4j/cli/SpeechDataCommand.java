@@ -51,6 +51,10 @@ final class SpeechDataCommand implements Callable<Integer> {
     @Option(names = "--words", paramLabel = "FILE", description = "Word list. Default: /usr/share/dict/american-english.")
     Path words;
 
+    @Option(names = "--isolated-digits", description = "Every utterance one digit word, zero to nine (the data of"
+            + " 'rnn4j experiment digits'); --digit-share and --words do not apply.")
+    boolean isolatedDigits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,6 +64,9 @@ final class SpeechDataCommand implements Callable<Integer> {
                 .withFestivalShare(festivalShare).withDigitShare(digitShare).withNoise(noisyShare, snrs);
         if (words != null) {
             o = o.withWordList(words);
+        }
+        if (isolatedDigits) {
+            o = o.withIsolatedDigits();
         }
         long t0 = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();

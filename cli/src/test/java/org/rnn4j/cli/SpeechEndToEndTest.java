@@ -10,6 +10,7 @@ import org.rnn4j.data.speech.SpeechCorpus;
 import org.rnn4j.data.speech.Split;
 import org.rnn4j.data.speech.Utterance;
 import org.rnn4j.io.ModelFile;
+import org.rnn4j.tensor.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,5 +69,40 @@ class SpeechEndToEndTest {
         // trained on it, the model finds the pauses and some speech
         assertEquals("sil", phones.getFirst(), predicted.out());
         assertTrue(phones.stream().anyMatch(p -> !p.equals("sil")), predicted.out());
+
+        // eval scores the held-out voices' frames with the model's own feature settings: the accuracy it prints is
+        // the one counted here utterance by utterance, unpadded, from the model's frame classes
+        String modelPath = run.resolve("model.rnn4j").toString();
+        MainTest.Result eval = MainTest.rnn4j("eval", modelPath, "--data", corpusDir.toString());
+        assertEquals(0, eval.code(), eval.err());
+        long right = 0;
+        long frames = 0;
+        FrameFeatures f = FrameFeatures.fromMeta(model.meta());
+        for (Utterance t : corpus.utterances(Split.TEST)) {
+            Tensor x = f.features(corpus.audio(t), t.id());
+            int[] truth = SpeechCorpus.frameLabels(corpus.labels(t), x.dim(0), FrameFeatures.HOP);
+            int[] said = f.frameClasses(model.model().infer(f.input(x)), x.dim(0));
+            for (int i = 0; i < truth.length; i++) {
+                right += said[i] == truth[i] ? 1 : 0;
+            }
+            frames += truth.length;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test split, (\\d+) utterances .*accuracy"
+                + " ([0-9.]+) \\((\\d+) items").matcher(eval.out());
+        assertTrue(m.find(), eval.out());
+        assertEquals(corpus.utterances(Split.TEST).size(), Integer.parseInt(m.group(1)), eval.out());
+        assertEquals(frames, Long.parseLong(m.group(3)), eval.out());
+        assertEquals((double) right / frames, Double.parseDouble(m.group(2)), 1e-5, eval.out());
+
+        MainTest.Result other = MainTest.rnn4j("eval", modelPath, "--data", corpusDir.toString(), "--split", "train");
+        assertEquals(0, other.code(), other.err());
+        assertTrue(other.out().contains("train split, " + corpus.utterances(Split.TRAIN).size() + " utterances"),
+                other.out());
+        MainTest.Result noCorpus = MainTest.rnn4j("eval", modelPath, "--data", dir.toString());
+        assertEquals(1, noCorpus.code(), noCorpus.out());
+        assertTrue(noCorpus.err().contains("is a speech model (fbank features, delay 3): give --data DIR with a speech"
+                + " corpus (" + dir + " has no manifest.tsv)"), noCorpus.err());
+        MainTest.Result badSplit = MainTest.rnn4j("eval", modelPath, "--data", corpusDir.toString(), "--split", "dev");
+        assertTrue(badSplit.code() != 0 && badSplit.err().contains("'dev' is not a split"), badSplit.err());
     }
 }

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The shape of Sak, Senior and Beaufays 2014 (Table 1), on the synthetic speech corpus of docs/speech-data.md: LSTM,
@@ -34,6 +35,12 @@ import java.util.Map;
  * cosine, gradient clipping (norm 1), over several seeds. Scored: frame accuracy on the held-out espeak-ng voices
  * (the corpus's test split) and on Festival's voices (other-synth, a synthesiser never heard), training time, and
  * the majority-class (silence) rate of the held-out frames as the floor.
+ *
+ * <p>With a {@link RunTrainer} (the {@code rnn4j} command's {@code --workers N}), every run trains the same model
+ * with asynchronous SGD over N workers, as Sak et al. did, and the report adds the wall-clock time of every epoch,
+ * so that accuracy against time can be set beside single-JVM training's. Such a run is made again from its start
+ * when resumed (its per-epoch state is the cluster's, not a {@link RunCheckpoint}). {@link #description} and
+ * {@link #recipe(Map)} let members of other JVMs rebuild a run's model, data and training config.
  *
  * <p>An LSTMP layer of n cells projects them to r = n / 2 recurrent units (PyTorch's {@code proj_size}); each model's
  * cell count is the largest that keeps its parameters within the budget.
@@ -132,11 +139,21 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
     private final ArrayDataset test;
     private final ArrayDataset other;
     private final double majority;
+    private final RunTrainer trainer;   // null: the single-JVM Trainer
 
     /** The experiment on {@code corpus}; its features are computed now. */
     public AcousticExperiment(Settings settings, SpeechCorpus corpus) throws IOException {
+        this(settings, corpus, null);
+    }
+
+    /**
+     * The experiment on {@code corpus}, every run trained by {@code trainer} (null for the single-JVM trainer); its
+     * features are computed now.
+     */
+    public AcousticExperiment(Settings settings, SpeechCorpus corpus, RunTrainer trainer) throws IOException {
         this.settings = settings;
         this.corpus = corpus;
+        this.trainer = trainer;
         for (Split s : List.of(Split.TRAIN, Split.VALID, Split.TEST, Split.OTHER_SYNTH)) {
             if (corpus.utterances(s).isEmpty()) {
                 throw new IllegalArgumentException(corpus.dir() + " has no utterances in its " + s.label()
@@ -167,6 +184,9 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
         m.put("lr", (double) settings.lr());
         m.put("features", FEATURES.toMeta());
         m.put("tbptt", (long) TBPTT);
+        if (trainer != null) {
+            m.put("workers", (long) trainer.workers());
+        }
         return m;
     }
 
@@ -191,31 +211,103 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
         }
         return String.format(Locale.ROOT, "frame classification of %d phone classes on %s: %d train, %d valid, %d test"
                         + " and %d other-synth utterances; fbank 40, per-utterance CMVN, delay %d, TBPTT %d; %d epochs,"
-                        + " batch %d, Adam %s (cosine to a tenth), %d seeds, %d threads, %s%s",
+                        + " batch %d, Adam %s (cosine to a tenth), %d seeds, %d threads, %s%s%s",
                 PhoneSet.standard().size(), corpus.dir(), train.size(), validation.size(), test.size(), other.size(),
                 DELAY, TBPTT, settings.epochs(), settings.batch(), settings.lr(), settings.seeds(), options.threads(),
-                Checks.jobs(options.jobs()), shapes);
+                Checks.jobs(options.jobs()), trainer == null ? "" : "; " + trainer.describe(), shapes);
     }
 
     private Shape shape(String model) {
         return Shape.within(model, settings.parameters(), FEATURES.size(), PhoneSet.standard().size());
     }
 
-    @Override
-    public RunResult run(Run run, Compute compute, RunCheckpoint checkpoint) {
+    /**
+     * What one run trains: its model (built with a given compute), data and training config for {@code workers}
+     * replicas (each one's learning-rate schedule spans its own share of the mini-batches), and the optimizer.
+     */
+    public record Recipe(Function<Compute, SequenceModel> factory, ArrayDataset train, ArrayDataset validation,
+                         TrainConfig config, Adam optimizer) {
+    }
+
+    /** The recipe of {@code run} with {@code workers} replicas (1: the single-JVM trainer). */
+    public Recipe recipe(Run run, int workers) {
         Shape s = shape(run.model());
         CellSpec cell = s.proj() > 0 ? CellSpec.lstm().withProjSize(s.proj()) : CellSpec.lstm();
-        SequenceModel net = SequenceModel.builder().inputSize(FEATURES.size()).cell(cell).hiddenSize(s.cells())
-                .numLayers(s.layers()).head(Head.EVERY_STEP).outputSize(PhoneSet.standard().size()).seed(run.seed())
-                .compute(compute).build();
-        long batches = (train.size() + settings.batch() - 1) / settings.batch() * (long) settings.epochs();
+        Function<Compute, SequenceModel> factory = compute -> SequenceModel.builder().inputSize(FEATURES.size())
+                .cell(cell).hiddenSize(s.cells()).numLayers(s.layers()).head(Head.EVERY_STEP)
+                .outputSize(PhoneSet.standard().size()).seed(run.seed()).compute(compute).build();
+        long perWorker = (train.size() + workers - 1) / workers;
+        long batches = (perWorker + settings.batch() - 1) / settings.batch() * (long) settings.epochs();
         TrainConfig cfg = TrainConfig.builder().epochs(settings.epochs()).batchSize(settings.batch())
                 .objective(Objective.CROSS_ENTROPY).learningRate(settings.lr()).schedule(Schedule.cosine(batches, 0.1))
                 .clipNorm(1.0).tbptt(TBPTT, TBPTT).seed(run.seed()).build();
-        RunResult r = new Training(net, train, validation, test, cfg, new Adam(settings.lr()), Score.METRIC)
-                .run(run.id(), checkpoint);
-        double otherAccuracy = Trainer.evaluate(net, other, Objective.CROSS_ENTROPY, settings.batch()).metric();
+        return new Recipe(factory, train, validation, cfg, new Adam(settings.lr()));
+    }
+
+    /** The command of a run's description, which {@link #recipe(Map)} reads. */
+    public static final String COMMAND = "experiment acoustic";
+
+    /** What a member of another JVM needs to rebuild {@code run}: the corpus's path and the settings, as JSON. */
+    public String description(Run run, int workers) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("command", COMMAND);
+        d.put("corpus", corpus.dir().toAbsolutePath().toString());
+        d.put("model", run.model());
+        d.put("seed", run.seed());
+        d.put("parameters", (long) settings.parameters());
+        d.put("epochs", (long) settings.epochs());
+        d.put("batch", (long) settings.batch());
+        d.put("lr", (double) settings.lr());
+        d.put("workers", (long) workers);
+        return org.rnn4j.io.Json.write(d);
+    }
+
+    /**
+     * The recipe a {@link #description} names, built from the corpus at the same path (its features computed here).
+     */
+    public static Recipe recipe(Map<?, ?> description) throws IOException {
+        try {
+            String model = (String) description.get("model");
+            Settings s = new Settings(List.of(model), 1, ((Number) description.get("parameters")).intValue(),
+                    ((Number) description.get("epochs")).intValue(), ((Number) description.get("batch")).intValue(),
+                    ((Number) description.get("lr")).floatValue());
+            AcousticExperiment e = new AcousticExperiment(s, SpeechCorpus.open(Path.of((String) description.get(
+                    "corpus"))));
+            return e.recipe(new Run(model, ((Number) description.get("seed")).longValue()),
+                    ((Number) description.get("workers")).intValue());
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("not the description of an acoustic run: " + description, e);
+        }
+    }
+
+    @Override
+    public RunResult run(Run run, Compute compute, RunCheckpoint checkpoint) throws Exception {
+        Shape s = shape(run.model());
         Map<String, Object> extras = new LinkedHashMap<>();
+        RunResult r;
+        SequenceModel net;
+        if (trainer == null) {
+            Recipe recipe = recipe(run, 1);
+            net = recipe.factory().apply(compute);
+            r = new Training(net, train, validation, test, recipe.config(), recipe.optimizer(), Score.METRIC)
+                    .run(run.id(), checkpoint);
+            extras.putAll(r.extras());
+        } else {
+            Recipe recipe = recipe(run, trainer.workers());
+            RunTrainer.Trained t = trainer.train(run.id(), description(run, trainer.workers()), recipe.factory(),
+                    train, validation, recipe.config(), recipe.optimizer(), Score.METRIC,
+                    compute.threads());
+            net = recipe.factory().apply(compute);
+            System.arraycopy(t.model().parameters().values(), 0, net.parameters().values(), 0,
+                    net.parameters().size());
+            double score = Score.METRIC.of(Trainer.evaluate(net, test, Objective.CROSS_ENTROPY, settings.batch()));
+            double fraction = (double) net.recurrent().unitUpdates() / net.recurrent().denseUnitUpdates();
+            r = new RunResult(run.id(), t.curve(), score, fraction, t.seconds(), 0, Map.of());
+            extras.put("workers", (long) trainer.workers());
+            extras.put("epoch_seconds", new ArrayList<Object>(t.epochSeconds()));
+            extras.putAll(t.extras());
+        }
+        double otherAccuracy = Trainer.evaluate(net, other, Objective.CROSS_ENTROPY, settings.batch()).metric();
         extras.put("parameters", (long) net.parameters().size());
         extras.put("shape", s.toString());
         extras.put("other_synth_accuracy", otherAccuracy);
@@ -225,8 +317,8 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
     @Override
     public String line(RunResult r) {
         return String.format(Locale.ROOT, "%-8s seed %d: frame accuracy %.2f %% (held-out voices), %.2f %% (Festival),"
-                + " %.1f s%s", r.model(), r.seed(), 100 * r.score(), 100 * r.extra("other_synth_accuracy"), r.seconds(),
-                r.divergedNote());
+                + " %.1f s%s%s", r.model(), r.seed(), 100 * r.score(), 100 * r.extra("other_synth_accuracy"), r.seconds(),
+                r.extras().get("workers") instanceof Number w ? " with " + w + " workers" : "", r.divergedNote());
     }
 
     @Override
@@ -238,8 +330,14 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
         pw.println();
         pw.print(table);
         pw.println();
-        pw.println(comparison(runs, settings.models()));
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
+        String cmp = comparison(runs, settings.models());
+        if (!cmp.isEmpty()) {
+            pw.println(cmp);
+        }
+        String time = wallTime(runs, settings.models());
+        pw.println();
+        pw.print(time);
+        Files.writeString(out.resolve("results.md"), table + "\n" + time, StandardCharsets.UTF_8);
         Map<String, Object> s = new LinkedHashMap<>(settings());
         s.put("majority_class_rate", majority);
         ExperimentReport.json(out.resolve("results.json"), s, runs, "frame_accuracy");
@@ -267,6 +365,34 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
         }
         sb.append(String.format(Locale.ROOT, "%nmajority class (silence) on the held-out voices: %.2f %% of frames%n",
                 100 * majority));
+        return sb.toString();
+    }
+
+    /**
+     * Validation accuracy against wall-clock time: per model, after each epoch, the seconds since its training began
+     * and the accuracy (means over the seeds whose times are known: runs resumed mid-way have none).
+     */
+    static String wallTime(List<RunResult> runs, List<String> models) {
+        StringBuilder sb = new StringBuilder("validation frame accuracy against wall-clock time (mean over seeds):\n"
+                + "| model | workers | epoch | seconds | validation accuracy |\n|---|---|---|---|---|\n");
+        for (String model : models) {
+            List<RunResult> mine = runs.stream().filter(r -> r.model().equals(model)
+                    && r.extras().get("epoch_seconds") instanceof List<?> l && l.size() == r.curve().size()).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            Object w = mine.get(0).extras().get("workers");
+            int epochs = mine.get(0).curve().size();
+            for (int e = 0; e < epochs; e++) {
+                int epoch = e;
+                double[] sec = mine.stream().mapToDouble(r -> ((Number) ((List<?>) r.extras().get("epoch_seconds"))
+                        .get(epoch)).doubleValue()).toArray();
+                double[] acc = mine.stream().mapToDouble(r -> r.curve().get(epoch)).toArray();
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.2f %% |%n", model,
+                        w == null ? "1 (single JVM)" : w, e + 1, ExperimentReport.mean(sec),
+                        100 * ExperimentReport.mean(acc)));
+            }
+        }
         return sb.toString();
     }
 

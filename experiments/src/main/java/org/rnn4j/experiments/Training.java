@@ -37,11 +37,13 @@ public record Training(SequenceModel model, Dataset train, Dataset validation, D
     public RunResult run(RunId id, RunCheckpoint checkpoint) {
         Trainer trainer = new Trainer(config, optimizer);
         List<Double> curve = new ArrayList<>();
+        List<Object> epochSeconds = new ArrayList<>();
         double secondsBefore = checkpoint == null ? 0 : checkpoint.seconds();
         if (checkpoint != null) {
             checkpoint.restoreInto(model, optimizer, trainer);
             curve.addAll(checkpoint.curve());
         }
+        boolean fromStart = curve.isEmpty();   // the times of epochs made by an earlier sitting are not kept
         long start = System.nanoTime();
         long diverged = 0;
         try {
@@ -49,6 +51,7 @@ public record Training(SequenceModel model, Dataset train, Dataset validation, D
                 @Override
                 public void onEpoch(EpochRecord e, Trainer.Progress p) {
                     curve.add(score.of(e));
+                    epochSeconds.add(secondsBefore + (System.nanoTime() - start) / 1e9);
                     if (checkpoint != null) {
                         checkpoint.save(model, trainer, curve, secondsBefore + (System.nanoTime() - start) / 1e9);
                     }
@@ -64,6 +67,8 @@ public record Training(SequenceModel model, Dataset train, Dataset validation, D
             curve.add(result);
         }
         double fraction = (double) model.recurrent().unitUpdates() / model.recurrent().denseUnitUpdates();
-        return new RunResult(id, curve, result, fraction, seconds, diverged, Map.of());
+        // wall-clock seconds at the end of each epoch, for accuracy against time (only for a run made in one sitting)
+        Map<String, Object> extras = fromStart && diverged == 0 ? Map.of("epoch_seconds", epochSeconds) : Map.of();
+        return new RunResult(id, curve, result, fraction, seconds, diverged, extras);
     }
 }

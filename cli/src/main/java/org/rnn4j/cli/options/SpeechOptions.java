@@ -78,6 +78,38 @@ public final class SpeechOptions {
                 Objective.CROSS_ENTROPY, Double.NaN, schema);
     }
 
+    /**
+     * For {@code eval} of a model trained with --features: the {@code split} utterances of the corpus in --data, read
+     * with the model's own feature settings {@code f}. Refuses --data that is not a speech corpus, and the options of
+     * data files, with a sentence saying what to give.
+     */
+    public static TaskData evaluation(DataOptions data, FrameFeatures f, String split, Path modelFile)
+            throws IOException {
+        if (data.data == null || !Files.isRegularFile(data.data.resolve(SpeechCorpus.MANIFEST))) {
+            throw new IllegalArgumentException(modelFile + " is a speech model (" + f.kind() + " features, delay "
+                    + f.delay() + "): give --data DIR with a speech corpus ("
+                    + (data.data == null ? "no --data was given" : data.data + " has no " + SpeechCorpus.MANIFEST)
+                    + "); it is scored on the corpus's test split, or on --split train|valid|test|other-synth");
+        }
+        if (data.valData != null || data.valSplit != null || data.labelsFile != null || data.targetsFile != null
+                || data.perStep || data.classes != null || data.objective != null) {
+            throw new IllegalArgumentException(modelFile + " is a speech model, scored on a split of the corpus in"
+                    + " --data with the corpus's labels; --val-data, --val-split, --labels, --targets, --per-step,"
+                    + " --classes and --objective do not apply (choose the split with --split)");
+        }
+        Split s = Split.of(split);
+        SpeechCorpus corpus = SpeechCorpus.open(data.data);
+        if (corpus.utterances(s).isEmpty()) {
+            throw new IllegalArgumentException(corpus.dir() + " has no utterances in its " + s.label() + " split");
+        }
+        ArrayDataset test = f.dataset(corpus, corpus.utterances(s), "speech corpus " + corpus.dir().getFileName()
+                + ", " + s.label() + " split, " + corpus.utterances(s).size() + " utterances (" + f.kind()
+                + ", delay " + f.delay() + ")");
+        DataSchema schema = new DataSchema(null, null, null, null, null, PhoneSet.standard().names(), null, null);
+        return new TaskData(test, null, f.size(), Head.EVERY_STEP, PhoneSet.standard().size(),
+                Objective.CROSS_ENTROPY, Double.NaN, schema);
+    }
+
     /** Writes the model with the phone names and the feature settings. */
     public void save(Path file, SequenceModel net, Provenance provenance, DataSchema schema) throws IOException {
         ModelFile.write(file, new ModelFile.Contents(ModelFile.KIND_MODEL, net.config(), net.parameters().values(),

@@ -15,8 +15,11 @@ import java.nio.file.Path;
  *
  * <p>{@link #read} takes RIFF/WAVE files holding one channel of 16-bit PCM or of 32-bit IEEE float, with a plain
  * or an extensible format chunk; anything else (stereo, 8- or 24-bit, compressed formats, a file cut short, no
- * samples) is refused with a sentence naming the file and what was found. 16-bit samples s become s / 32768.
- * {@link #write} writes 16-bit PCM, atomically.
+ * samples) is refused with a sentence naming the file and what was found. 16-bit samples s become s / 32768, so
+ * {@link #fromPcm16} and {@link #toPcm16} convert both ways without loss. A data chunk whose size is one of the
+ * placeholders that streaming writers leave when they cannot seek back (0xFFFFFFFF, 0x7FFFFFFF or 0x7FFFF000) is read to the end of the file; any other size past the end is a truncated file.
+ * {@link #write} writes 16-bit PCM, atomically. This is the one WAV class of rnn4j: the speech corpus's files,
+ * Festival's output, the recorded digits and {@code predict --wav} all go through it.
  *
  * @param sampleRate samples per second
  * @param samples    the samples, in [−1, 1) for PCM
@@ -37,6 +40,28 @@ public record Wav(int sampleRate, float[] samples) {
     /** Seconds of audio. */
     public double seconds() {
         return samples.length / (double) sampleRate;
+    }
+
+    /** 16-bit PCM samples as a recording: sample s becomes s / 32768. */
+    public static Wav fromPcm16(int sampleRate, short[] pcm) {
+        float[] x = new float[pcm.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pcm[i] / 32768f;
+        }
+        return new Wav(sampleRate, x);
+    }
+
+    /** The samples as 16-bit PCM, as {@link #write} stores them: round(s · 32768), clipped to [−32768, 32767]. */
+    public short[] toPcm16() {
+        short[] out = new short[samples.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = pcm16(samples[i]);
+        }
+        return out;
+    }
+
+    private static short pcm16(float s) {
+        return (short) Math.max(-32768, Math.min(32767, Math.round(s * 32768f)));
     }
 
     /** Reads a mono 16-bit PCM or 32-bit float WAV file. */
@@ -73,6 +98,10 @@ public record Wav(int sampleRate, float[] samples) {
                 }
                 check(file, format, channels, rate, bits);
                 long available = Math.min(size, bytes.length - body);
+                if (available < size && isStreamingPlaceholder(size)) {
+                    size = (bytes.length - body) / (bits / 8) * (bits / 8);   // to the end, whole samples
+                    available = size;
+                }
                 if (available < size) {
                     throw new FileFormatException(file + ": truncated: the data chunk declares " + size
                             + " bytes but the file holds " + available);
@@ -91,6 +120,11 @@ public record Wav(int sampleRate, float[] samples) {
             pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));   // chunks are padded to even sizes
         }
         throw new FileFormatException(file + (format < 0 ? ": truncated: no format chunk" : ": truncated: no data chunk"));
+    }
+
+    /** Sizes that writers streaming to a pipe put in a header they cannot go back to. */
+    private static boolean isStreamingPlaceholder(long size) {
+        return size == 0xFFFFFFFFL || size == 0x7FFFFFFFL || size == 0x7FFFF000L;
     }
 
     private static void check(Path file, int format, int channels, int rate, int bits) throws FileFormatException {
@@ -120,7 +154,7 @@ public record Wav(int sampleRate, float[] samples) {
                 .putInt(2 * wav.sampleRate).putShort((short) 2).putShort((short) 16);
         out.putInt(fourCc("data")).putInt(2 * n);
         for (float s : wav.samples) {
-            out.putShort((short) Math.max(-32768, Math.min(32767, Math.round(s * 32768f))));
+            out.putShort(pcm16(s));
         }
         AtomicFiles.write(file, stream -> stream.write(out.array()));
     }

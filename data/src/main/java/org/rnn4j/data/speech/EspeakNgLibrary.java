@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -208,7 +210,7 @@ final class EspeakNgLibrary implements EspeakEngine {
             if (callbackFailure != null) {
                 throw new IOException("reading espeak-ng's output failed: " + callbackFailure, callbackFailure);
             }
-            return new Synthesis(new Wav(sampleRate, Arrays.copyOf(samples, sampleCount)), segments(sampleRate));
+            return new Synthesis(Wav.fromPcm16(sampleRate, Arrays.copyOf(samples, sampleCount)), segments(sampleRate));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -112,7 +112,7 @@ public record FrameFeatures(String kind, boolean normalize, int delay) {
         List<int[]> ys = new ArrayList<>();
         int maxT = 0;
         for (Utterance u : utterances) {
-            Tensor f = features(new Wav(SpeechCorpus.SAMPLE_RATE, corpus.audio(u).toFloats()), corpus.wavFile(u).toString());
+            Tensor f = features(corpus.audio(u), corpus.wavFile(u).toString());
             int[] frames = SpeechCorpus.frameLabels(corpus.labels(u), f.dim(0), HOP);
             xs.add(f);
             ys.add(stepLabels(frames));

@@ -1,5 +1,9 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
+import java.util.function.IntToDoubleFunction;
+
 /**
  * Changes the sample rate of audio by band-limited interpolation: output sample j is the input signal at time
  * {@code j / outRate}, interpolated with a Blackman-windowed sinc whose cut-off sits at 95% of the lower of the two
@@ -7,7 +11,7 @@ package org.rnn4j.data.speech;
  * terms) the kernel is needed at only L fractional offsets, which are tabulated once, each normalised to sum to 1.
  * Output sample j lines up with input time j / outRate, so segment times carry over unchanged.
  */
-final class Resampler {
+public final class Resampler {
 
     static final int ZERO_CROSSINGS = 16;
     private static final double CUTOFF = 0.95;
@@ -54,13 +58,35 @@ final class Resampler {
         return (int) (((long) n * up + down - 1) / down);
     }
 
+    /**
+     * A recording at another sample rate: {@code wav} itself when it is at {@code rate} already, else its samples
+     * resampled (not rounded to 16 bits).
+     */
+    public static Wav resample(Wav wav, int rate) {
+        if (wav.sampleRate() == rate) {
+            return wav;
+        }
+        float[] x = wav.samples();
+        double[] y = new Resampler(wav.sampleRate(), rate).resample(x.length, i -> x[i]);
+        float[] out = new float[y.length];
+        for (int j = 0; j < y.length; j++) {
+            out[j] = (float) y[j];
+        }
+        return new Wav(rate, out);
+    }
+
     /** (outputLength(in.length)) the resampled audio, in input units (not rounded). */
     double[] resample(short[] in) {
-        int n = outputLength(in.length);
+        return resample(in.length, i -> in[i]);
+    }
+
+    /** (outputLength(length)) the resampled audio of the {@code length} input samples {@code in(i)}. */
+    private double[] resample(int length, IntToDoubleFunction in) {
+        int n = outputLength(length);
         double[] out = new double[n];
         if (inRate == outRate) {
             for (int j = 0; j < n; j++) {
-                out[j] = in[j];
+                out[j] = in.applyAsDouble(j);
             }
             return out;
         }
@@ -73,9 +99,9 @@ final class Resampler {
             int t = phase * width;
             double acc = 0;
             int lo = Math.max(0, -first);
-            int hi = Math.min(width, in.length - first);
+            int hi = Math.min(width, length - first);
             for (int i = lo; i < hi; i++) {
-                acc += taps[t + i] * in[first + i];
+                acc += taps[t + i] * in.applyAsDouble(first + i);
             }
             out[j] = acc;
         }

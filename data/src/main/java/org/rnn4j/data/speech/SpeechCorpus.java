@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.FileFormatException;
 
@@ -100,7 +102,7 @@ public final class SpeechCorpus {
         return dir.resolve("labels").resolve(u.id() + ".tsv");
     }
 
-    /** The audio of {@code u}, checked to be 16 kHz mono 16-bit. */
+    /** The audio of {@code u}, checked to be 16 kHz mono. */
     public Wav audio(Utterance u) throws IOException {
         Path file = wavFile(u);
         Wav wav = Wav.read(file);

@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import org.rnn4j.train.SeededRandom;
 
 import java.io.IOException;
@@ -35,6 +37,11 @@ import java.util.zip.CRC32;
  */
 public final class SpeechCorpusGenerator {
 
+    /** The ten digits as the words an isolated-digit corpus says: digit d is element d ("zero" .. "nine"). */
+    public static List<String> digitWords() {
+        return Texts.digitWords();
+    }
+
     /** The language every espeak-ng voice speaks; its variants are the speakers. */
     public static final String ESPEAK_LANGUAGE = "en-us";
     static final String ESPEAK = "espeak-ng";
@@ -51,9 +58,11 @@ public final class SpeechCorpusGenerator {
      * @param snrsDb        the signal-to-noise ratios a noisy utterance draws from, uniformly; the signal's power is
      *                      measured over its phones, not its silences
      * @param wordList      a word list, one a line (Debian's wamerican by default)
+     * @param isolatedDigits every utterance is one digit, "zero" to "nine" (drawn uniformly), for a classifier of
+     *                      isolated digits; {@code digitShare} and the word list are then not used
      */
     public record Options(int utterances, long seed, double festivalShare, double digitShare, double noisyShare,
-                          List<Double> snrsDb, Path wordList) {
+                          List<Double> snrsDb, Path wordList, boolean isolatedDigits) {
 
         public Options {
             if (utterances < 1) {
@@ -83,23 +92,28 @@ public final class SpeechCorpusGenerator {
          * The defaults: 10% Festival, 30% digit strings, 60% noisy at 20, 10 or 5 dB, words from wamerican.
          */
         public static Options of(int utterances, long seed) {
-            return new Options(utterances, seed, 0.1, 0.3, 0.6, List.of(20.0, 10.0, 5.0), Texts.DEFAULT_WORDS);
+            return new Options(utterances, seed, 0.1, 0.3, 0.6, List.of(20.0, 10.0, 5.0), Texts.DEFAULT_WORDS, false);
         }
 
         public Options withFestivalShare(double share) {
-            return new Options(utterances, seed, share, digitShare, noisyShare, snrsDb, wordList);
+            return new Options(utterances, seed, share, digitShare, noisyShare, snrsDb, wordList, isolatedDigits);
         }
 
         public Options withDigitShare(double share) {
-            return new Options(utterances, seed, festivalShare, share, noisyShare, snrsDb, wordList);
+            return new Options(utterances, seed, festivalShare, share, noisyShare, snrsDb, wordList, isolatedDigits);
         }
 
         public Options withNoise(double share, List<Double> snrs) {
-            return new Options(utterances, seed, festivalShare, digitShare, share, snrs, wordList);
+            return new Options(utterances, seed, festivalShare, digitShare, share, snrs, wordList, isolatedDigits);
         }
 
         public Options withWordList(Path file) {
-            return new Options(utterances, seed, festivalShare, digitShare, noisyShare, snrsDb, file);
+            return new Options(utterances, seed, festivalShare, digitShare, noisyShare, snrsDb, file, isolatedDigits);
+        }
+
+        /** Every utterance one digit word, zero to nine ({@link #digitWords()}). */
+        public Options withIsolatedDigits() {
+            return new Options(utterances, seed, festivalShare, digitShare, noisyShare, snrsDb, wordList, true);
         }
     }
 
@@ -133,7 +147,7 @@ public final class SpeechCorpusGenerator {
             throw new FileAlreadyExistsException(out.resolve(SpeechCorpus.MANIFEST).toString(), null,
                     "a corpus is already here; choose another directory or delete it");
         }
-        Texts texts = Texts.load(options.wordList());
+        Texts texts = options.isolatedDigits() ? null : Texts.load(options.wordList());
         List<Voice> festivalVoices = new ArrayList<>();
         if (options.festivalShare() > 0) {
             for (String v : Festival.installedVoices()) {
@@ -239,7 +253,7 @@ public final class SpeechCorpusGenerator {
                 throw new IllegalArgumentException("--out, --utterances and --seed are required");
             }
             o = new Options(utterances, seed, o.festivalShare(), o.digitShare(), o.noisyShare(), o.snrsDb(),
-                    o.wordList());
+                    o.wordList(), false);
         } catch (IllegalArgumentException e) {
             System.err.println("speech-corpus: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
@@ -313,7 +327,8 @@ public final class SpeechCorpusGenerator {
         boolean festival = rng.nextDouble() < o.festivalShare();
         List<Voice> voices = festival ? festivalVoices : espeakVoices;
         Voice voice = voices.get(rng.nextInt(voices.size()));
-        String text = rng.nextDouble() < o.digitShare() ? Texts.digits(rng) : texts.sentence(rng);
+        boolean digits = rng.nextDouble() < o.digitShare();
+        String text = o.isolatedDigits() ? Texts.digit(rng) : digits ? Texts.digits(rng) : texts.sentence(rng);
         double stretch = 0.8 + 0.45 * rng.nextDouble();       // 0.8 .. 1.25 times the voice's durations
         double semitones = -3 + 6 * rng.nextDouble();          // Festival: -3 .. +3 half-tones
         int pitch = 30 + rng.nextInt(41);                      // espeak-ng: base pitch 30 .. 70 (50 normal)
@@ -342,14 +357,14 @@ public final class SpeechCorpusGenerator {
                     + p.voice().name() + ")", e);
         }
         Resampler resampler = new Resampler(s.audio().sampleRate(), SpeechCorpus.SAMPLE_RATE);
-        double[] x = resampler.resample(s.audio().samples());
+        double[] x = resampler.resample(s.audio().toPcm16());
         double seconds = (double) x.length / SpeechCorpus.SAMPLE_RATE;
         List<Segment> labels = fit(phones, seconds);
         if (p.snrDb().isPresent()) {
             Noise.addWhite(x, labels, SpeechCorpus.SAMPLE_RATE, p.snrDb().getAsDouble(),
                     new SeededRandom(p.noiseSeed()));
         }
-        new Wav(SpeechCorpus.SAMPLE_RATE, Noise.toPcm(x)).write(out.resolve("wav").resolve(p.id() + ".wav"));
+        Wav.write(out.resolve("wav").resolve(p.id() + ".wav"), Wav.fromPcm16(SpeechCorpus.SAMPLE_RATE, Noise.toPcm(x)));
         LabelFile.write(out.resolve("labels").resolve(p.id() + ".tsv"), labels);
         return new Utterance(p.id(), p.voice().synthesiser(), p.voice().name(), p.voice().speaker(), p.voice().split(),
                 p.text(), seconds, p.snrDb());

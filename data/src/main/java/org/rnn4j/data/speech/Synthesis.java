@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +22,7 @@ record Synthesis(Wav audio, List<Segment> phonemes) {
         if (samples <= 0) {
             return this;
         }
-        short[] x = new short[samples + audio.samples().length];
+        float[] x = new float[samples + audio.samples().length];
         System.arraycopy(audio.samples(), 0, x, samples, audio.samples().length);
         double shift = (double) samples / audio.sampleRate();
         List<Segment> shifted = new ArrayList<>();

@@ -60,6 +60,16 @@ final class Texts {
         return sb.toString();
     }
 
+    /** The ten digits as words, "zero" to "nine": digit d is element d. */
+    static List<String> digitWords() {
+        return List.of(DIGITS);
+    }
+
+    /** One digit drawn uniformly, as a word: "seven". */
+    static String digit(RandomGenerator rng) {
+        return DIGITS[rng.nextInt(10)];
+    }
+
     /** {@value #MIN_DIGITS} to {@value #MAX_DIGITS} digits, as words: "four seven zero one". */
     static String digits(RandomGenerator rng) {
         int n = MIN_DIGITS + rng.nextInt(MAX_DIGITS - MIN_DIGITS + 1);

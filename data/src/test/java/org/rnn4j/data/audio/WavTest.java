@@ -75,6 +75,31 @@ class WavTest {
     }
 
     @Test
+    void pcm16ConvertsBothWaysWithoutLoss() throws IOException {
+        short[] pcm = {0, 1, -1, 32767, -32768, 1234, -4321};
+        Wav w = Wav.fromPcm16(16000, pcm);
+        assertEquals(-1f, w.samples()[4]);
+        assertEquals(32767 / 32768f, w.samples()[3]);
+        assertArrayEquals(pcm, w.toPcm16());
+        Path f = dir.resolve("pcm.wav");
+        Wav.write(f, w);
+        assertArrayEquals(pcm, Wav.read(f).toPcm16());
+    }
+
+    @Test
+    void aStreamingWritersPlaceholderSizeReadsToTheEndButAShortFileIsTruncated() throws IOException {
+        byte[] good = wav(1, 1, 16000, 16, new byte[] {1, 0, 2, 0, 3, 0, 4});   // an odd trailing byte
+        for (int placeholder : new int[] {0xFFFFFFFF, 0x7FFFFFFF, 0x7FFFF000}) {
+            ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).putInt(40, placeholder);
+            Wav w = Wav.read(Files.write(dir.resolve("stream.wav"), good));
+            assertArrayEquals(new float[] {1 / 32768f, 2 / 32768f, 3 / 32768f}, w.samples(),
+                    "placeholder " + Integer.toHexString(placeholder));
+        }
+        ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).putInt(40, 100);   // an honest size, 93 bytes missing
+        assertTrue(refused(good).contains("truncated: the data chunk declares 100 bytes but the file holds 7"));
+    }
+
+    @Test
     void badFilesAreRefusedWithWhatWasFound() throws IOException {
         byte[] good = wav(1, 1, 16000, 16, new byte[] {1, 0, 2, 0, 3, 0});
         assertEquals(3, Wav.read(Files.write(dir.resolve("good.wav"), good)).samples().length);

@@ -1,5 +1,7 @@
 package org.rnn4j.data.speech;
 
+import org.rnn4j.data.audio.Wav;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +76,8 @@ class SpeechCorpusGeneratorTest {
             Synthesis first = espeak.speak(voice, "hello world", 175, 50, 50, 7);
             espeak.speak("en-us+klatt", "something else entirely", 200, 30, 70, 8);
             Synthesis again = espeak.speak(voice, "hello world", 175, 50, 50, 7);
-            short[] x = first.audio().samples();
-            short[] y = again.audio().samples();
+            short[] x = first.audio().toPcm16();
+            short[] y = again.audio().toPcm16();
             int i = Arrays.mismatch(x, y);
             assertEquals(-1, i, voice + ": the second 'hello world' differs from the first at sample " + i
                     + " (lengths " + x.length + ", " + y.length + ")");
@@ -84,8 +86,8 @@ class SpeechCorpusGeneratorTest {
             assertEquals(List.of("_", "h", "@", "l", "oU", "w", "3:", "l", "d", "_:"),
                     first.phonemes().stream().map(Segment::phone).toList());
         }
-        short[] seed7 = espeak.speak("en-us+whisper", "hello world", 175, 50, 50, 7).audio().samples();
-        short[] seed9 = espeak.speak("en-us+whisper", "hello world", 175, 50, 50, 9).audio().samples();
+        short[] seed7 = espeak.speak("en-us+whisper", "hello world", 175, 50, 50, 7).audio().toPcm16();
+        short[] seed9 = espeak.speak("en-us+whisper", "hello world", 175, 50, 50, 9).audio().toPcm16();
         assertFalse(Arrays.equals(seed7, seed9), "whisper's noise does not change with the seed of rand()");
     }
 
@@ -142,7 +144,7 @@ class SpeechCorpusGeneratorTest {
     private static double[] rmsOfSilenceAndPhones(Wav wav, List<Segment> labels) {
         double[] sum = new double[2];
         long[] n = new long[2];
-        short[] x = wav.samples();
+        short[] x = wav.toPcm16();
         for (Segment s : labels) {
             int k = s.phone().equals(PhoneSet.SILENCE) ? 0 : 1;
             for (int i = (int) (s.start() * 16000); i < Math.min(x.length, (int) (s.end() * 16000)); i++) {
