@@ -31,7 +31,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -171,16 +170,30 @@ final class DistributedTrain {
         Setup s = setup(c, workers);
         Optimizer optimizer = c.optim.create(c.momentumGiven);
         Path dir = c.out;
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
-        }
+        RunDirectory.refuseExisting(dir, c.overwrite || resumeFrom != null);
         DistConfig dist = DistConfig.builder().workers(workers).fetchEvery(c.cluster.fetchEvery())
                 .pushEvery(c.cluster.pushEvery()).maxStaleness(c.cluster.maxStaleness()).threads(threads)
                 .member(c.cluster.memberOptions())
                 .checkpoint(dir.resolve("checkpoint.rnn4j"), Duration.ofSeconds(checkpointSeconds))
                 .resumeFrom(resumeFrom).maxSteps(c.maxSteps == null ? 0 : c.maxSteps)
                 .description(description(c.originalArgs)).otherHosts(c.cluster.hasCluster() ? 1 : 0).build();
-        Files.createDirectories(dir);
+        PrintWriter err = c.spec.commandLine().getErr();
+        RunDirectory runDir = resumeFrom != null ? RunDirectory.resume(dir, DistCheckpoint.load(resumeFrom).epochsDone(),
+                err) : RunDirectory.fresh(dir, c.overwrite, err);
+        try {
+            return train(runDir, s, dist, optimizer, hazelcastLog, resumeFrom);
+        } catch (Throwable failed) {   // a run that wrote nothing leaves no directory
+            runDir.abandon();
+            throw failed;
+        }
+    }
+
+    private int train(RunDirectory runDir, Setup s, DistConfig dist, Optimizer optimizer, Logger hazelcastLog,
+                      Path resumeFrom) throws IOException {
+        Path dir = runDir.dir();
+        int workers = dist.workers();
+        int threads = dist.threads();
+        int checkpointSeconds = (int) dist.checkpointEvery().toSeconds();
         TaskData task = s.task();
         Provenance provenance = c.data.recordIn(Provenance.current(c.seed, task.train().describe()), task)
                 .withExtra("workers", Integer.toString(workers));
@@ -197,7 +210,7 @@ final class DistributedTrain {
                 + " here; checkpoint every " + checkpointSeconds + " s");
         out.println("writing to " + dir.toAbsolutePath());
         out.flush();
-        Printer printer = new Printer(dir, task.train().describe(), s.train().objective(), totalBatches(s, workers));
+        Printer printer = new Printer(runDir, task.train().describe(), s.train().objective(), totalBatches(s, workers));
         if (resumeFrom != null) {
             printer.curve.load(dir.resolve("metrics.jsonl"));
         }
@@ -335,6 +348,7 @@ final class DistributedTrain {
 
     /** Prints epochs and events, keeps metrics.jsonl and the learning curve, and shows a bar on a terminal. */
     private final class Printer implements DistributedListener {
+        final RunDirectory runDir;
         final Path dir;
         final String dataName;
         final org.rnn4j.train.Objective objective;
@@ -343,8 +357,9 @@ final class DistributedTrain {
         ProgressBar bar;
         long lastLine = System.nanoTime();
 
-        Printer(Path dir, String dataName, org.rnn4j.train.Objective objective, long totalBatches) {
-            this.dir = dir;
+        Printer(RunDirectory runDir, String dataName, org.rnn4j.train.Objective objective, long totalBatches) {
+            this.runDir = runDir;
+            this.dir = runDir.dir();
             this.dataName = dataName;
             this.objective = objective;
             this.totalBatches = totalBatches;
@@ -396,7 +411,9 @@ final class DistributedTrain {
             m.put("updates_per_second", p.updatesPerSecond());
             m.put("mean_staleness", p.meanStaleness());
             m.put("members", (long) p.members());
-            writeMetrics(m);
+            if (!writeMetrics(m)) {
+                return;   // an epoch the file already has (reported again after a resume)
+            }
             curve.add(e.epoch() + 1, e.trainLoss(), v == null ? Double.NaN : v.loss());
             try {
                 curve.write(dir.resolve("learning-curve.png"), "loss (" + objective.name().toLowerCase(Locale.ROOT)
@@ -421,10 +438,9 @@ final class DistributedTrain {
             lastLine = System.nanoTime();
         }
 
-        void writeMetrics(Map<String, ?> line) {
+        boolean writeMetrics(Map<String, ?> line) {
             try {
-                Files.writeString(dir.resolve("metrics.jsonl"), Json.write(line) + "\n", StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                return runDir.appendMetrics(line);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
