@@ -388,6 +388,9 @@ final class DistributedTrain {
 
         @Override
         public synchronized void onEpoch(DistributedProgress.Epoch e) {
+            if (runDir.hasEpoch(e.epoch() + 1)) {
+                return;   // reported again after a resume: the run directory has it from before the stop
+            }
             DistributedProgress p = e.progress();
             String metric = objective.metricName();
             Trainer.Evaluation v = e.validation();
@@ -411,9 +414,7 @@ final class DistributedTrain {
             m.put("updates_per_second", p.updatesPerSecond());
             m.put("mean_staleness", p.meanStaleness());
             m.put("members", (long) p.members());
-            if (!writeMetrics(m)) {
-                return;   // an epoch the file already has (reported again after a resume)
-            }
+            writeMetrics(m);
             curve.add(e.epoch() + 1, e.trainLoss(), v == null ? Double.NaN : v.loss());
             try {
                 curve.write(dir.resolve("learning-curve.png"), "loss (" + objective.name().toLowerCase(Locale.ROOT)
@@ -438,9 +439,9 @@ final class DistributedTrain {
             lastLine = System.nanoTime();
         }
 
-        boolean writeMetrics(Map<String, ?> line) {
+        void writeMetrics(Map<String, ?> line) {
             try {
-                return runDir.appendMetrics(line);
+                runDir.appendMetrics(line);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -143,9 +144,7 @@ final class RunDirectory {
             long epoch = m.get("epoch") instanceof Number n ? n.longValue() : 0;
             if ("epoch".equals(type) && (epoch > epochsDone || epoch <= last)) {
                 dropped.add("epoch " + epoch);
-            } else if ("test".equals(type)) {
-                dropped.add("the test result");
-            } else {
+            } else if (!"test".equals(type)) {   // a finished run's test line: the resumed run writes it again
                 kept.add(line);
                 last = "epoch".equals(type) ? epoch : last;
             }
@@ -171,9 +170,14 @@ final class RunDirectory {
         return dir.resolve(name);
     }
 
+    /** Whether metrics.jsonl has the line of this epoch (1-based) already. */
+    synchronized boolean hasEpoch(long epoch) {
+        return epoch <= lastEpoch;
+    }
+
     /**
-     * Appends one JSON line to metrics.jsonl. An epoch line (type "epoch") is written only if its epoch comes after
-     * the last one written.
+     * Appends one JSON line to metrics.jsonl; a value that is not a finite number (a loss not known) is written as
+     * null. An epoch line (type "epoch") is written only if its epoch comes after the last one written.
      *
      * @return whether the line was written
      */
@@ -184,7 +188,9 @@ final class RunDirectory {
             }
             lastEpoch = n.longValue();
         }
-        Files.writeString(file(METRICS), Json.write(line) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Map<String, Object> finite = new LinkedHashMap<>(line);
+        finite.replaceAll((k, v) -> v instanceof Double d && !Double.isFinite(d) ? null : v);   // JSON has no NaN
+        Files.writeString(file(METRICS), Json.write(finite) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return true;
     }
 
