@@ -218,7 +218,12 @@ class RunDirectoryTest {
         MainTest.Result rest = rnn4j("train", "--resume", parts.resolve("checkpoint.rnn4j").toString(),
                 "--no-progress");
         assertEquals(0, rest.code(), rest.all());
-        assertEquals(List.of(1L, 2L), epochs(lines(metrics)), Files.readString(metrics));
+        List<Map<?, ?>> got = lines(metrics);
+        assertEquals(List.of(1L, 2L), epochs(got), Files.readString(metrics));
+        Map<?, ?> wholeEpoch2 = lines(whole.resolve("metrics.jsonl")).stream()
+                .filter(m -> "epoch".equals(m.get("type")) && Long.valueOf(2).equals(m.get("epoch"))).findFirst()
+                .orElseThrow();
+        assertEquals(wholeEpoch2.get("train_loss"), got.get(1).get("train_loss"), "epoch 2 is the resumed run's");
         assertEquals(List.of(), temporaryFiles(parts));
         assertSameBits("resumed against uninterrupted", parameters(whole.resolve("model.rnn4j")),
                 parameters(parts.resolve("model.rnn4j")));
