@@ -7,7 +7,6 @@ import org.rnn4j.data.timeseries.SeriesScaling;
 import org.rnn4j.data.timeseries.TimeSeries;
 import org.rnn4j.experiments.LearningCurve;
 import org.rnn4j.io.DataSchema;
-import org.rnn4j.io.Json;
 import org.rnn4j.io.ModelFile;
 import org.rnn4j.io.Provenance;
 import org.rnn4j.kernel.Compute;
@@ -29,7 +28,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,7 +75,7 @@ final class AutoregressiveTraining {
         String of(SequenceModel model);
     }
 
-    int run(Checkpoint restored, PrintWriter out) throws IOException {
+    int run(Checkpoint restored, PrintWriter out, PrintWriter err) throws IOException {
         refuseTaskOptions();
         int window = opts.window();
         double holdout = opts.holdout();
@@ -107,10 +105,8 @@ final class AutoregressiveTraining {
                 .seed(cmd.seed).build();
         cmd.optim.create(cmd.momentumGiven);   // an unknown optimizer is refused before anything is written
         Path dir = cmd.out;
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
-        }
-        Files.createDirectories(dir);
+        RunDirectory runDir = restored != null ? RunDirectory.resume(dir, restored.progress().epoch(), err)
+                : RunDirectory.fresh(dir, cmd.overwrite, err);
         try (Compute compute = Compute.withThreads(nThreads)) {
             SequenceModel.Builder builder = p.model().init(cmd.model.initScheme()).seed(cmd.seed).compute(compute);
             if (cmd.model.forgetBias() != null) {
@@ -131,7 +127,7 @@ final class AutoregressiveTraining {
                     + nThreads + (nThreads == 1 ? " thread" : " threads"));
             out.println("writing to " + dir.toAbsolutePath());
             out.flush();
-            Listener listener = new Listener(dir, net, trainer, provenance, p, out);
+            Listener listener = new Listener(runDir, net, trainer, provenance, p, out);
             if (restored != null) {
                 listener.curve.load(dir.resolve("metrics.jsonl"));
             }
@@ -155,6 +151,9 @@ final class AutoregressiveTraining {
             out.printf(Locale.ROOT, "done in %.1f s: %s%n", (System.nanoTime() - start) / 1e9, score);
             out.println("model: " + dir.resolve("model.rnn4j"));
             out.println("learning curve: " + dir.resolve("learning-curve.png"));
+        } catch (Throwable failed) {   // out of memory included: a run that wrote nothing leaves no directory
+            runDir.abandon();
+            throw failed;
         }
         return 0;
     }
@@ -304,6 +303,7 @@ final class AutoregressiveTraining {
 
     /** A line per epoch, metrics.jsonl, the learning curve and the checkpoint. */
     private final class Listener implements TrainListener {
+        final RunDirectory runDir;
         final Path dir;
         final Path checkpoint;
         final SequenceModel net;
@@ -314,8 +314,10 @@ final class AutoregressiveTraining {
         final LearningCurve curve = new LearningCurve();
         long epochStart = System.nanoTime();
 
-        Listener(Path dir, SequenceModel net, Trainer trainer, Provenance provenance, Prepared p, PrintWriter out) {
-            this.dir = dir;
+        Listener(RunDirectory runDir, SequenceModel net, Trainer trainer, Provenance provenance, Prepared p,
+                 PrintWriter out) {
+            this.runDir = runDir;
+            this.dir = runDir.dir();
             this.checkpoint = dir.resolve("checkpoint.rnn4j");
             this.net = net;
             this.trainer = trainer;
@@ -378,8 +380,7 @@ final class AutoregressiveTraining {
 
         void writeMetrics(Map<String, Object> line) {
             try {
-                Files.writeString(dir.resolve("metrics.jsonl"), Json.write(line) + "\n", StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                runDir.appendMetrics(line);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

@@ -32,7 +32,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -177,14 +176,28 @@ final class DistributedTrain {
         Setup s = setup(c, workers);
         Optimizer optimizer = c.optim.create(c.momentumGiven);
         Path dir = c.out;
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
-        }
+        RunDirectory.refuseExisting(dir, c.overwrite || resumeFrom != null);
         DistConfig dist = distConfig(c.cluster, threads)
                 .checkpoint(dir.resolve("checkpoint.rnn4j"), Duration.ofSeconds(checkpointSeconds))
                 .resumeFrom(resumeFrom).maxSteps(c.maxSteps == null ? 0 : c.maxSteps)
                 .description(description(c.originalArgs)).build();
-        Files.createDirectories(dir);
+        PrintWriter err = c.spec.commandLine().getErr();
+        RunDirectory runDir = resumeFrom != null ? RunDirectory.resume(dir, DistCheckpoint.load(resumeFrom).epochsDone(),
+                err) : RunDirectory.fresh(dir, c.overwrite, err);
+        try {
+            return train(runDir, s, dist, optimizer, hazelcastLog, resumeFrom);
+        } catch (Throwable failed) {   // a run that wrote nothing leaves no directory
+            runDir.abandon();
+            throw failed;
+        }
+    }
+
+    private int train(RunDirectory runDir, Setup s, DistConfig dist, Optimizer optimizer, Logger hazelcastLog,
+                      Path resumeFrom) throws IOException {
+        Path dir = runDir.dir();
+        int workers = dist.workers();
+        int threads = dist.threads();
+        int checkpointSeconds = (int) dist.checkpointEvery().toSeconds();
         TaskData task = s.task();
         Provenance provenance = c.data.recordIn(Provenance.current(c.seed, task.train().describe()), task)
                 .withExtra("workers", Integer.toString(workers));
@@ -198,7 +211,7 @@ final class DistributedTrain {
                 + " here; checkpoint every " + checkpointSeconds + " s");
         out.println("writing to " + dir.toAbsolutePath());
         out.flush();
-        Printer printer = new Printer(dir, task.train().describe(), s.train().objective(), totalBatches(s, workers));
+        Printer printer = new Printer(runDir, task.train().describe(), s.train().objective(), totalBatches(s, workers));
         if (resumeFrom != null) {
             printer.curve.load(dir.resolve("metrics.jsonl"));
         }
@@ -354,6 +367,7 @@ final class DistributedTrain {
 
     /** Prints epochs and events, keeps metrics.jsonl and the learning curve, and shows a bar on a terminal. */
     private final class Printer implements DistributedListener {
+        final RunDirectory runDir;
         final Path dir;
         final String dataName;
         final org.rnn4j.train.Objective objective;
@@ -362,8 +376,9 @@ final class DistributedTrain {
         ProgressBar bar;
         long lastLine = System.nanoTime();
 
-        Printer(Path dir, String dataName, org.rnn4j.train.Objective objective, long totalBatches) {
-            this.dir = dir;
+        Printer(RunDirectory runDir, String dataName, org.rnn4j.train.Objective objective, long totalBatches) {
+            this.runDir = runDir;
+            this.dir = runDir.dir();
             this.dataName = dataName;
             this.objective = objective;
             this.totalBatches = totalBatches;
@@ -392,6 +407,9 @@ final class DistributedTrain {
 
         @Override
         public synchronized void onEpoch(DistributedProgress.Epoch e) {
+            if (runDir.hasEpoch(e.epoch() + 1)) {
+                return;   // reported again after a resume: the run directory has it from before the stop
+            }
             DistributedProgress p = e.progress();
             String metric = objective.metricName();
             Trainer.Evaluation v = e.validation();
@@ -442,8 +460,7 @@ final class DistributedTrain {
 
         void writeMetrics(Map<String, ?> line) {
             try {
-                Files.writeString(dir.resolve("metrics.jsonl"), Json.write(line) + "\n", StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                runDir.appendMetrics(line);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

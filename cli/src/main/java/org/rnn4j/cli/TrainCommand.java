@@ -50,7 +50,8 @@ import java.util.concurrent.Callable;
                 "file in long format, a directory of CSV files (one sequence each), or arrays",
                 "in .npz or .npy files (--data).",
                 "With no options: an LSTM (H=64) learns the adding problem (T=50) with Adam.",
-                "Writes model.rnn4j, checkpoint.rnn4j, metrics.jsonl and learning-curve.png into --out."})
+                "Writes model.rnn4j, checkpoint.rnn4j, metrics.jsonl and learning-curve.png into --out;",
+                "a directory that already holds a run is refused unless --resume or --overwrite is given."})
 final class TrainCommand implements Callable<Integer> {
 
     @Mixin
@@ -100,8 +101,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads. Default: the number of cores.")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/TASK-CELL-TIME.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory. Default: runs/TASK-CELL-TIME."
+            + " A directory that already holds a run is refused unless --resume or --overwrite is given.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Start again in an --out directory that holds a run: first removes"
+            + " its model.rnn4j, checkpoint.rnn4j, metrics.jsonl, learning-curve.png and temporary files left by a"
+            + " stopped run; other files in it are kept.")
+    boolean overwrite;
 
     @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N",
             description = "Also write the checkpoint every N mini-batches (it is always written after each epoch). Default: ${DEFAULT-VALUE}.")
@@ -111,9 +118,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop after N mini-batches in total, with a checkpoint to continue from (time-boxed runs).")
     Long maxSteps;
 
-    @Option(names = "--resume", paramLabel = "CHECKPOINT",
-            description = "Continue the run saved in CHECKPOINT with its original options; only --max-steps, --threads"
-                    + " and --no-progress may be given anew, other options are ignored.")
+    @Option(names = "--resume", paramLabel = "CHECKPOINT|DIR",
+            description = "Continue the run saved in CHECKPOINT (or in DIR/checkpoint.rnn4j) with its original options;"
+                    + " only --max-steps, --threads and --no-progress may be given anew, other options are ignored."
+                    + " metrics.jsonl is cut back to the checkpoint's epochs (a stop can leave an epoch's line without"
+                    + " its checkpoint) and temporary files of a stopped run are removed.")
     Path resume;
 
     @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar.")
@@ -131,6 +140,17 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter outw = spec.commandLine().getOut();
         Checkpoint restored = null;
         TrainCommand run = this;
+        if (resume != null && overwrite) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume continues a run and --overwrite"
+                    + " starts it again: give one of them");
+        }
+        if (resume != null && Files.isDirectory(resume)) {
+            if (!Files.exists(resume.resolve(RunDirectory.CHECKPOINT))) {
+                throw new IllegalArgumentException("--resume " + resume + ": the directory has no "
+                        + RunDirectory.CHECKPOINT + " to continue from");
+            }
+            resume = resume.resolve(RunDirectory.CHECKPOINT);
+        }
         if (resume != null && DistributedTrain.isCheckpoint(resume)) {
             return DistributedTrain.resume(this, outw);
         }
@@ -143,6 +163,7 @@ final class TrainCommand implements Callable<Integer> {
                     .parseArgs(args.toArray(String[]::new));
             run.momentumGiven = parsed.hasMatchedOption("--momentum");
             run.originalArgs = args;
+            run.overwrite = false;   // the first invocation's --overwrite started the run; this one continues it
             run.noProgress = run.noProgress || noProgress;
             run.maxSteps = maxSteps;   // a time box belongs to one invocation, not to the run
             if (threads != null) {
@@ -160,6 +181,11 @@ final class TrainCommand implements Callable<Integer> {
                 out = Path.of("runs", (autoregressive.active() ? autoregressive.name() : data.describeTask()) + "-"
                         + model.cellName() + "-"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            }
+            try {   // before the data is read: refused at once
+                RunDirectory.refuseExisting(out, overwrite);
+            } catch (RunDirectory.AlreadyARun e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             // what follows "train", with paths made absolute so that --resume works from any directory
             originalArgs = absolutePaths(all.subList(all.indexOf(spec.name()) + 1, all.size()), out);
@@ -204,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Checkpoint restored, PrintWriter outw, PrintWriter err) throws IOException {
         autoregressive.check();
         if (autoregressive.active()) {   // --text or --series: a path of its own
-            return new AutoregressiveTraining(this, autoregressive).run(restored, outw);
+            return new AutoregressiveTraining(this, autoregressive).run(restored, outw, err);
         }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
@@ -229,11 +255,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig tc = trainConfig(task.objective(), batchesPerEpoch);
         optim.create(momentumGiven);   // an unknown optimizer is refused before anything is written
         Path dir = out;
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
-        }
-        Files.createDirectories(dir);
-
+        RunDirectory runDir = restored != null ? RunDirectory.resume(dir, restored.progress().epoch(), err)
+                : RunDirectory.fresh(dir, overwrite, err);
         try (Compute compute = Compute.withThreads(nThreads)) {
             SequenceModel net = buildModel(config, compute);
             Optimizer optimizer = optim.create(momentumGiven);
@@ -243,12 +266,16 @@ final class TrainCommand implements Callable<Integer> {
             }
             Provenance provenance = data.recordIn(Provenance.current(seed, train.describe()), task);
 
-            Run r = new Run(dir, net, trainer, provenance, task.objective(), train.describe(), outw, task.schema());
+            Run r = new Run(runDir, net, trainer, provenance, task.objective(), train.describe(), outw, task.schema());
             outw.println("training " + ModelDescription.of(config) + ", " + net.parameters().size() + " parameters");
             outw.println("on " + train.describe() + "; validation: "
                     + (task.validation() == null ? "none" : task.validation().size() + " sequences") + "; "
                     + optimizer.name() + " lr " + optim.learningRate() + ", batch " + batch + ", " + epochs + " epochs, "
                     + nThreads + (nThreads == 1 ? " thread, " : " threads, ") + compute.kernels().name() + " kernels");
+            String decided = speech.given() ? null : data.decisions(task);
+            if (decided != null) {
+                outw.println(decided);
+            }
             outw.println("writing to " + dir.toAbsolutePath());
             outw.flush();
             long start = System.nanoTime();
@@ -287,6 +314,9 @@ final class TrainCommand implements Callable<Integer> {
                             task.baselineLoss()));
             outw.println("model: " + dir.resolve("model.rnn4j"));
             outw.println("learning curve: " + dir.resolve("learning-curve.png"));
+        } catch (Throwable failed) {   // out of memory included: a run that wrote nothing leaves no directory
+            runDir.abandon();
+            throw failed;
         }
         return 0;
     }
@@ -340,6 +370,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The listener of one run: progress, metrics, checkpoints and the learning curve. */
     private final class Run implements TrainListener {
+        final RunDirectory runDir;
         final Path dir;
         final Path checkpoint;
         final SequenceModel net;
@@ -354,9 +385,10 @@ final class TrainCommand implements Callable<Integer> {
         long epochStart = System.nanoTime();
         long stepsAtEpochStart;
 
-        Run(Path dir, SequenceModel net, Trainer trainer, Provenance provenance, org.rnn4j.train.Objective objective,
-            String dataName, PrintWriter out, org.rnn4j.io.DataSchema schema) {
-            this.dir = dir;
+        Run(RunDirectory runDir, SequenceModel net, Trainer trainer, Provenance provenance,
+            org.rnn4j.train.Objective objective, String dataName, PrintWriter out, org.rnn4j.io.DataSchema schema) {
+            this.runDir = runDir;
+            this.dir = runDir.dir();
             this.checkpoint = dir.resolve("checkpoint.rnn4j");
             this.net = net;
             this.trainer = trainer;
@@ -438,8 +470,7 @@ final class TrainCommand implements Callable<Integer> {
 
         void writeMetrics(Map<String, Object> line) {
             try {
-                Files.writeString(dir.resolve("metrics.jsonl"), org.rnn4j.io.Json.write(line) + "\n",
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                runDir.appendMetrics(line);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

@@ -4,13 +4,20 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
@@ -112,6 +119,40 @@ public final class AtomicFiles {
             throw e;
         }
     }
+
+    /**
+     * Deletes the temporary files that {@link #write} leaves in {@code dir} when its process is killed between
+     * creating and renaming one ({@code .<target name>.<16 hex digits>.tmp}); other files are not touched. Call it
+     * only where no other process is writing (a run directory being resumed or started again).
+     *
+     * @return the names of the files deleted, sorted; empty when {@code dir} does not exist
+     */
+    public static List<String> deleteTemporaryFiles(Path dir) throws IOException {
+        List<String> deleted = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return deleted;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (TEMPORARY_NAME.matcher(name).matches() && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException e) {
+                        throw FileErrors.about(f, e);
+                    }
+                    deleted.add(name);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw FileErrors.about(dir, e.getCause());
+        }
+        Collections.sort(deleted);
+        return deleted;
+    }
+
+    /** The names {@link #temporaryName} gives. */
+    private static final Pattern TEMPORARY_NAME = Pattern.compile("\\..+\\.[0-9a-f]{16}\\.tmp");
 
     private static String temporaryName(String targetName) {
         String prefix = targetName.codePointCount(0, targetName.length()) <= MAX_NAME_PREFIX ? targetName

@@ -83,4 +83,22 @@ class AtomicFilesTest {
         assertMentions(assertThrows(NoSuchFileException.class, () -> AtomicFiles.write(target, out -> { }))
                 .getMessage(), "x.npy", "the directory " + dir.resolve("no/such/dir") + " does not exist");
     }
+
+    @Test
+    void deleteTemporaryFilesRemovesWhatAKilledWriteLeavesAndNothingElse() throws IOException {
+        // the name a write really gives its temporary file, seen while the write is under way
+        String[] seen = new String[1];
+        AtomicFiles.write(dir.resolve("checkpoint.rnn4j"), out -> {
+            out.write(1);
+            seen[0] = filesInDir().stream().filter(n -> n.endsWith(".tmp")).findFirst().orElseThrow();
+        });
+        Files.writeString(dir.resolve(seen[0]), "left by a kill");   // as a kill before the rename leaves it
+        for (String keep : List.of("notes.tmp", ".hidden", ".checkpoint.rnn4j.xyz.tmp", "model.rnn4j.0123456789abcdef.tmp")) {
+            Files.writeString(dir.resolve(keep), "not ours");
+        }
+        assertEquals(List.of(seen[0]), AtomicFiles.deleteTemporaryFiles(dir));
+        assertEquals(List.of(".checkpoint.rnn4j.xyz.tmp", ".hidden", "checkpoint.rnn4j",
+                "model.rnn4j.0123456789abcdef.tmp", "notes.tmp"), filesInDir());
+        assertEquals(List.of(), AtomicFiles.deleteTemporaryFiles(dir.resolve("missing")));
+    }
 }

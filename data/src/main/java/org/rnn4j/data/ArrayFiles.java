@@ -143,6 +143,10 @@ final class ArrayFiles {
                 }
                 max = Math.max(max, classes[i]);
             }
+            if (max < 0 && classes.length > 0) {   // refused here, not at the first mini-batch
+                throw new FileFormatException(where.apply("labels") + " has no label to learn from: all "
+                        + classes.length + " are " + Losses.IGNORE + " (ignored)");
+            }
             if (classCount != null) {
                 max = classCount - 1;
             }

@@ -239,6 +239,11 @@ public final class DistCheckpoint {
         return out;
     }
 
+    /** Epochs every worker had completed: the slowest worker's count (its progress' epoch). */
+    public int epochsDone() {
+        return workers.values().stream().mapToInt(s -> s.progress.epoch()).min().orElse(0);
+    }
+
     /** Each shard's update count. */
     public long[] shardUpdates() {
         return updates.clone();

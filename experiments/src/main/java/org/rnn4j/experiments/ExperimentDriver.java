@@ -99,6 +99,9 @@ public final class ExperimentDriver {
             throws IOException {
         Path dir = options.out().resolve("runs");
         Files.createDirectories(dir);
+        // what a killed call left half-written (its checkpoints and results are whole: atomic writes)
+        AtomicFiles.deleteTemporaryFiles(dir);
+        AtomicFiles.deleteTemporaryFiles(options.out());
         String key = Json.write(settings);
         RunResult[] done = new RunResult[runs.size()];
         List<Integer> todo = new ArrayList<>();

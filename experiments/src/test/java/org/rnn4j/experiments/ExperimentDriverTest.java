@@ -97,6 +97,11 @@ class ExperimentDriverTest {
         assertEquals(boom, thrown);
         assertTrue(text.toString().contains("4 of 6 runs are saved"), text.toString());
         assertEquals(4, Files.list(dir.resolve("runs")).count(), "the three LSTM runs and plstm seed 1");
+        // what a kill during atomic writes would have left besides: removed by the next call
+        Path leftInRuns = dir.resolve("runs").resolve("." + cells.get(4).id().checkpointName() + ".0123456789abcdef.tmp");
+        Path leftInOut = dir.resolve(".results.json.fedcba9876543210.tmp");
+        Files.writeString(leftInRuns, "half a checkpoint");
+        Files.writeString(leftInOut, "half a report");
 
         List<Cell> made = new ArrayList<>();
         List<RunResult> runs = ExperimentDriver.runs(cells, Map.of("epochs", 3),
@@ -106,6 +111,7 @@ class ExperimentDriverTest {
                     return fake(c);
                 });
         assertEquals(List.of(cells.get(4), cells.get(5)), made);
+        assertFalse(Files.exists(leftInRuns) || Files.exists(leftInOut), "temporary files of a killed call are removed");
         assertEquals(cells.stream().map(ExperimentDriverTest::fake).toList(), runs);
 
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> ExperimentDriver.runs(cells, Map.of("epochs", 4),

@@ -8,6 +8,7 @@ import org.rnn4j.data.csv.CsvColumns;
 import org.rnn4j.data.image.FashionMnist;
 import org.rnn4j.io.DataSchema;
 import org.rnn4j.io.Provenance;
+import org.rnn4j.nn.Head;
 import org.rnn4j.nn.ModelConfig;
 import org.rnn4j.train.Objective;
 import picocli.CommandLine;
@@ -196,6 +197,39 @@ public final class DataOptions {
     /** Whether the data is the user's files (--data) rather than a built-in task. */
     public boolean hasFiles() {
         return data != null;
+    }
+
+    /**
+     * What the command chose for the user from the data of --data, in one line for the output before training: the
+     * input columns (when --feature-columns was not given), the number of classes (when --classes was not given),
+     * and one prediction per sequence or per step (when --per-step was not given); null when it chose nothing.
+     */
+    public String decisions(TaskData loaded) {
+        if (data == null) {
+            return null;
+        }
+        DataSchema schema = loaded.schema();
+        boolean arrays = data.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(npz|npy)");
+        List<String> parts = new ArrayList<>();
+        if (!arrays && featureColumns == null && schema != null && !schema.featureColumns().isEmpty()) {
+            parts.add("inputs " + String.join(", ", schema.featureColumns()) + " (every column without another"
+                    + " role; --feature-columns chooses)");
+        }
+        if (loaded.objective() == Objective.CROSS_ENTROPY && classes == null) {
+            List<String> names = schema == null ? List.of() : schema.classNames();
+            parts.add(loaded.outputSize() + " classes " + (names.isEmpty() ? "(the largest label + 1; --classes sets it)"
+                    : "(" + (names.size() <= 10 ? String.join(", ", names)
+                    : String.join(", ", names.subList(0, 10)) + ", ...") + ": the label names, sorted)"));
+        }
+        if (!perStep) {
+            String what = loaded.objective() == Objective.CROSS_ENTROPY ? "labels" : "targets";
+            parts.add(loaded.head() == Head.LAST_STEP
+                    ? "one prediction per sequence (" + (arrays ? "the " + what + " have one row per sequence"
+                    : "the " + what + " are constant within every sequence; --per-step predicts every step") + ")"
+                    : "a prediction at every step (" + (arrays ? "the " + what + " have a row per step"
+                    : "the " + what + " change within a sequence") + ")");
+        }
+        return parts.isEmpty() ? null : "data: " + String.join("; ", parts);
     }
 
     /** The task's name, or the data file's name without its extension: for a run directory. */
