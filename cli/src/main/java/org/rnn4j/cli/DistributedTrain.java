@@ -75,7 +75,7 @@ final class DistributedTrain {
         if (c.batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + c.batch);
         }
-        TaskData task = c.data.load();
+        TaskData task = c.speech.given() ? c.speech.load(c.data) : c.data.load();
         ModelConfig config = c.model.model(task.inputSize(), task.head(), task.outputSize());
         c.model.initScheme();
         long perWorker = (task.train().size() + workers - 1) / workers;
@@ -228,7 +228,11 @@ final class DistributedTrain {
         }
         TrainingStats stats = r.stats();
         SequenceModel net = r.model();
-        ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+        if (c.speech.given()) {   // the feature settings travel with a speech model, as in a local run
+            c.speech.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+        } else {
+            ModelFile.save(dir.resolve("model.rnn4j"), net, provenance, task.schema());
+        }
         printer.writeMetrics(distributedLine(stats));
         boolean finished = stats.workers().stream().allMatch(w -> w.status().equals("finished"));
         String lostLine = lostMembers(stats);

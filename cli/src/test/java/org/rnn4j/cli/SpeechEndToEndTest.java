@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,6 +52,19 @@ class SpeechEndToEndTest {
         assertTrue(train.out().contains("input 40, head every step -> 40"), train.out());
 
         ModelFile.Loaded model = ModelFile.load(run.resolve("model.rnn4j"));
+
+        // the same run with one distributed worker reads the corpus the same way and ends with the same bits
+        Path distributed = dir.resolve("distributed");
+        MainTest.Result dist = MainTest.rnn4j("train", "--data", corpusDir.toString(), "--features", "fbank",
+                "--delay", "3", "--tbptt", "20", "--hidden", "32", "--epochs", "6", "--batch", "8", "--lr", "0.01",
+                "--threads", "1", "--no-progress", "--workers", "1", "--out", distributed.toString());
+        assertEquals(0, dist.code(), dist.err());
+        ModelFile.Loaded fromServer = ModelFile.load(distributed.resolve("model.rnn4j"));
+        assertArrayEquals(model.model().parameters().values(), fromServer.model().parameters().values(),
+                "--workers 1 against the local run");
+        assertEquals(new FrameFeatures("fbank", true, 3), FrameFeatures.fromMeta(fromServer.meta()));
+        assertEquals(PhoneSet.standard().names(), fromServer.data().classNames());
+
         assertEquals(PhoneSet.standard().names(), model.data().classNames());
         assertEquals(new FrameFeatures("fbank", true, 3), FrameFeatures.fromMeta(model.meta()));
 
