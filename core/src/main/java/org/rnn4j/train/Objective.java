@@ -56,7 +56,7 @@ public enum Objective {
             }
             switch (this) {
                 case MSE -> {
-                    float[] y = batch.targets().data();
+                    float[] y = requireTargets(batch).data();
                     for (int j = 0; j < k; j++) {
                         double d = p[r * k + j] - y[r * k + j];
                         sum += d * d;
@@ -64,7 +64,7 @@ public enum Objective {
                     count += k;
                 }
                 case CROSS_ENTROPY -> {
-                    int label = batch.classes()[r];
+                    int label = requireClasses(batch)[r];
                     if (label == Losses.IGNORE) {
                         continue;
                     }
@@ -78,7 +78,7 @@ public enum Objective {
                     count++;
                 }
                 case BINARY_CROSS_ENTROPY -> {
-                    float[] y = batch.targets().data();
+                    float[] y = requireTargets(batch).data();
                     for (int j = 0; j < k; j++) {
                         boolean predicted = p[r * k + j] > 0f;
                         sum += predicted == (y[r * k + j] >= 0.5f) ? 1 : 0;

@@ -221,11 +221,14 @@ public final class Trainer {
     private double[] fullBptt(SequenceModel model, Batch batch) {
         model.parameters().zeroGrad();
         Tensor prediction = model.forward(batch.x(), Sequences.of(batch.lengths(), batch.times()), null);
+        double[] metric = cfg.objective().metricSum(prediction, batch, batch.lengths());
+        if (metric[1] == 0) {
+            return new double[4];   // nothing to learn from (every target ignored): no update
+        }
         LossValue loss = cfg.objective().loss(prediction, batch, batch.lengths());
         checkFinite(loss);
         model.backward(loss.gradient(), false);
         update(model.parameters());
-        double[] metric = cfg.objective().metricSum(prediction, batch, batch.lengths());
         return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};
     }
 
@@ -258,12 +261,15 @@ public final class Trainer {
             }
             Batch target = sliceTargets(batch, chunkStart, end);
             Tensor scored = SequenceWindows.steps(prediction, chunkStart - windowStart, end - windowStart);
+            double[] metric = cfg.objective().metricSum(scored, target, scoredLengths);
+            if (metric[1] == 0) {
+                continue;   // every target of this chunk is ignored (a --delay's first steps, say): no update
+            }
             LossValue loss = cfg.objective().loss(scored, target, scoredLengths);
             checkFinite(loss);
             model.parameters().zeroGrad();
             model.backward(placeSteps(loss.gradient(), chunkStart - windowStart, end - windowStart), false);
             update(model.parameters());
-            double[] metric = cfg.objective().metricSum(scored, target, scoredLengths);
             sums[0] += loss.value() * loss.count();
             sums[1] += loss.count();
             sums[2] += metric[0];
@@ -294,12 +300,15 @@ public final class Trainer {
         Sequences window = Sequences.of(windowLengths(batch, windowStart, t), sliceTimes(batch, windowStart, t))
                 .window(windowStart);
         Tensor prediction = model.forward(SequenceWindows.steps(batch.x(), windowStart, t), window, state);
+        double[] metric = cfg.objective().metricSum(prediction, batch, null);
+        if (metric[1] == 0) {
+            return new double[4];   // nothing to learn from (every target ignored): no update
+        }
         LossValue loss = cfg.objective().loss(prediction, batch, null);
         checkFinite(loss);
         model.parameters().zeroGrad();
         model.backward(loss.gradient(), false);
         update(model.parameters());
-        double[] metric = cfg.objective().metricSum(prediction, batch, null);
         return new double[]{loss.value() * loss.count(), loss.count(), metric[0], metric[1]};
     }
 
@@ -347,8 +356,11 @@ public final class Trainer {
             }
             Batch batch = data.batch(indices).sortedByLength();
             Tensor prediction = model.infer(batch.x(), Sequences.of(batch.lengths(), batch.times()), null);
-            LossValue loss = objective.loss(prediction, batch, batch.lengths());
             double[] metric = objective.metricSum(prediction, batch, batch.lengths());
+            if (metric[1] == 0) {
+                continue;   // every target of these sequences is ignored
+            }
+            LossValue loss = objective.loss(prediction, batch, batch.lengths());
             lossSum += loss.value() * loss.count();
             lossCount += loss.count();
             metricSum += metric[0];

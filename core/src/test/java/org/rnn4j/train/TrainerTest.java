@@ -204,6 +204,58 @@ class TrainerTest {
     }
 
     @Test
+    void aChunkOrBatchWhoseTargetsAreAllIgnoredIsSkippedWithoutAnUpdate() {
+        // per step, classes from step 4 on (a delay's first steps are ignored): with k = 4 the first chunk has no
+        // target; it is run for its state and skipped, as a hand-written loop that scores only the second chunk
+        int k = 4;
+        Tensor x = Tensor.zeros(6, 8, 2);
+        SeededRandom r = new SeededRandom(4);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = (float) r.nextGaussian();
+        }
+        int[] classes = new int[6 * 8];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = i % 8 < k ? org.rnn4j.loss.Losses.IGNORE : (x.data()[2 * i] > 0 ? 1 : 0);
+        }
+        ArrayDataset data = ArrayDataset.withClasses(x, null, classes, "delayed");
+        TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(6).objective(Objective.CROSS_ENTROPY).seed(9)
+                .learningRate(0.1f).tbptt(k).build();
+        SequenceModel trained = model(Head.EVERY_STEP, 2);
+        Trainer trainer = new Trainer(cfg, new Sgd(0.1f));
+        trainer.fit(trained, data, null, null);
+
+        SequenceModel manual = model(Head.EVERY_STEP, 2);
+        Batch batch = data.batch(Trainer.permutation(6, SeededRandom.forItem(9, 0)));
+        manual.forward(SequenceWindows.steps(batch.x(), 0, k), Sequences.of(null).window(0), null);
+        State state = manual.finalState();
+        Tensor prediction = manual.forward(SequenceWindows.steps(batch.x(), k, 8), Sequences.of(null).window(0),
+                state);
+        int[] scored = new int[6 * k];
+        for (int b = 0; b < 6; b++) {
+            System.arraycopy(batch.classes(), b * 8 + k, scored, b * k, k);
+        }
+        LossValue loss = Objective.CROSS_ENTROPY.loss(prediction, Batch.withClasses(batch.x(), null, scored), null);
+        manual.parameters().zeroGrad();
+        manual.backward(loss.gradient());
+        new Sgd(0.1f).step(manual.parameters());
+        assertClose("parameters", manual.parameters().values(), trained.parameters().values(), 1e-6, 1e-5);
+
+        // a whole mini-batch without a target (full BPTT and a last-step window): no update, and the run goes on
+        int[] none = new int[6];
+        java.util.Arrays.fill(none, org.rnn4j.loss.Losses.IGNORE);
+        ArrayDataset ignored = ArrayDataset.withClasses(x, null, none, "ignored");
+        for (TrainConfig c : List.of(TrainConfig.builder().epochs(2).batchSize(3).objective(Objective.CROSS_ENTROPY)
+                        .seed(9).build(),
+                TrainConfig.builder().epochs(2).batchSize(3).objective(Objective.CROSS_ENTROPY).seed(9).tbptt(3)
+                        .build())) {
+            SequenceModel m = model(Head.LAST_STEP, 2);
+            float[] before = m.parameters().values().clone();
+            new Trainer(c, new Sgd(0.1f)).fit(m, ignored, null, null);
+            assertArrayEquals(before, m.parameters().values());
+        }
+    }
+
+    @Test
     void truncatedBpttOfAManyToOneModelReachesEverySequence() {
         // the classes depend only on the first 3 steps: a sequence of length 3 must still teach the input weights
         Tensor x = Tensor.zeros(2, 10, 2);
