@@ -172,8 +172,12 @@ final class TrainCommand implements Callable<Integer> {
             if (run.out == null) {
                 run.out = resume.toAbsolutePath().getParent();
             }
-            outw.println("resuming " + resume + " at epoch " + (restored.progress().epoch() + 1) + ", step "
-                    + restored.progress().step());
+            Trainer.Progress saved = restored.progress();
+            outw.println(saved.epoch() >= run.epochs || saved.stopped()
+                    ? "resuming " + resume + ": the run had finished after " + saved.epoch()
+                    + (saved.epoch() == 1 ? " epoch" : " epochs") + " (step " + saved.step()
+                    + "); writing its model and testing it again"
+                    : "resuming " + resume + " at epoch " + (saved.epoch() + 1) + ", step " + saved.step());
         } else {
             List<String> all = spec.commandLine().getParseResult().originalArgs();
             momentumGiven = spec.commandLine().getParseResult().hasMatchedOption("--momentum");

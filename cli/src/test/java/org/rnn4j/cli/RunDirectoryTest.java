@@ -157,6 +157,16 @@ class RunDirectoryTest {
         assertEquals(List.of(), temporaryFiles(out));
         assertFalse(Arrays.equals(firstModel, parameters(out.resolve("model.rnn4j"))), "the model is the new run's");
 
+        // resuming a finished run says so, trains nothing more and keeps one line per epoch
+        float[] finishedModel = parameters(out.resolve("model.rnn4j"));
+        MainTest.Result finished = rnn4j("train", "--resume", out.toString(), "--no-progress");
+        assertEquals(0, finished.code(), finished.all());
+        String said = finished.out().lines().findFirst().orElseThrow();
+        assertTrue(said.contains(": the run had finished after 1 epoch (step ")
+                && said.endsWith("); writing its model and testing it again"), finished.out());
+        assertEquals(List.of(1L), epochs(lines(out.resolve("metrics.jsonl"))));
+        assertArrayEquals(finishedModel, parameters(out.resolve("model.rnn4j")));
+
         // a stop before the first checkpoint: a run, but nothing to resume; the message says to --overwrite
         Files.delete(out.resolve("checkpoint.rnn4j"));
         MainTest.Result noCheckpoint = rnn4j(small(out));
