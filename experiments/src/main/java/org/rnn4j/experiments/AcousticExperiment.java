@@ -192,13 +192,7 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
 
     @Override
     public List<Run> runs() {
-        List<Run> runs = new ArrayList<>();
-        for (String model : settings.models()) {
-            for (int s = 1; s <= settings.seeds(); s++) {
-                runs.add(new Run(model, s));
-            }
-        }
-        return runs;
+        return RunSpec.everyModelAndSeed(settings.models(), settings.seeds(), Run::new);
     }
 
     @Override

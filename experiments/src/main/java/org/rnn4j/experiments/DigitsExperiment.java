@@ -188,13 +188,7 @@ public final class DigitsExperiment implements Experiment<DigitsExperiment.Run> 
 
     @Override
     public List<Run> runs() {
-        List<Run> runs = new ArrayList<>();
-        for (String model : settings.models()) {
-            for (int s = 1; s <= settings.seeds(); s++) {
-                runs.add(new Run(model, s));
-            }
-        }
-        return runs;
+        return RunSpec.everyModelAndSeed(settings.models(), settings.seeds(), Run::new);
     }
 
     private AcousticExperiment.Shape shape(String model) {

@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,13 +129,7 @@ public final class SeqFashionExperiment implements Experiment<SeqFashionExperime
 
     @Override
     public List<Run> runs() {
-        List<Run> runs = new ArrayList<>();
-        for (String model : settings.models()) {
-            for (int s = 1; s <= settings.seeds(); s++) {
-                runs.add(new Run(model, s));
-            }
-        }
-        return runs;
+        return RunSpec.everyModelAndSeed(settings.models(), settings.seeds(), Run::new);
     }
 
     @Override
