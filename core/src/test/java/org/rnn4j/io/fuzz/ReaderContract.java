@@ -47,7 +47,7 @@ final class ReaderContract {
     /** The message of a refusal: present, one line, naming {@code source}. */
     static void refusedWell(IOException e, String source) {
         String m = e.getMessage();
-        assertTrue(m != null && m.contains(source), "the message must name " + source + ": " + m);
+        assertTrue(m != null && m.contains(source), "the message must name " + source + ": " + e);
         assertFalse(m.contains("\n") || m.contains("\r"), "the message must be one line: " + m);
     }
 }
