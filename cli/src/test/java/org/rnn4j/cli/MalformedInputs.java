@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 
@@ -81,6 +82,7 @@ final class MalformedInputs {
     Path text;
     Path wav;
     Path onnx;
+    Path stateDict;
 
     private MalformedInputs(Path dir) throws IOException {
         this.in = Files.createDirectories(dir.resolve("in"));
@@ -179,6 +181,8 @@ final class MalformedInputs {
         onnx = in.resolve("model.onnx");
         MainTest.Result r = MainTest.rnn4j("export", model.toString(), onnx.toString());
         check(r, "export");
+        stateDict = in.resolve("state-dict.npz");
+        check(MainTest.rnn4j("convert", model.toString(), stateDict.toString()), "convert to .npz");
         Path run = out.resolve("fixture-run");
         r = MainTest.rnn4j("train", "--task", "adding", "--steps", "5", "--train-size", "64", "--val-size", "32",
                 "--hidden", "4", "--epochs", "2", "--batch", "16", "--threads", "1", "--no-progress", "--max-steps", "2",
@@ -202,7 +206,7 @@ final class MalformedInputs {
         for (int s = 0; s < 6; s++) {
             for (int k = 0; k < 4; k++) {
                 String line = String.format(java.util.Locale.ROOT, "s%d,%.2f,%.3f,%.1f,%s", s, 0.5 * k,
-                        (s % 2 == 0 ? -0.1 : 0.1) * k, 300 + k, s % 2 == 0 ? "falling" : "rising");
+                        (s % 2 == 0 ? -0.1 : 0.1) * k, 300.0 + k, s % 2 == 0 ? "falling" : "rising");
                 sb.append(row == 2 && row2 != null ? row2 : line).append('\n');
                 row++;
             }
@@ -212,12 +216,20 @@ final class MalformedInputs {
 
     // ---- the readers ----
 
-    /** How one command reads a file: the arguments with the file in place, the outputs it would write. */
-    private record Use(String name, Function<Path, List<String>> args, List<Path> outputs) {
+    /**
+     * How one command reads a file: the arguments with the file in place and a directory of the case's own for its
+     * outputs (not created: it must still not exist afterwards).
+     */
+    private record Use(String name, BiFunction<Path, Path, List<String>> args) {
     }
 
-    private Use use(String name, Function<Path, List<String>> args, Path... outputs) {
-        return new Use(name, args, List.of(outputs));
+    private static Use use(String name, BiFunction<Path, Path, List<String>> args) {
+        return new Use(name, args);
+    }
+
+    /** A directory of its own for the next case's outputs, not created. */
+    private Path caseOut() {
+        return out.resolve(Integer.toString(seq));
     }
 
     private Path output(String name) {
@@ -233,18 +245,15 @@ final class MalformedInputs {
     }
 
     private List<Use> modelUses() {
-        Path y = output("y.npy");
-        Path onnxOut = output("exported.onnx");
-        Path npzOut = output("converted.npz");
-        Path png = output("gate.png");
         return List.of(
-                use("info", f -> List.of("info", f.toString())),
-                use("predict", f -> List.of("predict", f.toString(), "-i", xNpy.toString(), "-o", y.toString()), y),
-                use("eval", f -> List.of("eval", f.toString(), "--size", "20")),
-                use("export", f -> List.of("export", f.toString(), onnxOut.toString()), onnxOut),
-                use("convert", f -> List.of("convert", f.toString(), npzOut.toString()), npzOut),
-                use("sample", f -> List.of("sample", f.toString(), "--length", "5")),
-                use("plot", f -> List.of("plot", "time-gate", f.toString(), "-o", png.toString()), png));
+                use("info", (f, o) -> List.of("info", f.toString())),
+                use("predict", (f, o) -> List.of("predict", f.toString(), "-i", xNpy.toString(), "-o",
+                        o.resolve("y.npy").toString())),
+                use("eval", (f, o) -> List.of("eval", f.toString(), "--size", "20")),
+                use("export", (f, o) -> List.of("export", f.toString(), o.resolve("m.onnx").toString())),
+                use("convert", (f, o) -> List.of("convert", f.toString(), o.resolve("m.npz").toString())),
+                use("sample", (f, o) -> List.of("sample", f.toString(), "--length", "5")),
+                use("plot", (f, o) -> List.of("plot", "time-gate", f.toString(), "-o", o.resolve("gate.png").toString())));
     }
 
     private void modelFiles() throws IOException {
@@ -270,23 +279,21 @@ final class MalformedInputs {
         List<Variant> v = new ArrayList<>(common(valid, 8, 16 + header / 2, 16 + header + 5));
         v.add(new Variant("data-byte-flipped", set(valid, valid.length - 9, (byte) (valid[valid.length - 9] ^ 0x40))));
         v.add(new Variant("plain-model", Files.readAllBytes(model)));
-        Path run = output("resumed");
         readerCases("checkpoint", "rnn4j", v, List.of(
-                use("train-resume", f -> List.of("train", "--resume", f.toString(), "--no-progress", "--out",
-                        run.toString()), run)));
+                use("train-resume", (f, o) -> List.of("train", "--resume", f.toString(), "--no-progress", "--out",
+                        o.toString()))));
     }
 
     private List<Use> npyUses() {
-        Path y = output("y.npy");
-        Path run = output("run-npy");
         return List.of(
-                use("predict-i", f -> List.of("predict", model.toString(), "-i", f.toString(), "-o", y.toString()), y),
-                use("predict-lengths", f -> List.of("predict", model.toString(), "-i", xNpy.toString(), "--lengths",
-                        f.toString(), "-o", y.toString()), y),
-                use("train-data", f -> (small("--data", f.toString(), "--labels", labelsNpy.toString(), "--out",
-                        run.toString())), run),
-                use("train-labels", f -> (small("--data", xNpy.toString(), "--labels", f.toString(), "--out",
-                        run.toString())), run));
+                use("predict-i", (f, o) -> List.of("predict", model.toString(), "-i", f.toString(), "-o",
+                        o.resolve("y.npy").toString())),
+                use("predict-lengths", (f, o) -> List.of("predict", model.toString(), "-i", xNpy.toString(),
+                        "--lengths", f.toString(), "-o", o.resolve("y.npy").toString())),
+                use("train-data", (f, o) -> small("--data", f.toString(), "--labels", labelsNpy.toString(), "--out",
+                        o.toString())),
+                use("train-labels", (f, o) -> small("--data", xNpy.toString(), "--labels", f.toString(), "--out",
+                        o.toString())));
     }
 
     private void npy() throws IOException {
@@ -314,7 +321,7 @@ final class MalformedInputs {
 
     private void npz() throws IOException {
         byte[] valid = Files.readAllBytes(dataNpz);
-        List<Variant> v = new ArrayList<>(common(valid, 4, 30, valid.length / 2));
+        List<Variant> v = new ArrayList<>(common(false, valid, 4, 30, valid.length / 2));   // zip readers skip what follows
         v.add(new Variant("text", "x,y\n1,2\n".getBytes(StandardCharsets.US_ASCII)));
         v.add(new Variant("npy-file", Files.readAllBytes(xNpy)));
         v.add(new Variant("entry-damaged", set(valid, 120, (byte) (valid[120] ^ 0x10))));
@@ -329,12 +336,11 @@ final class MalformedInputs {
                 "labels", NpyArray.ofLongs(new long[] {0, 1, -3, 1, 0, 1}, 6)))));
         v.add(new Variant("x-rank-1", npzBytes(Map.of("x", NpyArray.ofFloats(new float[6], 6),
                 "labels", NpyArray.ofLongs(new long[] {0, 1, 0, 1, 0, 1}, 6)))));
-        Path run = output("run-npz");
-        Path rnn4j = output("converted.rnn4j");
         readerCases("npz", "npz", v, List.of(
-                use("train-data", f -> (small("--data", f.toString(), "--out", run.toString())), run),
-                use("eval-data", f -> List.of("eval", model.toString(), "--data", f.toString())),
-                use("convert", f -> List.of("convert", f.toString(), rnn4j.toString(), "--hidden", "4"), rnn4j)));
+                use("train-data", (f, o) -> small("--data", f.toString(), "--out", o.toString())),
+                use("eval-data", (f, o) -> List.of("eval", model.toString(), "--data", f.toString())),
+                use("convert", (f, o) -> List.of("convert", f.toString(), o.resolve("m.rnn4j").toString(), "--hidden",
+                        "4"))));
     }
 
     private void csv() throws IOException {
@@ -351,17 +357,14 @@ final class MalformedInputs {
         v.add(new Variant("time-backwards", utf8(csvText(null, "s0,-9,0.1,300,falling"))));
         v.add(new Variant("sequence-split", utf8(csvText(null, "s5,1.0,0.1,300,rising"))));
         v.add(new Variant("unclosed-quote", utf8(csvText(null, "s0,1.0,\"0.1,300,falling"))));
-        v.add(new Variant("no-label-column", utf8(csvText("id,time,level,temp,class", null))));
+        v.add(new Variant("no-label-column", utf8(csvText("id,time,level,temp,class", null)), Set.of("predict-data")));
         v.add(new Variant("huge-number", utf8(csvText(null, "s0,1.0,1e999,300,falling"))));
-        Path run = output("run-csv");
-        Path predictions = output("predictions.csv");
-        Path y = output("y.npy");
         readerCases("csv", "csv", v, List.of(
-                use("train-data", f -> (small("--data", f.toString(), "--label-column", "label", "--time-column",
-                        "time", "--out", run.toString())), run),
-                use("predict-data", f -> List.of("predict", model.toString(), "--data", f.toString(), "-o",
-                        predictions.toString()), predictions),
-                use("eval-data", f -> List.of("eval", model.toString(), "--data", f.toString()))));
+                use("train-data", (f, o) -> small("--data", f.toString(), "--label-column", "label", "--time-column",
+                        "time", "--out", o.toString())),
+                use("predict-data", (f, o) -> List.of("predict", model.toString(), "--data", f.toString(), "-o",
+                        o.resolve("predictions.csv").toString())),
+                use("eval-data", (f, o) -> List.of("eval", model.toString(), "--data", f.toString()))));
         // a CSV as -i input: one row per step, numbers only
         List<Variant> rows = new ArrayList<>();
         rows.add(new Variant("empty", new byte[0]));
@@ -369,8 +372,8 @@ final class MalformedInputs {
         rows.add(new Variant("word", utf8("0.1,0.2\n0.3,x\n")));
         rows.add(new Variant("nan", utf8("0.1,0.2\n0.3,NaN\n")));
         rows.add(new Variant("three-columns", utf8("0.1,0.2,0.3\n0.3,0.4,0.5\n")));
-        readerCases("csv-input", "csv", rows, List.of(use("predict-i", f -> List.of("predict", model.toString(), "-i",
-                f.toString(), "-o", y.toString()), y)));
+        readerCases("csv-input", "csv", rows, List.of(use("predict-i", (f, o) -> List.of("predict", model.toString(),
+                "-i", f.toString(), "-o", o.resolve("y.npy").toString()))));
     }
 
     private void series() throws IOException {
@@ -380,13 +383,10 @@ final class MalformedInputs {
         v.add(new Variant("word", utf8("t,v\n1,0.5\n2,abc\n3,0.1\n")));
         v.add(new Variant("no-column", utf8("t,w\n1,0.5\n2,0.3\n")));
         v.add(new Variant("invalid-utf8", latin1("t,v\n1,0.5\n2,0.\u00e93\n")));
-        Path run = output("run-series");
-        Path fc = output("forecast");
         readerCases("series", "csv", v, List.of(
-                use("train-series", f -> (small("--series", f.toString(), "--column", "v", "--out",
-                        run.toString())), run),
-                use("forecast", f -> List.of("forecast", forecaster.toString(), "--data", f.toString(), "--column", "v",
-                        "--horizon", "2", "--out", fc.toString()), fc)));
+                use("train-series", (f, o) -> small("--series", f.toString(), "--column", "v", "--out", o.toString())),
+                use("forecast", (f, o) -> List.of("forecast", forecaster.toString(), "--data", f.toString(), "--column",
+                        "v", "--horizon", "2", "--out", o.toString()))));
     }
 
     private void texts() throws IOException {
@@ -394,14 +394,13 @@ final class MalformedInputs {
         v.add(new Variant("empty", new byte[0]));
         v.add(new Variant("invalid-utf8", latin1("caf\u00e9 au lait\n")));
         v.add(new Variant("truncated-utf8", Arrays.copyOf("na\u00efve".getBytes(StandardCharsets.UTF_8), 3)));
-        Path run = output("run-text");
-        readerCases("text", "txt", v, List.of(use("train-text", f -> (small("--text", f.toString(), "--out",
-                run.toString())), run)));
+        readerCases("text", "txt", v, List.of(use("train-text", (f, o) -> small("--text", f.toString(), "--out",
+                o.toString()))));
     }
 
     private void wav() throws IOException {
         byte[] valid = Files.readAllBytes(wav);
-        List<Variant> v = new ArrayList<>(common(valid, 4, 11, 30, 43, 45));
+        List<Variant> v = new ArrayList<>(common(false, valid, 4, 11, 30, 43, 45));   // RIFF pads chunks: a byte more is fine
         v.add(new Variant("not-riff", set(valid, 0, (byte) 'X')));
         v.add(new Variant("stereo", set(valid, 22, (byte) 2)));
         v.add(new Variant("8-bit", set(valid, 34, (byte) 8)));
@@ -415,10 +414,8 @@ final class MalformedInputs {
         v.add(new Variant("chunk-size-beyond-int", chunkBeforeData(valid, 0x7FFFFFFF)));
         v.add(new Variant("float-nan", floatWav(Float.NaN)));
         v.add(new Variant("float-inf", floatWav(Float.POSITIVE_INFINITY)));
-        Path feats = output("feats.npy");
         readerCases("wav", "wav", v, List.of(
-                use("features", f -> List.of("features", f.toString(), "-o", feats.toString()), feats),
-                use("predict-wav", f -> List.of("predict", model.toString(), "--wav", f.toString()))));
+                use("features", (f, o) -> List.of("features", f.toString(), "-o", o.resolve("f.npy").toString()))));
     }
 
     private void onnx() throws IOException {
@@ -428,9 +425,8 @@ final class MalformedInputs {
         v.add(new Variant("first-byte-flipped", set(valid, 0, (byte) 0xFF)));
         v.add(new Variant("length-huge", lengthVarintHuge(valid)));
         v.add(new Variant("npy-file", Files.readAllBytes(xNpy)));
-        Path rnn4j = output("imported.rnn4j");
-        readerCases("onnx", "onnx", v, List.of(use("convert", f -> List.of("convert", f.toString(),
-                rnn4j.toString()), rnn4j)));
+        readerCases("onnx", "onnx", v, List.of(use("convert", (f, o) -> List.of("convert", f.toString(),
+                o.resolve("m.rnn4j").toString()))));
     }
 
     // ---- options ----
@@ -515,11 +511,7 @@ final class MalformedInputs {
      * naming the option before any work is done.
      */
     private void optionValues() {
-        Path run = output("run-values");
-        Path y = output("y.npy");
-        Path fc = output("forecast");
-        Path feats = output("feats.npy");
-        List<List<String>> trainValues = List.of(
+        List<List<String>> train = List.of(
                 List.of("--epochs", "0"), List.of("--epochs", "-1"), List.of("--batch", "0"),
                 List.of("--batch", "-5"), List.of("--hidden", "0"), List.of("--hidden", "-4"),
                 List.of("--hidden", "2000000000"), List.of("--layers", "0"), List.of("--lr", "-0.1"),
@@ -529,73 +521,74 @@ final class MalformedInputs {
                 List.of("--train-size", "-10"), List.of("--cell", "transformer"), List.of("--optimizer", "lbfgs"),
                 List.of("--schedule", "sometimes"), List.of("--task", "chess"), List.of("--clip-norm", "-1"),
                 List.of("--clip-value", "-1"), List.of("--tbptt", "0"), List.of("--tbptt", "5,x"),
-                List.of("--val-split", "1.5"), List.of("--val-split", "-0.2"), List.of("--proj", "-1"),
-                List.of("--patience", "-1"), List.of("--max-steps", "0"), List.of("--checkpoint-every", "-1"),
-                List.of("--warmup", "-1"), List.of("--workers", "0"), List.of("--init", "magic"),
-                List.of("--period", "5"), List.of("--period", "10,1"), List.of("--r-on", "1.5"),
-                List.of("--embedding", "0"), List.of("--window", "0"), List.of("--holdout", "-1"));
-        for (List<String> value : trainValues) {
-            List<String> args = small("--task", "adding", "--steps", "5", "--train-size", "64", "--val-size", "16",
-                    "--out", run.toString());
-            args.addAll(value);
-            add("value/train/" + value.get(0) + "=" + value.get(1), args, Set.of(1, 2), List.of(value.get(0)),
-                    List.of(run), "option values");
+                List.of("--val-split", "1.5"), List.of("--proj", "-1"), List.of("--patience", "-1"),
+                List.of("--max-steps", "0"), List.of("--checkpoint-every", "-1"), List.of("--warmup", "-1"),
+                List.of("--workers", "0"), List.of("--init", "magic"), List.of("--embedding", "0"),
+                List.of("--window", "0"));
+        for (List<String> value : train) {
+            valueCase("train", o -> small("--task", "adding", "--steps", "5", "--train-size", "64", "--val-size", "16",
+                    "--out", o.toString()), value);
         }
-        List<List<String>> predictValues = List.of(List.of("--batch", "0"), List.of("--activation", "relu6"));
-        for (List<String> value : predictValues) {
-            List<String> args = new ArrayList<>(List.of("predict", model.toString(), "-i", xNpy.toString(), "-o",
-                    y.toString()));
-            args.addAll(value);
-            add("value/predict/" + value.get(0) + "=" + value.get(1), args, Set.of(1, 2), List.of(value.get(0)),
-                    List.of(y), "option values");
+        for (List<String> value : List.of(List.of("--cell", "plstm", "--period", "5"),
+                List.of("--cell", "plstm", "--period", "10,1"), List.of("--cell", "plstm", "--r-on", "1.5"))) {
+            valueCase("train", o -> small("--task", "adding", "--steps", "5", "--train-size", "64", "--val-size", "16",
+                    "--out", o.toString()), value);
+        }
+        for (List<String> value : List.of(List.of("--batch", "0"), List.of("--activation", "relu6"))) {
+            valueCase("predict", o -> List.of("predict", model.toString(), "-i", xNpy.toString(), "-o",
+                    o.resolve("y.npy").toString()), value);
         }
         for (List<String> value : List.of(List.of("--horizon", "0"), List.of("--horizon", "-2"),
                 List.of("--period", "0"), List.of("--ar-order", "-1"))) {
-            List<String> args = new ArrayList<>(List.of("forecast", forecaster.toString(), "--data",
-                    seriesCsv.toString(), "--column", "v", "--horizon", "2", "--out", fc.toString()));
-            args.addAll(value);
-            add("value/forecast/" + value.get(0) + "=" + value.get(1), args, Set.of(1, 2), List.of(value.get(0)),
-                    List.of(fc), "option values");
+            valueCase("forecast", o -> List.of("forecast", forecaster.toString(), "--data", seriesCsv.toString(),
+                    "--column", "v", "--horizon", "2", "--out", o.toString()), value);
         }
         for (List<String> value : List.of(List.of("--length", "-1"), List.of("--temperature", "-1"),
                 List.of("--temperature", "NaN"))) {
-            List<String> args = new ArrayList<>(List.of("sample", chars.toString()));
-            args.addAll(value);
-            add("value/sample/" + value.get(0) + "=" + value.get(1), args, Set.of(1, 2), List.of(value.get(0)),
-                    List.of(), "option values");
+            valueCase("sample", o -> List.of("sample", chars.toString()), value);
         }
-        add("value/features/--kind=plp", List.of("features", wav.toString(), "-o", feats.toString(), "--kind", "plp"),
-                Set.of(1, 2), List.of("--kind"), List.of(feats), "option values");
-        Path onnxOut = output("opset.onnx");
+        valueCase("features", o -> List.of("features", wav.toString(), "-o", o.resolve("f.npy").toString()),
+                List.of("--kind", "plp"));
         for (String opset : List.of("3", "99", "-1")) {
-            add("value/export/--opset=" + opset, List.of("export", model.toString(), onnxOut.toString(), "--opset",
-                    opset), Set.of(1, 2), List.of("--opset"), List.of(onnxOut), "option values");
+            valueCase("export", o -> List.of("export", model.toString(), o.resolve("m.onnx").toString()),
+                    List.of("--opset", opset));
         }
-        Path rnn4j = output("converted-values.rnn4j");
         for (List<String> value : List.of(List.of("--hidden", "0"), List.of("--cell", "lstn"),
                 List.of("--head", "middle"), List.of("--layers", "-1"))) {
-            List<String> args = new ArrayList<>(List.of("convert", dataNpz.toString(), rnn4j.toString(), "--hidden",
-                    "4"));
-            args.addAll(value);
-            add("value/convert/" + value.get(0) + "=" + value.get(1), args, Set.of(1, 2), List.of(value.get(0)),
-                    List.of(rnn4j), "option values");
+            valueCase("convert", o -> List.of("convert", stateDict.toString(), o.resolve("m.rnn4j").toString(),
+                    "--hidden", "4", "--outputs", "2"), value);
         }
         for (List<String> value : List.of(List.of("--size", "0"), List.of("--batch", "0"))) {
-            List<String> args = new ArrayList<>(List.of("eval", model.toString()));
-            args.addAll(value);
-            add("value/eval/" + value.get(0) + "=" + value.get(1), args, Set.of(1, 2), List.of(value.get(0)),
-                    List.of(), "option values");
+            valueCase("eval", o -> List.of("eval", model.toString()), value);
         }
+    }
+
+    /** Arguments that are valid, then {@code value} (an option, or options ending in the one out of range). */
+    private void valueCase(String command, Function<Path, List<String>> valid, List<String> value) {
+        Path o = caseOut();
+        List<String> args = new ArrayList<>(valid.apply(o));
+        args.addAll(value);
+        String option = value.get(value.size() - 2);
+        add("value/" + command + "/" + option + "=" + value.get(value.size() - 1), args, Set.of(1, 2),
+                List.of(option), List.of(o), "option values");
     }
 
     // ---- case building ----
 
-    /** A malformed file's name and bytes. */
-    private record Variant(String name, byte[] bytes) {
+    /** A malformed file's name and bytes, and the uses for which it is no fault (a CSV without labels to predict on). */
+    private record Variant(String name, byte[] bytes, Set<String> fineFor) {
+        Variant(String name, byte[] bytes) {
+            this(name, bytes, Set.of());
+        }
     }
 
     /** Empty, cut at each offset, one byte too many, plus (added by readerCases) a directory and a missing file. */
     private static List<Variant> common(byte[] valid, int... cuts) {
+        return common(true, valid, cuts);
+    }
+
+    /** As {@link #common(byte[], int...)}; {@code trailing}: whether one byte too many is a fault of this format. */
+    private static List<Variant> common(boolean trailing, byte[] valid, int... cuts) {
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("empty", new byte[0]));
         for (int c : cuts) {
@@ -604,9 +597,11 @@ final class MalformedInputs {
             }
         }
         v.add(new Variant("truncated-last-byte", Arrays.copyOf(valid, valid.length - 1)));
-        byte[] longer = Arrays.copyOf(valid, valid.length + 1);
-        longer[valid.length] = 0x2A;
-        v.add(new Variant("trailing-byte", longer));
+        if (trailing) {
+            byte[] longer = Arrays.copyOf(valid, valid.length + 1);
+            longer[valid.length] = 0x2A;
+            v.add(new Variant("trailing-byte", longer));
+        }
         return v;
     }
 
@@ -616,7 +611,9 @@ final class MalformedInputs {
      */
     private void readerCases(String reader, String ext, List<Variant> variants, List<Use> uses) throws IOException {
         List<Map.Entry<String, Path>> files = new ArrayList<>();
+        Map<String, Set<String>> fine = new java.util.HashMap<>();
         for (Variant v : variants) {
+            fine.put(v.name(), v.fineFor());
             Path f = in.resolve(reader + "-" + v.name() + "." + ext);
             Files.write(f, v.bytes());
             files.add(Map.entry(v.name(), f));
@@ -629,8 +626,12 @@ final class MalformedInputs {
         files.add(Map.entry("name-with-cr", cr));
         for (Map.Entry<String, Path> f : files) {
             for (Use u : uses) {
-                add(reader + "/" + f.getKey() + "/" + u.name(), u.args().apply(f.getValue()), Set.of(1),
-                        List.of(FileErrors.printable(f.getValue().getFileName().toString())), u.outputs(), reader);
+                if (fine.getOrDefault(f.getKey(), Set.of()).contains(u.name())) {
+                    continue;
+                }
+                Path o = caseOut();
+                add(reader + "/" + f.getKey() + "/" + u.name(), u.args().apply(f.getValue(), o), Set.of(1),
+                        List.of(FileErrors.printable(f.getValue().getFileName().toString())), List.of(o), reader);
             }
         }
     }

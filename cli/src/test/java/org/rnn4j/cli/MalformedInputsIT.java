@@ -3,6 +3,7 @@ package org.rnn4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class MalformedInputsIT {
     /** JVMs at once; the machine has two cores. */
     private static final int JVMS = 2;
     private static final long CASE_TIMEOUT_SECONDS = 60;
-    private static final int LAUNCHER_SAMPLE = 12;
+    private static final int LAUNCHER_SAMPLE = 4;
 
     @TempDir
     Path dir;
@@ -217,7 +218,7 @@ class MalformedInputsIT {
     private static List<String> jvm(Path cases, Path results) {
         Path jar = Path.of(System.getProperty("rnn4j.jar", "target/rnn4j.jar")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jar), "the packaged jar is missing: " + jar);
-        Path testClasses = Path.of("target/test-classes").toAbsolutePath();
+        Path testClasses = Path.of(System.getProperty("rnn4j.testClasses", "target/test-classes")).toAbsolutePath();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED"));
@@ -230,7 +231,7 @@ class MalformedInputsIT {
                 "--add-opens", "java.management/sun.management=ALL-UNNAMED",
                 "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                 "-Djava.awt.headless=true", "-XX:+UseParallelGC", "-Xshare:auto",
-                "-cp", jar + java.io.File.pathSeparator + testClasses, "org.rnn4j.cli.CaseRunner",
+                "-cp", jar + File.pathSeparator + testClasses, "org.rnn4j.cli.CaseRunner",
                 cases.toString(), results.toString(), Long.toString(CASE_TIMEOUT_SECONDS)));
         return cmd;
     }
