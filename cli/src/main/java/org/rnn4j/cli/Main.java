@@ -108,6 +108,15 @@ public final class Main implements Runnable {
     private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
+        java.util.List<String> unmatched = cmd.getUnmatchedArguments();
+        if (e instanceof CommandLine.MissingParameterException && !unmatched.isEmpty()) {
+            // picocli checks the required options first: a misspelt one would go unmentioned
+            String u = unmatched.get(0);
+            err.println(cmd.getCommandSpec().qualifiedName() + ": " + (u.startsWith("-") ? "Unknown option: '"
+                    : "Unmatched argument: '") + u + "'; and " + lowerFirst(e.getMessage()));
+            err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return EXIT_USAGE;
+        }
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
@@ -136,14 +145,19 @@ public final class Main implements Runnable {
         return EXIT_ERROR;
     }
 
+    private static String lowerFirst(String s) {
+        return s == null || s.isEmpty() ? String.valueOf(s) : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
     private static String message(Throwable t) {
         if (t instanceof java.nio.file.NoSuchFileException n) {
-            return n.getFile() + ": no such file";
+            return org.rnn4j.io.FileErrors.printable(n.getFile() + ": no such file");
         }
         if (t instanceof java.nio.file.AccessDeniedException a) {
-            return a.getFile() + ": permission denied";
+            return org.rnn4j.io.FileErrors.printable(a.getFile() + ": permission denied");
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        // one line whatever the message echoes: a carriage return in a file name, a newline from a file's content
+        return org.rnn4j.io.FileErrors.printable(t.getMessage() == null ? t.toString() : t.getMessage());
     }
 
     /** Prints the library version and the runtime. */

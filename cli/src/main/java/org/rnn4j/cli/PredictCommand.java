@@ -99,6 +99,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (batch < 1) {   // for every kind of input, before anything is read or written
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
         PrintWriter out = spec.commandLine().getOut();
         String act = activation.toLowerCase(Locale.ROOT);
         if (!act.equals("none") && !act.equals("softmax") && !act.equals("sigmoid")) {

@@ -231,7 +231,32 @@ final class TrainCommand implements Callable<Integer> {
 
     boolean momentumGiven;
 
+    /** Ranges of the training options, refused in the options' names before the library would name them in its own words. */
+    private void checkOptions() {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience must be 0 (no early stopping) or more, got " + patience);
+        }
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("--clip-norm must be a finite number >= 0 (0: off), got " + clipNorm);
+        }
+        if (!(clipValue >= 0) || Float.isInfinite(clipValue)) {
+            throw new IllegalArgumentException("--clip-value must be a finite number >= 0 (0: off), got " + clipValue);
+        }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be 0 (after each epoch only) or more, got "
+                    + checkpointEvery);
+        }
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        optim.check();
+    }
+
     private int train(Checkpoint restored, PrintWriter outw, PrintWriter err) throws IOException {
+        checkOptions();
         autoregressive.check();
         if (autoregressive.active()) {   // --text or --series: a path of its own
             return new AutoregressiveTraining(this, autoregressive).run(restored, outw, err);

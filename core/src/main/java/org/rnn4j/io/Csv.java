@@ -46,6 +46,7 @@ public final class Csv {
      *                             the first, or a field is not a finite number
      */
     public static Tensor readMatrix(Path file, boolean header) throws IOException {
+        FileErrors.checkNotDirectory(file);   // the JDK says "Is a directory" without the path
         String source = file.toString();
         int columns = -1;
         int firstRowLine = 0;

@@ -15,11 +15,12 @@ public class FileFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Control characters in {@code message} (a newline echoed from the file, a CR in its name) become \\xNN: one line. */
     public FileFormatException(String message) {
-        super(message);
+        super(message == null ? null : FileErrors.printable(message));
     }
 
     public FileFormatException(String message, Throwable cause) {
-        super(message, cause);
+        super(message == null ? null : FileErrors.printable(message), cause);
     }
 }

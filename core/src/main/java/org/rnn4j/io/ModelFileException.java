@@ -22,7 +22,7 @@ public final class ModelFileException extends IOException {
     }
 
     ModelFileException(Path file, String problem, Throwable cause) {
-        super(file + " " + problem, cause);
+        super(FileErrors.printable(file + " " + problem), cause);   // one line, whatever the name or content
         this.file = file;
     }
 

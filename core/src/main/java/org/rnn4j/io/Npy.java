@@ -235,8 +235,9 @@ public final class Npy {
         if (code.isEmpty()) {
             return "empty";
         }
-        String bits = code.substring(1).chars().allMatch(Character::isDigit) && code.length() > 1
-                ? Integer.toString(Integer.parseInt(code.substring(1)) * 8) : "";
+        String digits = code.substring(1);
+        String bits = !digits.isEmpty() && digits.length() <= 6 && digits.chars().allMatch(d -> d >= '0' && d <= '9')
+                ? Integer.toString(Integer.parseInt(digits) * 8) : "";
         return switch (code.charAt(0)) {
             case 'f' -> "float" + bits;
             case 'i' -> "int" + bits;

@@ -43,7 +43,7 @@ public final class Npz {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {   // the JDK's reader throws either for a damaged archive
             throw notAnArchive(file, e);
         }
         try (zip) {
@@ -81,7 +81,7 @@ public final class Npz {
             return array;
         } catch (ZipException | EOFException e) {
             throw new FileFormatException(source + ": the archive entry " + entry.getName()
-                    + " is damaged (" + e.getMessage() + ")", e);
+                    + " is damaged (" + reason(e) + ")", e);
         }
     }
 
@@ -94,7 +94,12 @@ public final class Npz {
         }
     }
 
-    private static FileFormatException notAnArchive(Path file, ZipException e) throws IOException {
+    /** The JDK's words for a zip problem; an EOFException has none. */
+    private static String reason(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e instanceof EOFException ? "it ends early" : e.toString();
+    }
+
+    private static FileFormatException notAnArchive(Path file, IOException e) throws IOException {
         byte[] start;
         try (InputStream in = Files.newInputStream(file)) {
             start = in.readNBytes(6);
@@ -107,7 +112,7 @@ public final class Npz {
                     + "read it with Npy.read");
         }
         return new FileFormatException(file + ": not a NumPy .npz archive (not a readable zip file: "
-                + e.getMessage() + ")", e);
+                + reason(e) + ")", e);
     }
 
     /**

@@ -36,8 +36,12 @@ final class PythonLiteral {
         }
     }
 
+    /** Brackets nest at most this deep; NumPy's headers nest two or three, and deeper text would exhaust the stack. */
+    static final int MAX_DEPTH = 100;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private PythonLiteral(String text) {
         this.text = text;
@@ -61,9 +65,7 @@ final class PythonLiteral {
         }
         char c = text.charAt(pos);
         return switch (c) {
-            case '{' -> dict();
-            case '(' -> tupleOrParenthesised();
-            case '[' -> list();
+            case '{', '(', '[' -> nested(c);
             case '\'', '"' -> string();
             default -> {
                 if (c == '-' || c == '+' || isDigit(c)) {
@@ -75,6 +77,15 @@ final class PythonLiteral {
                 throw error("a value");
             }
         };
+    }
+
+    private Object nested(char open) throws SyntaxError {
+        if (++depth > MAX_DEPTH) {
+            throw error("at most " + MAX_DEPTH + " nested brackets");
+        }
+        Object value = open == '{' ? dict() : open == '(' ? tupleOrParenthesised() : list();
+        depth--;
+        return value;
     }
 
     private Map<String, Object> dict() throws SyntaxError {

@@ -170,4 +170,26 @@ class NpyMalformedTest {
         b[11] = (byte) 0x7F;
         assertMentions(readError("big.npy", b), "big.npy: the header declares a length of 2147483647 bytes");
     }
+
+    // Found by NpyFuzzTest (the inputs are under src/test/resources/org/rnn4j/io/fuzz/NpyFuzzTestInputs).
+
+    @Test
+    void aNewlineInAMalformedHeaderStaysOutOfTheOneLineMessage() throws IOException {
+        String m = headerError("{'descr': '<f4', 'fort\nan_order': False 'shape': (3, 4), }");
+        assertMentions(m, "not a Python dict literal", "'fort\\x0Aan_order'");
+        assertEquals(1, m.lines().count(), m);
+    }
+
+    @Test
+    void deeplyNestedBracketsAreRefusedWithoutExhaustingTheStack() throws IOException {
+        String deep = "[".repeat(200_000);
+        assertMentions(headerError("{'descr': " + deep + "}"), "not a Python dict literal",
+                "expected at most 100 nested brackets");
+    }
+
+    @Test
+    void aTypeCodeWithTooManyDigitsIsNamedNotParsed() throws IOException {
+        assertMentions(headerError("{'descr': '<f99999999999', 'fortran_order': False, 'shape': (3, 4), }"),
+                "dtype '<f99999999999' (float) is not supported");
+    }
 }

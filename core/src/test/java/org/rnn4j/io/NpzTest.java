@@ -189,4 +189,14 @@ class NpzTest {
         Files.write(file, zip);
         assertMentions(readError(file), "damaged.npz['x']: the archive entry x.npy is damaged");
     }
+
+    /** Found by NpzFuzzTest: the JDK's zip reader threw an EOFException without a message, which named no file. */
+    @Test
+    void anArchiveTheZipReaderRunsOffTheEndOfIsNamed() throws Exception {
+        byte[] input = Files.readAllBytes(Path.of(NpzTest.class.getResource(
+                "/org/rnn4j/io/fuzz/NpzFuzzTestInputs/readsAnyBytes/zip-eof-without-message").toURI()));
+        Path file = dir.resolve("eof.npz");
+        Files.write(file, java.util.Arrays.copyOfRange(input, 1, input.length));   // the first byte is the test's tag
+        assertMentions(readError(file), "eof.npz: not a NumPy .npz archive (not a readable zip file: it ends early)");
+    }
 }

@@ -64,6 +64,9 @@ public final class OnnxImport {
     /** Reads {@code file}; see the class comment for what is accepted. */
     public static Imported read(Path file) throws IOException {
         byte[] bytes;
+        if (Files.isDirectory(file)) {   // the JDK says "Is a directory" without the path
+            throw new OnnxFormatException(file + " is a directory, not an ONNX file");
+        }
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

@@ -287,6 +287,11 @@ public final class DataOptions {
     /** The built-in task of these options, its sizes checked and named by option. */
     private BuiltInTask task(Integer testCount) {
         boolean image = BuiltInTask.IMAGE_TASKS.contains(task.toLowerCase(Locale.ROOT));
+        if (!image && !BuiltInTask.SYNTHETIC_TASKS.contains(task.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--task: unknown task '" + task + "'; choose " + String.join(", ",
+                    BuiltInTask.SYNTHETIC_TASKS) + ", " + String.join(", ", BuiltInTask.IMAGE_TASKS));
+        }
+        atLeast(steps, 1, "--steps");
         atLeast(trainSize, 1, "--train-size");
         atLeast(valSize, image ? 0 : 1, "--val-size");
         atLeast(testCount, 1, "--test-size");

@@ -71,6 +71,10 @@ public final class ModelOptions {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be at least 1, got " + hidden);
         }
+        if ((long) hidden * hidden > (Integer.MAX_VALUE - 8) / 4) {   // an LSTM's weight_hh holds 4H × H values in one array
+            throw new IllegalArgumentException("--hidden " + hidden + " is too large: a layer's recurrent weights (4H x H)"
+                    + " would exceed one Java array; at most " + (int) Math.sqrt((Integer.MAX_VALUE - 8) / 4.0));
+        }
         if (layers < 1) {
             throw new IllegalArgumentException("--layers must be at least 1, got " + layers);
         }
@@ -114,7 +118,7 @@ public final class ModelOptions {
                         .withLeak(p.leak());
             }
             case "bnlstm" -> bnSteps == null ? CellSpec.bnLstm() : CellSpec.bnLstm().withMaxSteps(bnSteps);
-            default -> throw new IllegalArgumentException("unknown cell type '" + cell
+            default -> throw new IllegalArgumentException("--cell: unknown cell type '" + cell
                     + "'; choose lstm, gru, rnn-tanh, rnn-relu, irnn, plstm, pgru or bnlstm");
         };
     }
@@ -127,18 +131,32 @@ public final class ModelOptions {
                 if (p.length != 2) {
                     throw new NumberFormatException();
                 }
-                spec = spec.withPeriodRange(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()));
+                double min = Double.parseDouble(p[0].trim());
+                double max = Double.parseDouble(p[1].trim());
+                org.rnn4j.nn.PhasedLstmSpec base = spec;
+                spec = named("--period", () -> base.withPeriodRange(min, max));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--period takes MIN,MAX, two positive numbers, got '" + period + "'");
             }
         }
         if (ratioOn != null) {
-            spec = spec.withRatioOn(ratioOn);
+            org.rnn4j.nn.PhasedLstmSpec base = spec;
+            spec = named("--r-on", () -> base.withRatioOn(ratioOn));
         }
         if (leak != null) {
-            spec = spec.withLeak(leak);
+            org.rnn4j.nn.PhasedLstmSpec base = spec;
+            spec = named("--leak", () -> base.withLeak(leak));
         }
         return spec;
+    }
+
+    /** The library's refusal of an option's value, with the option's name in front. */
+    private static <T> T named(String option, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 
     public Init initScheme() {

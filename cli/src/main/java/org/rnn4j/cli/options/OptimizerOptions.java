@@ -64,7 +64,7 @@ public final class OptimizerOptions {
             case "rmsprop" -> new RmsProp(lr, 0.99f, 1e-8f, momentumExplicit ? momentum : 0f);
             case "adam" -> new Adam(lr, 0.9f, 0.999f, 1e-8f, weightDecay, false);
             case "adamw" -> Adam.adamW(lr, weightDecay == 0f ? 0.01f : weightDecay);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer
+            default -> throw new IllegalArgumentException("--optimizer: unknown optimizer '" + optimizer
                     + "'; choose sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw");
         };
     }
@@ -75,8 +75,21 @@ public final class OptimizerOptions {
             case "constant" -> Schedule.constant();
             case "step" -> Schedule.step(stepEvery, gamma);
             case "cosine" -> Schedule.cosine(Math.max(1, totalUpdates), minFactor);
-            default -> throw new IllegalArgumentException("unknown schedule '" + schedule + "'; choose constant, step or cosine");
+            default -> throw new IllegalArgumentException("--schedule: unknown schedule '" + schedule
+                    + "'; choose constant, step or cosine");
         };
         return warmup > 0 ? s.withWarmup(warmup) : s;
+    }
+
+    /** The values of these options, refused in the options' names before the library would name them in its own words. */
+    public void check() {
+        if (!(lr > 0f) || Float.isInfinite(lr)) {
+            throw new IllegalArgumentException("--lr must be a finite number > 0, got " + lr);
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
+        }
+        create(false);      // an unknown --optimizer, named
+        schedule(1);        // an unknown --schedule, named
     }
 }

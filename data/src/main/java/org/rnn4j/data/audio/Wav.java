@@ -15,10 +15,11 @@ import java.nio.file.Path;
  *
  * <p>{@link #read} takes RIFF/WAVE files holding one channel of 16-bit PCM or of 32-bit IEEE float, with a plain
  * or an extensible format chunk; anything else (stereo, 8- or 24-bit, compressed formats, a file cut short, no
- * samples) is refused with a sentence naming the file and what was found. 16-bit samples s become s / 32768, so
- * {@link #fromPcm16} and {@link #toPcm16} convert both ways without loss. A data chunk whose size is one of the
- * placeholders that streaming writers leave when they cannot seek back (0xFFFFFFFF, 0x7FFFFFFF or 0x7FFFF000) is read to the end of the file; any other size past the end is a truncated file.
- * {@link #write} writes 16-bit PCM, atomically. This is the one WAV class of rnn4j: the speech corpus's files,
+ * samples, a float sample that is NaN or infinite) is refused with a sentence naming the file and what was found.
+ * 16-bit samples s become s / 32768, so {@link #fromPcm16} and {@link #toPcm16} convert both ways without loss. A
+ * data chunk whose size is one of the placeholders that streaming writers leave when they cannot seek back
+ * (0xFFFFFFFF, 0x7FFFFFFF or 0x7FFFF000) is read to the end of the file; any other size past the end is a truncated
+ * file. {@link #write} writes 16-bit PCM, atomically. This is the one WAV class of rnn4j: the speech corpus's files,
  * Festival's output, the recorded digits and {@code predict --wav} all go through it.
  *
  * @param sampleRate samples per second
@@ -76,11 +77,11 @@ public record Wav(int sampleRate, float[] samples) {
         int channels = 0;
         int rate = 0;
         int bits = 0;
-        int pos = 12;
+        long pos = 12;   // long: a chunk may declare up to 4 GiB, far past the end of the file
         while (pos + 8 <= bytes.length) {
-            int id = in.getInt(pos);
-            long size = Integer.toUnsignedLong(in.getInt(pos + 4));
-            int body = pos + 8;
+            int id = in.getInt((int) pos);
+            long size = Integer.toUnsignedLong(in.getInt((int) pos + 4));
+            int body = (int) pos + 8;
             if (id == fourCc("fmt ")) {
                 if (size < 16 || body + size > bytes.length) {
                     throw new FileFormatException(file + ": the format chunk is cut short");
@@ -114,10 +115,14 @@ public record Wav(int sampleRate, float[] samples) {
                 float[] samples = new float[n];
                 for (int i = 0; i < n; i++) {
                     samples[i] = format == PCM ? in.getShort(body + 2 * i) / 32768f : in.getFloat(body + 4 * i);
+                    if (!Float.isFinite(samples[i])) {
+                        throw new FileFormatException(file + ": sample " + i + " (" + String.format(java.util.Locale.ROOT,
+                                "%.6f", i / (double) rate) + " s) is " + samples[i] + "; samples must be finite numbers");
+                    }
                 }
                 return new Wav(rate, samples);
             }
-            pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));   // chunks are padded to even sizes
+            pos = body + size + (size & 1);   // chunks are padded to even sizes
         }
         throw new FileFormatException(file + (format < 0 ? ": truncated: no format chunk" : ": truncated: no data chunk"));
     }

@@ -47,6 +47,7 @@ public record TimeSeries(String source, String column, double[] values, int gaps
      *                             number, a row of the wrong width, a file that is not UTF-8, or fewer than 2 values
      */
     public static TimeSeries read(Path file, String column, boolean fillGaps) throws IOException {
+        org.rnn4j.io.FileErrors.checkNotDirectory(file);   // the JDK says "Is a directory" without the path
         String source = file.toString();
         List<String> header = null;
         int index = -1;

@@ -116,4 +116,27 @@ class WavTest {
         assertTrue(refused(wav(1, 1, 16000, 16, new byte[0])).contains("no samples"));
         assertThrows(NoSuchFileException.class, () -> Wav.read(dir.resolve("missing.wav")));
     }
+
+    // found by the malformed-input suite (cli MalformedInputsIT)
+
+    @Test
+    void aChunkDeclaringNearlyFourGigabytesBeforeTheDataIsTruncationNotACrash() throws IOException {
+        byte[] good = wav(1, 1, 16000, 16, new byte[] {1, 0, 2, 0});
+        for (int size : new int[] {0x7FFFFFFF, 0xFFFFFFF0}) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(good.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.put(good, 0, 36).put("LIST".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(size)
+                    .put(good, 36, good.length - 36);
+            assertTrue(refused(b.array()).contains("truncated: no data chunk"), Integer.toHexString(size));
+        }
+    }
+
+    @Test
+    void aFloatSampleThatIsNotFiniteIsRefusedWithItsIndex() throws IOException {
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.putFloat(0.25f).putFloat(Float.NaN).putFloat(-0.5f);
+        String m = refused(wav(3, 1, 8000, 32, data.array()));
+        assertTrue(m.contains("sample 1 (0.000125 s) is NaN"), m);
+        data.putFloat(4, Float.NEGATIVE_INFINITY);
+        assertTrue(refused(wav(3, 1, 8000, 32, data.array())).contains("sample 1 (0.000125 s) is -Infinity"));
+    }
 }
