@@ -95,6 +95,7 @@ final class Worker implements Callable<Worker.Exit> {
     public Exit call() {
         Trainer trainer = null;
         started = System.nanoTime();
+        lastSave = started - SAVE_MILLIS * 1_000_000L;   // the first mini-batch writes the record
         serverBase = state.serverNanos;
         computeBase = state.computeNanos;
         try {
