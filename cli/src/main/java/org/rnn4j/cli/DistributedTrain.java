@@ -139,12 +139,22 @@ final class DistributedTrain {
         if (given.threads != null) {
             run.threads = given.threads;
         }
-        run.cluster.takeFrom(given.cluster);
-        if (run.out == null) {
-            run.out = given.resume.toAbsolutePath().getParent();
+        List<String> before = run.cluster.clusterGiven();
+        run.cluster.placeAs(given.cluster);
+        // the run directory is the checkpoint's (its metrics.jsonl goes on), wherever the original --out was
+        Path here = given.resume.toAbsolutePath().getParent();
+        boolean moved = run.out != null && !run.out.toAbsolutePath().normalize().equals(here.normalize());
+        Path original = run.out;
+        run.out = here;
+        if (moved) {
+            out.println("the run was started with --out " + original + "; it goes on in the checkpoint's directory "
+                    + here);
         }
         out.println("resuming " + given.resume + ": " + saved.workerCount() + " workers at mini-batches "
-                + saved.workerSteps().values());
+                + saved.workerSteps().values() + ", " + saved.reportedEpochs() + " epochs reported"
+                + (before.isEmpty() || run.cluster.hasCluster() ? "" : "; the run had --cluster "
+                + String.join(",", before) + ", this resume runs every worker in this JVM (give --cluster to use"
+                + " members)"));
         return new DistributedTrain(run, out).run(given.resume);
     }
 
@@ -199,6 +209,7 @@ final class DistributedTrain {
         out.flush();
         Printer printer = new Printer(dir, task.train().describe(), s.train().objective(), totalBatches(s, workers));
         if (resumeFrom != null) {
+            keepEpochs(dir.resolve("metrics.jsonl"), DistCheckpoint.load(resumeFrom).reportedEpochs());
             printer.curve.load(dir.resolve("metrics.jsonl"));
         }
         long start = System.nanoTime();
@@ -248,6 +259,40 @@ final class DistributedTrain {
         out.flush();
         java.lang.ref.Reference.reachabilityFence(hazelcastLog);   // JUL keeps loggers weakly: the level must hold
         return 0;
+    }
+
+    /**
+     * On resume: keeps the epoch lines of metrics.jsonl up to the checkpoint's reported epochs and drops the rest
+     * (epochs reported after the checkpoint are trained and reported again; a previous end's lines are written
+     * again at the new end), so that every epoch has one line. Atomic: a temporary file, then a rename.
+     */
+    static void keepEpochs(Path metrics, int epochs) throws IOException {
+        if (!Files.exists(metrics)) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        int number = 0;
+        for (String line : Files.readAllLines(metrics)) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            Object parsed;
+            try {
+                parsed = Json.parse(line);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(metrics + " line " + number + " is not JSON (" + e.getMessage()
+                        + "); move the file away to resume without the earlier epochs' lines");
+            }
+            if (parsed instanceof Map<?, ?> m && "epoch".equals(m.get("type"))
+                    && m.get("epoch") instanceof Number e && e.intValue() <= epochs) {
+                kept.add(line);
+            }
+        }
+        Path tmp = metrics.resolveSibling(metrics.getFileName() + ".tmp");
+        Files.write(tmp, kept);
+        Files.move(tmp, metrics, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private boolean given(String option) {
@@ -356,7 +401,8 @@ final class DistributedTrain {
 
         @Override
         public synchronized void onProgress(DistributedProgress p) {
-            String status = String.format(Locale.ROOT, "loss %.4f, %.0f updates/s, staleness %.2f, %s", p.loss(),
+            String status = String.format(Locale.ROOT, "loss %s, %.0f updates/s, staleness %.2f, %s",
+                    Double.isNaN(p.loss()) ? "-" : String.format(Locale.ROOT, "%.4f", p.loss()),
                     p.updatesPerSecond(), p.meanStaleness(), members(p));
             if (showBar()) {
                 if (bar == null) {
@@ -422,8 +468,11 @@ final class DistributedTrain {
         }
 
         void writeMetrics(Map<String, ?> line) {
+            Map<String, Object> finite = new LinkedHashMap<>();
+            // JSON has no NaN: a mean over no worker (all failed or stopped) is null
+            line.forEach((k, v) -> finite.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v));
             try {
-                Files.writeString(dir.resolve("metrics.jsonl"), Json.write(line) + "\n", StandardOpenOption.CREATE,
+                Files.writeString(dir.resolve("metrics.jsonl"), Json.write(finite) + "\n", StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);

@@ -113,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue the run saved in CHECKPOINT with its original options; only --max-steps, --threads"
-                    + " and --no-progress may be given anew, other options are ignored.")
+                    + " and --no-progress may be given anew, other options are ignored. A distributed run goes on"
+                    + " where --cluster, --cluster-name and --bind of this command say (in this JVM without --cluster).")
     Path resume;
 
     @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar.")

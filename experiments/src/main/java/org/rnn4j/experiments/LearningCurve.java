@@ -38,7 +38,8 @@ public final class LearningCurve {
             Object parsed = org.rnn4j.io.Json.parse(line);
             if (parsed instanceof java.util.Map<?, ?> m && "epoch".equals(m.get("type"))) {
                 double val = m.get("val_loss") instanceof Number v ? v.doubleValue() : Double.NaN;
-                add(((Number) m.get("epoch")).intValue(), ((Number) m.get("train_loss")).doubleValue(), val);
+                double train = m.get("train_loss") instanceof Number t ? t.doubleValue() : Double.NaN;
+                add(((Number) m.get("epoch")).intValue(), train, val);
             }
         }
     }

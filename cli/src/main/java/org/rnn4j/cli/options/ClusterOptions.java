@@ -132,17 +132,20 @@ public final class ClusterOptions {
         return o;
     }
 
-    /** The cluster options given on the command line, to be used again on --resume. */
-    public void takeFrom(ClusterOptions given) {
-        if (given.hasCluster()) {
-            cluster = given.cluster;
-        }
-        if (given.clusterName != null) {
-            clusterName = given.clusterName;
-        }
-        if (given.bind != null) {
-            bind = given.bind;
-        }
+    /**
+     * On --resume: the run goes on where the resume command line says, not on the original run's members (usually
+     * gone): with its --cluster, under its --cluster-name or else the original run's name; without --cluster in this
+     * JVM alone, under a name of its own unless --cluster-name is given. --bind is the resume's, else the original's.
+     */
+    public void placeAs(ClusterOptions given) {
+        cluster = given.cluster;
+        clusterName = given.clusterName != null ? given.clusterName : given.hasCluster() ? clusterName : null;
+        bind = given.bind != null ? given.bind : bind;
+    }
+
+    /** The --cluster addresses as given, or an empty list. */
+    public List<String> clusterGiven() {
+        return cluster == null ? List.of() : List.copyOf(cluster);
     }
 
     /** Checks HOST:PORT addresses: a port in 1..65535 and a host name that resolves. */
