@@ -185,7 +185,7 @@ final class DistributedTrain {
             throw new IllegalArgumentException("--out " + dir + " is a file, not a directory");
         }
         DistConfig dist = DistConfig.builder().workers(workers).fetchEvery(c.cluster.fetchEvery())
-                .pushEvery(c.cluster.pushEvery()).maxStaleness(c.cluster.maxStaleness()).threads(threads)
+                .pushEvery(c.cluster.pushEvery()).maxStaleness(c.cluster.maxStaleness()).shards(c.cluster.shards()).threads(threads)
                 .member(c.cluster.memberOptions())
                 .checkpoint(dir.resolve("checkpoint.rnn4j"), Duration.ofSeconds(checkpointSeconds))
                 .resumeFrom(resumeFrom).maxSteps(c.maxSteps == null ? 0 : c.maxSteps)

@@ -56,6 +56,12 @@ public final class ClusterOptions {
                     + " fetches again; -1 for no limit. Default: ${DEFAULT-VALUE}.")
     int maxStaleness;
 
+    @Option(names = "--shards", defaultValue = "0", paramLabel = "N",
+            description = "With --workers: cut the parameters into N equal shards of the parameter server (entries of"
+                    + " a Hazelcast map, spread over the members, each with a backup on another member); 0 for"
+                    + " shards of about 64 Ki floats. Default: ${DEFAULT-VALUE}.")
+    int shards;
+
     /** Whether --workers was given: train distributed. */
     public boolean distributed() {
         return workers != null;
@@ -91,6 +97,14 @@ public final class ClusterOptions {
         return maxStaleness;
     }
 
+    /** --shards, checked: 0 for the default shard size. */
+    public int shards() {
+        if (shards < 0) {
+            throw new IllegalArgumentException("--shards must be 0 (shards of about 64 Ki floats) or more, got " + shards);
+        }
+        return shards;
+    }
+
     /** Whether --cluster was given: members in other JVMs take workers. */
     public boolean hasCluster() {
         return cluster != null && !cluster.isEmpty();
@@ -99,9 +113,9 @@ public final class ClusterOptions {
     /** Refuses the options of distributed training on a single-JVM run, rather than ignoring them. */
     public void refuseWithoutWorkers() {
         if (workers == null && (hasCluster() || clusterName != null || bind != null || pushEvery != 1
-                || fetchEvery != 1 || maxStaleness != -1)) {
-            throw new IllegalArgumentException("--cluster, --cluster-name, --bind, --push-every, --fetch-every and"
-                    + " --max-staleness are for distributed training: add --workers N");
+                || fetchEvery != 1 || maxStaleness != -1 || shards != 0)) {
+            throw new IllegalArgumentException("--cluster, --cluster-name, --bind, --push-every, --fetch-every,"
+                    + " --max-staleness and --shards are for distributed training: add --workers N");
         }
     }
 
