@@ -200,6 +200,8 @@ class DistributedTrainTest {
                         + " by commas, e.g. 127.0.0.1:5701,127.0.0.1:5702; got 'localhost'",
                 List.of("--workers", "2", "--cluster", "127.0.0.1:99999"), "got '127.0.0.1:99999'",
                 List.of("--cluster", "127.0.0.1:5701"), "are for distributed training: add --workers N",
+                List.of("--workers", "2", "--bind", "203.0.113.7"), "--bind 203.0.113.7 is not an address of this"
+                        + " machine",
                 List.of("--workers", "2", "--push-every", "0"), "--push-every must be at least 1, got 0",
                 List.of("--workers", "2", "--shards", "-1"), "--shards must be 0 (shards of about 64 Ki floats) or"
                         + " more, got -1",
@@ -225,6 +227,11 @@ class DistributedTrainTest {
         MainTest.Result members = rnn4j("cluster", "member", "--members", "nohost.invalid:5701");
         assertEquals(1, members.code(), members.all());
         assertTrue(members.err().contains("--members: unknown host 'nohost.invalid'"), members.err());
+        // TEST-NET-3 (RFC 5737): an address no machine of ours has
+        MainTest.Result bind = rnn4j("cluster", "member", "--bind", "203.0.113.7");
+        assertEquals(1, bind.code(), bind.all());
+        assertTrue(bind.err().contains("--bind 203.0.113.7 is not an address of this machine; its addresses: "),
+                bind.err());
         MainTest.Result none = rnn4j("cluster");
         assertEquals(2, none.code(), none.all());
         assertTrue(none.err().contains("name what to run, e.g. 'rnn4j cluster member'"), none.err());

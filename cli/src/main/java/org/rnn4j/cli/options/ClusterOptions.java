@@ -126,7 +126,7 @@ public final class ClusterOptions {
     public Member.Options memberOptions() {
         Member.Options o = Member.Options.defaults();
         if (bind != null) {
-            o = o.withBind(checkAddress(bind, "--bind"), o.port());
+            o = o.withBind(checkBind(bind, "--bind"), o.port());
         }
         if (hasCluster()) {
             List<String> members = addresses(cluster, "--cluster");
@@ -190,6 +190,33 @@ public final class ClusterOptions {
             return host;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(option + ": unknown host '" + host + "'");
+        }
+    }
+
+    /**
+     * A --bind address: one of this machine's (Hazelcast cannot listen on another, and says so only in its log), as
+     * given.
+     */
+    public static String checkBind(String host, String option) {
+        checkAddress(host, option);
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (a.isLoopbackAddress() || a.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(a) != null) {
+                return host;
+            }
+            List<String> own = new ArrayList<>();
+            for (java.net.NetworkInterface n : java.util.Collections.list(java.net.NetworkInterface
+                    .getNetworkInterfaces())) {
+                for (InetAddress x : java.util.Collections.list(n.getInetAddresses())) {
+                    if (!x.isLinkLocalAddress()) {
+                        own.add(x.getHostAddress());
+                    }
+                }
+            }
+            throw new IllegalArgumentException(option + " " + host + " is not an address of this machine; its"
+                    + " addresses: " + String.join(", ", own));
+        } catch (java.net.SocketException | UnknownHostException e) {
+            throw new IllegalArgumentException(option + " " + host + ": " + e.getMessage());
         }
     }
 
