@@ -82,7 +82,7 @@ final class ClusterCommand implements Runnable {
                 throw new IllegalArgumentException("--cluster-name must not be empty");
             }
             Member.Options o = Member.Options.defaults().withClusterName(clusterName)
-                    .withBind(ClusterOptions.checkAddress(bind, "--bind"), port != null ? port : 5701);
+                    .withBind(ClusterOptions.checkBind(bind, "--bind"), port != null ? port : 5701);
             if (port != null) {
                 o = o.withPortCount(1);
             }

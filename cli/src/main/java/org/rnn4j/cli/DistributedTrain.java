@@ -144,12 +144,22 @@ final class DistributedTrain {
         if (given.threads != null) {
             run.threads = given.threads;
         }
-        run.cluster.takeFrom(given.cluster);
-        if (run.out == null) {
-            run.out = given.resume.toAbsolutePath().getParent();
+        List<String> before = run.cluster.clusterGiven();
+        run.cluster.placeAs(given.cluster);
+        // the run directory is the checkpoint's (its metrics.jsonl goes on), wherever the original --out was
+        Path here = given.resume.toAbsolutePath().getParent();
+        boolean moved = run.out != null && !run.out.toAbsolutePath().normalize().equals(here.normalize());
+        Path original = run.out;
+        run.out = here;
+        if (moved) {
+            out.println("the run was started with --out " + original + "; it goes on in the checkpoint's directory "
+                    + here);
         }
         out.println("resuming " + given.resume + ": " + saved.workerCount() + " workers at mini-batches "
-                + saved.workerSteps().values());
+                + saved.workerSteps().values() + ", " + saved.reportedEpochs() + " epochs reported"
+                + (before.isEmpty() || run.cluster.hasCluster() ? "" : "; the run had --cluster "
+                + String.join(",", before) + ", this resume runs every worker in this JVM (give --cluster to use"
+                + " members)"));
         return new DistributedTrain(run, out).run(given.resume);
     }
 
@@ -182,7 +192,7 @@ final class DistributedTrain {
                 .resumeFrom(resumeFrom).maxSteps(c.maxSteps == null ? 0 : c.maxSteps)
                 .description(description(c.originalArgs)).build();
         PrintWriter err = c.spec.commandLine().getErr();
-        RunDirectory runDir = resumeFrom != null ? RunDirectory.resume(dir, DistCheckpoint.load(resumeFrom).epochsDone(),
+        RunDirectory runDir = resumeFrom != null ? RunDirectory.resume(dir, DistCheckpoint.load(resumeFrom).reportedEpochs(),
                 err) : RunDirectory.fresh(dir, c.overwrite, err);
         try {
             return train(runDir, s, dist, optimizer, hazelcastLog, resumeFrom);
@@ -278,7 +288,8 @@ final class DistributedTrain {
      */
     static DistConfig.Builder distConfig(ClusterOptions cluster, int threads) {
         return DistConfig.builder().workers(cluster.workers()).fetchEvery(cluster.fetchEvery())
-                .pushEvery(cluster.pushEvery()).maxStaleness(cluster.maxStaleness()).threads(threads)
+                .pushEvery(cluster.pushEvery()).maxStaleness(cluster.maxStaleness()).shards(cluster.shards())
+                .threads(threads)
                 .member(cluster.memberOptions()).otherHosts(cluster.hasCluster() ? 1 : 0);
     }
 
@@ -394,7 +405,8 @@ final class DistributedTrain {
 
         @Override
         public synchronized void onProgress(DistributedProgress p) {
-            String status = String.format(Locale.ROOT, "loss %.4f, %.0f updates/s, staleness %.2f, %s", p.loss(),
+            String status = String.format(Locale.ROOT, "loss %s, %.0f updates/s, staleness %.2f, %s",
+                    Double.isNaN(p.loss()) ? "-" : String.format(Locale.ROOT, "%.4f", p.loss()),
                     p.updatesPerSecond(), p.meanStaleness(), members(p));
             if (showBar()) {
                 if (bar == null) {
@@ -464,7 +476,7 @@ final class DistributedTrain {
 
         void writeMetrics(Map<String, ?> line) {
             try {
-                runDir.appendMetrics(line);
+                runDir.appendMetrics(line);   // NaN (a mean over no worker) is written as null
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

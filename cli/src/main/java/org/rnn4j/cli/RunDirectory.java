@@ -144,10 +144,10 @@ final class RunDirectory {
             long epoch = m.get("epoch") instanceof Number n ? n.longValue() : 0;
             if ("epoch".equals(type) && (epoch > epochsDone || epoch <= last)) {
                 dropped.add("epoch " + epoch);
-            } else if (!"test".equals(type)) {   // a finished run's test line: the resumed run writes it again
+            } else if ("epoch".equals(type)) {
                 kept.add(line);
-                last = "epoch".equals(type) ? epoch : last;
-            }
+                last = epoch;
+            }   // any other line closes a finished run (test, distributed): the resumed run writes it again
         }
         if (!dropped.isEmpty()) {
             err.println("note: " + metrics + " went past the checkpoint (" + epochsDone

@@ -122,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run saved in CHECKPOINT (or in DIR/checkpoint.rnn4j) with its original options;"
                     + " only --max-steps, --threads and --no-progress may be given anew, other options are ignored."
                     + " metrics.jsonl is cut back to the checkpoint's epochs (a stop can leave an epoch's line without"
-                    + " its checkpoint) and temporary files of a stopped run are removed.")
+                    + " its checkpoint) and temporary files of a stopped run are removed. A distributed run goes on"
+                    + " where --cluster, --cluster-name and --bind of this command say (in this JVM without --cluster).")
     Path resume;
 
     @Option(names = "--no-progress", description = "Print one line per epoch instead of a progress bar.")

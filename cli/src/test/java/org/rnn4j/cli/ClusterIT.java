@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -156,5 +157,97 @@ class ClusterIT {
         // the surviving member ran its own worker to the end, and maybe the killed one's (or the coordinator did)
         Launched survivor = killed == a ? b : a;
         survivor.await("worker \\d finished after 1260 mini-batches", 10);
+    }
+
+    /** Starts a member of {@code cluster} (joining {@code join} unless null) and returns it with its address. */
+    private Launched member(Path dir, String name, String cluster, String join) throws Exception {
+        List<String> args = new ArrayList<>(List.of("cluster", "member", "--cluster-name", cluster, "--threads", "1"));
+        if (join != null) {
+            args.addAll(List.of("--members", join));
+        }
+        return launch(dir, name, args.toArray(String[]::new));
+    }
+
+    private static String address(Launched member, String cluster) throws Exception {
+        return member.await("^rnn4j cluster member (\\S+), cluster '" + cluster + "'", 120).group(1);
+    }
+
+    private static void kill(Launched l) throws Exception {
+        new ProcessBuilder("kill", "-9", Long.toString(l.process.pid())).start().waitFor();
+        assertTrue(l.process.waitFor(30, TimeUnit.SECONDS), "SIGKILL did not end process " + l.process.pid());
+    }
+
+    /**
+     * The coordinator and both members are killed with SIGKILL mid-run; fresh members are started and
+     * {@code train --resume} goes on from the coordinator's checkpoint, not from scratch: its first epoch line follows
+     * the checkpoint's reported epochs, metrics.jsonl ends with every epoch once, and the counters cover the whole run
+     * (each of the 3 workers' 208 mini-batches counted once). The kill comes once a checkpoint holds 2 reported
+     * epochs (it is read while the run goes on: it is replaced atomically), with 14 epochs still to go.
+     */
+    @Test
+    void aRunWhoseCoordinatorAndMembersAreAllKilledResumesOnFreshMembers(@TempDir Path dir) throws Exception {
+        String cluster = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        Launched a = member(dir, "a", cluster, null);
+        String first = address(a, cluster);
+        Launched b = member(dir, "b", cluster, first);
+        String second = address(b, cluster);
+        a.await("^member " + Pattern.quote(second) + " joined", 60);
+
+        Path out = dir.resolve("run");
+        // 1200 sequences for 3 workers: 400 each, 13 batches of 32 an epoch, 208 in 16 epochs
+        Launched train = launch(dir, "train", "train", "--task", "adding", "--steps", "10", "--train-size", "1200",
+                "--val-size", "100", "--hidden", "16", "--epochs", "16", "--workers", "3", "--cluster",
+                first + "," + second, "--cluster-name", cluster, "--threads", "1", "--checkpoint-every", "1",
+                "--no-progress", "--out", out.toString());
+        train.await("^epoch 2/16 ", 600);
+        Path checkpoint = out.resolve("checkpoint.rnn4j");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (org.rnn4j.dist.DistCheckpoint.load(checkpoint).reportedEpochs() < 2 && train.process.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(train.process.isAlive(), "the run ended before it could be killed:\n" + train.output());
+        for (Launched l : List.of(train, a, b)) {
+            kill(l);
+        }
+        System.out.println("the killed coordinator's output:\n" + train.output());
+        assertFalse(train.output().contains("epoch 16/16"), train.output());
+        org.rnn4j.dist.DistCheckpoint saved = org.rnn4j.dist.DistCheckpoint.load(checkpoint);
+        int reported = saved.reportedEpochs();
+        assertTrue(reported >= 2 && reported < 16, "epochs in the checkpoint: " + reported);
+        assertTrue(saved.workerSteps().values().stream().allMatch(s -> s >= 26L), saved.workerSteps().toString());
+
+        Launched c = member(dir, "c", cluster, null);
+        String third = address(c, cluster);
+        Launched d = member(dir, "d", cluster, third);
+        String fourth = address(d, cluster);
+        c.await("^member " + Pattern.quote(fourth) + " joined", 60);
+        Launched resumed = launch(dir, "resumed", "train", "--resume", checkpoint.toString(), "--cluster",
+                third + "," + fourth, "--no-progress");
+        assertTrue(resumed.process.waitFor(10, TimeUnit.MINUTES), "the resumed run did not finish:\n"
+                + resumed.output());
+        String log = resumed.output();
+        System.out.println("the resumed coordinator's output:\n" + log);
+        assertEquals(0, resumed.process.exitValue(), log + "\nstderr:\n" + Files.readString(resumed.err));
+        assertTrue(log.startsWith("resuming " + checkpoint + ": 3 workers at mini-batches "
+                + saved.workerSteps().values() + ", " + reported + " epochs reported"), log);
+        assertTrue(log.contains("cluster '" + cluster + "' at " + third + "," + fourth + " and this JVM"), log);
+        List<String> epochLines = log.lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertTrue(epochLines.get(0).startsWith("epoch " + (reported + 1) + "/16 "), log);
+        assertTrue(log.contains("distributed: 624 updates in "), log);
+        assertTrue(Pattern.compile("done in [\\d.]+ s: test loss [\\d.]+, mse [\\d.]+ on adding problem").matcher(log)
+                .find(), log);
+
+        List<Long> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            if (org.rnn4j.io.Json.parse(line) instanceof java.util.Map<?, ?> m && "epoch".equals(m.get("type"))) {
+                epochs.add(((Number) m.get("epoch")).longValue());
+            }
+        }
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 16).boxed().toList(), epochs,
+                "metrics.jsonl's epochs");
+        assertEquals(saved.parameters().length,
+                org.rnn4j.io.ModelFile.load(out.resolve("model.rnn4j")).model().parameters().size());
+        assertTrue(Files.size(out.resolve("learning-curve.png")) > 0);
     }
 }

@@ -2,7 +2,11 @@ package org.rnn4j.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.hazelcast.core.HazelcastInstance;
 import org.rnn4j.dist.DistCheckpoint;
+import org.rnn4j.dist.Member;
+import org.rnn4j.dist.WorkerHost;
+import org.rnn4j.io.Json;
 import org.rnn4j.io.ModelFile;
 
 import java.io.IOException;
@@ -13,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -92,6 +97,76 @@ class DistributedTrainTest {
                 parameters(out.resolve("model.rnn4j")));
     }
 
+    private static List<Long> epochLines(Path metrics) throws IOException {
+        List<Long> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            if (Json.parse(line) instanceof Map<?, ?> m && "epoch".equals(m.get("type"))) {
+                epochs.add(((Number) m.get("epoch")).longValue());
+            }
+        }
+        return epochs;
+    }
+
+    @Test
+    void aResumedRunReportsEachEpochOnceAndCountsEveryUpdateOfTheWholeRun() throws IOException {
+        Path out = dir.resolve("stopped");
+        // 2 workers of 100 sequences each: 7 batches of 16 an epoch, 14 in the 2 epochs; stopped in epoch 2
+        MainTest.Result first = rnn4j(run(out, "--workers", "2", "--threads", "2", "--max-steps", "10", "--shards",
+                "3"));
+        assertEquals(0, first.code(), first.all());
+        Path checkpoint = out.resolve("checkpoint.rnn4j");
+        DistCheckpoint saved = DistCheckpoint.load(checkpoint);
+        assertEquals(3, saved.plan().count(), "--shards 3");
+        assertEquals(Map.of(0, 10L, 1, 10L), saved.workerSteps());
+        int reported = saved.reportedEpochs();
+        assertEquals(reported == 1 ? List.of(1L) : List.of(), epochLines(out.resolve("metrics.jsonl")));
+
+        MainTest.Result resumed = rnn4j("train", "--resume", checkpoint.toString(), "--no-progress");
+        assertEquals(0, resumed.code(), resumed.all());
+        assertTrue(resumed.out().contains(", " + reported + " epochs reported"), resumed.out());
+        assertEquals(reported == 0, resumed.out().contains("epoch 1/2 "), resumed.out());
+        assertTrue(resumed.out().contains("epoch 2/2 "), resumed.out());
+        assertEquals(List.of(1L, 2L), epochLines(out.resolve("metrics.jsonl")));
+        assertTrue(resumed.out().contains("distributed: 28 updates in "), resumed.out());
+    }
+
+    @Test
+    void aClusterRunsCheckpointResumesInThisJvmWhenResumeHasNoCluster() throws IOException {
+        String name = Member.uniqueClusterName();
+        HazelcastInstance m = Member.start(Member.Options.defaults().withClusterName(name));
+        WorkerHost host = WorkerHost.start(m, DistributedTrain.resolver(), 1, null);
+        Path out = dir.resolve("cluster");
+        String address = m.getCluster().getLocalMember().getAddress().getHost() + ":"
+                + m.getCluster().getLocalMember().getAddress().getPort();
+        MainTest.Result first;
+        try {
+            first = rnn4j(run(out, "--workers", "2", "--max-steps", "4", "--cluster", address, "--cluster-name",
+                    name));
+        } finally {
+            host.close();
+            m.getLifecycleService().terminate();
+        }
+        assertEquals(0, first.code(), first.all());
+        assertTrue(first.out().contains("2 workers on 2 members: " + address + " worker 0"), first.out());
+
+        Path moved = dir.resolve("copy");
+        Files.createDirectories(moved);
+        Files.copy(out.resolve("checkpoint.rnn4j"), moved.resolve("checkpoint.rnn4j"));
+        byte[] originalMetrics = Files.readAllBytes(out.resolve("metrics.jsonl"));
+        MainTest.Result resumed = rnn4j("train", "--resume", moved.resolve("checkpoint.rnn4j").toString(),
+                "--no-progress");
+        assertEquals(0, resumed.code(), resumed.all());
+        assertTrue(resumed.out().contains("the run had --cluster " + address + ", this resume runs every worker in"
+                + " this JVM"), resumed.out());
+        assertTrue(resumed.out().contains("it goes on in the checkpoint's directory " + moved), resumed.out());
+        assertTrue(resumed.out().contains("distributed: 2 workers (fetch and push every update), in this JVM"),
+                resumed.out());
+        assertTrue(Files.size(moved.resolve("model.rnn4j")) > 0);
+        assertEquals(List.of(1L, 2L), epochLines(moved.resolve("metrics.jsonl")));
+        assertArrayEquals(originalMetrics, Files.readAllBytes(out.resolve("metrics.jsonl")),
+                "the original directory is left alone");
+    }
+
     @Test
     void twoWorkersLearnAndReportTheirUpdates() throws IOException {
         MainTest.Result r = rnn4j("train", "--task", "adding", "--steps", "8", "--train-size", "400", "--val-size",
@@ -125,7 +200,12 @@ class DistributedTrainTest {
                         + " by commas, e.g. 127.0.0.1:5701,127.0.0.1:5702; got 'localhost'",
                 List.of("--workers", "2", "--cluster", "127.0.0.1:99999"), "got '127.0.0.1:99999'",
                 List.of("--cluster", "127.0.0.1:5701"), "are for distributed training: add --workers N",
+                List.of("--workers", "2", "--bind", "203.0.113.7"), "--bind 203.0.113.7 is not an address of this"
+                        + " machine",
                 List.of("--workers", "2", "--push-every", "0"), "--push-every must be at least 1, got 0",
+                List.of("--workers", "2", "--shards", "-1"), "--shards must be 0 (shards of about 64 Ki floats) or"
+                        + " more, got -1",
+                List.of("--shards", "4"), "are for distributed training: add --workers N",
                 List.of("--workers", "2", "--patience", "2"), "--patience (early stopping) is not available with"
                         + " --workers",
                 List.of("--workers", "2", "--cell", "bnlstm"), "distributed training does not yet share buffers");
@@ -147,6 +227,11 @@ class DistributedTrainTest {
         MainTest.Result members = rnn4j("cluster", "member", "--members", "nohost.invalid:5701");
         assertEquals(1, members.code(), members.all());
         assertTrue(members.err().contains("--members: unknown host 'nohost.invalid'"), members.err());
+        // TEST-NET-3 (RFC 5737): an address no machine of ours has
+        MainTest.Result bind = rnn4j("cluster", "member", "--bind", "203.0.113.7");
+        assertEquals(1, bind.code(), bind.all());
+        assertTrue(bind.err().contains("--bind 203.0.113.7 is not an address of this machine; its addresses: "),
+                bind.err());
         MainTest.Result none = rnn4j("cluster");
         assertEquals(2, none.code(), none.all());
         assertTrue(none.err().contains("name what to run, e.g. 'rnn4j cluster member'"), none.err());

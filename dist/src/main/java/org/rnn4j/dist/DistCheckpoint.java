@@ -45,10 +45,13 @@ public final class DistCheckpoint {
     private final Map<Integer, WorkerState> workers;
     private final int workerCount;
     private final String description;
+    private final int reportedEpochs;
+    private final double seconds;
 
     private DistCheckpoint(ModelConfig config, OptimizerSpec spec, ShardPlan plan, float[] parameters,
                            Map<String, float[]> state, long[] updates, long[][] lastSeq,
-                           Map<Integer, WorkerState> workers, int workerCount, String description) {
+                           Map<Integer, WorkerState> workers, int workerCount, String description,
+                           int reportedEpochs, double seconds) {
         this.config = config;
         this.spec = spec;
         this.plan = plan;
@@ -59,12 +62,17 @@ public final class DistCheckpoint {
         this.workers = workers;
         this.workerCount = workerCount;
         this.description = description;
+        this.reportedEpochs = reportedEpochs;
+        this.seconds = seconds;
     }
 
-    /** Writes the shards and worker states, and the job's description (may be null), atomically. */
+    /**
+     * Writes the shards and worker states (progress, counters, per-epoch losses), the job's description (may be
+     * null), the number of epochs the coordinator had reported and the run's training time so far, atomically.
+     */
     static void save(Path file, ModelConfig config, OptimizerSpec spec, ShardPlan plan, Map<Integer, Shard> shards,
-                     Map<Integer, WorkerState> workers, int workerCount, String description, Provenance provenance)
-            throws IOException {
+                     Map<Integer, WorkerState> workers, int workerCount, String description, int reportedEpochs,
+                     double seconds, Provenance provenance) throws IOException {
         float[] values = new float[plan.parameterCount()];
         List<String> names = spec.stateNames();
         Map<String, float[]> arrays = new LinkedHashMap<>();
@@ -105,6 +113,16 @@ public final class DistCheckpoint {
             m.put("metric_count", p.metricCount());
             m.put("seq", w.seq);
             m.put("done", w.done());
+            m.put("pushes", w.pushes);
+            m.put("updates", w.updates);
+            m.put("duplicates", w.duplicates);
+            m.put("stale", w.stale);
+            m.put("not_finite", w.notFinite);
+            m.put("staleness", longs(w.staleness));
+            m.put("server_nanos", w.serverNanos);
+            m.put("compute_nanos", w.computeNanos);
+            m.put("epoch_loss", doubles(w.epochLoss));
+            m.put("epoch_metric", doubles(w.epochMetric));
             progress.add(m);
         }
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -115,6 +133,8 @@ public final class DistCheckpoint {
         meta.put("shard_updates", counts);
         meta.put("shard_last_seq", seqs);
         meta.put("worker_progress", progress);
+        meta.put("reported_epochs", (long) reportedEpochs);
+        meta.put("seconds", seconds);
         if (description != null) {
             meta.put("description", description);
         }
@@ -167,14 +187,52 @@ public final class DistCheckpoint {
                         ((Number) m.get("loss_sum")).doubleValue(), ((Number) m.get("loss_count")).doubleValue(),
                         ((Number) m.get("metric_sum")).doubleValue(), ((Number) m.get("metric_count")).doubleValue(),
                         Double.NaN, 0, false);
-                workers.put(w, new WorkerState(w, p, ((Number) m.get("seq")).longValue(),
-                        (Boolean) m.get("done") ? WorkerState.FINISHED : WorkerState.ASSIGNED));
+                WorkerState ws = new WorkerState(w, p, ((Number) m.get("seq")).longValue(),
+                        (Boolean) m.get("done") ? WorkerState.FINISHED : WorkerState.ASSIGNED);
+                if (m.containsKey("updates")) {   // written since the counters are saved; before, they start at 0
+                    ws.pushes = ((Number) m.get("pushes")).longValue();
+                    ws.updates = ((Number) m.get("updates")).longValue();
+                    ws.duplicates = ((Number) m.get("duplicates")).longValue();
+                    ws.stale = ((Number) m.get("stale")).longValue();
+                    ws.notFinite = ((Number) m.get("not_finite")).longValue();
+                    long[] h = ((List<?>) m.get("staleness")).stream().mapToLong(x -> ((Number) x).longValue())
+                            .toArray();
+                    System.arraycopy(h, 0, ws.staleness, 0, Math.min(h.length, ws.staleness.length));
+                    ws.serverNanos = ((Number) m.get("server_nanos")).longValue();
+                    ws.computeNanos = ((Number) m.get("compute_nanos")).longValue();
+                    ws.epochLoss = toDoubles((List<?>) m.get("epoch_loss"));
+                    ws.epochMetric = toDoubles((List<?>) m.get("epoch_metric"));
+                }
+                workers.put(w, ws);
             }
+            int reported = meta.get("reported_epochs") instanceof Number n ? n.intValue() : -1;
+            double seconds = meta.get("seconds") instanceof Number n ? n.doubleValue() : 0;
             return new DistCheckpoint(c.config(), spec, plan, c.parameters(), state, updates, last, workers,
-                    num(meta, "workers").intValue(), (String) meta.get("description"));
+                    num(meta, "workers").intValue(), (String) meta.get("description"), reported, seconds);
         } catch (ClassCastException | NullPointerException e) {
             throw new ModelFileException(file, "the distributed checkpoint's training state is incomplete or malformed");
         }
+    }
+
+    private static List<Object> longs(long[] a) {
+        List<Object> out = new ArrayList<>(a.length);
+        for (long v : a) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** JSON has no NaN: an epoch without a loss (before an older resume) is null. */
+    private static List<Object> doubles(double[] a) {
+        List<Object> out = new ArrayList<>(a.length);
+        for (double v : a) {
+            out.add(Double.isFinite(v) ? v : null);
+        }
+        return out;
+    }
+
+    private static double[] toDoubles(List<?> list) {
+        return list.stream().mapToDouble(o -> o == null ? Double.NaN : ((Number) o).doubleValue()).toArray();
     }
 
     private static Number num(Map<String, Object> m, String key) {
@@ -239,9 +297,21 @@ public final class DistCheckpoint {
         return out;
     }
 
-    /** Epochs every worker had completed: the slowest worker's count (its progress' epoch). */
-    public int epochsDone() {
-        return workers.values().stream().mapToInt(s -> s.progress.epoch()).min().orElse(0);
+    /**
+     * The epochs the coordinator had reported (its epoch lines, one per epoch that every worker had finished) when
+     * it wrote this checkpoint: a resumed run reports the epochs after them. For a checkpoint written before this
+     * was recorded: the epochs every worker had finished.
+     */
+    public int reportedEpochs() {
+        if (reportedEpochs >= 0) {
+            return reportedEpochs;
+        }
+        return workers.values().stream().mapToInt(w -> w.progress.epoch()).min().orElse(0);
+    }
+
+    /** The run's training time until this checkpoint, in seconds (0 for a checkpoint that did not record it). */
+    public double seconds() {
+        return seconds;
     }
 
     /** Each shard's update count. */

@@ -192,7 +192,8 @@ public final class DistributedTrainer {
                         read(states, workers)));
             }
             return coordinate(new Run(job, published, plan, reference, train, validation, states, localUuids,
-                    membership, events, event, log));
+                    membership, events, event, log, resume == null ? -1 : resume.reportedEpochs(),
+                    resume == null ? 0 : resume.seconds()));
         } finally {
             stopRequested = true;
             for (WorkerHost h : hosts) {
@@ -210,7 +211,7 @@ public final class DistributedTrainer {
     private record Run(String job, Job published, ShardPlan plan, SequenceModel reference, Dataset train,
                        Dataset validation, IMap<Integer, WorkerState> states, Set<String> localUuids,
                        BlockingQueue<MembershipEvent> membership, DistributedListener events, Consumer<String> event,
-                       List<String> log) {
+                       List<String> log, int reportedBefore, double secondsBefore) {
     }
 
     /** Watches the workers and the cluster until every worker has finished, stopped or failed. */
@@ -221,10 +222,11 @@ public final class DistributedTrainer {
         Set<String> knownHosts = new HashSet<>(liveHosts(alive(), run.localUuids()).stream().map(Host::uuid).toList());
         Map<Integer, WorkerState> ended = new LinkedHashMap<>();
         WorkerState[] last = new WorkerState[workers];
-        long started = System.nanoTime();
-        long nextCheckpoint = started + dist.checkpointEvery().toNanos();
-        long nextProgress = started + PROGRESS_NANOS;
-        int epochsSeen = -1;
+        long now0 = System.nanoTime();
+        long started = now0 - (long) (run.secondsBefore() * 1e9);   // a resumed run's time and rates count it all
+        long nextCheckpoint = now0 + dist.checkpointEvery().toNanos();
+        long nextProgress = now0 + PROGRESS_NANOS;
+        int epochsSeen = run.reportedBefore();   // -1: none yet; a resumed run reports the epochs after its checkpoint's
         boolean stopPublished = false;
         while (ended.size() < workers) {
             MembershipEvent e = poll(run.membership());
@@ -273,8 +275,8 @@ public final class DistributedTrainer {
             if (t >= nextCheckpoint && ended.size() < workers) {
                 if (dist.checkpoint() != null) {
                     try {
-                        writeCheckpoint(run, alive);
-                        run.event().accept("checkpoint written to " + dist.checkpoint());
+                        writeCheckpoint(run, alive, Math.max(0, epochsSeen), (System.nanoTime() - started) / 1e9);
+                        run.log().add("checkpoint written to " + dist.checkpoint());   // recorded, not announced
                     } catch (RuntimeException failed) {
                         // the previous checkpoint stays whole (atomic write); training goes on
                         run.event().accept("checkpoint to " + dist.checkpoint() + " failed, the previous one is kept: "
@@ -296,7 +298,7 @@ public final class DistributedTrainer {
         SequenceModel reference = run.reference();
         finalServer.pull(reference.parameters().values(), new long[run.plan().count()]);
         if (dist.checkpoint() != null) {
-            writeCheckpoint(run, alive);
+            writeCheckpoint(run, alive, Math.max(0, epochsSeen), seconds);
             run.event().accept("checkpoint written to " + dist.checkpoint());
         }
         TrainingStats stats = stats(ended, seconds, lost.size(), shardsLost, run.log());
@@ -609,7 +611,7 @@ public final class DistributedTrainer {
         return c;
     }
 
-    private void writeCheckpoint(Run run, HazelcastInstance alive) {
+    private void writeCheckpoint(Run run, HazelcastInstance alive, int reportedEpochs, double seconds) {
         Map<Integer, Shard> shards = ParameterServer.attach(alive, run.job(), run.plan()).snapshot();
         Map<Integer, WorkerState> progress = new HashMap<>();
         WorkerState[] states = read(run.states(), dist.workers());
@@ -621,7 +623,7 @@ public final class DistributedTrainer {
         }
         try {
             DistCheckpoint.save(dist.checkpoint(), run.reference().config(), spec, run.plan(), shards, progress,
-                    dist.workers(), dist.description(), Provenance.current(config.seed(), run.train().describe()));
+                    dist.workers(), dist.description(), reportedEpochs, seconds, Provenance.current(config.seed(), run.train().describe()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + dist.checkpoint() + ": " + e.getMessage(), e);
         }

@@ -95,6 +95,7 @@ final class Worker implements Callable<Worker.Exit> {
     public Exit call() {
         Trainer trainer = null;
         started = System.nanoTime();
+        lastSave = started - SAVE_MILLIS * 1_000_000L;   // the first mini-batch writes the record
         serverBase = state.serverNanos;
         computeBase = state.computeNanos;
         try {
@@ -161,11 +162,21 @@ final class Worker implements Callable<Worker.Exit> {
         state.computeNanos = computeBase + (t0 - started) - (state.serverNanos - serverBase);
         if (states.executeOnKey(id, StateUpdate.write(state)) == null) {
             moved = true;
-            listener.onEvent("worker " + id + " was given to another member; it stops here after "
-                    + progress.step() + " mini-batches");
+            listener.onEvent(recordGone() ? "worker " + id + " stops after " + progress.step() + " mini-batches: the"
+                    + " job's records are gone (its coordinator left)" : "worker " + id + " was given to another"
+                    + " member; it stops here after " + progress.step() + " mini-batches");
         }
         lastSave = System.nanoTime();
         state.serverNanos += lastSave - t0;
+    }
+
+    /** Whether the worker's record is gone: the job's maps were removed when its coordinator left. */
+    private boolean recordGone() {
+        try {
+            return states.get(id) == null;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -206,8 +217,9 @@ final class Worker implements Callable<Worker.Exit> {
                 r = fetchInto == null ? server.push(id, seq, lr, grads, basis, job.maxStaleness)
                         : server.push(id, seq, lr, grads, basis, job.maxStaleness, fetchInto.values(), now);
             } catch (RuntimeException e) {
-                if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()) {
-                    throw e;
+                if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()
+                        || stopRequested.getAsBoolean()) {
+                    throw e;   // no retry for a job that is ending or a worker given away
                 }
                 listener.onEvent("worker " + id + ": push " + seq + " failed (" + e.getClass().getSimpleName()
                         + "), retrying with the same sequence number");
@@ -241,7 +253,8 @@ final class Worker implements Callable<Worker.Exit> {
                 server.pull(params.values(), fetched);
                 break;
             } catch (RuntimeException e) {
-                if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()) {
+                if (attempt >= job.pushRetries || !member.getLifecycleService().isRunning()
+                        || stopRequested.getAsBoolean()) {
                     throw e;
                 }
                 listener.onEvent("worker " + id + ": fetch failed (" + e.getClass().getSimpleName() + "), retrying");

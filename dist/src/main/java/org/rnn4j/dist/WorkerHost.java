@@ -63,6 +63,8 @@ public final class WorkerHost implements AutoCloseable {
         final Set<Integer> refused = ConcurrentHashMap.newKeySet();
         final IMap<Integer, WorkerState> states;
         volatile boolean stop;
+        /** Its coordinator left: what its workers do now ends with the job. */
+        volatile boolean abandoned;
 
         JobRun(Job job) {
             this.job = job;
@@ -220,6 +222,7 @@ public final class WorkerHost implements AutoCloseable {
     private void abandon(Job job) {
         JobRun run = runs.remove(job.name);
         if (run != null) {
+            run.abandoned = true;
             run.stop = true;
             if (announce) {
                 listener.onEvent("job " + job.name + ": its coordinator left the cluster; this member's workers stop");
@@ -284,7 +287,10 @@ public final class WorkerHost implements AutoCloseable {
                     replica, workerConfig(resolved.config(), w), dataShard(resolved.train(), w, job.workers), job,
                     listener, () -> run.stop || moved.get() || closed);
             Worker.Exit e = worker.call();
-            if (announce && !e.memberLost()) {
+            if (announce && run.abandoned) {
+                listener.onEvent("job " + job.name + ": worker " + w + " stopped with its job after " + e.steps()
+                        + " mini-batches");
+            } else if (announce && !e.memberLost()) {
                 listener.onEvent("job " + job.name + ": worker " + w + (e.moved() ? " moved to another member"
                         : " " + WorkerState.statusName(e.status())) + " after " + e.steps() + " mini-batches"
                         + (e.failure() == null || e.moved() ? "" : ": " + DistributedTrainer.describe(e.failure())));

@@ -56,6 +56,12 @@ public final class ClusterOptions {
                     + " fetches again; -1 for no limit. Default: ${DEFAULT-VALUE}.")
     int maxStaleness;
 
+    @Option(names = "--shards", defaultValue = "0", paramLabel = "N",
+            description = "With --workers: cut the parameters into N equal shards of the parameter server (entries of"
+                    + " a Hazelcast map, spread over the members, each with a backup on another member); 0 for"
+                    + " shards of about 64 Ki floats. Default: ${DEFAULT-VALUE}.")
+    int shards;
+
     /** Whether --workers was given: train distributed. */
     public boolean distributed() {
         return workers != null;
@@ -91,6 +97,14 @@ public final class ClusterOptions {
         return maxStaleness;
     }
 
+    /** --shards, checked: 0 for the default shard size. */
+    public int shards() {
+        if (shards < 0) {
+            throw new IllegalArgumentException("--shards must be 0 (shards of about 64 Ki floats) or more, got " + shards);
+        }
+        return shards;
+    }
+
     /** Whether --cluster was given: members in other JVMs take workers. */
     public boolean hasCluster() {
         return cluster != null && !cluster.isEmpty();
@@ -99,9 +113,9 @@ public final class ClusterOptions {
     /** Refuses the options of distributed training on a single-JVM run, rather than ignoring them. */
     public void refuseWithoutWorkers() {
         if (workers == null && (hasCluster() || clusterName != null || bind != null || pushEvery != 1
-                || fetchEvery != 1 || maxStaleness != -1)) {
-            throw new IllegalArgumentException("--cluster, --cluster-name, --bind, --push-every, --fetch-every and"
-                    + " --max-staleness are for distributed training: add --workers N");
+                || fetchEvery != 1 || maxStaleness != -1 || shards != 0)) {
+            throw new IllegalArgumentException("--cluster, --cluster-name, --bind, --push-every, --fetch-every,"
+                    + " --max-staleness and --shards are for distributed training: add --workers N");
         }
     }
 
@@ -112,7 +126,7 @@ public final class ClusterOptions {
     public Member.Options memberOptions() {
         Member.Options o = Member.Options.defaults();
         if (bind != null) {
-            o = o.withBind(checkAddress(bind, "--bind"), o.port());
+            o = o.withBind(checkBind(bind, "--bind"), o.port());
         }
         if (hasCluster()) {
             List<String> members = addresses(cluster, "--cluster");
@@ -132,17 +146,20 @@ public final class ClusterOptions {
         return o;
     }
 
-    /** The cluster options given on the command line, to be used again on --resume. */
-    public void takeFrom(ClusterOptions given) {
-        if (given.hasCluster()) {
-            cluster = given.cluster;
-        }
-        if (given.clusterName != null) {
-            clusterName = given.clusterName;
-        }
-        if (given.bind != null) {
-            bind = given.bind;
-        }
+    /**
+     * On --resume: the run goes on where the resume command line says, not on the original run's members (usually
+     * gone): with its --cluster, under its --cluster-name or else the original run's name; without --cluster in this
+     * JVM alone, under a name of its own unless --cluster-name is given. --bind is the resume's, else the original's.
+     */
+    public void placeAs(ClusterOptions given) {
+        cluster = given.cluster;
+        clusterName = given.clusterName != null ? given.clusterName : given.hasCluster() ? clusterName : null;
+        bind = given.bind != null ? given.bind : bind;
+    }
+
+    /** The --cluster addresses as given, or an empty list. */
+    public List<String> clusterGiven() {
+        return cluster == null ? List.of() : List.copyOf(cluster);
     }
 
     /** Checks HOST:PORT addresses: a port in 1..65535 and a host name that resolves. */
@@ -173,6 +190,33 @@ public final class ClusterOptions {
             return host;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException(option + ": unknown host '" + host + "'");
+        }
+    }
+
+    /**
+     * A --bind address: one of this machine's (Hazelcast cannot listen on another, and says so only in its log), as
+     * given.
+     */
+    public static String checkBind(String host, String option) {
+        checkAddress(host, option);
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (a.isLoopbackAddress() || a.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(a) != null) {
+                return host;
+            }
+            List<String> own = new ArrayList<>();
+            for (java.net.NetworkInterface n : java.util.Collections.list(java.net.NetworkInterface
+                    .getNetworkInterfaces())) {
+                for (InetAddress x : java.util.Collections.list(n.getInetAddresses())) {
+                    if (!x.isLinkLocalAddress()) {
+                        own.add(x.getHostAddress());
+                    }
+                }
+            }
+            throw new IllegalArgumentException(option + " " + host + " is not an address of this machine; its"
+                    + " addresses: " + String.join(", ", own));
+        } catch (java.net.SocketException | UnknownHostException e) {
+            throw new IllegalArgumentException(option + " " + host + ": " + e.getMessage());
         }
     }
 
