@@ -133,6 +133,7 @@ public final class MultiStreamModel {
                     }
                 }
             }
+            checkTimes(k, in, b, streamSteps[k]);
             // a window of the whole sequences: a stream may have no event in a sequence (length 0)
             outs[k] = streams.get(k).forward(in.x(), new Sequences(lengths, in.times(), 0, true), null).output();
         }
@@ -146,6 +147,50 @@ public final class MultiStreamModel {
         head.forward(cx, params.values(), top, b, y.data());
         forwardDone = true;
         return y;
+    }
+
+    /** Stream k's times: B·T_k of them, finite, never going backwards within a sequence's valid steps. */
+    private static void checkTimes(int k, Input in, int b, int t) {
+        double[] times = in.times();
+        if (times.length != (long) b * t) {
+            throw new IllegalArgumentException("stream " + k + " has " + times.length + " timestamps for x of shape "
+                    + Tensor.shapeString(in.x().shape()) + "; expected B·T = " + (long) b * t);
+        }
+        for (int s = 0; s < b; s++) {
+            int len = in.lengths() == null ? t : Math.min(t, in.lengths()[s]);
+            for (int j = 0; j < len; j++) {
+                double now = times[s * t + j];
+                if (!Double.isFinite(now)) {
+                    throw new IllegalArgumentException("stream " + k + ": sequence " + s + " has a timestamp " + now
+                            + " at step " + j);
+                }
+                if (j > 0 && now < times[s * t + j - 1]) {
+                    throw new IllegalArgumentException("stream " + k + ": times go backwards in sequence " + s
+                            + " at step " + j + " (" + now + " after " + times[s * t + j - 1] + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Unit updates performed by the latest forward pass, over every stream's network and the merge network (see
+     * {@link Recurrent#unitUpdates()}: an event-driven Phased LSTM after {@link #eval()} counts only its open units).
+     */
+    public long unitUpdates() {
+        long n = merge.unitUpdates();
+        for (Recurrent r : streams) {
+            n += r.unitUpdates();
+        }
+        return n;
+    }
+
+    /** The unit updates dense networks of these shapes perform on the latest forward pass's valid steps. */
+    public long denseUnitUpdates() {
+        long n = merge.denseUnitUpdates();
+        for (Recurrent r : streams) {
+            n += r.denseUnitUpdates();
+        }
+        return n;
     }
 
     /** Backward from the gradient of the predictions (B, outputs); accumulates every parameter's gradient. */

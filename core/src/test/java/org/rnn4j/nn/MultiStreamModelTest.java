@@ -118,6 +118,14 @@ class MultiStreamModelTest {
                 new MultiStreamModel.Input(x0, new int[] {3, 0}, new double[6]),
                 new MultiStreamModel.Input(x1, new int[] {2, 0}, new double[4])))).getMessage();
         assertTrue(msg.contains("sequence 1 has no event"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> m.forward(List.of(
+                new MultiStreamModel.Input(x0, null, new double[6]),
+                new MultiStreamModel.Input(Tensor.zeros(3, 2, 1), null, new double[6])))).getMessage();
+        assertTrue(msg.contains("stream 1 has batch 3, stream 0 has 2"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> m.forward(List.of(
+                new MultiStreamModel.Input(x0, null, new double[] {0, 1, 2, 0, 1, 2}),
+                new MultiStreamModel.Input(x1, null, new double[] {0, 1, 5, 4})))).getMessage();
+        assertTrue(msg.contains("stream 1: times go backwards in sequence 1 at step 1 (4.0 after 5.0)"), msg);
         assertThrows(IllegalStateException.class, () -> m.backward(Tensor.zeros(2, 2)));
     }
 }
