@@ -38,10 +38,10 @@ final class AvFusionCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", description = "Seeds per model, input and condition. Default: 2 (5 with --full).")
     Integer seeds;
 
-    @Option(names = "--train-sentences", paramLabel = "N", description = "Training sentences, six words each. Default: 400 (1500 with --full).")
+    @Option(names = "--train-sentences", paramLabel = "N", description = "Training sentences, six words each. Default: 800 (1500 with --full).")
     Integer trainSentences;
 
-    @Option(names = "--test-sentences", paramLabel = "N", description = "Held-out sentences. Default: 100 (300 with --full).")
+    @Option(names = "--test-sentences", paramLabel = "N", description = "Held-out sentences. Default: 150 (300 with --full).")
     Integer testSentences;
 
     @Option(names = "--snr", paramLabel = "DB", description = "The noisy condition's signal-to-noise ratio, dB. Default: 0.")
