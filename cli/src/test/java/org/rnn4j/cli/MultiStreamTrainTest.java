@@ -88,6 +88,14 @@ class MultiStreamTrainTest {
         double[] again = MultiStreamTraining.evaluate(loaded.model(), all, idx);
         assertEquals(m.group(2), String.format(Locale.ROOT, "%.5f", again[1]));
         assertTrue(r.out().contains("unit updates at inference 100.0 % of dense"), r.out());
+
+        MainTest.Result info = rnn4j("info", out.resolve("model.rnn4j").toString());
+        assertEquals(0, info.code(), info.all());
+        assertTrue(info.out().contains("stream 1: LSTM, 1 inputs, 4 units"), info.out());
+        // an LSTM of 6 units reading 2 features: 4·6 gate rows
+        assertTrue(Pattern.compile("stream0\\.weight_ih_l0 +\\(24, 2\\) +48").matcher(info.out()).find(), info.out());
+        assertTrue(info.out().contains("total") && info.out().contains(
+                String.valueOf(loaded.model().parameters().size())), info.out());
     }
 
     @Test
