@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Runs an experiment of the literature rnn4j is built from.",
         subcommands = {PlstmFrequencyCommand.class, PlstmAddingCommand.class, SeqFashionCommand.class,
-                EventDigitsCommand.class, AcousticCommand.class, DigitsCommand.class, Seq2SeqCommand.class})
+                EventDigitsCommand.class, AcousticCommand.class, DigitsCommand.class, Seq2SeqCommand.class,
+                AvFusionCommand.class})
 final class ExperimentCommand implements Runnable {
 
     @CommandLine.Spec

@@ -27,6 +27,9 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (isMultiStream(modelFile)) {
+            return multiStream(out);
+        }
         ModelFile.Contents c = ModelFile.read(modelFile);
         ModelFile.Loaded loaded = ModelFile.load(modelFile, null);
         out.println(modelFile + ": rnn4j " + c.kind() + ", format version " + loaded.formatVersion());
@@ -61,6 +64,47 @@ final class InfoCommand implements Callable<Integer> {
             out.println();
             out.println("also holds: " + String.join(", ", c.arrays().keySet()));
         }
+        return 0;
+    }
+
+    /** Whether the file starts with a multi-stream model file's magic. */
+    private static boolean isMultiStream(Path file) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return false;
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(8),
+                    "RNN4JMSM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A multi-stream model file: each stream's network, the merge network, provenance and parameters. */
+    private int multiStream(PrintWriter out) throws IOException {
+        org.rnn4j.io.MultiStreamModelFile.Loaded loaded = org.rnn4j.io.MultiStreamModelFile.load(modelFile, null);
+        org.rnn4j.nn.MultiStreamModel.Config config = loaded.model().config();
+        out.println(modelFile + ": rnn4j " + org.rnn4j.io.MultiStreamModelFile.KIND + ", format version "
+                + org.rnn4j.io.MultiStreamModelFile.FORMAT_VERSION);
+        for (int k = 0; k < config.streams().size(); k++) {
+            org.rnn4j.nn.RecurrentConfig r = config.streams().get(k);
+            out.println("stream " + k + ": " + r.cell().kind() + ", " + r.inputSize() + " inputs, " + r.hiddenSize()
+                    + " units" + (r.numLayers() > 1 ? " x " + r.numLayers() + " layers" : ""));
+        }
+        org.rnn4j.nn.RecurrentConfig m = config.merge();
+        out.println("merge: " + m.cell().kind() + ", " + m.hiddenSize() + " units" + (m.numLayers() > 1 ? " x "
+                + m.numLayers() + " layers" : "") + ", at the union of the streams' times; head: " + config.outputSize()
+                + " outputs");
+        Provenance p = loaded.provenance();
+        out.println("made by rnn4j " + p.libraryVersion() + " on JDK " + p.jdk() + ", " + p.os() + "/" + p.arch()
+                + ", " + p.createdAt() + ", seed " + p.seed());
+        out.println("data: " + p.data());
+        out.println();
+        out.printf("%-28s %-14s %12s%n", "parameter", "shape", "values");
+        long total = 0;
+        for (ParamView v : loaded.model().parameters().layout().views()) {
+            out.printf("%-28s %-14s %12d%n", v.name(), Tensor.shapeString(v.shape()), v.size());
+            total += v.size();
+        }
+        out.printf("%-28s %-14s %12d%n", "total", "", total);
         return 0;
     }
 

@@ -72,6 +72,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    @Mixin
+    org.rnn4j.cli.options.StreamOptions streams = new org.rnn4j.cli.options.StreamOptions();
+
     @Option(names = "--epochs", defaultValue = "8", paramLabel = "N", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
@@ -267,6 +270,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (maxSteps != null && maxSteps < 1) {
             throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
+        }
+        if (!speech.given() && MultiStreamTraining.isMultiStream(data.dataFile())) {
+            if (restored != null) {
+                throw new IllegalArgumentException("--resume is not supported for a model of several streams ("
+                        + data.dataFile() + ")");
+            }
+            return new MultiStreamTraining(this).run(data.dataFile(), outw);
         }
         TaskData task = speech.given() ? speech.load(data) : data.load();
         Dataset train = task.train();

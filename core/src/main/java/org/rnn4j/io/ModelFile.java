@@ -270,6 +270,9 @@ public final class ModelFile {
 
     private static Read readFrom(Path file, CheckedInputStream in, long size) throws IOException {
         byte[] start = in.readNBytes(MAGIC.length);
+        if (Arrays.equals(start, MultiStreamModelFile.MAGIC)) {
+            throw new ModelFileException(file, "is a multi-stream model file; load it with MultiStreamModelFile.load");
+        }
         if (!Arrays.equals(start, Arrays.copyOf(MAGIC, start.length))) {
             throw new ModelFileException(file, "is not an rnn4j model file: it starts with " + printable(start)
                     + ", not \"RNN4JMDL\"");

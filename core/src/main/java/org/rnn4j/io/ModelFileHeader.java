@@ -9,6 +9,7 @@ import org.rnn4j.nn.LstmSpec;
 import org.rnn4j.nn.PhasedGruSpec;
 import org.rnn4j.nn.PhasedLstmSpec;
 import org.rnn4j.nn.ModelConfig;
+import org.rnn4j.nn.MultiStreamModel;
 import org.rnn4j.nn.RecurrentConfig;
 import org.rnn4j.nn.RnnSpec;
 import org.rnn4j.nn.SequenceModel;
@@ -113,16 +114,8 @@ final class ModelFileHeader {
     }
 
     private static Map<String, Object> config(ModelConfig config) {
-        RecurrentConfig net = config.network();
-        Map<String, Object> network = new LinkedHashMap<>();
-        network.put("cell", cell(net.cell()));
-        network.put("inputSize", net.inputSize());
-        network.put("hiddenSize", net.hiddenSize());
-        network.put("numLayers", net.numLayers());
-        network.put("bidirectional", net.bidirectional());
-        network.put("dropout", net.dropout());
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("network", network);
+        json.put("network", network(config.network()));
         json.put("head", config.head().name());
         json.put("outputSize", config.outputSize());
         if (config.embedding() != null) {
@@ -133,6 +126,18 @@ final class ModelFileHeader {
             json.put("embedding", embedding);
         }
         return json;
+    }
+
+    /** A recurrent network's keys: cell, inputSize, hiddenSize, numLayers, bidirectional, dropout. */
+    static Map<String, Object> network(RecurrentConfig net) {
+        Map<String, Object> network = new LinkedHashMap<>();
+        network.put("cell", cell(net.cell()));
+        network.put("inputSize", net.inputSize());
+        network.put("hiddenSize", net.hiddenSize());
+        network.put("numLayers", net.numLayers());
+        network.put("bidirectional", net.bidirectional());
+        network.put("dropout", net.dropout());
+        return network;
     }
 
     /** The time gate's options, the same keys for the Phased LSTM and GRU. */
@@ -266,9 +271,7 @@ final class ModelFileHeader {
         } else {
             json.requireKeys("network", "head", "outputSize");
         }
-        Obj net = json.object("network");
-        net.requireKeys("cell", "inputSize", "hiddenSize", "numLayers", "bidirectional", "dropout");
-        CellSpec cell = cell(net.object("cell"));
+        RecurrentConfig network = network(json.object("network"));
         String headName = json.string("head");
         Head head;
         try {
@@ -277,8 +280,6 @@ final class ModelFileHeader {
             throw json.invalid("config.head is \"" + headName + "\"; expected one of " + Arrays.toString(Head.values()));
         }
         try {
-            RecurrentConfig network = new RecurrentConfig(cell, net.integer("inputSize"), net.integer("hiddenSize"),
-                    net.integer("numLayers"), net.bool("bidirectional"), net.float32("dropout"));
             EmbeddingSpec embedding = null;
             if (embedded) {
                 Obj e = json.object("embedding");
@@ -289,6 +290,89 @@ final class ModelFileHeader {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(json.file, "has an invalid config: " + e.getMessage());
         }
+    }
+
+    private static RecurrentConfig network(Obj net) throws ModelFileException {
+        net.requireKeys("cell", "inputSize", "hiddenSize", "numLayers", "bidirectional", "dropout");
+        CellSpec cell = cell(net.object("cell"));
+        try {
+            return new RecurrentConfig(cell, net.integer("inputSize"), net.integer("hiddenSize"),
+                    net.integer("numLayers"), net.bool("bidirectional"), net.float32("dropout"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(net.file, "has an invalid config" + (net.path.equals("config.network") ? ""
+                    : " at " + net.path) + ": " + e.getMessage());
+        }
+    }
+
+    // ---- multi-stream models
+
+    /** A multi-stream model file's header: kind, config (streams, merge, outputSize), manifest, provenance, meta. */
+    static Map<String, Object> multiStreamToJson(MultiStreamModel.Config config, ParamLayout layout,
+                                                 Provenance provenance, Map<String, Object> meta) {
+        List<Object> streams = new ArrayList<>();
+        for (RecurrentConfig c : config.streams()) {
+            streams.add(network(c));
+        }
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("streams", streams);
+        cfg.put("merge", network(config.merge()));
+        cfg.put("outputSize", config.outputSize());
+        List<Object> manifest = new ArrayList<>();
+        for (ParamView v : layout.views()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", v.name());
+            entry.put("offset", v.offset());
+            entry.put("shape", Arrays.stream(v.shape()).boxed().toList());
+            manifest.add(entry);
+        }
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("kind", MultiStreamModelFile.KIND);
+        header.put("config", cfg);
+        header.put("parameterCount", layout.size());
+        header.put("manifest", manifest);
+        header.put("provenance", provenance(provenance));
+        header.put("meta", meta);
+        return header;
+    }
+
+    /** What a multi-stream model file's header says. */
+    record MultiStreamParsed(MultiStreamModel.Config config, ParamLayout layout, Provenance provenance,
+                             Map<String, Object> meta) {
+    }
+
+    /** Reads a multi-stream model file's header and checks its manifest against its architecture. */
+    static MultiStreamParsed multiStreamFromJson(Path file, Object json) throws ModelFileException {
+        Obj header = new Obj(file, "", json);
+        header.requireKeys("kind", "config", "parameterCount", "manifest", "provenance", "meta");
+        String kind = header.string("kind");
+        if (!kind.equals(MultiStreamModelFile.KIND)) {
+            throw header.invalid("\"kind\" is \"" + kind + "\"; expected \"" + MultiStreamModelFile.KIND + "\"");
+        }
+        Obj cfg = header.object("config");
+        cfg.requireKeys("streams", "merge", "outputSize");
+        List<?> streamsJson = cfg.list("streams");
+        List<RecurrentConfig> streams = new ArrayList<>();
+        for (int k = 0; k < streamsJson.size(); k++) {
+            streams.add(network(new Obj(file, "config.streams[" + k + "]", streamsJson.get(k))));
+        }
+        MultiStreamModel.Config config;
+        ParamLayout layout;
+        try {
+            config = new MultiStreamModel.Config(streams, network(cfg.object("merge")), cfg.integer("outputSize"));
+            layout = MultiStreamModel.layout(config);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(file, "has a config that describes no valid multi-stream model: "
+                    + e.getMessage());
+        }
+        long count = header.int64("parameterCount");
+        if (count != layout.size()) {
+            throw new ModelFileException(file, "declares " + count + " parameters, but the architecture in its config"
+                    + " has " + layout.size());
+        }
+        checkManifest(file, header.list("manifest"), layout);
+        Provenance provenance = provenance(header.object("provenance"));
+        return new MultiStreamParsed(config, layout, provenance,
+                Collections.unmodifiableMap(header.object("meta").map));
     }
 
     private static CellSpec cell(Obj json) throws ModelFileException {

@@ -54,20 +54,52 @@ public final class MultiStreamModel {
     private float[] top;           // (B, R_merge) the merge network's final top states
     private boolean forwardDone;
 
-    private MultiStreamModel(List<Stream> specs, Stream mergeSpec, int outputs, long seed, Compute cx) {
+    /**
+     * Everything that defines a multi-stream model's architecture: what its model file stores besides the parameter
+     * values ({@link org.rnn4j.io.MultiStreamModelFile}).
+     *
+     * @param streams    each stream's network, in order
+     * @param merge      the merge network; its input size is the sum of the streams' output sizes
+     * @param outputSize the head's outputs
+     */
+    public record Config(List<RecurrentConfig> streams, RecurrentConfig merge, int outputSize) {
+        public Config {
+            if (streams == null || streams.isEmpty() || merge == null || outputSize < 1) {
+                throw new IllegalArgumentException("a multi-stream model needs at least one stream, a merge network"
+                        + " and outputs ≥ 1");
+            }
+            streams = List.copyOf(streams);
+            int width = 0;
+            for (int k = 0; k < streams.size(); k++) {
+                RecurrentConfig c = streams.get(k);
+                if (c.bidirectional()) {
+                    throw new IllegalArgumentException("stream " + k + " is bidirectional; a stream's network must"
+                            + " run forwards so that its outputs are known as its events arrive");
+                }
+                width += c.outputSize();
+            }
+            if (merge.bidirectional()) {
+                throw new IllegalArgumentException("the merge network must not be bidirectional");
+            }
+            if (merge.inputSize() != width) {
+                throw new IllegalArgumentException("the merge network reads " + merge.inputSize() + " features, but"
+                        + " the streams' outputs are " + width + " wide together");
+            }
+        }
+    }
+
+    private final Config config;
+
+    private MultiStreamModel(Config config, long seed, Compute cx) {
+        this.config = config;
         this.cx = cx;
         ParamLayout.Builder layout = ParamLayout.builder();
-        int mergeInput = 0;
-        for (int k = 0; k < specs.size(); k++) {
-            Stream s = specs.get(k);
-            RecurrentConfig c = new RecurrentConfig(s.cell(), s.inputSize(), s.hiddenSize(), s.numLayers(), false, 0f);
-            streams.add(new Recurrent(c, layout.prefixed("stream" + k + "."), cx, ScheduleOptions.DEFAULT));
-            mergeInput += c.outputSize();
+        for (int k = 0; k < config.streams().size(); k++) {
+            streams.add(new Recurrent(config.streams().get(k), layout.prefixed("stream" + k + "."), cx,
+                    ScheduleOptions.DEFAULT));
         }
-        RecurrentConfig mc = new RecurrentConfig(mergeSpec.cell(), mergeInput, mergeSpec.hiddenSize(),
-                mergeSpec.numLayers(), false, 0f);
-        this.merge = new Recurrent(mc, layout.prefixed("merge."), cx, ScheduleOptions.DEFAULT);
-        this.head = new Linear(mc.outputSize(), outputs, layout, "head.");
+        this.merge = new Recurrent(config.merge(), layout.prefixed("merge."), cx, ScheduleOptions.DEFAULT);
+        this.head = new Linear(config.merge().outputSize(), config.outputSize(), layout, "head.");
         this.params = new Parameters(layout.build());
         RandomGenerator rng = new SplittableRandom(seed);
         for (Recurrent r : streams) {
@@ -77,6 +109,21 @@ public final class MultiStreamModel {
         merge.bind(params);
         merge.initialize(Init.PYTORCH, rng);
         head.initialize(params.values(), rng);
+    }
+
+    /** A model of this architecture, initialised from {@code seed}, on {@code compute} (null for one thread). */
+    public static MultiStreamModel create(Config config, long seed, Compute compute) {
+        return new MultiStreamModel(config, seed, compute == null ? Compute.serial() : compute);
+    }
+
+    /** The parameter layout of a model of this architecture (what its model file's manifest lists). */
+    public static ParamLayout layout(Config config) {
+        return create(config, 0, null).parameters().layout();
+    }
+
+    /** The architecture. */
+    public Config config() {
+        return config;
     }
 
     public static Builder builder() {
@@ -133,6 +180,7 @@ public final class MultiStreamModel {
                     }
                 }
             }
+            checkTimes(k, in, b, streamSteps[k]);
             // a window of the whole sequences: a stream may have no event in a sequence (length 0)
             outs[k] = streams.get(k).forward(in.x(), new Sequences(lengths, in.times(), 0, true), null).output();
         }
@@ -146,6 +194,50 @@ public final class MultiStreamModel {
         head.forward(cx, params.values(), top, b, y.data());
         forwardDone = true;
         return y;
+    }
+
+    /** Stream k's times: B·T_k of them, finite, never going backwards within a sequence's valid steps. */
+    private static void checkTimes(int k, Input in, int b, int t) {
+        double[] times = in.times();
+        if (times.length != (long) b * t) {
+            throw new IllegalArgumentException("stream " + k + " has " + times.length + " timestamps for x of shape "
+                    + Tensor.shapeString(in.x().shape()) + "; expected B·T = " + (long) b * t);
+        }
+        for (int s = 0; s < b; s++) {
+            int len = in.lengths() == null ? t : Math.min(t, in.lengths()[s]);
+            for (int j = 0; j < len; j++) {
+                double now = times[s * t + j];
+                if (!Double.isFinite(now)) {
+                    throw new IllegalArgumentException("stream " + k + ": sequence " + s + " has a timestamp " + now
+                            + " at step " + j);
+                }
+                if (j > 0 && now < times[s * t + j - 1]) {
+                    throw new IllegalArgumentException("stream " + k + ": times go backwards in sequence " + s
+                            + " at step " + j + " (" + now + " after " + times[s * t + j - 1] + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Unit updates performed by the latest forward pass, over every stream's network and the merge network (see
+     * {@link Recurrent#unitUpdates()}: an event-driven Phased LSTM after {@link #eval()} counts only its open units).
+     */
+    public long unitUpdates() {
+        long n = merge.unitUpdates();
+        for (Recurrent r : streams) {
+            n += r.unitUpdates();
+        }
+        return n;
+    }
+
+    /** The unit updates dense networks of these shapes perform on the latest forward pass's valid steps. */
+    public long denseUnitUpdates() {
+        long n = merge.denseUnitUpdates();
+        for (Recurrent r : streams) {
+            n += r.denseUnitUpdates();
+        }
+        return n;
     }
 
     /** Backward from the gradient of the predictions (B, outputs); accumulates every parameter's gradient. */
@@ -274,6 +366,115 @@ public final class MultiStreamModel {
         return s;
     }
 
+    /**
+     * Event-driven inference with state carried between calls, for {@code batch} sequences at once: each call feeds
+     * one event of one stream as it arrives and returns the predictions from the merge network's state after it.
+     * The networks run in inference mode (a Phased LSTM's closed units idle). Uses the networks' buffers: do not
+     * interleave with forward or backward on the same model.
+     */
+    public Streaming stream(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("a stream needs a batch of at least 1, got " + batch);
+        }
+        return new Streaming(batch);
+    }
+
+    /** The state of {@link #stream(int)}: every stream's network, each stream's latest output, the merge network. */
+    public final class Streaming {
+        private final int batch;
+        private final RecurrentStream[] nets;
+        private final RecurrentStream mergeNet;
+        private final Tensor latest;   // (B, Σ R_k): each stream's latest output, zeros before its first event
+        private final Tensor top;      // (B, R_merge)
+        private final double[] lastTime;
+        private long updates;
+        private long dense;
+
+        private Streaming(int batch) {
+            this.batch = batch;
+            this.nets = new RecurrentStream[streams.size()];
+            for (int k = 0; k < nets.length; k++) {
+                nets[k] = streams.get(k).stream(batch);
+            }
+            this.mergeNet = merge.stream(batch);
+            this.latest = Tensor.zeros(batch, merge.config().inputSize());
+            this.top = Tensor.zeros(batch, merge.config().outputSize());
+            this.lastTime = new double[batch];
+            java.util.Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
+        }
+
+        /**
+         * Feeds one event of stream {@code k} for every sequence: x (B, F_k) at {@code times} (B). Stream k's
+         * network steps, then the merge network steps with every stream's latest output at those times.
+         *
+         * @return the predictions (B, outputs) after this event
+         * @throws IllegalArgumentException naming the stream when k, x's shape or the times are wrong (times must
+         *                                  not go backwards, within the stream nor across the merged events)
+         */
+        public Tensor step(int k, Tensor x, double[] times) {
+            if (k < 0 || k >= nets.length) {
+                throw new IllegalArgumentException("stream " + k + " does not exist; the model has " + nets.length
+                        + " streams (0.." + (nets.length - 1) + ")");
+            }
+            if (times == null || times.length != batch) {
+                throw new IllegalArgumentException("stream " + k + ": an event needs " + batch + " timestamps, got "
+                        + (times == null ? "none" : times.length));
+            }
+            for (int s = 0; s < batch; s++) {
+                if (!(times[s] >= lastTime[s])) {
+                    throw new IllegalArgumentException("stream " + k + ": times go backwards in sequence " + s + " ("
+                            + times[s] + " after " + lastTime[s] + ")");
+                }
+            }
+            Tensor out;
+            try {
+                out = nets[k].step(x, times);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("stream " + k + ": " + e.getMessage(), e);
+            }
+            updates += streams.get(k).unitUpdates();
+            dense += streams.get(k).denseUnitUpdates();
+            int width = merge.config().inputSize();
+            int col = 0;
+            for (int j = 0; j < k; j++) {
+                col += streams.get(j).config().outputSize();
+            }
+            int rk = streams.get(k).config().outputSize();
+            for (int s = 0; s < batch; s++) {
+                System.arraycopy(out.data(), s * rk, latest.data(), s * width + col, rk);
+            }
+            mergeNet.step(latest, times, top);
+            updates += merge.unitUpdates();
+            dense += merge.denseUnitUpdates();
+            System.arraycopy(times, 0, lastTime, 0, batch);
+            Tensor y = Tensor.zeros(batch, head.out);
+            head.forward(cx, params.values(), top.data(), batch, y.data());
+            return y;
+        }
+
+        /** Unit updates performed since the start (or {@link #reset()}), over every network. */
+        public long unitUpdates() {
+            return updates;
+        }
+
+        /** The unit updates dense networks of the same shapes would have performed. */
+        public long denseUnitUpdates() {
+            return dense;
+        }
+
+        /** Every state back to zero, as before the first event. */
+        public void reset() {
+            for (RecurrentStream n : nets) {
+                n.reset();
+            }
+            mergeNet.reset();
+            java.util.Arrays.fill(latest.data(), 0f);
+            java.util.Arrays.fill(lastTime, Double.NEGATIVE_INFINITY);
+            updates = 0;
+            dense = 0;
+        }
+    }
+
     /** Builds a model: its streams in order, the merge network and the outputs. */
     public static final class Builder {
         private final List<Stream> streams = new ArrayList<>();
@@ -316,7 +517,17 @@ public final class MultiStreamModel {
                 throw new IllegalStateException("a multi-stream model needs at least one stream, a merge network and"
                         + " outputs ≥ 1");
             }
-            return new MultiStreamModel(streams, merge, outputs, seed, compute == null ? Compute.serial() : compute);
+            List<RecurrentConfig> nets = new ArrayList<>();
+            int width = 0;
+            for (Stream st : streams) {
+                RecurrentConfig c = new RecurrentConfig(st.cell(), st.inputSize(), st.hiddenSize(), st.numLayers(),
+                        false, 0f);
+                nets.add(c);
+                width += c.outputSize();
+            }
+            RecurrentConfig m = new RecurrentConfig(merge.cell(), width, merge.hiddenSize(), merge.numLayers(), false,
+                    0f);
+            return create(new Config(nets, m, outputs), seed, compute);
         }
     }
 }

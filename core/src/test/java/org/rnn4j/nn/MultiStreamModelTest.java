@@ -118,6 +118,75 @@ class MultiStreamModelTest {
                 new MultiStreamModel.Input(x0, new int[] {3, 0}, new double[6]),
                 new MultiStreamModel.Input(x1, new int[] {2, 0}, new double[4])))).getMessage();
         assertTrue(msg.contains("sequence 1 has no event"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> m.forward(List.of(
+                new MultiStreamModel.Input(x0, null, new double[6]),
+                new MultiStreamModel.Input(Tensor.zeros(3, 2, 1), null, new double[6])))).getMessage();
+        assertTrue(msg.contains("stream 1 has batch 3, stream 0 has 2"), msg);
+        msg = assertThrows(IllegalArgumentException.class, () -> m.forward(List.of(
+                new MultiStreamModel.Input(x0, null, new double[] {0, 1, 2, 0, 1, 2}),
+                new MultiStreamModel.Input(x1, null, new double[] {0, 1, 5, 4})))).getMessage();
+        assertTrue(msg.contains("stream 1: times go backwards in sequence 1 at step 1 (4.0 after 5.0)"), msg);
         assertThrows(IllegalStateException.class, () -> m.backward(Tensor.zeros(2, 2)));
+    }
+
+    @Test
+    void streamingEventByEventEqualsTheBatchForwardInInferenceMode() {
+        CellSpec plstm = CellSpec.phasedLstm().withPeriodRange(0.5, 4);
+        MultiStreamModel m = MultiStreamModel.builder().stream(plstm, 2, 4, 1).stream(CellSpec.phasedLstm()
+                .withPeriodRange(2, 8), 3, 3, 1).merge(plstm, 5, 2).outputSize(3).seed(8).build();
+        SplittableRandom rnd = new SplittableRandom(4);
+        int b = 3;
+        int[][] lengths = {{5, 3, 0}, {4, 4, 2}};
+        List<MultiStreamModel.Input> in = List.of(
+                new MultiStreamModel.Input(GradientCheckTest.random(rnd, b, 5, 2), lengths[0], clock(rnd, b, 5, 0.5)),
+                new MultiStreamModel.Input(GradientCheckTest.random(rnd, b, 4, 3), lengths[1], clock(rnd, b, 4, 1.0)));
+        m.eval();
+        float[] batch = m.forward(in).data();
+        long batchUpdates = m.unitUpdates();
+        long batchDense = m.denseUnitUpdates();
+        long streamedUpdates = 0;
+        long streamedDense = 0;
+        MultiStreamModel.Streaming stream = m.stream(1);
+        for (int s = 0; s < b; s++) {
+            // sequence s's events of both streams in time order (ties: stream 0 first), one at a time
+            List<int[]> events = new java.util.ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                for (int j = 0; j < lengths[k][s]; j++) {
+                    events.add(new int[] {k, j});
+                }
+            }
+            int seq = s;
+            java.util.function.ToDoubleFunction<int[]> time = e -> in.get(e[0]).times()[seq * in.get(e[0]).x().dim(1) + e[1]];
+            events.sort(java.util.Comparator.comparingDouble(time).thenComparingInt(e -> e[0]).thenComparingInt(e -> e[1]));
+            stream.reset();
+            Tensor y = null;
+            for (int[] e : events) {
+                Tensor x = in.get(e[0]).x();
+                int t = x.dim(1);
+                int f = x.dim(2);
+                float[] row = java.util.Arrays.copyOfRange(x.data(), (seq * t + e[1]) * f, (seq * t + e[1] + 1) * f);
+                y = stream.step(e[0], Tensor.of(row, 1, f), new double[] {time.applyAsDouble(e)});
+            }
+            for (int c = 0; c < 3; c++) {
+                assertEquals(batch[s * 3 + c], y.data()[c], 1e-5, "sequence " + s + " output " + c);
+            }
+            streamedUpdates += stream.unitUpdates();
+            streamedDense += stream.denseUnitUpdates();
+        }
+        assertEquals(batchDense, streamedDense);
+        assertEquals(batchUpdates, streamedUpdates, "event-driven unit updates, streamed and in one batch");
+        assertTrue(streamedUpdates < streamedDense, streamedUpdates + " of " + streamedDense);
+
+        MultiStreamModel.Streaming two = m.stream(2);
+        two.step(1, Tensor.zeros(2, 3), new double[] {1, 2});
+        String msg = assertThrows(IllegalArgumentException.class,
+                () -> two.step(0, Tensor.zeros(2, 2), new double[] {0.5, 3})).getMessage();
+        assertTrue(msg.contains("stream 0: times go backwards in sequence 0 (0.5 after 1.0)"), msg);
+        msg = assertThrows(IllegalArgumentException.class,
+                () -> two.step(0, Tensor.zeros(2, 3), new double[] {4, 4})).getMessage();
+        assertTrue(msg.startsWith("stream 0: x must have shape (2, 2)"), msg);
+        msg = assertThrows(IllegalArgumentException.class,
+                () -> two.step(2, Tensor.zeros(2, 3), new double[] {4, 4})).getMessage();
+        assertTrue(msg.contains("stream 2 does not exist"), msg);
     }
 }

@@ -57,6 +57,24 @@ public final class ExperimentReport {
         return sb.toString();
     }
 
+    /**
+     * A model's colour; a model named "network/input" (av-fusion's) takes its network's colour, lighter for video and
+     * darker for both streams.
+     */
+    private static Color color(String model) {
+        Color c = COLORS.get(model);
+        int slash = model.indexOf('/');
+        if (c == null && slash > 0 && COLORS.containsKey(model.substring(0, slash))) {
+            Color base = COLORS.get(model.substring(0, slash));
+            return switch (model.substring(slash + 1)) {
+                case "video" -> base.brighter();
+                case "fused" -> base.darker().darker();
+                default -> base;
+            };
+        }
+        return c == null ? Color.DARK_GRAY : c;
+    }
+
     /** Score per epoch of one condition: for each model the mean over seeds and a shaded band from lowest to highest. */
     public static void chart(Path png, String title, String yTitle, List<RunResult> runs, int epochs, boolean logY, Double yMin,
                       Double yMax) throws IOException {
@@ -88,7 +106,7 @@ public final class ExperimentReport {
                 bandX[2 * epochs - 1 - e] = x[e];
                 bandY[2 * epochs - 1 - e] = Arrays.stream(values).min().orElse(0);
             }
-            Color c = COLORS.getOrDefault(model, Color.DARK_GRAY);
+            Color c = color(model);
             XYSeries band = chart.addSeries(model + " (min-max)", bandX, bandY);
             band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
             band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));

@@ -195,6 +195,21 @@ public final class DataOptions {
     }
 
     /** Whether the data is the user's files (--data) rather than a built-in task. */
+    /** --data, or null. */
+    public Path dataFile() {
+        return data;
+    }
+
+    /** --val-split, or null. */
+    public Double valSplit() {
+        return valSplit;
+    }
+
+    /** --data-seed. */
+    public long dataSeed() {
+        return dataSeed;
+    }
+
     public boolean hasFiles() {
         return data != null;
     }

@@ -180,6 +180,21 @@ public final class ModelOptions {
         return new ModelConfig(network(inputSize), head, outputs);
     }
 
+    /** --hidden. */
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    /** --layers. */
+    public int layers() {
+        return layers;
+    }
+
+    /** --bidirectional. */
+    public boolean bidirectional() {
+        return bidirectional;
+    }
+
     /** The --cell name as given, e.g. for a run directory. */
     public String cellName() {
         return cell;

@@ -30,7 +30,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * libespeak-ng ({@code speak_lib.h}, API revision 12) through the foreign-function API, initialised in synchronous
  * mode with phoneme events: {@code espeak_Synth} returns when the text is spoken, and by then the callback has
  * received every buffer of samples and, among the events, an {@code espeakEVENT_PHONEME} with the mnemonic and the
- * sample number of each phoneme's onset. The only class of rnn4j-data compiled with release 22.
+ * sample number of each phoneme's onset, and an {@code espeakEVENT_WORD} before the phoneme events of each word. The only
+ * class of rnn4j-data compiled with release 22.
  *
  * <p>Two things make the same arguments give the same samples. The library keeps synthesis state in static
  * variables that carry from one utterance into the next (the same text spoken twice in a row comes out a few
@@ -50,6 +51,7 @@ final class EspeakNgLibrary implements EspeakEngine {
     private static final int ENDPAUSE = 0x1000;
     private static final int POS_CHARACTER = 1;
     private static final int EVENT_LIST_TERMINATED = 0;
+    private static final int EVENT_WORD = 1;
     private static final int EVENT_PHONEME = 7;
     private static final int RATE = 1;
     private static final int PITCH = 3;
@@ -77,6 +79,7 @@ final class EspeakNgLibrary implements EspeakEngine {
     private int sampleCount;
     private final List<String> phonemeNames = new ArrayList<>();
     private int[] phonemeOnsets = new int[256];
+    private final List<Integer> wordFirstPhonemes = new ArrayList<>();   // per word: the index of its first phoneme
     private Throwable callbackFailure;
 
     private EspeakNgLibrary() throws IOException {
@@ -173,6 +176,7 @@ final class EspeakNgLibrary implements EspeakEngine {
         synchronized (LOADED) {
             sampleCount = 0;
             phonemeNames.clear();
+            wordFirstPhonemes.clear();
             callbackFailure = null;
             int sampleRate;
             try (Arena arena = Arena.ofConfined()) {
@@ -210,7 +214,13 @@ final class EspeakNgLibrary implements EspeakEngine {
             if (callbackFailure != null) {
                 throw new IOException("reading espeak-ng's output failed: " + callbackFailure, callbackFailure);
             }
-            return new Synthesis(Wav.fromPcm16(sampleRate, Arrays.copyOf(samples, sampleCount)), segments(sampleRate));
+            List<Double> words = new ArrayList<>();
+            for (int first : wordFirstPhonemes) {
+                int onset = first < phonemeNames.size() ? phonemeOnsets[first] : sampleCount;
+                words.add((double) Math.min(onset, sampleCount) / sampleRate);
+            }
+            return new Synthesis(Wav.fromPcm16(sampleRate, Arrays.copyOf(samples, sampleCount)), segments(sampleRate),
+                    words);
         }
     }
 
@@ -256,6 +266,11 @@ final class EspeakNgLibrary implements EspeakEngine {
                     int type = e.get(JAVA_INT, TYPE);
                     if (type == EVENT_LIST_TERMINATED) {
                         break;
+                    }
+                    if (type == EVENT_WORD) {
+                        // the word event's own sample number can fall inside the word before; the phoneme events
+                        // that follow it are the word's, so its onset is its first phoneme's
+                        wordFirstPhonemes.add(phonemeNames.size());
                     }
                     if (type == EVENT_PHONEME) {
                         byte[] id = e.asSlice(ID, 8).toArray(JAVA_BYTE);

@@ -6,13 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a synthesiser made of one text: its audio and the segments of that audio in the synthesiser's own phoneme
- * names, contiguous from 0 to the end of the audio.
+ * What a synthesiser made of one text: its audio, the segments of that audio in the synthesiser's own phoneme
+ * names, contiguous from 0 to the end of the audio, and the onset of each word where the synthesiser reports it.
  *
- * @param audio    the samples at the synthesiser's rate
- * @param phonemes contiguous segments in seconds, in the synthesiser's phoneme names
+ * @param audio      the samples at the synthesiser's rate
+ * @param phonemes   contiguous segments in seconds, in the synthesiser's phoneme names
+ * @param wordOnsets the onset of each word in seconds, in order (espeak-ng's word events); empty when unknown
  */
-record Synthesis(Wav audio, List<Segment> phonemes) {
+record Synthesis(Wav audio, List<Segment> phonemes, List<Double> wordOnsets) {
+
+    Synthesis {
+        wordOnsets = List.copyOf(wordOnsets);
+    }
+
+    /** A synthesis without word onsets. */
+    Synthesis(Wav audio, List<Segment> phonemes) {
+        this(audio, phonemes, List.of());
+    }
 
     /**
      * This synthesis after {@code samples} samples of digital silence, labelled {@code pause} (the synthesiser's own
@@ -30,6 +40,10 @@ record Synthesis(Wav audio, List<Segment> phonemes) {
         for (Segment s : phonemes) {
             shifted.add(new Segment(s.start() + shift, s.end() + shift, s.phone()));
         }
-        return new Synthesis(new Wav(audio.sampleRate(), x), shifted);
+        List<Double> words = new ArrayList<>();
+        for (double w : wordOnsets) {
+            words.add(w + shift);
+        }
+        return new Synthesis(new Wav(audio.sampleRate(), x), shifted, words);
     }
 }

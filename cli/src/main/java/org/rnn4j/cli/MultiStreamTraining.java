@@ -1,0 +1,365 @@
+package org.rnn4j.cli;
+
+import org.rnn4j.io.DType;
+import org.rnn4j.io.Json;
+import org.rnn4j.io.MultiStreamModelFile;
+import org.rnn4j.io.NpyArray;
+import org.rnn4j.io.Npz;
+import org.rnn4j.io.Provenance;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.loss.LossValue;
+import org.rnn4j.loss.Losses;
+import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.MultiStreamModel;
+import org.rnn4j.nn.PhasedLstmSpec;
+import org.rnn4j.nn.RecurrentConfig;
+import org.rnn4j.optim.GradientClipping;
+import org.rnn4j.optim.Optimizer;
+import org.rnn4j.tensor.Tensor;
+import org.rnn4j.train.SeededRandom;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code rnn4j train --data FILE.npz} when the archive holds several input streams, each on its own clock:
+ * arrays {@code x0, x1, …} (N, T_k, F_k) float, {@code t0, t1, …} (N, T_k) timestamps, optionally {@code len0,
+ * len1, …} (N) valid steps, and {@code y} (N) class indices. A {@link MultiStreamModel} is trained on them: a network
+ * per stream (--cell, --hidden or --stream-hidden, --period or --stream-period), a merge network stepping at the
+ * union of the streams' times (--hidden, --layers) and a linear head; written as model.rnn4j
+ * ({@link MultiStreamModelFile}) with metrics.jsonl.
+ */
+final class MultiStreamTraining {
+
+    /** The streams' arrays, checked: every stream has as many sequences, times never go backwards. */
+    record Data(List<MultiStreamModel.Input> streams, int[] labels, int classes) {
+
+        int size() {
+            return labels.length;
+        }
+
+        /** The sequences {@code idx} of every stream. */
+        List<MultiStreamModel.Input> batch(int[] idx) {
+            List<MultiStreamModel.Input> out = new ArrayList<>();
+            for (MultiStreamModel.Input in : streams) {
+                int t = in.x().dim(1);
+                int f = in.x().dim(2);
+                float[] x = new float[idx.length * t * f];
+                double[] times = new double[idx.length * t];
+                int[] lengths = new int[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    System.arraycopy(in.x().data(), idx[i] * t * f, x, i * t * f, t * f);
+                    System.arraycopy(in.times(), idx[i] * t, times, i * t, t);
+                    lengths[i] = in.lengths() == null ? t : in.lengths()[idx[i]];
+                }
+                out.add(new MultiStreamModel.Input(Tensor.of(x, idx.length, t, f), lengths, times));
+            }
+            return out;
+        }
+
+        int[] labels(int[] idx) {
+            int[] y = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                y[i] = labels[idx[i]];
+            }
+            return y;
+        }
+    }
+
+    /** Whether {@code file} is an .npz archive of several streams (it has x0 and no x). */
+    static boolean isMultiStream(Path file) throws IOException {
+        if (file == null || !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")
+                || !Files.isRegularFile(file)) {
+            return false;
+        }
+        Map<String, NpyArray> arrays = Npz.read(file);
+        return arrays.containsKey("x0") && !arrays.containsKey("x");
+    }
+
+    /**
+     * Reads and checks the streams of {@code file}; every problem is one sentence naming the file and the array.
+     */
+    static Data read(Path file) throws IOException {
+        Map<String, NpyArray> a = Npz.read(file);
+        String f = file.toString();
+        int streams = 0;
+        while (a.containsKey("x" + streams)) {
+            streams++;
+        }
+        for (String name : a.keySet()) {
+            if (!name.matches("(x|t|len)\\d+|y")) {
+                throw new IllegalArgumentException(f + ": unknown array '" + name + "'; a multi-stream archive holds"
+                        + " x0, t0, len0 (optional), x1, t1, len1, …, and y");
+            }
+            if (name.matches("(t|len)\\d+") && Integer.parseInt(name.replaceAll("\\D", "")) >= streams
+                    || name.matches("x\\d+") && Integer.parseInt(name.substring(1)) >= streams) {
+                throw new IllegalArgumentException(f + ": has '" + name + "' but the streams x0 … x" + (streams - 1)
+                        + " stop before it; streams are numbered from 0 without gaps");
+            }
+        }
+        NpyArray y = a.get("y");
+        if (y == null) {
+            throw new IllegalArgumentException(f + ": has no array 'y' (the class of each sequence, (N) integers)");
+        }
+        if (y.rank() != 1 || !(y.dtype() == DType.INT32 || y.dtype() == DType.INT64 || y.dtype() == DType.UINT8)) {
+            throw new IllegalArgumentException(f + ": y must be (N) class indices as integers, got "
+                    + y.dtype().descr() + " " + Arrays.toString(y.shape()));
+        }
+        int[] labels = y.toIntArray();
+        int n = labels.length;
+        int classes = 0;
+        for (int i = 0; i < n; i++) {
+            if (labels[i] < 0) {
+                throw new IllegalArgumentException(f + ": y[" + i + "] is " + labels[i] + "; classes are 0, 1, 2, …");
+            }
+            classes = Math.max(classes, labels[i] + 1);
+        }
+        List<MultiStreamModel.Input> inputs = new ArrayList<>();
+        for (int k = 0; k < streams; k++) {
+            NpyArray x = a.get("x" + k);
+            if (x.rank() != 3) {
+                throw new IllegalArgumentException(f + ": x" + k + " must be (N, T, F), got shape "
+                        + Arrays.toString(x.shape()));
+            }
+            int[] s = x.shape();
+            if (s[0] != n) {
+                throw new IllegalArgumentException(f + ": x" + k + " has " + s[0] + " sequences but y has " + n
+                        + (k > 0 ? " and x0 has " + inputs.get(0).x().dim(0) : "")
+                        + "; every stream needs one row per sequence");
+            }
+            NpyArray t = a.get("t" + k);
+            if (t == null) {
+                throw new IllegalArgumentException(f + ": stream " + k + " has x" + k + " but no t" + k
+                        + " (its timestamps, (N, T) = (" + s[0] + ", " + s[1] + "))");
+            }
+            if (t.rank() != 2 || t.shape()[0] != s[0] || t.shape()[1] != s[1]) {
+                throw new IllegalArgumentException(f + ": t" + k + " must have shape (" + s[0] + ", " + s[1]
+                        + ") like x" + k + ", got " + Arrays.toString(t.shape()));
+            }
+            int[] lengths = null;
+            NpyArray len = a.get("len" + k);
+            if (len != null) {
+                if (len.rank() != 1 || len.shape()[0] != n) {
+                    throw new IllegalArgumentException(f + ": len" + k + " must have shape (" + n + "), got "
+                            + Arrays.toString(len.shape()));
+                }
+                lengths = len.toIntArray();
+                for (int i = 0; i < n; i++) {
+                    if (lengths[i] < 0 || lengths[i] > s[1]) {
+                        throw new IllegalArgumentException(f + ": len" + k + "[" + i + "] is " + lengths[i]
+                                + "; it must be in 0.." + s[1]);
+                    }
+                }
+            }
+            float[] xs = x.toFloatArray();
+            double[] ts = t.toDoubleArray();
+            for (int i = 0; i < n; i++) {
+                int valid = lengths == null ? s[1] : lengths[i];
+                for (int j = 0; j < valid; j++) {
+                    double now = ts[i * s[1] + j];
+                    if (!Double.isFinite(now)) {
+                        throw new IllegalArgumentException(f + ": t" + k + "[" + i + ", " + j + "] is " + now);
+                    }
+                    if (j > 0 && now < ts[i * s[1] + j - 1]) {
+                        throw new IllegalArgumentException(f + ": t" + k + " goes backwards in sequence " + i
+                                + " at step " + j + " (" + now + " after " + ts[i * s[1] + j - 1] + ")");
+                    }
+                    for (int q = 0; q < s[2]; q++) {
+                        float v = xs[(i * s[1] + j) * s[2] + q];
+                        if (!Float.isFinite(v)) {
+                            throw new IllegalArgumentException(f + ": x" + k + "[" + i + ", " + j + ", " + q + "] is "
+                                    + v);
+                        }
+                    }
+                }
+                for (int j = valid; j < s[1]; j++) {   // padding steps hold the last valid time (0 for none)
+                    ts[i * s[1] + j] = valid == 0 ? 0 : ts[i * s[1] + valid - 1];
+                }
+            }
+            inputs.add(new MultiStreamModel.Input(Tensor.of(xs, s[0], s[1], s[2]), lengths, ts));
+        }
+        for (int i = 0; i < n; i++) {
+            boolean any = false;
+            for (MultiStreamModel.Input in : inputs) {
+                any |= in.lengths() == null ? in.x().dim(1) > 0 : in.lengths()[i] > 0;
+            }
+            if (!any) {
+                throw new IllegalArgumentException(f + ": sequence " + i + " has no step in any stream");
+            }
+        }
+        return new Data(inputs, labels, Math.max(classes, 2));
+    }
+
+    private final TrainCommand cmd;
+
+    MultiStreamTraining(TrainCommand cmd) {
+        this.cmd = cmd;
+    }
+
+    /** The architecture for the data: a network per stream of --cell, the merge network, the head. */
+    MultiStreamModel.Config config(Data data) {
+        int k = data.streams().size();
+        List<Integer> hidden = cmd.streams.hiddenSizes(k, cmd.model.hiddenSize());
+        List<double[]> periods = cmd.streams.periods(k);
+        CellSpec cell = cmd.model.cellSpec();
+        List<RecurrentConfig> nets = new ArrayList<>();
+        int width = 0;
+        for (int s = 0; s < k; s++) {
+            CellSpec c = cell;
+            if (periods != null) {
+                if (!(cell instanceof PhasedLstmSpec p)) {
+                    throw new IllegalArgumentException("--stream-period applies to --cell plstm only, not to "
+                            + cmd.model.cellName());
+                }
+                c = p.withPeriodRange(periods.get(s)[0], periods.get(s)[1]);
+            }
+            RecurrentConfig net = new RecurrentConfig(c, data.streams().get(s).x().dim(2), hidden.get(s), 1, false, 0f);
+            nets.add(net);
+            width += net.outputSize();
+        }
+        RecurrentConfig merge = new RecurrentConfig(cell, width, cmd.model.hiddenSize(), cmd.model.layers(), false, 0f);
+        return new MultiStreamModel.Config(nets, merge, data.classes());
+    }
+
+    int run(Path file, PrintWriter out) throws IOException {
+        if (cmd.model.bidirectional()) {
+            throw new IllegalArgumentException("--bidirectional: a multi-stream model's networks run forwards, so that"
+                    + " each stream's outputs are known as its events arrive");
+        }
+        if (cmd.tbptt != null) {
+            throw new IllegalArgumentException("--tbptt is not supported with several streams (" + file + ")");
+        }
+        if (cmd.batch < 1) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + cmd.batch);
+        }
+        Data all = read(file);
+        MultiStreamModel.Config config = config(all);
+        Double split = cmd.data.valSplit();
+        int nVal = split == null ? 0 : (int) Math.round(split * all.size());
+        if (split != null && !(split > 0 && split < 1 && nVal >= 1 && nVal < all.size())) {
+            throw new IllegalArgumentException("--val-split must leave at least one sequence on each side, got " + split);
+        }
+        int[] order = permutation(all.size(), new SeededRandom(cmd.data.dataSeed()));
+        int[] val = Arrays.copyOfRange(order, 0, nVal);
+        int[] train = Arrays.copyOfRange(order, nVal, order.length);
+        Optimizer optimizer = cmd.optim.create(cmd.momentumGiven);
+        Path dir = cmd.out;
+        Files.createDirectories(dir);
+        Path metrics = dir.resolve("metrics.jsonl");
+        Files.deleteIfExists(metrics);
+        int threads = cmd.threads != null ? cmd.threads : Runtime.getRuntime().availableProcessors();
+        try (Compute compute = Compute.withThreads(threads)) {
+            MultiStreamModel model = MultiStreamModel.create(config, cmd.seed, compute);
+            out.printf("training a multi-stream model of %d streams (%s), merge %s x %d, %d classes, %d parameters%n",
+                    config.streams().size(), describe(config), cmd.model.cellName(), cmd.model.hiddenSize(),
+                    config.outputSize(), model.parameters().size());
+            out.printf("on %s: %d training and %d validation sequences; %s lr %s, batch %d, %d epochs%n", file,
+                    train.length, val.length, optimizer.name(), cmd.optim.learningRate(), cmd.batch, cmd.epochs);
+            out.flush();
+            long start = System.nanoTime();
+            long step = 0;
+            for (int epoch = 0; epoch < cmd.epochs; epoch++) {
+                int[] perm = permutation(train.length, SeededRandom.forItem(cmd.seed, epoch));
+                model.train(SeededRandom.forItem(cmd.seed ^ 0x5EED, epoch));
+                double lossSum = 0;
+                int batches = 0;
+                for (int from = 0; from < train.length; from += cmd.batch) {
+                    int[] idx = new int[Math.min(cmd.batch, train.length - from)];
+                    for (int i = 0; i < idx.length; i++) {
+                        idx[i] = train[perm[from + i]];
+                    }
+                    model.parameters().zeroGrad();
+                    LossValue loss = Losses.softmaxCrossEntropy(model.forward(all.batch(idx)), all.labels(idx));
+                    step++;
+                    if (!Double.isFinite(loss.value())) {
+                        throw new IllegalStateException("training diverged at step " + step + " (loss "
+                                + loss.value() + "); try a lower --lr or --clip-norm");
+                    }
+                    model.backward(loss.gradient());
+                    if (cmd.clipNorm > 0) {
+                        GradientClipping.clipGlobalNorm(model.parameters(), cmd.clipNorm);
+                    }
+                    optimizer.step(model.parameters());
+                    lossSum += loss.value();
+                    batches++;
+                }
+                double[] v = val.length == 0 ? null : evaluate(model, all, val);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("type", "epoch");
+                line.put("epoch", epoch + 1);
+                line.put("train_loss", lossSum / batches);
+                if (v != null) {
+                    line.put("val_loss", v[0]);
+                    line.put("val_accuracy", v[1]);
+                }
+                Files.writeString(metrics, Json.write(line) + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                out.printf(Locale.ROOT, "epoch %d: train loss %.4f%s%n", epoch + 1, lossSum / batches, v == null ? ""
+                        : String.format(Locale.ROOT, ", validation loss %.4f, accuracy %.4f", v[0], v[1]));
+                out.flush();
+            }
+            double[] score = evaluate(model, all, val.length > 0 ? val : train);
+            Path modelFile = dir.resolve("model.rnn4j");
+            MultiStreamModelFile.save(modelFile, model, Provenance.current(cmd.seed, file.getFileName().toString()));
+            out.printf(Locale.ROOT, "done in %.1f s: %s loss %.5f, accuracy %.5f; unit updates at inference %.1f %% of"
+                            + " dense%n", (System.nanoTime() - start) / 1e9, val.length > 0 ? "validation" : "training",
+                    score[0], score[1], 100 * score[2]);
+            out.println("model: " + modelFile);
+        }
+        return 0;
+    }
+
+    private static String describe(MultiStreamModel.Config c) {
+        List<String> parts = new ArrayList<>();
+        for (RecurrentConfig r : c.streams()) {
+            parts.add(r.inputSize() + " -> " + r.hiddenSize());
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Loss, accuracy and the unit-update fraction of inference over the sequences idx. */
+    static double[] evaluate(MultiStreamModel model, Data data, int[] idx) {
+        model.eval();
+        double loss = 0;
+        int correct = 0;
+        long updates = 0;
+        long dense = 0;
+        for (int from = 0; from < idx.length; from += 256) {
+            int[] b = Arrays.copyOfRange(idx, from, Math.min(idx.length, from + 256));
+            Tensor logits = model.forward(data.batch(b));
+            int[] y = data.labels(b);
+            loss += Losses.softmaxCrossEntropy(logits, y).value() * b.length;
+            int[] p = Losses.argmax(logits);
+            for (int i = 0; i < b.length; i++) {
+                correct += p[i] == y[i] ? 1 : 0;
+            }
+            updates += model.unitUpdates();
+            dense += model.denseUnitUpdates();
+        }
+        return new double[] {loss / idx.length, (double) correct / idx.length, (double) updates / Math.max(1, dense)};
+    }
+
+    private static int[] permutation(int n, SeededRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

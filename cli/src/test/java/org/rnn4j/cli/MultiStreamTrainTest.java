@@ -1,0 +1,132 @@
+package org.rnn4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.io.MultiStreamModelFile;
+import org.rnn4j.io.NpyArray;
+import org.rnn4j.io.Npz;
+import org.rnn4j.train.SeededRandom;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rnn4j.cli.MainTest.rnn4j;
+
+/**
+ * {@code rnn4j train --data FILE.npz} on an archive of two streams on their own clocks (x0, t0, x1, t1, y): the
+ * model learns a class that only the second, slower stream carries, is saved as a multi-stream model file whose
+ * accuracy on the data is the printed one; inconsistent archives (streams of different batch sizes, times going
+ * backwards in a stream, a stream without times) are refused in one line naming the array.
+ */
+class MultiStreamTrainTest {
+
+    @TempDir
+    Path dir;
+
+    private static final int N = 160;
+
+    /** Stream 0: 6 steps of noise every 1.0; stream 1: 3 steps every 2.0 from 0.5, whose sign is the class. */
+    private static Map<String, NpyArray> arrays() {
+        SeededRandom rng = new SeededRandom(3);
+        float[] x0 = new float[N * 6 * 2];
+        double[] t0 = new double[N * 6];
+        float[] x1 = new float[N * 3];
+        double[] t1 = new double[N * 3];
+        int[] y = new int[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = rng.nextInt(2);
+            for (int j = 0; j < 6; j++) {
+                t0[i * 6 + j] = j;
+                x0[(i * 6 + j) * 2] = (float) rng.nextGaussian();
+                x0[(i * 6 + j) * 2 + 1] = (float) rng.nextGaussian();
+            }
+            for (int j = 0; j < 3; j++) {
+                t1[i * 3 + j] = 0.5 + 2 * j;
+                x1[i * 3 + j] = (float) ((y[i] == 1 ? 1 : -1) * (0.5 + rng.nextDouble()));
+            }
+        }
+        Map<String, NpyArray> a = new LinkedHashMap<>();
+        a.put("x0", NpyArray.ofFloats(x0, N, 6, 2));
+        a.put("t0", NpyArray.ofDoubles(t0, N, 6));
+        a.put("x1", NpyArray.ofFloats(x1, N, 3, 1));
+        a.put("t1", NpyArray.ofDoubles(t1, N, 3));
+        a.put("y", NpyArray.ofInts(y, N));
+        return a;
+    }
+
+    @Test
+    void trainsOnTwoStreamsAndSavesAModelThatScoresWhatWasPrinted() throws IOException {
+        Path data = dir.resolve("fused.npz");
+        Npz.write(data, arrays(), false);
+        Path out = dir.resolve("run");
+        MainTest.Result r = rnn4j("train", "--data", data.toString(), "--cell", "lstm", "--hidden", "8",
+                "--stream-hidden", "6,4", "--epochs", "12", "--batch", "16", "--lr", "0.02", "--threads", "1",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        Matcher m = Pattern.compile("training loss ([0-9.]+), accuracy ([0-9.]+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        double printed = Double.parseDouble(m.group(2));
+        assertTrue(printed > 0.9, "the class is in stream 1: accuracy " + printed + "\n" + r.out());
+
+        MultiStreamModelFile.Loaded loaded = MultiStreamModelFile.load(out.resolve("model.rnn4j"), null);
+        assertEquals(2, loaded.model().config().streams().size());
+        assertEquals(6, loaded.model().config().streams().get(0).hiddenSize());
+        assertEquals(4, loaded.model().config().streams().get(1).hiddenSize());
+        MultiStreamTraining.Data all = MultiStreamTraining.read(data);
+        int[] idx = new int[N];
+        for (int i = 0; i < N; i++) {
+            idx[i] = i;
+        }
+        double[] again = MultiStreamTraining.evaluate(loaded.model(), all, idx);
+        assertEquals(m.group(2), String.format(Locale.ROOT, "%.5f", again[1]));
+        assertTrue(r.out().contains("unit updates at inference 100.0 % of dense"), r.out());
+
+        MainTest.Result info = rnn4j("info", out.resolve("model.rnn4j").toString());
+        assertEquals(0, info.code(), info.all());
+        assertTrue(info.out().contains("stream 1: LSTM, 1 inputs, 4 units"), info.out());
+        // an LSTM of 6 units reading 2 features: 4·6 gate rows
+        assertTrue(Pattern.compile("stream0\\.weight_ih_l0 +\\(24, 2\\) +48").matcher(info.out()).find(), info.out());
+        assertTrue(info.out().contains("total") && info.out().contains(
+                String.valueOf(loaded.model().parameters().size())), info.out());
+    }
+
+    @Test
+    void inconsistentStreamsAreRefusedInOneLineNamingTheArray() throws IOException {
+        Map<String, NpyArray> a = arrays();
+        a.put("x1", NpyArray.ofFloats(new float[(N - 1) * 3], N - 1, 3, 1));
+        a.put("t1", NpyArray.ofDoubles(new double[(N - 1) * 3], N - 1, 3));
+        assertRefused(a, "x1 has 159 sequences but y has 160 and x0 has 160");
+
+        a = arrays();
+        double[] t1 = a.get("t1").toDoubleArray();
+        t1[4 * 3 + 2] = t1[4 * 3 + 1] - 0.25;
+        a.put("t1", NpyArray.ofDoubles(t1, N, 3));
+        assertRefused(a, "t1 goes backwards in sequence 4 at step 2 (2.25 after 2.5)");
+
+        a = arrays();
+        a.remove("t1");
+        assertRefused(a, "stream 1 has x1 but no t1");
+
+        a = arrays();
+        a.put("t2", a.get("t1"));
+        assertRefused(a, "has 't2' but the streams x0 … x1 stop before it");
+    }
+
+    private void assertRefused(Map<String, NpyArray> arrays, String expected) throws IOException {
+        Path data = dir.resolve("bad.npz");
+        Npz.write(data, arrays, false);
+        MainTest.Result r = rnn4j("train", "--data", data.toString(), "--epochs", "1", "--threads", "1", "--out",
+                dir.resolve("bad").toString());
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains(data + ": " + expected), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}
