@@ -232,6 +232,14 @@ final class MalformedInputs {
         return out.resolve(Integer.toString(seq));
     }
 
+    /**
+     * A case's output file in the existing output directory, named after the case's own ({@code out/N-m.EXT}), so
+     * that the case's fault is its input and not a missing directory; the check looks for it and its temporary files.
+     */
+    private static Path outputFile(Path caseOut, String ext) {
+        return caseOut.resolveSibling(caseOut.getFileName() + "-m." + ext);
+    }
+
     private Path output(String name) {
         return out.resolve(name);
     }
@@ -250,8 +258,8 @@ final class MalformedInputs {
                 use("predict", (f, o) -> List.of("predict", f.toString(), "-i", xNpy.toString(), "-o",
                         o.resolve("y.npy").toString())),
                 use("eval", (f, o) -> List.of("eval", f.toString(), "--size", "20")),
-                use("export", (f, o) -> List.of("export", f.toString(), o.resolve("m.onnx").toString())),
-                use("convert", (f, o) -> List.of("convert", f.toString(), o.resolve("m.npz").toString())),
+                use("export", (f, o) -> List.of("export", f.toString(), outputFile(o, "onnx").toString())),
+                use("convert", (f, o) -> List.of("convert", f.toString(), outputFile(o, "npz").toString())),
                 use("sample", (f, o) -> List.of("sample", f.toString(), "--length", "5")),
                 use("plot", (f, o) -> List.of("plot", "time-gate", f.toString(), "-o", o.resolve("gate.png").toString())));
     }
@@ -339,7 +347,7 @@ final class MalformedInputs {
         readerCases("npz", "npz", v, List.of(
                 use("train-data", (f, o) -> small("--data", f.toString(), "--out", o.toString())),
                 use("eval-data", (f, o) -> List.of("eval", model.toString(), "--data", f.toString())),
-                use("convert", (f, o) -> List.of("convert", f.toString(), o.resolve("m.rnn4j").toString(), "--hidden",
+                use("convert", (f, o) -> List.of("convert", f.toString(), outputFile(o, "rnn4j").toString(), "--hidden",
                         "4"))));
     }
 
@@ -426,7 +434,7 @@ final class MalformedInputs {
         v.add(new Variant("length-huge", lengthVarintHuge(valid)));
         v.add(new Variant("npy-file", Files.readAllBytes(xNpy)));
         readerCases("onnx", "onnx", v, List.of(use("convert", (f, o) -> List.of("convert", f.toString(),
-                o.resolve("m.rnn4j").toString()))));
+                outputFile(o, "rnn4j").toString()))));
     }
 
     // ---- options ----
@@ -550,12 +558,12 @@ final class MalformedInputs {
         valueCase("features", o -> List.of("features", wav.toString(), "-o", o.resolve("f.npy").toString()),
                 List.of("--kind", "plp"));
         for (String opset : List.of("3", "99", "-1")) {
-            valueCase("export", o -> List.of("export", model.toString(), o.resolve("m.onnx").toString()),
+            valueCase("export", o -> List.of("export", model.toString(), outputFile(o, "onnx").toString()),
                     List.of("--opset", opset));
         }
         for (List<String> value : List.of(List.of("--hidden", "0"), List.of("--cell", "lstn"),
                 List.of("--head", "middle"), List.of("--layers", "-1"))) {
-            valueCase("convert", o -> List.of("convert", stateDict.toString(), o.resolve("m.rnn4j").toString(),
+            valueCase("convert", o -> List.of("convert", stateDict.toString(), outputFile(o, "rnn4j").toString(),
                     "--hidden", "4", "--outputs", "2"), value);
         }
         for (List<String> value : List.of(List.of("--size", "0"), List.of("--batch", "0"))) {

@@ -146,6 +146,16 @@ class MalformedInputsIT {
             if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return "left " + p + " behind";
             }
+            String prefix = p.getFileName() + "-";   // the case's output files beside it, and their temporary files
+            try (java.util.stream.Stream<Path> beside = Files.list(p.getParent())) {
+                java.util.Optional<Path> left = beside.filter(q -> q.getFileName().toString().startsWith(prefix)
+                        || q.getFileName().toString().startsWith("." + prefix)).findFirst();
+                if (left.isPresent()) {
+                    return "left " + left.get() + " behind";
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         return null;
     }
