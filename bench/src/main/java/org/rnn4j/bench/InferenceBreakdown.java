@@ -1,0 +1,478 @@
+package org.rnn4j.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.rnn4j.kernel.Activation;
+import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
+import org.rnn4j.kernel.PackedMatrix;
+import org.rnn4j.nn.CellSpec;
+import org.rnn4j.nn.Head;
+import org.rnn4j.nn.SequenceModel;
+import org.rnn4j.tensor.Tensor;
+
+/**
+ * Where the inference time of configs A-E goes (issue 22, item 1): a measuring harness, not part of the library.
+ *
+ * <p>For each config and thread count it times, each as the median of {@code --reps} calls after a warm-up:
+ * <ul>
+ *   <li><b>forward</b>: {@code model.forward(x)}, what {@code rnn4j bench} times as "infer";</li>
+ *   <li><b>fused</b>: T steps (per layer) of {@link Compute#step} on the config's packed [W_ihᵀ; W_hhᵀ] with an
+ *       empty elementwise task, the same call and operand shapes the layer's steps make;</li>
+ *   <li><b>rec</b>: the same with W_hhᵀ alone (no input rows), so fused − rec is the input projection;</li>
+ *   <li><b>step+ew</b>: fused with an elementwise task that does the cell's forward work (activations and the
+ *       state update, written like the cell's own loops), so step+ew − fused is the elementwise work;</li>
+ *   <li><b>handoff</b>: T (per layer) empty hand-offs to the team ({@link Compute#forUnits} with a no-op task),
+ *       the synchronisation a step pays with two threads beyond its work;</li>
+ *   <li><b>pack</b>: packing [W_ihᵀ; W_hhᵀ] once per layer, as every forward pass does;</li>
+ *   <li><b>proj</b> (LSTMP only): T products r = m·W_hrᵀ (B × P × H, unpacked), as each LSTMP step makes.</li>
+ * </ul>
+ * and {@code --fma}: the FMA throughput of one and of two threads at once (12 independent 512-bit FMA chains each).
+ *
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
+ * org.rnn4j.bench.InferenceBreakdown [--fma] [--configs A,B,C,D,E] [--threads 1,2] [--reps 9]}
+ */
+public final class InferenceBreakdown {
+
+    record Cfg(String name, String kind, int in, int hidden, int proj, int layers, int batch, int steps) {
+        int gates() {
+            return switch (kind) {
+                case "LSTM" -> 4;
+                case "GRU" -> 3;
+                default -> 1;
+            };
+        }
+
+        int out() {
+            return proj > 0 ? proj : hidden;
+        }
+
+        int inputOf(int layer) {
+            return layer == 0 ? in : out();
+        }
+
+        double gflop() {
+            double f = 0;
+            for (int l = 0; l < layers; l++) {
+                f += 2.0 * batch * (inputOf(l) + out()) * gates() * hidden;
+                if (proj > 0) {
+                    f += 2.0 * batch * hidden * proj;
+                }
+            }
+            return f * steps / 1e9;
+        }
+
+        double recGflop() {
+            return 2.0 * batch * out() * gates() * hidden * layers * steps / 1e9;
+        }
+    }
+
+    static final List<Cfg> CONFIGS = List.of(
+            new Cfg("A", "LSTM", 64, 256, 0, 1, 32, 100),
+            new Cfg("B", "GRU", 64, 256, 0, 1, 32, 100),
+            new Cfg("C", "LSTM", 64, 512, 128, 1, 32, 100),
+            new Cfg("D", "LSTM", 32, 128, 0, 2, 64, 200),
+            new Cfg("E", "RNN", 64, 256, 0, 1, 32, 100));
+
+    static volatile float sink;
+    static int reps = 9;
+    static double warmSeconds = 1.0;
+
+    public static void main(String[] args) throws Exception {
+        boolean fma = false;
+        String configs = "A,B,C,D,E";
+        int[] threads = {1, 2};
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--fma" -> fma = true;
+                case "--configs" -> configs = args[++i];
+                case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        System.out.println("JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, kernels " + Kernels.select().name());
+        if (fma) {
+            fma();
+        }
+        for (String name : configs.split(",")) {
+            Cfg c = CONFIGS.stream().filter(x -> x.name.equals(name)).findFirst().orElseThrow();
+            for (int t : threads) {
+                breakdown(c, t);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- FMA peak
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    static float fmaLoop(long iters) {
+        FloatVector b = FloatVector.broadcast(S, 0.9999f);
+        FloatVector c = FloatVector.broadcast(S, 1e-4f);
+        FloatVector a0 = FloatVector.broadcast(S, 0f), a1 = FloatVector.broadcast(S, 1f);
+        FloatVector a2 = FloatVector.broadcast(S, 2f), a3 = FloatVector.broadcast(S, 3f);
+        FloatVector a4 = FloatVector.broadcast(S, 4f), a5 = FloatVector.broadcast(S, 5f);
+        FloatVector a6 = FloatVector.broadcast(S, 6f), a7 = FloatVector.broadcast(S, 7f);
+        FloatVector a8 = FloatVector.broadcast(S, 8f), a9 = FloatVector.broadcast(S, 9f);
+        FloatVector a10 = FloatVector.broadcast(S, 10f), a11 = FloatVector.broadcast(S, 11f);
+        for (long i = 0; i < iters; i++) {
+            a0 = a0.fma(b, c); a1 = a1.fma(b, c); a2 = a2.fma(b, c); a3 = a3.fma(b, c);
+            a4 = a4.fma(b, c); a5 = a5.fma(b, c); a6 = a6.fma(b, c); a7 = a7.fma(b, c);
+            a8 = a8.fma(b, c); a9 = a9.fma(b, c); a10 = a10.fma(b, c); a11 = a11.fma(b, c);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .lane(0);
+    }
+
+    /** GFLOP/s of n threads each running fmaLoop(iters) at once: all their FLOP over the wall time. */
+    static double fmaRun(int n, long iters) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(n + 1);
+        CyclicBarrier end = new CyclicBarrier(n + 1);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                    sink += fmaLoop(iters);
+                    end.await();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        start.await();
+        long t0 = System.nanoTime();
+        end.await();
+        long t1 = System.nanoTime();
+        for (Thread th : ts) {
+            th.join();
+        }
+        double flop = (double) n * iters * 12 * S.length() * 2;
+        return flop / (t1 - t0);
+    }
+
+    static void fma() throws Exception {
+        long iters = 100_000_000L;
+        for (int i = 0; i < 5; i++) {   // warm-up: compile the loop
+            sink += fmaLoop(2_000_000L);
+        }
+        fmaRun(1, iters / 4);
+        fmaRun(2, iters / 4);
+        System.out.printf(Locale.ROOT, "FMA loop: %d lanes, 12 chains, %d iterations per thread%n", S.length(), iters);
+        for (int r = 0; r < 3; r++) {
+            double one = fmaRun(1, iters);
+            double two = fmaRun(2, iters);
+            System.out.printf(Locale.ROOT, "fma rep %d: 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s total (%.2fx)%n",
+                    r + 1, one, two, two / one);
+        }
+    }
+
+    // ---------------------------------------------------------------- breakdown
+
+    static double median(Runnable r) {
+        long end = System.nanoTime() + (long) (warmSeconds * 1e9);
+        int w = 0;
+        while (w < 3 || System.nanoTime() < end) {
+            r.run();
+            w++;
+        }
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+
+    static float[] random(SplittableRandom rnd, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    /** One layer's step operands and buffers, shaped as the layer's packed, fused forward steps. */
+    static final class Layer {
+        final Cfg c;
+        final int in, r, g, h, b, t, gates;
+        final float[] w;          // (G, in + R) as [W_ih W_hh] row-major
+        final float[] x;          // (T·B, in)
+        final float[] hState;     // 2 × (B, R) alternated
+        final float[] cState;     // 2 × (B, H)
+        final float[] pre;        // (T·B, G)
+        final float[] rec;        // (B, G) the GRU's recurrent part
+        final float[] tanhC;      // (B, H)
+        final float[] bias;
+        final float[] m;          // (B, H) LSTMP m_t
+        final float[] wProj;      // (P, H)
+        PackedMatrix fused, recOnly;
+        final Compute.StepOperands ops = new Compute.StepOperands();
+
+        Layer(Cfg c, int layer, Kernels k, SplittableRandom rnd) {
+            this.c = c;
+            in = c.inputOf(layer);
+            r = c.out();
+            h = c.hidden;
+            gates = c.gates();
+            g = gates * h;
+            b = c.batch;
+            t = c.steps;
+            w = random(rnd, g * (in + r), 1.0 / Math.sqrt(h));
+            x = random(rnd, t * b * in, 1);
+            hState = random(rnd, 2 * b * r, 0.5);
+            cState = random(rnd, 2 * b * h, 0.5);
+            pre = new float[t * b * g];
+            rec = new float[b * g];
+            tanhC = new float[b * h];
+            bias = random(rnd, g, 0.1);
+            m = random(rnd, b * h, 0.5);
+            wProj = c.proj > 0 ? random(rnd, c.proj * h, 1.0 / Math.sqrt(h)) : null;
+            pack(k);
+            recOnly = PackedMatrix.reuse(null, k, r, g).packRows(0, r, w, in, in + r, true);
+        }
+
+        void pack(Kernels k) {
+            fused = PackedMatrix.reuse(fused, k, in + r, g).pack(w, 0, in + r, true);
+        }
+
+        /** The operands of step s: fused (input rows too) or recurrent only. */
+        Compute.StepOperands operands(int s, boolean withInput) {
+            int hPrev = (s & 1) * b * r;
+            boolean gru = c.kind.equals("GRU");
+            if (withInput) {
+                ops.rows(b, fused, gates).input(x, s * b * in, in, in, bias, 0, pre, s * b * g, g);
+            } else {
+                ops.rows(b, recOnly, gates).noInput();
+            }
+            if (gru) {   // the GRU's recurrent part goes to its own buffer with b_hh
+                ops.recurrent(hState, hPrev, r, bias, 0, rec, 0, g);
+            } else {
+                ops.recurrent(hState, hPrev, r, withInput ? null : bias, 0, pre, s * b * g, g);
+            }
+            return ops;
+        }
+
+        /** The LSTMP's projection r_t = m_t · W_hrᵀ into the next state, as the layer does it per step. */
+        void project(Compute cx, int s) {
+            int hNext = ((s + 1) & 1) * b * r;
+            Arrays.fill(hState, hNext, hNext + b * r, 0f);
+            cx.multTransBAdd(b, r, h, m, 0, h, wProj, 0, h, hState, hNext, r);
+        }
+    }
+
+    /** The cell's forward elementwise work for step s, written like the cells' own loops. */
+    static final class Elementwise implements Compute.StepTask {
+        final Layer L;
+        int s;
+
+        Elementwise(Layer l) {
+            L = l;
+        }
+
+        @Override
+        public void run(Kernels k, int lo, int hi, int u0, int u1) {
+            int rows = hi - lo;
+            int n = u1 - u0;
+            int b = L.b, h = L.h, gw = L.g;
+            int pre = (s * b + lo) * gw + u0;
+            switch (L.c.kind) {
+                case "LSTM" -> {
+                    int cPrev = (s & 1) * b * h + lo * h + u0;
+                    int cNext = ((s + 1) & 1) * b * h + lo * h + u0;
+                    int aux = lo * h + u0;
+                    float[] mOut = L.c.proj > 0 ? L.m : L.hState;
+                    int mOff = L.c.proj > 0 ? lo * h + u0 : ((s + 1) & 1) * b * h + lo * h + u0;
+                    k.activate(Activation.SIGMOID, rows, n, L.pre, pre, gw);
+                    k.activate(Activation.SIGMOID, rows, n, L.pre, pre + h, gw);
+                    k.activate(Activation.TANH, rows, n, L.pre, pre + 2 * h, gw);
+                    for (int r = 0; r < rows; r++) {
+                        int row = pre + r * gw;
+                        for (int j = 0; j < n; j++) {
+                            float f = L.pre[row + h + j];
+                            float i = L.pre[row + j];
+                            L.cState[cNext + r * h + j] = f * L.cState[cPrev + r * h + j] + i * L.pre[row + 2 * h + j];
+                        }
+                    }
+                    k.activate(Activation.SIGMOID, rows, n, L.pre, pre + 3 * h, gw);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(L.cState, cNext + r * h, L.tanhC, aux + r * h, n);
+                    }
+                    k.activate(Activation.TANH, rows, n, L.tanhC, aux, h);
+                    for (int r = 0; r < rows; r++) {
+                        int row = pre + r * gw;
+                        for (int j = 0; j < n; j++) {
+                            mOut[mOff + r * h + j] = L.pre[row + 3 * h + j] * L.tanhC[aux + r * h + j];
+                        }
+                    }
+                }
+                case "GRU" -> {
+                    int hPrev = (s & 1) * b * h + lo * h + u0;
+                    int hNext = ((s + 1) & 1) * b * h + lo * h + u0;
+                    for (int r = 0; r < rows; r++) {
+                        int row = pre + r * gw;
+                        int rec = (lo + r) * gw + u0;
+                        for (int j = 0; j < n; j++) {
+                            L.pre[row + j] += L.rec[rec + j];
+                            L.pre[row + h + j] += L.rec[rec + h + j];
+                        }
+                    }
+                    k.activate(Activation.SIGMOID, rows, n, L.pre, pre, gw);
+                    k.activate(Activation.SIGMOID, rows, n, L.pre, pre + h, gw);
+                    for (int r = 0; r < rows; r++) {
+                        int row = pre + r * gw;
+                        int rec = (lo + r) * gw + u0;
+                        for (int j = 0; j < n; j++) {
+                            float hn = L.rec[rec + 2 * h + j];
+                            L.tanhC[(lo + r) * h + u0 + j] = hn;
+                            L.pre[row + 2 * h + j] += L.pre[row + j] * hn;
+                        }
+                    }
+                    k.activate(Activation.TANH, rows, n, L.pre, pre + 2 * h, gw);
+                    for (int r = 0; r < rows; r++) {
+                        int row = pre + r * gw;
+                        for (int j = 0; j < n; j++) {
+                            float z = L.pre[row + h + j];
+                            L.hState[hNext + r * h + j] = (1f - z) * L.pre[row + 2 * h + j]
+                                    + z * L.hState[hPrev + r * h + j];
+                        }
+                    }
+                }
+                default -> {
+                    int hNext = ((s + 1) & 1) * b * h + lo * h + u0;
+                    k.activate(Activation.TANH, rows, n, L.pre, pre, gw);
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(L.pre, pre + r * gw, L.hState, hNext + r * h, n);
+                    }
+                }
+            }
+        }
+    }
+
+    static final Compute.StepTask NOOP = (k, lo, hi, u0, u1) -> { };
+
+    static void breakdown(Cfg c, int threads) {
+        Kernels kernels = Kernels.select();
+        try (Compute cx = threads == 1 ? Compute.serial(kernels) : Compute.withThreads(kernels, threads)) {
+            SplittableRandom rnd = new SplittableRandom(7);
+            CellSpec spec = switch (c.kind) {
+                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
+                case "GRU" -> CellSpec.gru();
+                default -> CellSpec.rnnTanh();
+            };
+            SequenceModel model = SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden)
+                    .numLayers(c.layers).head(Head.LAST_STEP).outputSize(1).seed(1).compute(cx).build();
+            Tensor x = Tensor.zeros(c.batch, c.steps, c.in);
+            for (int i = 0; i < x.size(); i++) {
+                x.data()[i] = (float) rnd.nextGaussian();
+            }
+            Layer[] layers = new Layer[c.layers];
+            Elementwise[] ew = new Elementwise[c.layers];
+            for (int l = 0; l < c.layers; l++) {
+                layers[l] = new Layer(c, l, cx.kernels(), rnd);
+                ew[l] = new Elementwise(layers[l]);
+            }
+            boolean proj = c.proj > 0;
+
+            Runnable forward = () -> sink += model.forward(x).data()[0];
+            Runnable fused = () -> {
+                for (Layer L : layers) {
+                    for (int s = 0; s < c.steps; s++) {
+                        cx.step(L.operands(s, true), NOOP, Compute.Split.ROWS);
+                    }
+                }
+            };
+            Runnable rec = () -> {
+                for (Layer L : layers) {
+                    for (int s = 0; s < c.steps; s++) {
+                        cx.step(L.operands(s, false), NOOP, Compute.Split.ROWS);
+                    }
+                }
+            };
+            Runnable stepEw = () -> {
+                for (int l = 0; l < layers.length; l++) {
+                    Layer L = layers[l];
+                    for (int s = 0; s < c.steps; s++) {
+                        ew[l].s = s;
+                        cx.step(L.operands(s, true), ew[l], Compute.Split.ROWS);
+                        if (proj) {
+                            L.project(cx, s);
+                        }
+                    }
+                }
+            };
+            Runnable projection = () -> {
+                for (int s = 0; s < c.steps; s++) {
+                    layers[0].project(cx, s);
+                }
+            };
+            Runnable handoff = () -> {
+                for (int l = 0; l < layers.length; l++) {
+                    for (int s = 0; s < c.steps; s++) {
+                        cx.forUnits(1, 32, NOOP);
+                    }
+                }
+            };
+            Runnable pack = () -> {
+                for (Layer L : layers) {
+                    L.pack(cx.kernels());
+                }
+            };
+
+            double tF = median(forward);
+            double tFused = median(fused);
+            double tRec = median(rec);
+            double tStepEw = median(stepEw);
+            double tProj = proj ? median(projection) : 0;
+            double tHand = threads > 1 ? median(handoff) : 0;
+            double tPack = median(pack);
+            double tF2 = median(forward);   // again at the end: drift check
+            double total = Math.min(tF, tF2);
+
+            int handoffsPerStep = proj ? 2 : 1;
+            double d = tHand * handoffsPerStep;
+            double a = tRec - tHand;                       // recurrent product without the hand-off
+            double bIn = tFused - tRec;                     // input rows of the fused product
+            double cEw = tStepEw - tFused - tProj;          // elementwise work inside the step
+            double rest = total - tStepEw - tPack;          // head, state setup, fills, copies
+            System.out.printf(Locale.ROOT, "%n%s %s I%d H%d%s L%d B%d T%d, %d thread(s), GFLOP fwd %.3f%n", c.name,
+                    c.kind, c.in, c.hidden, proj ? " P" + c.proj : "", c.layers, c.batch, c.steps, threads, c.gflop());
+            System.out.printf(Locale.ROOT, "raw ms: forward %.3f / %.3f (start/end), fused steps %.3f, rec-only steps %.3f,"
+                    + " steps+elementwise%s %.3f, proj %.3f, empty hand-offs %.3f (x%d per step), pack %.3f%n",
+                    tF, tF2, tFused, tRec, proj ? "+proj" : "", tStepEw, tProj, tHand, handoffsPerStep, tPack);
+            row("total forward (min of start/end)", total, total);
+            row("(a) recurrent product h·W_hh" + (threads > 1 ? " (rec-only steps - hand-offs)" : ""), a, total);
+            if (proj) {
+                row("(a') LSTMP projection m·W_hr (unpacked, per step)" + (threads > 1 ? ", incl. its hand-off" : ""),
+                        tProj - (threads > 1 ? tHand : 0), total);
+            }
+            row("(b) input projection x·W_ih (fused - rec-only)", bIn, total);
+            row("(c) elementwise (step+ew - fused" + (proj ? " - proj" : "") + ")", cEw, total);
+            row("(d) hand-offs (empty, x" + handoffsPerStep + " per step)", d, total);
+            row("(e1) packing weights once per pass", tPack, total);
+            row("(e2) rest: head, state, fills, copies (total - step+ew - pack)", rest, total);
+            System.out.printf(Locale.ROOT, "product GFLOP/s: fused %.1f (incl. hand-off), rec-only %.1f;"
+                            + " rec-only excl. hand-off %.1f; whole forward %.1f%n",
+                    (c.gflop() - (proj ? 2.0 * c.batch * c.hidden * c.proj * c.steps / 1e9 : 0)) * 1e3 / tFused,
+                    c.recGflop() * 1e3 / tRec, c.recGflop() * 1e3 / a, c.gflop() * 1e3 / total);
+        }
+    }
+
+    static void row(String what, double ms, double total) {
+        System.out.printf(Locale.ROOT, "  %-70s %8.3f ms %6.1f%%%n", what, ms, 100 * ms / total);
+    }
+}
