@@ -92,6 +92,10 @@ public final class InferenceBreakdown {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fma" -> fma = true;
+                case "--independent" -> {
+                    independent();
+                    return;
+                }
                 case "--configs" -> configs = args[++i];
                 case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
@@ -177,6 +181,74 @@ public final class InferenceBreakdown {
             System.out.printf(Locale.ROOT, "fma rep %d: 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s total (%.2fx)%n",
                     r + 1, one, two, two / one);
         }
+    }
+
+    // ---------------------------------------------------------------- independent kernels
+
+    /**
+     * The step product of each config's first layer (m = B rows of [x h] times the packed (I + R, G) weights), run
+     * over and over by one thread, then by two threads at once, each on its own data and kernels, with no hand-off:
+     * whether two threads double the kernel's throughput when they need not meet.
+     */
+    static void independent() throws Exception {
+        for (Cfg c : CONFIGS) {
+            int k = c.in + c.out();
+            int n = c.gates() * c.hidden;
+            int m = c.batch;
+            double flop = 2.0 * m * n * k;
+            int calls = (int) Math.max(200, 3e9 / flop);
+            double[] one = new double[3];
+            double[] two = new double[3];
+            for (int r = -1; r < 3; r++) {
+                double g1 = productRun(1, m, n, k, calls, flop);
+                double g2 = productRun(2, m, n, k, calls, flop);
+                if (r >= 0) {
+                    one[r] = g1;
+                    two[r] = g2;
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s product %d x %d x %d (packed, %.2f MB of weights): 1 thread %.1f / %.1f / %.1f"
+                            + " GFLOP/s, 2 independent threads %.1f / %.1f / %.1f GFLOP/s total%n", c.name, m, n, k,
+                    4.0 * k * n / 1e6, one[0], one[1], one[2], two[0], two[1], two[2]);
+        }
+    }
+
+    static double productRun(int threads, int m, int n, int k, int calls, double flop) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier end = new CyclicBarrier(threads + 1);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread th = new Thread(() -> {
+                Kernels kern = Kernels.select().forThread();
+                SplittableRandom rnd = new SplittableRandom(3);
+                PackedMatrix b = PackedMatrix.reuse(null, kern, k, n).pack(random(rnd, k * n, 0.1), 0, n, false);
+                float[] a = random(rnd, m * k, 1);
+                float[] cOut = new float[m * n];
+                try (Compute cx = Compute.serial(kern)) {
+                    for (int w = 0; w < calls / 4; w++) {
+                        cx.multAddPacked(m, a, 0, k, b, cOut, 0, n);
+                    }
+                    start.await();
+                    for (int w = 0; w < calls; w++) {
+                        cx.multAddPacked(m, a, 0, k, b, cOut, 0, n);
+                    }
+                    end.await();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+                sink += cOut[0];
+            });
+            th.start();
+            ts.add(th);
+        }
+        start.await();
+        long t0 = System.nanoTime();
+        end.await();
+        long t1 = System.nanoTime();
+        for (Thread th : ts) {
+            th.join();
+        }
+        return threads * calls * flop / (t1 - t0);
     }
 
     // ---------------------------------------------------------------- breakdown
@@ -433,6 +505,20 @@ public final class InferenceBreakdown {
                 }
             };
 
+            java.util.concurrent.atomic.AtomicLong onWorker = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong onCaller = new java.util.concurrent.atomic.AtomicLong();
+            Thread caller = Thread.currentThread();
+            Compute.StepTask counting = (k, lo, hi, u0, u1) -> {
+                (Thread.currentThread() == caller ? onCaller : onWorker).incrementAndGet();
+            };
+            Runnable recCounting = () -> {
+                for (Layer L : layers) {
+                    for (int s = 0; s < c.steps; s++) {
+                        cx.step(L.operands(s, false), counting, Compute.Split.ROWS);
+                    }
+                }
+            };
+
             double tF = median(forward);
             double tFused = median(fused);
             double tRec = median(rec);
@@ -440,6 +526,7 @@ public final class InferenceBreakdown {
             double tProj = proj ? median(projection) : 0;
             double tHand = threads > 1 ? median(handoff) : 0;
             double tPack = median(pack);
+            double tRecCounting = threads > 1 ? median(recCounting) : 0;
             double tF2 = median(forward);   // again at the end: drift check
             double total = Math.min(tF, tF2);
 
@@ -465,6 +552,11 @@ public final class InferenceBreakdown {
             row("(d) hand-offs (empty, x" + handoffsPerStep + " per step)", d, total);
             row("(e1) packing weights once per pass", tPack, total);
             row("(e2) rest: head, state, fills, copies (total - step+ew - pack)", rest, total);
+            if (threads > 1) {
+                long w = onWorker.get(), k = onCaller.get();
+                System.out.printf(Locale.ROOT, "rec-only steps with a counting task: %.3f ms; parts run by the worker"
+                        + " %d of %d (%.1f%%)%n", tRecCounting, w, w + k, 100.0 * w / (w + k));
+            }
             System.out.printf(Locale.ROOT, "product GFLOP/s: fused %.1f (incl. hand-off), rec-only %.1f;"
                             + " rec-only excl. hand-off %.1f; whole forward %.1f%n",
                     (c.gflop() - (proj ? 2.0 * c.batch * c.hidden * c.proj * c.steps / 1e9 : 0)) * 1e3 / tFused,
