@@ -84,6 +84,16 @@ public final class InferenceBreakdown {
     static volatile float sink;
     static int reps = 9;
     static double warmSeconds = 1.0;
+    static int rounds = 3;
+
+    static double mid(double[][] r, int col) {
+        double[] v = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            v[i] = r[i][col];
+        }
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
 
     public static void main(String[] args) throws Exception {
         boolean fma = false;
@@ -99,6 +109,7 @@ public final class InferenceBreakdown {
                 case "--configs" -> configs = args[++i];
                 case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -519,16 +530,42 @@ public final class InferenceBreakdown {
                 }
             };
 
-            double tF = median(forward);
-            double tFused = median(fused);
-            double tRec = median(rec);
-            double tStepEw = median(stepEw);
-            double tProj = proj ? median(projection) : 0;
-            double tHand = threads > 1 ? median(handoff) : 0;
-            double tPack = median(pack);
-            double tRecCounting = threads > 1 ? median(recCounting) : 0;
-            double tF2 = median(forward);   // again at the end: drift check
-            double total = Math.min(tF, tF2);
+            Runnable ewAlone = () -> {
+                for (int l = 0; l < layers.length; l++) {
+                    Layer L = layers[l];
+                    for (int st = 0; st < c.steps; st++) {
+                        ew[l].s = st;
+                        if (threads == 1) {
+                            ew[l].run(cx.kernels(), 0, L.b, 0, L.h);
+                        } else {
+                            cx.forUnits(L.b, L.h, ew[l]);
+                        }
+                    }
+                }
+            };
+            // rounds: every component once per round, the median over the rounds of each one's median
+            double[][] r = new double[rounds][10];
+            for (int q = 0; q < rounds; q++) {
+                r[q][0] = median(forward);
+                r[q][1] = median(fused);
+                r[q][2] = median(rec);
+                r[q][3] = median(stepEw);
+                r[q][4] = proj ? median(projection) : 0;
+                r[q][5] = threads > 1 ? median(handoff) : 0;
+                r[q][6] = median(pack);
+                r[q][7] = threads > 1 ? median(recCounting) : 0;
+                r[q][8] = median(ewAlone);
+                r[q][9] = median(forward);
+            }
+            double tF = mid(r, 0), tFused = mid(r, 1), tRec = mid(r, 2), tStepEw = mid(r, 3), tProj = mid(r, 4);
+            double tHand = mid(r, 5), tPack = mid(r, 6), tRecCounting = mid(r, 7), tEwAlone = mid(r, 8);
+            double tF2 = mid(r, 9);
+            StringBuilder each = new StringBuilder();
+            for (int q = 0; q < rounds; q++) {
+                each.append(String.format(Locale.ROOT, " [%.2f %.2f %.2f %.2f %.2f %.3f %.3f %.2f %.2f]", r[q][0], r[q][9],
+                        r[q][1], r[q][2], r[q][3], r[q][5], r[q][6], r[q][8], r[q][4]));
+            }
+            double total = (tF + tF2) / 2;
 
             int handoffsPerStep = proj ? 2 : 1;
             double d = tHand * handoffsPerStep;
@@ -541,17 +578,21 @@ public final class InferenceBreakdown {
             System.out.printf(Locale.ROOT, "raw ms: forward %.3f / %.3f (start/end), fused steps %.3f, rec-only steps %.3f,"
                     + " steps+elementwise%s %.3f, proj %.3f, empty hand-offs %.3f (x%d per step), pack %.3f%n",
                     tF, tF2, tFused, tRec, proj ? "+proj" : "", tStepEw, tProj, tHand, handoffsPerStep, tPack);
-            row("total forward (min of start/end)", total, total);
+            row("total forward (mean of the medians at start and end of rounds)", total, total);
             row("(a) recurrent product h·W_hh" + (threads > 1 ? " (rec-only steps - hand-offs)" : ""), a, total);
             if (proj) {
                 row("(a') LSTMP projection m·W_hr (unpacked, per step)" + (threads > 1 ? ", incl. its hand-off" : ""),
                         tProj - (threads > 1 ? tHand : 0), total);
             }
             row("(b) input projection x·W_ih (fused - rec-only)", bIn, total);
-            row("(c) elementwise (step+ew - fused" + (proj ? " - proj" : "") + ")", cEw, total);
+            row("(c) elementwise alone" + (threads > 1 ? " (split by units, minus one hand-off)" : ""),
+                    tEwAlone - tHand, total);
+            row("    elementwise inside the step (step+ew - fused" + (proj ? " - proj" : "") + ")", cEw, total);
             row("(d) hand-offs (empty, x" + handoffsPerStep + " per step)", d, total);
             row("(e1) packing weights once per pass", tPack, total);
             row("(e2) rest: head, state, fills, copies (total - step+ew - pack)", rest, total);
+            System.out.println("rounds [forward, forward again, fused, rec, step+ew, hand-offs, pack, ew alone, proj]:"
+                    + each);
             if (threads > 1) {
                 long w = onWorker.get(), k = onCaller.get();
                 System.out.printf(Locale.ROOT, "rec-only steps with a counting task: %.3f ms; parts run by the worker"
