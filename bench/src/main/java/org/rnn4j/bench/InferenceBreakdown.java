@@ -85,6 +85,7 @@ public final class InferenceBreakdown {
     static int reps = 9;
     static double warmSeconds = 1.0;
     static int rounds = 3;
+    static boolean diag;
 
     static double mid(double[][] r, int col) {
         double[] v = new double[r.length];
@@ -104,12 +105,14 @@ public final class InferenceBreakdown {
                 case "--fma" -> fma = true;
                 case "--independent" -> {
                     independent();
+                    independentElementwise();
                     return;
                 }
                 case "--configs" -> configs = args[++i];
                 case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--diag" -> diag = true;
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -222,6 +225,71 @@ public final class InferenceBreakdown {
                             + " GFLOP/s, 2 independent threads %.1f / %.1f / %.1f GFLOP/s total%n", c.name, m, n, k,
                     4.0 * k * n / 1e6, one[0], one[1], one[2], two[0], two[1], two[2]);
         }
+    }
+
+    /**
+     * Each config's elementwise work (first layer, all units, all rows, T steps) by one thread, then by two threads
+     * at once, each on its own buffers, with no hand-off.
+     */
+    static void independentElementwise() throws Exception {
+        for (Cfg c : CONFIGS) {
+            double[] one = new double[3];
+            double[] two = new double[3];
+            for (int r = -1; r < 3; r++) {
+                double t1 = elementwiseRun(1, c);
+                double t2 = elementwiseRun(2, c);
+                if (r >= 0) {
+                    one[r] = t1;
+                    two[r] = t2;
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s elementwise of one layer's T steps: 1 thread %.2f / %.2f / %.2f ms;"
+                            + " 2 independent threads, each the same work at once: %.2f / %.2f / %.2f ms%n", c.name,
+                    one[0], one[1], one[2], two[0], two[1], two[2]);
+        }
+    }
+
+    /** Wall ms per pass of T steps' elementwise work when n threads each do a whole pass on their own layer. */
+    static double elementwiseRun(int threads, Cfg c) throws Exception {
+        int passes = 50;
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier end = new CyclicBarrier(threads + 1);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread th = new Thread(() -> {
+                Kernels kern = Kernels.select().forThread();
+                Layer L = new Layer(c, 0, kern, new SplittableRandom(5));
+                Elementwise e = new Elementwise(L);
+                Runnable pass = () -> {
+                    for (int st = 0; st < c.steps; st++) {
+                        e.s = st;
+                        e.run(kern, 0, L.b, 0, L.h);
+                    }
+                };
+                try {
+                    for (int w = 0; w < passes; w++) {
+                        pass.run();
+                    }
+                    start.await();
+                    for (int w = 0; w < passes; w++) {
+                        pass.run();
+                    }
+                    end.await();
+                } catch (Exception ex) {
+                    throw new RuntimeException(ex);
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        start.await();
+        long t0 = System.nanoTime();
+        end.await();
+        long t1 = System.nanoTime();
+        for (Thread th : ts) {
+            th.join();
+        }
+        return (t1 - t0) / 1e6 / passes;
     }
 
     static double productRun(int threads, int m, int n, int k, int calls, double flop) throws Exception {
@@ -543,6 +611,40 @@ public final class InferenceBreakdown {
                     }
                 }
             };
+            long[] busyNs = new long[2];
+            long[] parts = new long[2];
+            Runnable ewTimed = () -> {
+                for (int l = 0; l < layers.length; l++) {
+                    Layer L = layers[l];
+                    Elementwise e = ew[l];
+                    Compute.StepTask timed = (k, lo, hi, u0, u1) -> {
+                        long t0 = System.nanoTime();
+                        e.run(k, lo, hi, u0, u1);
+                        int who = Thread.currentThread() == caller ? 0 : 1;
+                        busyNs[who] += System.nanoTime() - t0;
+                        parts[who]++;
+                    };
+                    for (int st = 0; st < c.steps; st++) {
+                        e.s = st;
+                        cx.forUnits(L.b, L.h, timed);
+                    }
+                }
+            };
+            if (threads > 1 && diag) {
+                double wall = median(ewTimed);
+                Arrays.fill(busyNs, 0);
+                Arrays.fill(parts, 0);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    ewTimed.run();
+                }
+                double perPass = (System.nanoTime() - t0) / 1e6 / reps;
+                System.out.printf(Locale.ROOT, "%s elementwise split by units over %d threads: wall %.3f ms per pass"
+                                + " (median %.3f); inside the parts, caller busy %.3f ms, worker busy %.3f ms per pass"
+                                + " (%d and %d parts)%n", c.name, threads, perPass, wall, busyNs[0] / 1e6 / reps,
+                        busyNs[1] / 1e6 / reps, parts[0], parts[1]);
+                return;
+            }
             // rounds: every component once per round, the median over the rounds of each one's median
             double[][] r = new double[rounds][10];
             for (int q = 0; q < rounds; q++) {
