@@ -643,6 +643,36 @@ public final class InferenceBreakdown {
                                 + " (median %.3f); inside the parts, caller busy %.3f ms, worker busy %.3f ms per pass"
                                 + " (%d and %d parts)%n", c.name, threads, perPass, wall, busyNs[0] / 1e6 / reps,
                         busyNs[1] / 1e6 / reps, parts[0], parts[1]);
+                // the same work split by rows (each thread whole rows: at most one shared line per array) instead
+                Runnable byRows = () -> {
+                    for (int l = 0; l < layers.length; l++) {
+                        for (int st = 0; st < c.steps; st++) {
+                            ew[l].s = st;
+                            cx.forRows(layers[l].b, layers[l].h, ew[l]);
+                        }
+                    }
+                };
+                Runnable byUnits = () -> {
+                    for (int l = 0; l < layers.length; l++) {
+                        for (int st = 0; st < c.steps; st++) {
+                            ew[l].s = st;
+                            cx.forUnits(layers[l].b, layers[l].h, ew[l]);
+                        }
+                    }
+                };
+                Runnable alone = () -> {
+                    for (int l = 0; l < layers.length; l++) {
+                        for (int st = 0; st < c.steps; st++) {
+                            ew[l].s = st;
+                            ew[l].run(cx.kernels(), 0, layers[l].b, 0, layers[l].h);
+                        }
+                    }
+                };
+                for (int q = 0; q < 3; q++) {
+                    System.out.printf(Locale.ROOT, "%s elementwise per pass, round %d: one thread %.3f ms, two split by"
+                            + " units %.3f ms, two split by rows %.3f ms%n", c.name, q + 1, median(alone),
+                            median(byUnits), median(byRows));
+                }
                 return;
             }
             // rounds: every component once per round, the median over the rounds of each one's median
