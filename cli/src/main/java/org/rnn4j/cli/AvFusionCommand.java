@@ -35,13 +35,13 @@ final class AvFusionCommand implements Callable<Integer> {
             description = "Which of audio, video, fused. Default: ${DEFAULT-VALUE}.")
     String inputs;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per model, input and condition. Default: 2 (5 with --full).")
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per model, input and condition. Default: 3 (5 with --full).")
     Integer seeds;
 
-    @Option(names = "--train-sentences", paramLabel = "N", description = "Training sentences, six words each. Default: 800 (1500 with --full).")
+    @Option(names = "--train-sentences", paramLabel = "N", description = "Training sentences, six words each. Default: 1200 (1500 with --full).")
     Integer trainSentences;
 
-    @Option(names = "--test-sentences", paramLabel = "N", description = "Held-out sentences. Default: 150 (300 with --full).")
+    @Option(names = "--test-sentences", paramLabel = "N", description = "Held-out sentences. Default: 200 (300 with --full).")
     Integer testSentences;
 
     @Option(names = "--snr", paramLabel = "DB", description = "The noisy condition's signal-to-noise ratio, dB. Default: 0.")
@@ -62,7 +62,7 @@ final class AvFusionCommand implements Callable<Integer> {
     @Option(names = "--merge-layers", paramLabel = "N", description = "Merge layers. Default: 1 (2 with --full).")
     Integer mergeLayers;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 8 (20 with --full).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 14 (20 with --full).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "B", description = "Words per mini-batch. Default: 32.")
