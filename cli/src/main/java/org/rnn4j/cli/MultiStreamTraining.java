@@ -249,7 +249,7 @@ final class MultiStreamTraining {
         if (split != null && !(split > 0 && split < 1 && nVal >= 1 && nVal < all.size())) {
             throw new IllegalArgumentException("--val-split must leave at least one sequence on each side, got " + split);
         }
-        int[] order = permutation(all.size(), new SeededRandom(cmd.data.dataSeed()));
+        int[] order = new SeededRandom(cmd.data.dataSeed()).permutation(all.size());
         int[] val = Arrays.copyOfRange(order, 0, nVal);
         int[] train = Arrays.copyOfRange(order, nVal, order.length);
         Optimizer optimizer = cmd.optim.create(cmd.momentumGiven);
@@ -269,7 +269,7 @@ final class MultiStreamTraining {
             long start = System.nanoTime();
             long step = 0;
             for (int epoch = 0; epoch < cmd.epochs; epoch++) {
-                int[] perm = permutation(train.length, SeededRandom.forItem(cmd.seed, epoch));
+                int[] perm = SeededRandom.forItem(cmd.seed, epoch).permutation(train.length);
                 model.train(SeededRandom.forItem(cmd.seed ^ 0x5EED, epoch));
                 double lossSum = 0;
                 int batches = 0;
@@ -347,19 +347,5 @@ final class MultiStreamTraining {
             dense += model.denseUnitUpdates();
         }
         return new double[] {loss / idx.length, (double) correct / idx.length, (double) updates / Math.max(1, dense)};
-    }
-
-    private static int[] permutation(int n, SeededRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 }

@@ -41,4 +41,19 @@ public final class SeededRandom implements RandomGenerator {
     public void setState(long state) {
         this.state = state;
     }
+
+    /** A uniformly random order of 0..n-1 drawn from this generator (Fisher-Yates, from the last item down). */
+    public int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
 }

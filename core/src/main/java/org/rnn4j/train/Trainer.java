@@ -370,19 +370,9 @@ public final class Trainer {
                 (long) lossCount);
     }
 
-    /** A permutation of 0..n-1 (Fisher-Yates). */
+    /** A permutation of 0..n-1 (Fisher-Yates); see {@link SeededRandom#permutation}. */
     static int[] permutation(int n, SeededRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
+        return rng.permutation(n);
     }
 
     private static double l2(float[] g) {

@@ -355,7 +355,7 @@ public final class AvFusionExperiment implements Experiment<AvFusionExperiment.R
         int steps = (tr.size() + settings.batch() - 1) / settings.batch();
         epochs:
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
-            int[] order = permutation(tr.size(), SeededRandom.forItem(run.seed(), epoch));
+            int[] order = SeededRandom.forItem(run.seed(), epoch).permutation(tr.size());
             model.train(SeededRandom.forItem(run.seed() ^ 0x5EED, epoch));
             for (int k = 0; k < steps; k++) {
                 int[] idx = Arrays.copyOfRange(order, k * settings.batch(),
@@ -422,20 +422,6 @@ public final class AvFusionExperiment implements Experiment<AvFusionExperiment.R
             y[i] = words.get(idx[i]).label();
         }
         return y;
-    }
-
-    private static int[] permutation(int n, SeededRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     @Override

@@ -185,7 +185,7 @@ public final class Seq2SeqExperiment implements Experiment<Seq2SeqExperiment.Run
         int maxTarget = train.maxTargetLength() + 2;
         epochs:
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
-            int[] order = permutation(settings.trainSize(), SeededRandom.forItem(run.seed(), epoch));
+            int[] order = SeededRandom.forItem(run.seed(), epoch).permutation(settings.trainSize());
             model.train(SeededRandom.forItem(run.seed() ^ 0x5EED, epoch));
             for (int b = 0; b * settings.batch() < order.length; b++) {
                 int[] idx = Arrays.copyOfRange(order, b * settings.batch(),
@@ -224,20 +224,6 @@ public final class Seq2SeqExperiment implements Experiment<Seq2SeqExperiment.Run
             all[i] = i;
         }
         return DigitStrings.score(model.greedy(set.sources(all), maxLength), set.targets(all));
-    }
-
-    private static int[] permutation(int n, SeededRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     @Override
