@@ -36,7 +36,8 @@ public record DistributedProgress(double seconds, long updates, long pushes, dou
      *
      * @param trainLoss  the mean over the workers of their mean training loss in that epoch, likewise trainMetric
      * @param validation the server's parameters on the validation data when the coordinator saw the epoch end (the
-     *                   workers may have gone on a little), or null without validation data
+     *                   workers may have gone on a little; epochs that ended between two of its looks share one
+     *                   evaluation), or null without validation data
      */
     public record Epoch(int epoch, double trainLoss, double trainMetric, Trainer.Evaluation validation,
                         DistributedProgress progress) {

@@ -496,8 +496,18 @@ public final class DistributedTrainer {
         return min == Integer.MAX_VALUE ? -1 : min;
     }
 
-    /** Reports epochs from+1 … to (1-based counts), evaluating the server's parameters for the last one. */
+    /**
+     * Reports epochs from+1 … to (1-based counts). The server's parameters are evaluated once, now: epochs that ended
+     * between two of the coordinator's looks (short epochs) share that evaluation, so every reported epoch has one.
+     */
     private void reportEpochs(Run run, WorkerState[] states, int from, int to, DistributedProgress progress) {
+        Trainer.Evaluation val = null;
+        if (run.validation() != null) {
+            SequenceModel reference = run.reference();
+            ParameterServer.attach(alive(), run.job(), run.plan()).pull(reference.parameters().values(),
+                    new long[run.plan().count()]);
+            val = Trainer.evaluate(reference, run.validation(), config.objective(), config.batchSize());
+        }
         for (int e = from; e < to; e++) {
             double loss = 0;
             double metric = 0;
@@ -508,13 +518,6 @@ public final class DistributedTrainer {
                     metric += s.epochMetric[e];
                     n++;
                 }
-            }
-            Trainer.Evaluation val = null;
-            if (e == to - 1 && run.validation() != null) {
-                SequenceModel reference = run.reference();
-                ParameterServer.attach(alive(), run.job(), run.plan()).pull(reference.parameters().values(),
-                        new long[run.plan().count()]);
-                val = Trainer.evaluate(reference, run.validation(), config.objective(), config.batchSize());
             }
             run.events().onEpoch(new DistributedProgress.Epoch(e, n == 0 ? Double.NaN : loss / n,
                     n == 0 ? Double.NaN : metric / n, val, progress));

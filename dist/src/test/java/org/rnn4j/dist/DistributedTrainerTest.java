@@ -13,9 +13,12 @@ import org.rnn4j.optim.Sgd;
 import org.rnn4j.train.TrainConfig;
 import org.rnn4j.train.Trainer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** One worker that fetches and pushes every update trains exactly as the single-JVM Trainer. */
@@ -72,5 +75,31 @@ class DistributedTrainerTest {
         DistributedTrainer.Result r = new DistributedTrainer(dist, config, new Sgd(0.05f, 0.9f, true, 1e-4f))
                 .fit(factory, data, null, null);
         assertSameBits("nesterov, truncated BPTT, 1 shard", expected, r.model().parameters().values());
+    }
+
+    /**
+     * Epochs far shorter than the coordinator's look (100 ms) end several at a time: each is still reported once, in
+     * order, with the validation of the parameters at that look (an experiment's learning curve has every epoch).
+     */
+    @Test
+    void epochsEndingBetweenTwoLooksAreEachReportedWithAValidation() {
+        AddingProblem data = new AddingProblem(6, 8, 1);
+        AddingProblem validation = new AddingProblem(6, 8, 2);
+        TrainConfig config = TrainConfig.builder().epochs(30).batchSize(8).learningRate(0.01f).seed(5).build();
+        DistConfig dist = DistConfig.builder().workers(2).threads(1).build();
+        List<DistributedProgress.Epoch> epochs = new ArrayList<>();
+        DistributedTrainer.Result r = new DistributedTrainer(dist, config, new Adam(0.01f)).fit(lstm(1, 0), data,
+                validation, new DistributedListener() {
+                    @Override
+                    public void onEpoch(DistributedProgress.Epoch e) {
+                        epochs.add(e);
+                    }
+                });
+        assertEquals(30, epochs.size(), "one report per epoch");
+        for (int e = 0; e < epochs.size(); e++) {
+            assertEquals(e, epochs.get(e).epoch(), "epochs in order");
+            assertNotNull(epochs.get(e).validation(), "epoch " + e + " has no validation");
+        }
+        assertNotNull(r.validation());
     }
 }
