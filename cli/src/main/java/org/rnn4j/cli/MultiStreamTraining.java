@@ -7,15 +7,13 @@ import org.rnn4j.io.NpyArray;
 import org.rnn4j.io.Npz;
 import org.rnn4j.io.Provenance;
 import org.rnn4j.kernel.Compute;
-import org.rnn4j.loss.LossValue;
-import org.rnn4j.loss.Losses;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.MultiStreamModel;
 import org.rnn4j.nn.PhasedLstmSpec;
 import org.rnn4j.nn.RecurrentConfig;
-import org.rnn4j.optim.GradientClipping;
 import org.rnn4j.optim.Optimizer;
 import org.rnn4j.tensor.Tensor;
+import org.rnn4j.train.MultiStreamTrainer;
 import org.rnn4j.train.SeededRandom;
 
 import java.io.IOException;
@@ -73,6 +71,34 @@ final class MultiStreamTraining {
                 y[i] = labels[idx[i]];
             }
             return y;
+        }
+
+        /** The sequences {@code rows} (in that order) as a trainer's source. */
+        MultiStreamTrainer.Source subset(int[] rows) {
+            return new MultiStreamTrainer.Source() {
+                @Override
+                public int size() {
+                    return rows.length;
+                }
+
+                @Override
+                public List<MultiStreamModel.Input> inputs(int[] idx) {
+                    return batch(pick(idx));
+                }
+
+                @Override
+                public int[] labels(int[] idx) {
+                    return Data.this.labels(pick(idx));
+                }
+
+                private int[] pick(int[] idx) {
+                    int[] r = new int[idx.length];
+                    for (int i = 0; i < idx.length; i++) {
+                        r[i] = rows[idx[i]];
+                    }
+                    return r;
+                }
+            };
         }
     }
 
@@ -267,44 +293,26 @@ final class MultiStreamTraining {
                     train.length, val.length, optimizer.name(), cmd.optim.learningRate(), cmd.batch, cmd.epochs);
             out.flush();
             long start = System.nanoTime();
-            long step = 0;
+            MultiStreamTrainer trainer = new MultiStreamTrainer(optimizer, cmd.batch, cmd.clipNorm, cmd.seed);
+            MultiStreamTrainer.Source trainSet = all.subset(train);
             for (int epoch = 0; epoch < cmd.epochs; epoch++) {
-                int[] perm = SeededRandom.forItem(cmd.seed, epoch).permutation(train.length);
-                model.train(SeededRandom.forItem(cmd.seed ^ 0x5EED, epoch));
-                double lossSum = 0;
-                int batches = 0;
-                for (int from = 0; from < train.length; from += cmd.batch) {
-                    int[] idx = new int[Math.min(cmd.batch, train.length - from)];
-                    for (int i = 0; i < idx.length; i++) {
-                        idx[i] = train[perm[from + i]];
-                    }
-                    model.parameters().zeroGrad();
-                    LossValue loss = Losses.softmaxCrossEntropy(model.forward(all.batch(idx)), all.labels(idx));
-                    step++;
-                    if (!Double.isFinite(loss.value())) {
-                        throw new IllegalStateException("training diverged at step " + step + " (loss "
-                                + loss.value() + "); try a lower --lr or --clip-norm");
-                    }
-                    model.backward(loss.gradient());
-                    if (cmd.clipNorm > 0) {
-                        GradientClipping.clipGlobalNorm(model.parameters(), cmd.clipNorm);
-                    }
-                    optimizer.step(model.parameters());
-                    lossSum += loss.value();
-                    batches++;
+                MultiStreamTrainer.Epoch done = trainer.epoch(model, trainSet, epoch);
+                if (done.divergedAt() > 0) {
+                    throw new IllegalStateException("training diverged at step " + done.divergedAt()
+                            + " (the loss was not finite); try a lower --lr or --clip-norm");
                 }
                 double[] v = val.length == 0 ? null : evaluate(model, all, val);
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("type", "epoch");
                 line.put("epoch", epoch + 1);
-                line.put("train_loss", lossSum / batches);
+                line.put("train_loss", done.meanLoss());
                 if (v != null) {
                     line.put("val_loss", v[0]);
                     line.put("val_accuracy", v[1]);
                 }
                 Files.writeString(metrics, Json.write(line) + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                out.printf(Locale.ROOT, "epoch %d: train loss %.4f%s%n", epoch + 1, lossSum / batches, v == null ? ""
+                out.printf(Locale.ROOT, "epoch %d: train loss %.4f%s%n", epoch + 1, done.meanLoss(), v == null ? ""
                         : String.format(Locale.ROOT, ", validation loss %.4f, accuracy %.4f", v[0], v[1]));
                 out.flush();
             }
@@ -329,23 +337,7 @@ final class MultiStreamTraining {
 
     /** Loss, accuracy and the unit-update fraction of inference over the sequences idx. */
     static double[] evaluate(MultiStreamModel model, Data data, int[] idx) {
-        model.eval();
-        double loss = 0;
-        int correct = 0;
-        long updates = 0;
-        long dense = 0;
-        for (int from = 0; from < idx.length; from += 256) {
-            int[] b = Arrays.copyOfRange(idx, from, Math.min(idx.length, from + 256));
-            Tensor logits = model.forward(data.batch(b));
-            int[] y = data.labels(b);
-            loss += Losses.softmaxCrossEntropy(logits, y).value() * b.length;
-            int[] p = Losses.argmax(logits);
-            for (int i = 0; i < b.length; i++) {
-                correct += p[i] == y[i] ? 1 : 0;
-            }
-            updates += model.unitUpdates();
-            dense += model.denseUnitUpdates();
-        }
-        return new double[] {loss / idx.length, (double) correct / idx.length, (double) updates / Math.max(1, dense)};
+        MultiStreamTrainer.Score s = MultiStreamTrainer.evaluate(model, data.subset(idx), 256);
+        return new double[] {s.loss(), s.accuracy(), s.updateFraction()};
     }
 }

@@ -3,14 +3,11 @@ package org.rnn4j.experiments;
 import org.rnn4j.data.speech.GridWords;
 import org.rnn4j.data.speech.Visemes;
 import org.rnn4j.kernel.Compute;
-import org.rnn4j.loss.LossValue;
-import org.rnn4j.loss.Losses;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.MultiStreamModel;
 import org.rnn4j.optim.Adam;
-import org.rnn4j.optim.GradientClipping;
 import org.rnn4j.tensor.Tensor;
-import org.rnn4j.train.SeededRandom;
+import org.rnn4j.train.MultiStreamTrainer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -341,6 +337,8 @@ public final class AvFusionExperiment implements Experiment<AvFusionExperiment.R
         List<GridWords.Word> te = test.get(run.condition());
         MultiStreamModel model = model(run, compute);
         Adam adam = new Adam(settings.lr());
+        MultiStreamTrainer trainer = new MultiStreamTrainer(adam, settings.batch(), 1.0, run.seed());
+        MultiStreamTrainer.Source words = source(run, tr);
         List<Double> curve = new ArrayList<>();
         double secondsBefore = 0;
         int first = 0;
@@ -352,24 +350,10 @@ public final class AvFusionExperiment implements Experiment<AvFusionExperiment.R
         }
         long start = System.nanoTime();
         long diverged = 0;
-        int steps = (tr.size() + settings.batch() - 1) / settings.batch();
-        epochs:
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
-            int[] order = SeededRandom.forItem(run.seed(), epoch).permutation(tr.size());
-            model.train(SeededRandom.forItem(run.seed() ^ 0x5EED, epoch));
-            for (int k = 0; k < steps; k++) {
-                int[] idx = Arrays.copyOfRange(order, k * settings.batch(),
-                        Math.min(order.length, (k + 1) * settings.batch()));
-                model.parameters().zeroGrad();
-                Tensor logits = model.forward(inputs(run, tr, idx));
-                LossValue loss = Losses.softmaxCrossEntropy(logits, labels(tr, idx));
-                if (!Double.isFinite(loss.value())) {
-                    diverged = (long) epoch * steps + k + 1;
-                    break epochs;
-                }
-                model.backward(loss.gradient());
-                GradientClipping.clipGlobalNorm(model.parameters(), 1.0);
-                adam.step(model.parameters());
+            diverged = trainer.epoch(model, words, epoch).divergedAt();
+            if (diverged > 0) {
+                break;
             }
             curve.add(evaluate(model, run, te)[0]);
             if (checkpoint != null) {
@@ -394,26 +378,29 @@ public final class AvFusionExperiment implements Experiment<AvFusionExperiment.R
      * accuracy, the unit updates per word over all the networks, and those of dense networks of the same shapes.
      */
     static double[] evaluate(MultiStreamModel model, Run run, List<GridWords.Word> words) {
-        model.eval();
-        int correct = 0;
-        long updates = 0;
-        long dense = 0;
-        int bs = 128;
-        for (int from = 0; from < words.size(); from += bs) {
-            int[] idx = new int[Math.min(bs, words.size() - from)];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = from + i;
+        MultiStreamTrainer.Score s = MultiStreamTrainer.evaluate(model, source(run, words), 128);
+        return new double[] {s.accuracy(), (double) s.unitUpdates() / words.size(),
+                (double) s.denseUnitUpdates() / words.size()};
+    }
+
+    /** The words as a trainer's source: the run's streams of each word, and its class. */
+    private static MultiStreamTrainer.Source source(Run run, List<GridWords.Word> words) {
+        return new MultiStreamTrainer.Source() {
+            @Override
+            public int size() {
+                return words.size();
             }
-            int[] predicted = Losses.argmax(model.forward(inputs(run, words, idx)));
-            int[] labels = labels(words, idx);
-            for (int i = 0; i < idx.length; i++) {
-                correct += predicted[i] == labels[i] ? 1 : 0;
+
+            @Override
+            public List<MultiStreamModel.Input> inputs(int[] idx) {
+                return AvFusionExperiment.inputs(run, words, idx);
             }
-            updates += model.unitUpdates();
-            dense += model.denseUnitUpdates();
-        }
-        return new double[] {(double) correct / words.size(), (double) updates / words.size(),
-                (double) dense / words.size()};
+
+            @Override
+            public int[] labels(int[] idx) {
+                return AvFusionExperiment.labels(words, idx);
+            }
+        };
     }
 
     private static int[] labels(List<GridWords.Word> words, int[] idx) {
