@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
                 "Files are read with the columns, classes and standardisation stored in the",
                 "model; column options given here override the stored columns.",
                 "A speech model (train --features) is scored on a split of the speech corpus",
-                "given with --data DIR (--split, default test), with its own feature settings."})
+                "given with --data DIR (--split, default test), with its own feature settings.",
+                "A multi-stream model is scored on an .npz archive of its streams (--data FILE.npz),",
+                "all of it or the --val-split part that train held out with the same --data-seed."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")
@@ -58,6 +60,17 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (batch < 1 || (size != null && size < 1)) {
             throw new IllegalArgumentException("--batch and --size must be at least 1");
+        }
+        if (org.rnn4j.io.MultiStreamModelFile.isMultiStreamModel(modelFile)) {
+            if (size != null || split != null) {
+                throw new IllegalArgumentException((size != null ? "--size" : "--split") + " is not for a multi-stream"
+                        + " model; " + modelFile + " is scored on --data FILE.npz");
+            }
+            if (data.dataFile() == null) {
+                throw new IllegalArgumentException(modelFile + " is a multi-stream model: give its streams with --data"
+                        + " FILE.npz (x0, t0, x1, t1, …, y)");
+            }
+            return MultiStreamUse.eval(modelFile, data.dataFile(), data.valSplit(), data.dataSeed(), batch, out);
         }
         try (Compute compute = Compute.withThreads(Runtime.getRuntime().availableProcessors())) {
             ModelFile.Loaded loaded = ModelFile.load(modelFile, compute);

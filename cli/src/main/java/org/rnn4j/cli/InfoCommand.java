@@ -27,7 +27,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (isMultiStream(modelFile)) {
+        if (org.rnn4j.io.MultiStreamModelFile.isMultiStreamModel(modelFile)) {
             return multiStream(out);
         }
         ModelFile.Contents c = ModelFile.read(modelFile);
@@ -65,17 +65,6 @@ final class InfoCommand implements Callable<Integer> {
             out.println("also holds: " + String.join(", ", c.arrays().keySet()));
         }
         return 0;
-    }
-
-    /** Whether the file starts with a multi-stream model file's magic. */
-    private static boolean isMultiStream(Path file) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            return false;
-        }
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(8),
-                    "RNN4JMSM".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        }
     }
 
     /** A multi-stream model file: each stream's network, the merge network, provenance and parameters. */

@@ -39,11 +39,14 @@ import java.util.Map;
  */
 final class MultiStreamTraining {
 
-    /** The streams' arrays, checked: every stream has as many sequences, times never go backwards. */
+    /**
+     * The streams' arrays, checked: every stream has as many sequences, times never go backwards; labels null when
+     * the archive has no y (for predictions).
+     */
     record Data(List<MultiStreamModel.Input> streams, int[] labels, int classes) {
 
         int size() {
-            return labels.length;
+            return streams.get(0).x().dim(0);
         }
 
         /** The sequences {@code idx} of every stream. */
@@ -116,6 +119,14 @@ final class MultiStreamTraining {
      * Reads and checks the streams of {@code file}; every problem is one sentence naming the file and the array.
      */
     static Data read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /**
+     * Reads and checks the streams of {@code file}; without {@code labelled}, y may be absent (then
+     * {@link Data#labels()} is null and classes 0), for predictions.
+     */
+    static Data read(Path file, boolean labelled) throws IOException {
         Map<String, NpyArray> a = Npz.read(file);
         String f = file.toString();
         int streams = 0;
@@ -133,18 +144,23 @@ final class MultiStreamTraining {
                         + " stop before it; streams are numbered from 0 without gaps");
             }
         }
+        if (streams == 0) {
+            throw new IllegalArgumentException(f + ": has no stream x0; a multi-stream archive holds x0, t0, len0"
+                    + " (optional), x1, t1, len1, …, and y");
+        }
         NpyArray y = a.get("y");
-        if (y == null) {
+        if (y == null && labelled) {
             throw new IllegalArgumentException(f + ": has no array 'y' (the class of each sequence, (N) integers)");
         }
-        if (y.rank() != 1 || !(y.dtype() == DType.INT32 || y.dtype() == DType.INT64 || y.dtype() == DType.UINT8)) {
+        if (y != null && (y.rank() != 1
+                || !(y.dtype() == DType.INT32 || y.dtype() == DType.INT64 || y.dtype() == DType.UINT8))) {
             throw new IllegalArgumentException(f + ": y must be (N) class indices as integers, got "
                     + y.dtype().descr() + " " + Arrays.toString(y.shape()));
         }
-        int[] labels = y.toIntArray();
-        int n = labels.length;
+        int[] labels = y == null ? null : y.toIntArray();
+        int n = labels != null ? labels.length : a.get("x0").rank() == 0 ? 0 : a.get("x0").shape()[0];
         int classes = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; labels != null && i < n; i++) {
             if (labels[i] < 0) {
                 throw new IllegalArgumentException(f + ": y[" + i + "] is " + labels[i] + "; classes are 0, 1, 2, …");
             }
@@ -159,8 +175,9 @@ final class MultiStreamTraining {
             }
             int[] s = x.shape();
             if (s[0] != n) {
-                throw new IllegalArgumentException(f + ": x" + k + " has " + s[0] + " sequences but y has " + n
-                        + (k > 0 ? " and x0 has " + inputs.get(0).x().dim(0) : "")
+                throw new IllegalArgumentException(f + ": x" + k + " has " + s[0] + " sequences but "
+                        + (labels != null ? "y has " + n + (k > 0 ? " and " : "") : "")
+                        + (k > 0 ? "x0 has " + inputs.get(0).x().dim(0) : "")
                         + "; every stream needs one row per sequence");
             }
             NpyArray t = a.get("t" + k);
@@ -223,7 +240,7 @@ final class MultiStreamTraining {
                 throw new IllegalArgumentException(f + ": sequence " + i + " has no step in any stream");
             }
         }
-        return new Data(inputs, labels, Math.max(classes, 2));
+        return new Data(inputs, labels, labels == null ? 0 : Math.max(classes, 2));
     }
 
     private final TrainCommand cmd;

@@ -45,6 +45,8 @@ import java.util.concurrent.Callable;
                 "of CSV files), read with the columns stored in the model. Output: CSV with",
                 "the sequence id (and step, for a prediction per step), then the predicted",
                 "class and each class's probability, or the predicted targets.",
+                "A multi-stream model reads --data FILE.npz (its streams x0, t0, x1, t1, …) and",
+                "writes (N, K) outputs as .npy, or CSV with the sequence, predicted class and outputs.",
                 "Inputs are standardised as the model's training data was, if its file says so."})
 final class PredictCommand implements Callable<Integer> {
 
@@ -106,6 +108,16 @@ final class PredictCommand implements Callable<Integer> {
         String act = activation.toLowerCase(Locale.ROOT);
         if (!act.equals("none") && !act.equals("softmax") && !act.equals("sigmoid")) {
             throw new IllegalArgumentException("--activation must be none, softmax or sigmoid, got " + activation);
+        }
+        if (org.rnn4j.io.MultiStreamModelFile.isMultiStreamModel(modelFile)) {
+            if (input != null || wav != null) {
+                throw new IllegalArgumentException(modelFile + " is a multi-stream model: give its streams with --data"
+                        + " FILE.npz (x0, t0, x1, t1, …), not " + (input != null ? "-i" : "--wav"));
+            }
+            if (output == null) {
+                throw new IllegalArgumentException("give the output file: -o FILE.npy or FILE.csv");
+            }
+            return MultiStreamUse.predict(modelFile, data, output, act, batch, out);
         }
         if ((input == null ? 0 : 1) + (data == null ? 0 : 1) + (wav == null ? 0 : 1) != 1) {
             throw new IllegalArgumentException("give the inputs as -i FILE (a tensor), --data FILE|DIR (CSV sequences)"
@@ -312,7 +324,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** Softmax or sigmoid over the last axis, in place. */
-    private static void apply(String act, Tensor y) {
+    static void apply(String act, Tensor y) {
         float[] d = y.data();
         int k = y.dim(y.rank() - 1);
         if (act.equals("sigmoid")) {

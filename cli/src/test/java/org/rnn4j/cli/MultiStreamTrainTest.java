@@ -99,6 +99,64 @@ class MultiStreamTrainTest {
     }
 
     @Test
+    void evalAndPredictReadTheStreamsOfAnArchive() throws IOException {
+        Path data = dir.resolve("fused.npz");
+        Npz.write(data, arrays(), false);
+        Path out = dir.resolve("run");
+        MainTest.Result r = rnn4j("train", "--data", data.toString(), "--cell", "plstm", "--hidden", "8",
+                "--stream-hidden", "6,4", "--epochs", "4", "--batch", "16", "--lr", "0.02", "--val-split", "0.25",
+                "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.all());
+        Matcher printed = Pattern.compile("validation loss ([0-9.]+), accuracy ([0-9.]+);").matcher(r.out());
+        assertTrue(printed.find(), r.out());
+        String model = out.resolve("model.rnn4j").toString();
+
+        // the --val-split part of the same --data-seed is the validation set train scored
+        MainTest.Result e = rnn4j("eval", model, "--data", data.toString(), "--val-split", "0.25");
+        assertEquals(0, e.code(), e.all());
+        Matcher m = Pattern.compile("\\(the --val-split part, 40 sequences\\): loss ([0-9.]+), accuracy ([0-9.]+)")
+                .matcher(e.out());
+        assertTrue(m.find(), e.out());
+        assertEquals(Double.parseDouble(printed.group(1)), Double.parseDouble(m.group(1)), 1e-5);
+        assertEquals(Double.parseDouble(printed.group(2)), Double.parseDouble(m.group(2)), 1e-5);
+
+        // predict needs no y; its argmax scores as eval does on all sequences
+        Map<String, NpyArray> unlabelled = arrays();
+        int[] y = unlabelled.remove("y").toIntArray();
+        Path streams = dir.resolve("streams.npz");
+        Npz.write(streams, unlabelled, false);
+        Path npy = dir.resolve("out.npy");
+        MainTest.Result p = rnn4j("predict", model, "--data", streams.toString(), "-o", npy.toString(),
+                "--activation", "softmax");
+        assertEquals(0, p.code(), p.all());
+        float[] probs = org.rnn4j.io.Npy.read(npy).toFloatArray();
+        assertEquals(N * 2, probs.length);
+        int correct = 0;
+        for (int i = 0; i < N; i++) {
+            assertEquals(1.0, probs[2 * i] + probs[2 * i + 1], 1e-5, "softmax rows sum to 1");
+            correct += (probs[2 * i + 1] > probs[2 * i] ? 1 : 0) == y[i] ? 1 : 0;
+        }
+        MainTest.Result all = rnn4j("eval", model, "--data", data.toString());
+        assertEquals(0, all.code(), all.all());
+        Matcher a = Pattern.compile("\\(160 sequences\\): loss [0-9.]+, accuracy ([0-9.]+)").matcher(all.out());
+        assertTrue(a.find(), all.out());
+        assertEquals(Double.parseDouble(a.group(1)), correct / (double) N, 1e-6);
+
+        Map<String, NpyArray> one = arrays();
+        one.remove("x1");
+        one.remove("t1");
+        Path single = dir.resolve("one.npz");
+        Npz.write(single, one, false);
+        MainTest.Result wrong = rnn4j("eval", model, "--data", single.toString());
+        assertEquals(1, wrong.code(), wrong.all());
+        assertTrue(wrong.err().contains("reads 2 streams, but " + single + " has 1"), wrong.err());
+        MainTest.Result noData = rnn4j("predict", model, "-o", dir.resolve("x.npy").toString());
+        assertEquals(1, noData.code(), noData.all());
+        assertTrue(noData.err().contains("give its streams with --data FILE.npz"), noData.err());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("x.npy")));
+    }
+
+    @Test
     void inconsistentStreamsAreRefusedInOneLineNamingTheArray() throws IOException {
         Map<String, NpyArray> a = arrays();
         a.put("x1", NpyArray.ofFloats(new float[(N - 1) * 3], N - 1, 3, 1));

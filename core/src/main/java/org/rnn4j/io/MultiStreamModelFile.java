@@ -73,6 +73,18 @@ public final class MultiStreamModelFile {
         });
     }
 
+    /** Whether {@code file} is a regular file that starts as a multi-stream model file does. */
+    public static boolean isMultiStreamModel(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
+        } catch (IOException e) {
+            throw FileErrors.about(file, e);
+        }
+    }
+
     /**
      * Reads a multi-stream model file and rebuilds the model on {@code compute} (null for one thread).
      *
