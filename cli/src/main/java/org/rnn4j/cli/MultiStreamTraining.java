@@ -1,9 +1,9 @@
 package org.rnn4j.cli;
 
 import org.rnn4j.io.DType;
-import org.rnn4j.io.Json;
 import org.rnn4j.io.MultiStreamModelFile;
 import org.rnn4j.io.NpyArray;
+import org.rnn4j.io.OptimizerStateJson;
 import org.rnn4j.io.Npz;
 import org.rnn4j.io.Provenance;
 import org.rnn4j.kernel.Compute;
@@ -18,10 +18,8 @@ import org.rnn4j.train.SeededRandom;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -274,13 +272,36 @@ final class MultiStreamTraining {
         return new MultiStreamModel.Config(nets, merge, data.classes());
     }
 
-    int run(Path file, PrintWriter out) throws IOException {
+    /** The key of a multi-stream checkpoint's state in its model file's meta. */
+    static final String CHECKPOINT_META = "checkpoint";
+
+    /** The command line stored in a multi-stream checkpoint ({@code train --resume}). */
+    static List<String> savedArgs(MultiStreamModelFile.Loaded saved, Path file) {
+        if (!(saved.meta().get(CHECKPOINT_META) instanceof Map<?, ?> c) || !(c.get("args") instanceof List<?> args)
+                || !args.stream().allMatch(a -> a instanceof String)) {
+            throw new IllegalArgumentException("--resume " + file + ": a multi-stream model file, not a checkpoint"
+                    + " (it has no training state); train writes checkpoint.rnn4j beside model.rnn4j");
+        }
+        return args.stream().map(a -> (String) a).toList();
+    }
+
+    /**
+     * Trains on the streams of {@code file} into --out: a new run, or with {@code saved} (a checkpoint read from
+     * {@code savedFile}) the run it holds, from the epoch after its last. After each epoch the metrics line and then
+     * checkpoint.rnn4j (model, optimizer, epochs done, the command line) are written; at the end model.rnn4j.
+     */
+    int run(Path file, PrintWriter out, PrintWriter err, MultiStreamModelFile.Loaded saved, Path savedFile)
+            throws IOException {
         if (cmd.model.bidirectional()) {
             throw new IllegalArgumentException("--bidirectional: a multi-stream model's networks run forwards, so that"
                     + " each stream's outputs are known as its events arrive");
         }
-        if (cmd.tbptt != null) {
-            throw new IllegalArgumentException("--tbptt is not supported with several streams (" + file + ")");
+        for (String[] unused : new String[][] {{"--tbptt", cmd.tbptt != null ? "" : null},
+                {"--max-steps", cmd.maxSteps != null ? "" : null}, {"--patience", cmd.patience > 0 ? "" : null},
+                {"--clip-value", cmd.clipValue > 0 ? "" : null}}) {
+            if (unused[1] != null) {
+                throw new IllegalArgumentException(unused[0] + " is not supported with several streams (" + file + ")");
+            }
         }
         if (cmd.batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + cmd.batch);
@@ -296,13 +317,35 @@ final class MultiStreamTraining {
         int[] val = Arrays.copyOfRange(order, 0, nVal);
         int[] train = Arrays.copyOfRange(order, nVal, order.length);
         Optimizer optimizer = cmd.optim.create(cmd.momentumGiven);
-        Path dir = cmd.out;
-        Files.createDirectories(dir);
-        Path metrics = dir.resolve("metrics.jsonl");
-        Files.deleteIfExists(metrics);
+        int done = 0;
+        double secondsBefore = 0;
+        if (saved != null) {
+            Map<?, ?> state = (Map<?, ?>) saved.meta().get(CHECKPOINT_META);
+            if (!saved.model().config().equals(config) || !(state.get("epochs_done") instanceof Number e)
+                    || !(state.get("seconds") instanceof Number sec)) {
+                throw new IllegalArgumentException("--resume " + savedFile + ": the checkpoint's model is not the one"
+                        + " its command line builds on " + file + " (was the data file changed?)");
+            }
+            try {
+                OptimizerStateJson.restore(optimizer, state.get("optimizer"));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("--resume " + savedFile + ": " + bad.getMessage(), bad);
+            }
+            done = e.intValue();
+            secondsBefore = sec.doubleValue();
+        }
+        RunDirectory runDir = saved != null ? RunDirectory.resume(cmd.out, done, err)
+                : RunDirectory.fresh(cmd.out, cmd.overwrite, err);
         int threads = cmd.threads != null ? cmd.threads : Runtime.getRuntime().availableProcessors();
         try (Compute compute = Compute.withThreads(threads)) {
             MultiStreamModel model = MultiStreamModel.create(config, cmd.seed, compute);
+            if (saved != null) {
+                System.arraycopy(saved.model().parameters().values(), 0, model.parameters().values(), 0,
+                        model.parameters().size());
+                out.println(done >= cmd.epochs ? "resuming " + savedFile + ": the run had finished after " + done
+                        + (done == 1 ? " epoch" : " epochs") + "; writing its model and scoring it again"
+                        : "resuming " + savedFile + " at epoch " + (done + 1));
+            }
             out.printf("training a multi-stream model of %d streams (%s), merge %s x %d, %d classes, %d parameters%n",
                     config.streams().size(), describe(config), cmd.model.cellName(), cmd.model.hiddenSize(),
                     config.outputSize(), model.parameters().size());
@@ -312,34 +355,43 @@ final class MultiStreamTraining {
             long start = System.nanoTime();
             MultiStreamTrainer trainer = new MultiStreamTrainer(optimizer, cmd.batch, cmd.clipNorm, cmd.seed);
             MultiStreamTrainer.Source trainSet = all.subset(train);
-            for (int epoch = 0; epoch < cmd.epochs; epoch++) {
-                MultiStreamTrainer.Epoch done = trainer.epoch(model, trainSet, epoch);
-                if (done.divergedAt() > 0) {
-                    throw new IllegalStateException("training diverged at step " + done.divergedAt()
+            for (int epoch = done; epoch < cmd.epochs; epoch++) {
+                MultiStreamTrainer.Epoch result = trainer.epoch(model, trainSet, epoch);
+                if (result.divergedAt() > 0) {
+                    throw new IllegalStateException("training diverged at step " + result.divergedAt()
                             + " (the loss was not finite); try a lower --lr or --clip-norm");
                 }
                 double[] v = val.length == 0 ? null : evaluate(model, all, val);
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("type", "epoch");
                 line.put("epoch", epoch + 1);
-                line.put("train_loss", done.meanLoss());
+                line.put("train_loss", result.meanLoss());
                 if (v != null) {
                     line.put("val_loss", v[0]);
                     line.put("val_accuracy", v[1]);
                 }
-                Files.writeString(metrics, Json.write(line) + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                out.printf(Locale.ROOT, "epoch %d: train loss %.4f%s%n", epoch + 1, done.meanLoss(), v == null ? ""
+                runDir.appendMetrics(line);
+                Map<String, Object> state = new LinkedHashMap<>();
+                state.put("args", new ArrayList<Object>(cmd.originalArgs));
+                state.put("epochs_done", (long) epoch + 1);
+                state.put("seconds", secondsBefore + (System.nanoTime() - start) / 1e9);
+                state.put("optimizer", OptimizerStateJson.of(optimizer));
+                MultiStreamModelFile.save(runDir.file(RunDirectory.CHECKPOINT), model,
+                        Provenance.current(cmd.seed, file.getFileName().toString()), Map.of(CHECKPOINT_META, state));
+                out.printf(Locale.ROOT, "epoch %d: train loss %.4f%s%n", epoch + 1, result.meanLoss(), v == null ? ""
                         : String.format(Locale.ROOT, ", validation loss %.4f, accuracy %.4f", v[0], v[1]));
                 out.flush();
             }
             double[] score = evaluate(model, all, val.length > 0 ? val : train);
-            Path modelFile = dir.resolve("model.rnn4j");
+            Path modelFile = runDir.file(RunDirectory.MODEL);
             MultiStreamModelFile.save(modelFile, model, Provenance.current(cmd.seed, file.getFileName().toString()));
             out.printf(Locale.ROOT, "done in %.1f s: %s loss %.5f, accuracy %.5f; unit updates at inference %.1f %% of"
-                            + " dense%n", (System.nanoTime() - start) / 1e9, val.length > 0 ? "validation" : "training",
-                    score[0], score[1], 100 * score[2]);
+                            + " dense%n", secondsBefore + (System.nanoTime() - start) / 1e9,
+                    val.length > 0 ? "validation" : "training", score[0], score[1], 100 * score[2]);
             out.println("model: " + modelFile);
+        } catch (IOException | RuntimeException failed) {
+            runDir.abandon();
+            throw failed;
         }
         return 0;
     }

@@ -158,24 +158,16 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && DistributedTrain.isCheckpoint(resume)) {
             return DistributedTrain.resume(this, outw);
         }
+        if (resume != null && org.rnn4j.io.MultiStreamModelFile.isMultiStreamModel(resume)) {
+            org.rnn4j.io.MultiStreamModelFile.Loaded saved = org.rnn4j.io.MultiStreamModelFile.load(resume, null);
+            run = continuing(MultiStreamTraining.savedArgs(saved, resume));
+            return new MultiStreamTraining(run).run(run.data.dataFile(), outw, err, saved, resume);
+        }
         if (resume != null) {
             restored = Checkpoint.load(resume, null);
             @SuppressWarnings("unchecked")
             List<String> args = (List<String>) restored.run().getOrDefault("args", List.of());
-            run = new TrainCommand();
-            CommandLine.ParseResult parsed = new CommandLine(run).setOverwrittenOptionsAllowed(true)
-                    .parseArgs(args.toArray(String[]::new));
-            run.momentumGiven = parsed.hasMatchedOption("--momentum");
-            run.originalArgs = args;
-            run.overwrite = false;   // the first invocation's --overwrite started the run; this one continues it
-            run.noProgress = run.noProgress || noProgress;
-            run.maxSteps = maxSteps;   // a time box belongs to one invocation, not to the run
-            if (threads != null) {
-                run.threads = threads;
-            }
-            if (run.out == null) {
-                run.out = resume.toAbsolutePath().getParent();
-            }
+            run = continuing(args);
             Trainer.Progress saved = restored.progress();
             outw.println(saved.epoch() >= run.epochs || saved.stopped()
                     ? "resuming " + resume + ": the run had finished after " + saved.epoch()
@@ -198,11 +190,37 @@ final class TrainCommand implements Callable<Integer> {
             // what follows "train", with paths made absolute so that --resume works from any directory
             originalArgs = absolutePaths(all.subList(all.indexOf(spec.name()) + 1, all.size()), out);
             if (cluster.distributed()) {
+                if (!speech.given() && MultiStreamTraining.isMultiStream(data.dataFile())) {
+                    throw new IllegalArgumentException("--workers: " + data.dataFile() + " holds several streams, and a"
+                            + " multi-stream model trains in one JVM only; leave out --workers and --cluster");
+                }
                 return new DistributedTrain(this, outw).run(null);
             }
             cluster.refuseWithoutWorkers();
         }
         return run.train(restored, outw, err);
+    }
+
+    /**
+     * The run that {@code args} (the command line stored in a checkpoint) started, continued by this invocation: its
+     * --threads, --no-progress and --max-steps apply, its --overwrite does not.
+     */
+    private TrainCommand continuing(List<String> args) {
+        TrainCommand run = new TrainCommand();
+        CommandLine.ParseResult parsed = new CommandLine(run).setOverwrittenOptionsAllowed(true)
+                .parseArgs(args.toArray(String[]::new));
+        run.momentumGiven = parsed.hasMatchedOption("--momentum");
+        run.originalArgs = args;
+        run.overwrite = false;   // the first invocation's --overwrite started the run; this one continues it
+        run.noProgress = run.noProgress || noProgress;
+        run.maxSteps = maxSteps;   // a time box belongs to one invocation, not to the run
+        if (threads != null) {
+            run.threads = threads;
+        }
+        if (run.out == null) {
+            run.out = resume.toAbsolutePath().getParent();
+        }
+        return run;
     }
 
     /** Options whose value is a path, made absolute in the stored command line. */
@@ -273,10 +291,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!speech.given() && MultiStreamTraining.isMultiStream(data.dataFile())) {
             if (restored != null) {
-                throw new IllegalArgumentException("--resume is not supported for a model of several streams ("
-                        + data.dataFile() + ")");
+                throw new IllegalArgumentException("--resume " + resume + ": a single-stream checkpoint, but "
+                        + data.dataFile() + " holds several streams");
             }
-            return new MultiStreamTraining(this).run(data.dataFile(), outw);
+            return new MultiStreamTraining(this).run(data.dataFile(), outw, err, null, null);
         }
         TaskData task = speech.given() ? speech.load(data) : data.load();
         Dataset train = task.train();

@@ -8,6 +8,7 @@ import org.rnn4j.io.Npz;
 import org.rnn4j.train.SeededRandom;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +28,7 @@ import static org.rnn4j.cli.MainTest.rnn4j;
  * accuracy on the data is the printed one; inconsistent archives (streams of different batch sizes, times going
  * backwards in a stream, a stream without times) are refused in one line naming the array.
  */
+@SuppressWarnings("unchecked")
 class MultiStreamTrainTest {
 
     @TempDir
@@ -154,6 +157,64 @@ class MultiStreamTrainTest {
         assertEquals(1, noData.code(), noData.all());
         assertTrue(noData.err().contains("give its streams with --data FILE.npz"), noData.err());
         assertTrue(!java.nio.file.Files.exists(dir.resolve("x.npy")));
+    }
+
+    /**
+     * A run stopped after 2 of 4 epochs (its checkpoint's command line says 4) and resumed ends with the parameters and
+     * metrics of the uninterrupted run, bit for bit; a run directory is not overwritten without --overwrite.
+     */
+    @Test
+    void resumeFromTheCheckpointOfAnEpochGivesTheUninterruptedRun() throws IOException {
+        Path data = dir.resolve("fused.npz");
+        Npz.write(data, arrays(), false);
+        java.util.function.Function<String, String[]> cmd = epochs -> new String[] {"train", "--data", data.toString(),
+                "--cell", "plstm", "--hidden", "8", "--stream-hidden", "6,4", "--epochs", epochs, "--batch", "16",
+                "--lr", "0.02", "--val-split", "0.25", "--threads", "1", "--out", null};
+        String[] whole = cmd.apply("4");
+        whole[whole.length - 1] = dir.resolve("whole").toString();
+        assertEquals(0, rnn4j(whole).code());
+        String[] half = cmd.apply("2");
+        Path stopped = dir.resolve("stopped");
+        half[half.length - 1] = stopped.toString();
+        assertEquals(0, rnn4j(half).code());
+
+        MainTest.Result again = rnn4j(half);
+        assertEquals(2, again.code(), again.all());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+
+        // as if that run had been asked for 4 epochs and stopped after 2
+        Path checkpoint = stopped.resolve("checkpoint.rnn4j");
+        MultiStreamModelFile.Loaded saved = MultiStreamModelFile.load(checkpoint, null);
+        Map<String, Object> state = new LinkedHashMap<>((Map<String, Object>) saved.meta().get("checkpoint"));
+        java.util.List<Object> args = new java.util.ArrayList<>((java.util.List<?>) state.get("args"));
+        args.set(args.indexOf("--epochs") + 1, "4");
+        state.put("args", args);
+        MultiStreamModelFile.save(checkpoint, saved.model(), saved.provenance(), Map.of("checkpoint", state));
+        Files.delete(stopped.resolve("model.rnn4j"));
+
+        MainTest.Result resumed = rnn4j("train", "--resume", stopped.toString());
+        assertEquals(0, resumed.code(), resumed.all());
+        assertTrue(resumed.out().contains("at epoch 3"), resumed.out());
+        assertArrayEquals(MultiStreamModelFile.load(dir.resolve("whole").resolve("model.rnn4j"), null).model()
+                        .parameters().values(),
+                MultiStreamModelFile.load(stopped.resolve("model.rnn4j"), null).model().parameters().values());
+        assertEquals(Files.readString(dir.resolve("whole").resolve("metrics.jsonl")),
+                Files.readString(stopped.resolve("metrics.jsonl")));
+
+        MainTest.Result notACheckpoint = rnn4j("train", "--resume", stopped.resolve("model.rnn4j").toString());
+        assertEquals(1, notACheckpoint.code(), notACheckpoint.all());
+        assertTrue(notACheckpoint.err().contains("not a checkpoint"), notACheckpoint.err());
+        MainTest.Result maxSteps = rnn4j("train", "--data", data.toString(), "--max-steps", "3", "--out",
+                dir.resolve("m").toString());
+        assertEquals(1, maxSteps.code(), maxSteps.all());
+        assertTrue(maxSteps.err().contains("--max-steps is not supported with several streams"), maxSteps.err());
+        assertTrue(!Files.exists(dir.resolve("m")), "a refused run leaves no directory");
+        MainTest.Result workers = rnn4j("train", "--data", data.toString(), "--workers", "2", "--out",
+                dir.resolve("w").toString());
+        assertEquals(1, workers.code(), workers.all());
+        assertTrue(workers.err().contains("holds several streams, and a multi-stream model trains in one JVM only"),
+                workers.err());
+        assertTrue(!Files.exists(dir.resolve("w")), "a refused run leaves no directory");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.rnn4j.experiments;
 
 import org.rnn4j.io.AtomicFiles;
 import org.rnn4j.io.Json;
+import org.rnn4j.io.OptimizerStateJson;
 import org.rnn4j.io.Provenance;
 import org.rnn4j.param.Parameters;
 import org.rnn4j.nn.SequenceModel;
@@ -12,13 +13,10 @@ import org.rnn4j.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -276,17 +274,15 @@ public final class RunCheckpoint {
         if (restoredState == null) {
             return;
         }
-        float[] values = floats(restoredState.get("parameters"));
+        float[] values = OptimizerStateJson.floats((String) restoredState.get("parameters"));
         Map<?, ?> opt = (Map<?, ?>) restoredState.get("optimizer");
         if (values.length != params.size() || !optimizer.name().equals(opt.get("name"))) {
             throw new IllegalArgumentException(file + " does not fit this run: it holds " + values.length
                     + " parameters and a " + opt.get("name") + " optimizer, the run has " + params.size() + " and "
                     + optimizer.name() + "; delete it to start that run again");
         }
-        Map<String, float[]> state = new LinkedHashMap<>();
-        ((Map<?, ?>) opt.get("state")).forEach((k, v) -> state.put((String) k, floats(v)));
+        OptimizerStateJson.restore(optimizer, opt);
         System.arraycopy(values, 0, params.values(), 0, values.length);
-        optimizer.restore(((Number) opt.get("steps")).longValue(), state);
     }
 
     /**
@@ -303,34 +299,14 @@ public final class RunCheckpoint {
         m.put("seconds", seconds);
         m.put("made_by", ExperimentDriver.madeBy());
         m.put("epochs_done", (long) epochsDone);
-        Map<String, Object> opt = new LinkedHashMap<>();
-        opt.put("name", optimizer.name());
-        opt.put("steps", optimizer.steps());
-        Map<String, Object> state = new LinkedHashMap<>();
-        optimizer.state().forEach((k, v) -> state.put(k, base64(v)));
-        opt.put("state", state);
-        m.put("optimizer", opt);
-        m.put("parameters", base64(params.values()));
+        m.put("optimizer", OptimizerStateJson.of(optimizer));
+        m.put("parameters", OptimizerStateJson.base64(params.values()));
         try {
             AtomicFiles.write(file, os -> os.write(Json.write(m).getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the run's checkpoint " + file, e);
         }
         afterSave(curve, totalEpochs, seconds);
-    }
-
-    /** The floats' little-endian bytes in base64: exact, and a third the size of decimal text. */
-    private static String base64(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return Base64.getEncoder().encodeToString(b.array());
-    }
-
-    private static float[] floats(Object base64) {
-        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode((String) base64)).order(ByteOrder.LITTLE_ENDIAN);
-        float[] v = new float[b.remaining() / 4];
-        b.asFloatBuffer().get(v);
-        return v;
     }
 
     /** Removes the checkpoint once the run is saved whole. */
