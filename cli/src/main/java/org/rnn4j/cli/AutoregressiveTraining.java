@@ -154,6 +154,8 @@ final class AutoregressiveTraining {
         } catch (Throwable failed) {   // out of memory included: a run that wrote nothing leaves no directory
             runDir.abandon();
             throw failed;
+        } finally {
+            runDir.release();
         }
         return 0;
     }

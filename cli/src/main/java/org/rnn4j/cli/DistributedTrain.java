@@ -199,6 +199,8 @@ final class DistributedTrain {
         } catch (Throwable failed) {   // a run that wrote nothing leaves no directory
             runDir.abandon();
             throw failed;
+        } finally {
+            runDir.release();
         }
     }
 

@@ -389,9 +389,11 @@ final class MultiStreamTraining {
                             + " dense%n", secondsBefore + (System.nanoTime() - start) / 1e9,
                     val.length > 0 ? "validation" : "training", score[0], score[1], 100 * score[2]);
             out.println("model: " + modelFile);
-        } catch (IOException | RuntimeException failed) {
+        } catch (Throwable failed) {   // out of memory included: a run that wrote nothing leaves no directory
             runDir.abandon();
             throw failed;
+        } finally {
+            runDir.release();
         }
         return 0;
     }

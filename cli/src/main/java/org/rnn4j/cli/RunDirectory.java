@@ -5,6 +5,9 @@ import org.rnn4j.io.Json;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -31,6 +34,9 @@ import java.util.Map;
  *       go, since the resumed run writes them again.</li>
  *   <li>{@link #appendMetrics} writes each epoch once: an epoch line whose epoch is not after the last one written is
  *       not written.</li>
+ *   <li>One run at a time: a run holds an operating-system lock on {@value #LOCK} in the directory from before it
+ *       touches anything there until it ends ({@link #release}); a second run, new or resumed, in the same directory
+ *       is refused meanwhile. The lock goes with the process, however it ends; the empty file stays.</li>
  * </ul>
  */
 final class RunDirectory {
@@ -39,18 +45,51 @@ final class RunDirectory {
     static final String CHECKPOINT = "checkpoint.rnn4j";
     static final String METRICS = "metrics.jsonl";
     static final String CURVE = "learning-curve.png";
+    static final String LOCK = ".rnn4j-lock";
 
     /** The files a run writes; a directory with any of them holds a run. --overwrite removes exactly these. */
     static final List<String> OWN_FILES = List.of(MODEL, CHECKPOINT, METRICS, CURVE);
 
     private final Path dir;
     private final List<Path> made;   // directories this run created, deepest first
+    private final FileChannel lock;  // holds the lock on LOCK until release()
     private long lastEpoch;          // the last epoch with a line in metrics.jsonl, 0 for none
 
-    private RunDirectory(Path dir, List<Path> made, long lastEpoch) {
+    private RunDirectory(Path dir, List<Path> made, FileChannel lock, long lastEpoch) {
         this.dir = dir;
         this.made = made;
+        this.lock = lock;
         this.lastEpoch = lastEpoch;
+    }
+
+    /** Takes the directory's lock, or refuses in one sentence when another run holds it. */
+    private static FileChannel lock(Path dir) throws IOException {
+        Path file = dir.resolve(LOCK);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException inThisProcess) {
+            held = null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (held == null) {
+            channel.close();
+            throw new IllegalArgumentException(dir + " is in use by another rnn4j train run (it holds the lock " + file
+                    + "); wait for that run to end, or give another --out");
+        }
+        return channel;
+    }
+
+    /** Releases the directory's lock; the run is over. Never throws; calling it again does nothing. */
+    void release() {
+        try {
+            lock.close();
+        } catch (IOException ignored) {
+            // the lock goes with the process anyway
+        }
     }
 
     /**
@@ -90,6 +129,13 @@ final class RunDirectory {
             made.add(d);
         }
         Files.createDirectories(dir);
+        FileChannel lock = lock(dir);
+        try {
+            refuseExisting(dir, overwrite);   // again, now that no other run can start here
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         note(err, dir, "temporary files left by a stopped run", AtomicFiles.deleteTemporaryFiles(dir));
         if (overwrite) {
             List<String> removed = new ArrayList<>();
@@ -100,7 +146,7 @@ final class RunDirectory {
             }
             note(err, dir, "the earlier run's files (--overwrite)", removed);
         }
-        return new RunDirectory(dir, made, 0);
+        return new RunDirectory(dir, made, lock, 0);
     }
 
     /**
@@ -112,10 +158,21 @@ final class RunDirectory {
      */
     static RunDirectory resume(Path dir, long epochsDone, PrintWriter err) throws IOException {
         Files.createDirectories(dir);
+        FileChannel lock = lock(dir);
+        try {
+            return resume(dir, epochsDone, err, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static RunDirectory resume(Path dir, long epochsDone, PrintWriter err, FileChannel lock)
+            throws IOException {
         note(err, dir, "temporary files left by a stopped run", AtomicFiles.deleteTemporaryFiles(dir));
         Path metrics = dir.resolve(METRICS);
         if (!Files.exists(metrics)) {
-            return new RunDirectory(dir, List.of(), 0);
+            return new RunDirectory(dir, List.of(), lock, 0);
         }
         String text = new String(Files.readAllBytes(metrics), StandardCharsets.UTF_8);
         List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
@@ -159,7 +216,7 @@ final class RunDirectory {
             kept.forEach(l -> b.append(l).append('\n'));
             AtomicFiles.write(metrics, os -> os.write(b.toString().getBytes(StandardCharsets.UTF_8)));
         }
-        return new RunDirectory(dir, List.of(), last);
+        return new RunDirectory(dir, List.of(), lock, last);
     }
 
     Path dir() {
@@ -199,8 +256,12 @@ final class RunDirectory {
      * run that wrote a checkpoint or an epoch keeps them). Never throws; what cannot be removed stays.
      */
     void abandon() {
+        release();
         try {
             AtomicFiles.deleteTemporaryFiles(dir);
+            if (!made.isEmpty()) {   // a directory this run made goes if nothing else is in it, the lock file too
+                Files.deleteIfExists(dir.resolve(LOCK));
+            }
             for (Path d : made) {
                 Files.deleteIfExists(d);
             }

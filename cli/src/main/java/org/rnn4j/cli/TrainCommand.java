@@ -375,6 +375,8 @@ final class TrainCommand implements Callable<Integer> {
         } catch (Throwable failed) {   // out of memory included: a run that wrote nothing leaves no directory
             runDir.abandon();
             throw failed;
+        } finally {
+            runDir.release();
         }
         return 0;
     }

@@ -86,8 +86,9 @@ class KillResumeIT {
 
     /**
      * Right after a kill, every file in the run directory is absent or valid: model, checkpoint and learning curve
-     * whole, metrics.jsonl whole lines but perhaps the last (a kill in mid-append, dropped by --resume), and nothing
-     * else but the temporary files of an atomic write that the kill interrupted (removed by the next run).
+     * whole, metrics.jsonl whole lines but perhaps the last (a kill in mid-append, dropped by --resume), the empty lock
+     * file, and nothing else but the temporary files of an atomic write that the kill interrupted (removed by the next
+     * run).
      */
     private static void checkKilledRunDirectory(Path out) throws IOException {
         checkModelAndCheckpoint(out);
@@ -96,6 +97,7 @@ class KillResumeIT {
                 String name = f.getFileName().toString();
                 switch (name) {
                     case "model.rnn4j", "checkpoint.rnn4j" -> { }
+                    case ".rnn4j-lock" -> assertEquals(0, Files.size(f), f + ": the run's lock file holds nothing");
                     case "metrics.jsonl" -> {
                         List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
                         for (int i = 0; i < lines.size() - 1; i++) {

@@ -179,6 +179,57 @@ class RunDirectoryTest {
                 resumeDir.err());
     }
 
+    /**
+     * While a run holds its directory, another run there, new or resumed, is refused before it touches anything (the
+     * holder's temporary files stay); the lock held by another process counts as much as one in this JVM.
+     */
+    @Test
+    void aSecondRunInADirectoryInUseIsRefusedUntilTheFirstEnds() throws Exception {
+        Path out = dir.resolve("busy");
+        RunDirectory first = RunDirectory.fresh(out, false, new java.io.PrintWriter(new java.io.StringWriter()));
+        Path inFlight = out.resolve(LEFT_BY_A_KILL.get(0));
+        Files.writeString(inFlight, "the first run is writing its checkpoint");
+        MainTest.Result second = rnn4j(small(out, "--epochs", "1"));
+        assertEquals(1, second.code(), second.all());
+        assertTrue(second.err().contains(out + " is in use by another rnn4j train run"), second.err());
+        MainTest.Result resumed = rnn4j("train", "--resume", out.toString());
+        assertEquals(1, resumed.code(), resumed.all());
+        assertTrue(Files.exists(inFlight), "the running run's temporary file was deleted");
+        first.release();
+        Files.delete(inFlight);
+
+        // another process holds the lock (POSIX record locks, as the JVM takes them)
+        Path holder = dir.resolve("Hold.java");
+        Files.writeString(holder, """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        if (c.tryLock() == null) { System.exit(3); }
+                        System.out.println("locked");
+                        System.out.flush();
+                        System.in.read();
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, holder.toString(), out.resolve(RunDirectory.LOCK).toString())
+                .redirectErrorStream(true).start();
+        try {
+            String said = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertEquals("locked", said);
+            MainTest.Result meanwhile = rnn4j(small(out, "--epochs", "1"));
+            assertEquals(1, meanwhile.code(), meanwhile.all());
+            assertTrue(meanwhile.err().contains("is in use by another rnn4j train run"), meanwhile.err());
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        MainTest.Result after = rnn4j(small(out, "--epochs", "1"));
+        assertEquals(0, after.code(), after.all());
+        assertTrue(Files.exists(out.resolve("model.rnn4j")));
+    }
+
     @Test
     void aRunRejectedAfterItsDirectoryWasMadeLeavesNothingBehind() throws IOException {
         Path made = dir.resolve("made");
