@@ -106,6 +106,21 @@ class ImageTasksTest {
     }
 
     @Test
+    void mnistRowsReadsTheInstalledFullMnistByDefaultAndSaysSo() throws IOException {
+        Path mnist = InstalledData.fullMnist();
+        Path out = dir.resolve("run");
+        MainTest.Result r = rnn4j("train", "--task", "mnist-rows", "--train-size", "320", "--val-size", "64",
+                "--test-size", "200", "--hidden", "8", "--epochs", "1", "--threads", "1", "--no-progress", "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.all());
+        // the validation images are held out of the 60 000 training images, the test sample drawn from the 10 000
+        assertTrue(r.out().contains("on MNIST train, standard split (IDX files in " + mnist + "), training part,"
+                + " sample: row by row, T=28, 320 images; validation: 64 sequences"), r.out());
+        assertTrue(r.out().contains("on MNIST test, standard split (IDX files in " + mnist + "), sample: row by row,"
+                + " T=28, 200 images"), r.out());
+    }
+
+    @Test
     void seqFashionWritesATableCurvesAndJsonForEachModel() throws IOException {
         InstalledData.fashionMnist();
         Path out = dir.resolve("exp");
