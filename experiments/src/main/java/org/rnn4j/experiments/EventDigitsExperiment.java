@@ -134,7 +134,9 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
     }
 
     private final Settings settings;
-    private final MnistDigits.Sets digits;
+    private final String dataset;   // which digits, e.g. "MNIST 60000/10000, the standard training/test split, …"
+    private final String source;    // the same and their directory
+    private final Path dataDir;
     private final EventDigits train;
     private final EventDigits test;
     private final Map<Double, EventDigits> atRates = new LinkedHashMap<>();
@@ -151,7 +153,10 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
      */
     public EventDigitsExperiment(Settings settings, Path mnist) throws IOException {
         this.settings = settings;
-        this.digits = MnistDigits.read(mnist);
+        MnistDigits.Sets digits = MnistDigits.read(mnist);
+        this.dataset = digits.dataset();
+        this.source = digits.source();
+        this.dataDir = digits.dir();
         ImageSet trainImages = digits.train();
         ImageSet testImages = digits.test();
         long t0 = System.nanoTime();
@@ -187,7 +192,7 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         Events ev = settings.events();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("experiment", name());
-        m.put("data", digits.dataset());
+        m.put("data", dataset);
         m.put("hidden", settings.hidden());
         m.put("embedding_dim", settings.embedding());
         m.put("epochs", settings.epochs());
@@ -226,7 +231,7 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
                         + " ρ = %s sequences of %.1f events on average (at most %d); recorded in %.1f s%n"
                         + "%d units, embedding %d x %d, %d epochs, batch %d, Adam %s, clip 10, %d seeds, %d threads, %s;"
                         + " Phased LSTM periods %s-%s ms",
-                settings.models(), train.size(), test.size(), digits.source(), ev.threshold(), perDigit, 100 * base,
+                settings.models(), train.size(), test.size(), source, ev.threshold(), perDigit, 100 * base,
                 fmt(ev.rate()), train.meanLength(), ev.max(), recordSeconds, settings.hidden(), train.vocabulary(),
                 settings.embedding(), settings.epochs(), settings.batch(), settings.lr(), settings.seeds(),
                 options.threads(), Checks.jobs(options.jobs()), fmt(settings.minPeriodMs()),
@@ -294,13 +299,13 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         ExperimentReport.chart(out.resolve("learning-curves.png"), "rnn4j: event-based digits (" + condition() + ")",
                 "test accuracy", runs, settings.epochs(), false, 0.0, 1.0);
         String table = String.format(Locale.ROOT, "Data: %d training and %d test digits of %s.%n%n", train.size(),
-                test.size(), digits.source()) + table(runs);
+                test.size(), source) + table(runs);
         pw.println();
         pw.print(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         // the directory goes into results.json but not into settings(): moving the data does not void saved runs
         Map<String, Object> json = new LinkedHashMap<>(settings());
-        json.put("data_dir", digits.dir().toString());
+        json.put("data_dir", dataDir.toString());
         ExperimentReport.json(out.resolve("results.json"), json, runs, "accuracy");
         pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
     }
