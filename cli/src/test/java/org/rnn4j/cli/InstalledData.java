@@ -1,6 +1,7 @@
 package org.rnn4j.cli;
 
 import org.rnn4j.data.image.FashionMnist;
+import org.rnn4j.data.image.MnistDigits;
 
 import java.nio.file.Path;
 
@@ -24,6 +25,17 @@ final class InstalledData {
     static Path fashionMnist() {
         Path dir = FashionMnist.defaultDir();
         require(FashionMnist.isPresent(dir), "Fashion-MNIST is not in " + dir + "; run scripts/install-fashion-mnist");
+        return dir;
+    }
+
+    /**
+     * The directory of the full MNIST's four IDX files (scripts/fetch-mnist); fails under .ci/run, else skips the test,
+     * when they are not there.
+     */
+    static Path fullMnist() {
+        Path dir = MnistDigits.defaultDir();
+        require(MnistDigits.hasFullSet(dir), "the full MNIST (its four IDX files) is not in " + dir
+                + "; run scripts/fetch-mnist");
         return dir;
     }
 

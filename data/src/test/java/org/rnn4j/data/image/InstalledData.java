@@ -36,6 +36,17 @@ final class InstalledData {
         return dir;
     }
 
+    /**
+     * The directory of the full MNIST's four IDX files (scripts/fetch-mnist puts them beside the digits); fails under
+     * .ci/run, else skips the test, when they are not there.
+     */
+    static Path fullMnist() {
+        Path dir = MnistDigits.defaultDir();
+        require(MnistDigits.hasFullSet(dir), "the full MNIST (its four IDX files) is not in " + dir
+                + "; run scripts/fetch-mnist");
+        return dir;
+    }
+
     private static void require(boolean present, String missing) {
         if (!present && System.getenv(REQUIRE) != null) {
             fail(missing + " (" + REQUIRE + " is set, as .ci/run sets it after installing the data)");
