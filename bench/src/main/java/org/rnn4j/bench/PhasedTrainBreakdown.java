@@ -30,16 +30,20 @@ import org.rnn4j.tensor.Tensor;
  * the median over the rounds: the <b>step</b> as the Trainer runs it, <b>forward</b> alone, forward + loss +
  * backward, and <b>opt</b> (clip + Adam) from the model's public calls; and the products the layer makes, replayed
  * on the same shapes with the same kernels ({@link Compute}): the input projection x·W_ihᵀ over T·B rows, the T
- * packed recurrent products h·W_hhᵀ and dA·W_hh over the running rows, the weight gradients after the scan, and the
- * embedding's gather and scatter-add. What is left of the forward and the backward is the cells' elementwise work
+ * packed recurrent products h·W_hhᵀ and dA·W_hh over the running rows, the weight gradients after the scan (over
+ * every row, transposed as the layer computes them; the untransposed product beside them), and the embedding's
+ * gather and scatter-add. What is left of the forward and the backward is the cells' elementwise work
  * (time gate, LSTM gates, their backward loops). {@code --sample} also samples the stack of the thread running
- * the steps every millisecond and counts the innermost three rnn4j methods (safepoint-biased, a cross-check only).
+ * the steps every millisecond and counts the innermost three rnn4j methods (safepoint-biased, a cross-check only); {@code --lines} with the innermost one's line number.
+ *
+ * <p>With one thread the clock is that thread's CPU time, which a busy machine disturbs less than the wall time
+ * (it still shares caches and cores); {@code --wall} for the wall time, which two threads always use.
  *
  * <p>To compare two builds, run each jar in turn a few times with a {@code --label}; every run ends with one
  * {@code RESULT} line to grep:
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rnn4j.bench.PhasedTrainBreakdown
- *     [--full] [--hidden 32] [--events 300] [--batch 32] [--threads 1] [--reps 7] [--rounds 3] [--sample]
+ *     [--full] [--hidden 32] [--events 300] [--batch 32] [--threads 1] [--reps 7] [--rounds 3] [--sample | --lines] [--wall]
  *     [--label NAME]
  * </pre>
  */
@@ -53,6 +57,9 @@ public final class PhasedTrainBreakdown {
     static int reps = 7;
     static int rounds = 3;
     static double warmSeconds = 1.0;
+    static boolean lines;
+    /** The clock of the timings: this thread's CPU time with one thread (less disturbed by a busy machine), else wall. */
+    static java.util.function.LongSupplier clock = System::nanoTime;
 
     public static void main(String[] args) throws Exception {
         int hidden = 32;
@@ -61,6 +68,7 @@ public final class PhasedTrainBreakdown {
         int threads = 1;
         double spread = 0.5;
         boolean sample = false;
+        boolean wallClock = false;
         String label = "run";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -77,7 +85,12 @@ public final class PhasedTrainBreakdown {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 case "--sample" -> sample = true;
+                case "--lines" -> {
+                    sample = true;
+                    lines = true;
+                }
                 case "--label" -> label = args[++i];
+                case "--wall" -> wallClock = true;
                 default -> {
                     System.err.println("PhasedTrainBreakdown: unknown option " + args[i]);
                     System.exit(2);
@@ -87,6 +100,12 @@ public final class PhasedTrainBreakdown {
         System.out.println("JDK " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, kernels " + Kernels.select().name() + ", load " + load());
         Kernels kernels = Kernels.select();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpu = threads == 1 && !wallClock && mx.isCurrentThreadCpuTimeSupported();
+        if (cpu) {
+            clock = mx::getCurrentThreadCpuTime;
+        }
+        System.out.println("clock: " + (cpu ? "CPU time of the thread running the steps" : "wall time"));
         try (Compute cx = threads == 1 ? Compute.serial(kernels) : Compute.withThreads(kernels, threads)) {
             run(cx, label, hidden, events, batch, spread, sample);
         }
@@ -110,9 +129,9 @@ public final class PhasedTrainBreakdown {
         }
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             r.run();
-            t[i] = (System.nanoTime() - t0) / 1e6;
+            t[i] = (clock.getAsLong() - t0) / 1e6;
         }
         Arrays.sort(t);
         return t[reps / 2];
@@ -238,12 +257,17 @@ public final class PhasedTrainBreakdown {
                 cx.multAddPacked(running[t], dA, t * batch * g, g, bwdW, dhPrev, 0, h);
             }
         };
+        // dW_ih (G, I) and dW_hh (G, H) as the layer computes them since issue 20: transposed, (I, G) += xᵀ·dA
         Runnable weightGradients = () -> {
-            cx.multTransAAdd(g, in, rowsAll, dA, 0, g, xs, 0, in, gw, 0, in);
-            cx.multTransAAdd(g, h, rowsAll, dA, 0, g, hs, 0, h, gw, g * in, h);
+            cx.multTransAAdd(in, g, rowsAll, xs, 0, in, dA, 0, g, gw, 0, g);
+            cx.multTransAAdd(h, g, rowsAll, hs, 0, h, dA, 0, g, gw, g * in, g);
             cx.kernels().sumRowsAdd(rowsAll, g, dA, 0, g, gw, 0);
             cx.kernels().sumRowsAdd(rowsAll, g, dA, 0, g, gw, 0);
             cx.multAdd(rowsAll, in, g, dA, 0, g, wih, 0, in, dx, 0, in);
+        };
+        Runnable weightGradientsUntransposed = () -> {   // as the layer computed them before
+            cx.multTransAAdd(g, in, rowsAll, dA, 0, g, xs, 0, in, gw, 0, in);
+            cx.multTransAAdd(g, h, rowsAll, dA, 0, g, hs, 0, h, gw, g * in, h);
         };
         Runnable pack = () -> {
             fwdW.pack(whh, 0, h, true);
@@ -270,9 +294,9 @@ public final class PhasedTrainBreakdown {
         };
 
         String[] names = {"step", "forward", "fwd+loss+bwd", "opt", "x·W_ihᵀ", "h·W_hhᵀ (T steps)",
-                "dA·W_hh (T steps)", "weight grads + dx", "pack W_hh", "gather", "scatter-add"};
+                "dA·W_hh (T steps)", "weight grads + dx", "pack W_hh", "gather", "scatter-add", "dW untransposed"};
         Runnable[] parts = {step, forward, forwardBackward, opt, inputProjection, recurrentForward, recurrentBackward,
-                weightGradients, pack, gather, scatter};
+                weightGradients, pack, gather, scatter, weightGradientsUntransposed};
         double[][] r = new double[rounds][parts.length];
         for (int q = 0; q < rounds; q++) {
             for (int i = 0; i < parts.length; i++) {
@@ -299,6 +323,7 @@ public final class PhasedTrainBreakdown {
         row("  dA·W_hh, T packed steps over the running rows", m[6], tStep);
         row("  weight gradients, bias sums, dx", m[7], tStep);
         row("  embedding scatter-add + half the packing", m[10] + m[8] / 2, tStep);
+        row("  (dW_ih and dW_hh as dAᵀ·x, untransposed, as before issue 20)", m[11], tStep);
         row("  rest: cells' backward loops (time gate, LSTM), zeroing", tBwd - bwdProducts, tStep);
         row("clip + Adam", tOpt, tStep);
         StringBuilder each = new StringBuilder();
@@ -341,6 +366,9 @@ public final class PhasedTrainBreakdown {
                             && depth < 3) {
                         key.append(depth++ == 0 ? "" : " < ").append(c.substring(c.lastIndexOf('.') + 1))
                                 .append('.').append(e.getMethodName());
+                        if (lines && depth == 1) {
+                            key.append(':').append(e.getLineNumber());
+                        }
                     }
                 }
                 if (depth > 0) {
