@@ -261,6 +261,8 @@ public final class PhasedTrainBreakdown {
         Runnable weightGradients = () -> {
             cx.multTransAAdd(in, g, rowsAll, xs, 0, in, dA, 0, g, gw, 0, g);
             cx.multTransAAdd(h, g, rowsAll, hs, 0, h, dA, 0, g, gw, g * in, g);
+        };
+        Runnable biasesAndDx = () -> {
             cx.kernels().sumRowsAdd(rowsAll, g, dA, 0, g, gw, 0);
             cx.kernels().sumRowsAdd(rowsAll, g, dA, 0, g, gw, 0);
             cx.multAdd(rowsAll, in, g, dA, 0, g, wih, 0, in, dx, 0, in);
@@ -294,9 +296,10 @@ public final class PhasedTrainBreakdown {
         };
 
         String[] names = {"step", "forward", "fwd+loss+bwd", "opt", "x·W_ihᵀ", "h·W_hhᵀ (T steps)",
-                "dA·W_hh (T steps)", "weight grads + dx", "pack W_hh", "gather", "scatter-add", "dW untransposed"};
+                "dA·W_hh (T steps)", "dW_ih + dW_hh", "pack W_hh", "gather", "scatter-add", "dW untransposed",
+                "bias sums + dx"};
         Runnable[] parts = {step, forward, forwardBackward, opt, inputProjection, recurrentForward, recurrentBackward,
-                weightGradients, pack, gather, scatter, weightGradientsUntransposed};
+                weightGradients, pack, gather, scatter, weightGradientsUntransposed, biasesAndDx};
         double[][] r = new double[rounds][parts.length];
         for (int q = 0; q < rounds; q++) {
             for (int i = 0; i < parts.length; i++) {
@@ -309,7 +312,7 @@ public final class PhasedTrainBreakdown {
         }
         double tStep = m[0], tFwd = m[1], tBwd = m[2] - m[1], tOpt = m[3];
         double fwdProducts = m[4] + m[5] + m[8] / 2 + m[9];
-        double bwdProducts = m[6] + m[7] + m[8] / 2 + m[10];
+        double bwdProducts = m[6] + m[7] + m[8] / 2 + m[10] + m[12];
         System.out.printf(Locale.ROOT, "%n%s: Phased LSTM H%d, embedding %d x %d, B%d, T%d (mean running rows %.1f),"
                         + " %d thread(s), load %s%n", label, h, VOCAB, EMBED, batch, steps,
                 (double) runningSum / steps, cx.threads(), load());
@@ -321,9 +324,10 @@ public final class PhasedTrainBreakdown {
         row("  rest: cells' elementwise (time gate, LSTM gates), copies", tFwd - fwdProducts, tStep);
         row("backward (incl. loss)", tBwd, tStep);
         row("  dA·W_hh, T packed steps over the running rows", m[6], tStep);
-        row("  weight gradients, bias sums, dx", m[7], tStep);
+        row("  dW_ih, dW_hh over T·B rows (transposed, as the layer since issue 20)", m[7], tStep);
+        row("  (the same untransposed, dAᵀ·x, as before issue 20)", m[11], tStep);
+        row("  bias sums, dx = dA·W_ih over T·B rows", m[12], tStep);
         row("  embedding scatter-add + half the packing", m[10] + m[8] / 2, tStep);
-        row("  (dW_ih and dW_hh as dAᵀ·x, untransposed, as before issue 20)", m[11], tStep);
         row("  rest: cells' backward loops (time gate, LSTM), zeroing", tBwd - bwdProducts, tStep);
         row("clip + Adam", tOpt, tStep);
         StringBuilder each = new StringBuilder();
