@@ -34,7 +34,8 @@ import org.rnn4j.tensor.Tensor;
  * every row, transposed as the layer computes them; the untransposed product beside them), and the embedding's
  * gather and scatter-add. What is left of the forward and the backward is the cells' elementwise work
  * (time gate, LSTM gates, their backward loops). {@code --sample} also samples the stack of the thread running
- * the steps every millisecond and counts the innermost three rnn4j methods (safepoint-biased, a cross-check only); {@code --lines} with the innermost one's line number.
+ * the steps every millisecond and counts the innermost three rnn4j methods (safepoint-biased, a cross-check
+ * only); {@code --lines} with the innermost one's line number.
  *
  * <p>With one thread the clock is that thread's CPU time, which a busy machine disturbs less than the wall time
  * (it still shares caches and cores); {@code --wall} for the wall time, which two threads always use.
@@ -43,8 +44,8 @@ import org.rnn4j.tensor.Tensor;
  * {@code RESULT} line to grep:
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.rnn4j.bench.PhasedTrainBreakdown
- *     [--full] [--hidden 32] [--events 300] [--batch 32] [--threads 1] [--reps 7] [--rounds 3] [--sample | --lines] [--wall]
- *     [--label NAME]
+ *     [--full] [--hidden 32] [--events 300] [--batch 32] [--spread 0.5] [--threads 1] [--reps 7] [--rounds 3]
+ *     [--sample | --lines] [--wall] [--warmup-time 1] [--label NAME]
  * </pre>
  */
 public final class PhasedTrainBreakdown {
@@ -58,7 +59,7 @@ public final class PhasedTrainBreakdown {
     static int rounds = 3;
     static double warmSeconds = 1.0;
     static boolean lines;
-    /** The clock of the timings: this thread's CPU time with one thread (less disturbed by a busy machine), else wall. */
+    /** The timings' clock: this thread's CPU time with one thread (less disturbed by a busy machine), else wall. */
     static java.util.function.LongSupplier clock = System::nanoTime;
 
     public static void main(String[] args) throws Exception {

@@ -339,10 +339,10 @@ final class StepSchedule<T extends Tape> {
      * used, gathered {@value #GATHER_ROWS} at a time and in the same order: the others are zero rows of A, which
      * leave every element's chain of multiply-adds unchanged, so the bits are those of the product over every row.
      *
-     * <p>A weight gradient has many more columns of A (the gates) than of B (the inputs or states): with m at least
-     * {@value #TRANSPOSE_RATIO} n, Cᵀ (n, m) += Bᵀ·A is computed instead, in a transposed copy of C. Each element is
-     * the same chain of multiply-adds over the rows (its two factors swapped), so the bits are the same; the kernels
-     * copy the narrow operand rather than the wide one into their panels (event-digits Phased LSTM, m = 4H: about
+     * <p>A weight gradient has many more columns of A (the gates) than of B (the inputs or states): with m at
+     * least {@value #TRANSPOSE_RATIO} n, Cᵀ (n, m) += Bᵀ·A is computed instead, in a transposed copy of C. Each
+     * element is the same chain of multiply-adds over the rows (its two factors swapped), so the bits are the same;
+     * the kernels copy the narrow operand rather than the wide one into their panels (event-digits Phased LSTM, m = 4H: about
      * twice as fast at n = 40, 1.3 times at n = 110; {@code PhasedTrainBreakdown}, docs/performance.md).
      */
     void multTransAAddComputedRows(Compute cx, int steps, int batch, Pass skipped, int m, int n, float[] a, int aOff,

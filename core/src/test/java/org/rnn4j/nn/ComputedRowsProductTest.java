@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The weight-gradient product over the rows a pass computed ({@link StepSchedule#multTransAAddComputedRows}) against the
  * product over every row, bit for bit, on passes long enough to need several gathered chunks, with chunk
- * boundaries inside a step, on scalar and vector kernels and 1 and 2 threads; also when it is computed transposed.
+ * boundaries inside a step, on scalar and vector kernels and 1 and 2 threads; also when it is computed transposed
+ * and over every row.
  */
 class ComputedRowsProductTest {
 
@@ -75,10 +76,12 @@ class ComputedRowsProductTest {
                     cx.multTransAAdd(m, n, steps * batch, a, 5, lda, b, 7, ldb, every, 2, n + 2);
                     float[] gathered = c0.clone();
                     schedule.multTransAAddComputedRows(cx, steps, batch, pass, m, n, a, 5, lda, b, 7, ldb, gathered, 2, n + 2);
-                    assertArrayEquals(every, gathered, k.name() + ", " + threads + " threads, m " + m + ", n " + n);
+                    String what = k.name() + ", " + threads + " threads, m " + m + ", n " + n;
+                    assertArrayEquals(every, gathered, what);
                     float[] all = c0.clone();
-                    schedule.multTransAAddComputedRows(cx, steps, batch, null, m, n, a, 5, lda, b, 7, ldb, all, 2, n + 2);
-                    assertArrayEquals(every, all, k.name() + ", " + threads + " threads, every row, m " + m + ", n " + n);
+                    schedule.multTransAAddComputedRows(cx, steps, batch, null, m, n, a, 5, lda, b, 7, ldb, all, 2,
+                            n + 2);
+                    assertArrayEquals(every, all, what + ", every row");
                 }
             }
         }
