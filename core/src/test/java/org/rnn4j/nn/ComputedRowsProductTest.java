@@ -12,16 +12,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The weight-gradient product over the rows a pass computed ({@link StepSchedule#multTransAAddComputedRows}) against the
  * product over every row, bit for bit, on passes long enough to need several gathered chunks, with chunk
- * boundaries inside a step, on scalar and vector kernels and 1 and 2 threads.
+ * boundaries inside a step, on scalar and vector kernels and 1 and 2 threads; also when it is computed transposed
+ * and over every row.
  */
 class ComputedRowsProductTest {
 
     @Test
     void theProductOverComputedRowsHasTheBitsOfTheProductOverEveryRow() {
+        productsHaveTheBitsOfTheProductOverEveryRow(44, 19);
+    }
+
+    /** m ≥ 3n: the product is computed as Cᵀ += Bᵀ·A in a transposed copy of C. */
+    @Test
+    void theTransposedProductHasTheBitsOfTheProductOverEveryRow() {
+        assertTrue(70 >= StepSchedule.TRANSPOSE_RATIO * 19);
+        productsHaveTheBitsOfTheProductOverEveryRow(70, 19);
+    }
+
+    private static void productsHaveTheBitsOfTheProductOverEveryRow(int m, int n) {
         int batch = 24;   // 1024 rows per chunk split steps of 24 rows
         int steps = 250;
-        int m = 44;
-        int n = 19;
         Cell<?> cell = Cell.of(CellSpec.rnnTanh(), 3, 11, ParamLayout.builder(), "");
         SplittableRandom rnd = new SplittableRandom(3);
         int[] lengths = new int[batch];
@@ -66,7 +76,12 @@ class ComputedRowsProductTest {
                     cx.multTransAAdd(m, n, steps * batch, a, 5, lda, b, 7, ldb, every, 2, n + 2);
                     float[] gathered = c0.clone();
                     schedule.multTransAAddComputedRows(cx, steps, batch, pass, m, n, a, 5, lda, b, 7, ldb, gathered, 2, n + 2);
-                    assertArrayEquals(every, gathered, k.name() + ", " + threads + " threads");
+                    String what = k.name() + ", " + threads + " threads, m " + m + ", n " + n;
+                    assertArrayEquals(every, gathered, what);
+                    float[] all = c0.clone();
+                    schedule.multTransAAddComputedRows(cx, steps, batch, null, m, n, a, 5, lda, b, 7, ldb, all, 2,
+                            n + 2);
+                    assertArrayEquals(every, all, what + ", every row");
                 }
             }
         }
