@@ -89,6 +89,7 @@ public final class InferenceBreakdown {
     static boolean diag;
     static boolean sharing;
     static boolean rowSteps;
+    static boolean pattern;
 
     static double minOf(double[][] r, int col) {
         double m = Double.MAX_VALUE;
@@ -126,6 +127,7 @@ public final class InferenceBreakdown {
                 case "--diag" -> diag = true;
                 case "--sharing" -> sharing = true;
                 case "--row-steps" -> rowSteps = true;
+                case "--pattern" -> pattern = true;
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -143,6 +145,10 @@ public final class InferenceBreakdown {
             }
             if (rowSteps) {
                 rowSteps(c);
+                continue;
+            }
+            if (pattern) {
+                pattern(c);
                 continue;
             }
             for (int t : threads) {
@@ -709,6 +715,68 @@ public final class InferenceBreakdown {
                         minOf(mins, v)));
                 System.out.println(line);
             }
+        }
+    }
+
+    /**
+     * The access pattern of the unit split without a second thread: one thread runs layer 0's elementwise work of
+     * each step as two halves by units ([0, H/2) of every row, then [H/2, H)), as two halves by rows, and whole. If
+     * the halves by units are slower than whole rows on one core, a unit split costs by its pattern of addresses
+     * (each half a 1/gates part of every row of the gate buffer), not by lines shared between cores.
+     */
+    static void pattern(Cfg c) {
+        Kernels kernels = Kernels.select().forThread();
+        int[] offs = {0, 12};
+        List<String> names = new ArrayList<>();
+        List<Runnable> runs = new ArrayList<>();
+        for (int o : offs) {
+            Layer L = new Layer(c, 0, kernels, new SplittableRandom(7), o);
+            Elementwise e = new Elementwise(L);
+            int b = c.batch;
+            int h = c.hidden;
+            names.add("whole o=" + o);
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    e.s = st;
+                    e.run(kernels, 0, b, 0, h);
+                }
+            });
+            names.add("unit halves o=" + o);
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    e.s = st;
+                    e.run(kernels, 0, b, 0, h / 2);
+                    e.run(kernels, 0, b, h / 2, h);
+                }
+            });
+            names.add("row halves o=" + o);
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    e.s = st;
+                    e.run(kernels, 0, b / 2, 0, h);
+                    e.run(kernels, b / 2, b, 0, h);
+                }
+            });
+        }
+        int nv = runs.size();
+        double[][] ms = new double[rounds][nv];
+        double[][] mins = new double[rounds][nv];
+        for (int q = 0; q < rounds; q++) {
+            for (int j = 0; j < nv; j++) {
+                int v = (j + q) % nv;
+                ms[q][v] = median(runs.get(v));
+                mins[q][v] = lastMin;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n%s %s H%d B%d T%d, layer 0's elementwise work on one thread, ms per pass,"
+                + " median of %d calls, each round:%n", c.name, c.kind, c.hidden, c.batch, c.steps, reps);
+        for (int v = 0; v < nv; v++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-20s", names.get(v)));
+            for (int q = 0; q < rounds; q++) {
+                line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
+            }
+            line.append(String.format(Locale.ROOT, "   median %8.3f, fastest call %8.3f", mid(ms, v), minOf(mins, v)));
+            System.out.println(line);
         }
     }
 
