@@ -494,10 +494,13 @@ public final class Compute implements AutoCloseable {
 
     /**
      * A step whose packed weights take at most this many bytes, and whose task allows it ({@link Split#ROWS}), is split
-     * by rows: each thread reads all the weights (they fit in its core's L2 cache beside the other data) but only
-     * rows it wrote itself at the step before, so the cores exchange nothing during the pass.
+     * by rows: each thread reads all the weights (they fit in one core's L2 cache here) but only the rows of h it
+     * wrote itself at the step before, and the threads share one cache line per buffer, where a unit split shares one
+     * per row (a boundary inside a line: Java does not align arrays). Measured on configs A-E (docs/performance.md,
+     * "Issue 22, item 2"): by rows B (0.98 MB) 1.44×, D (0.33 and 0.52 MB) 1.59× and E (0.33 MB) 1.21× faster
+     * forwards than by units on two threads; A (1.31 MB) 6% slower, C (1.57 MB) 1.11× faster.
      */
-    private static final long ROW_STEP_MAX_WEIGHT_BYTES = 512 * 1024;
+    private static final long ROW_STEP_MAX_WEIGHT_BYTES = 1024 * 1024;
     /** A step split by rows gives each thread at least about this many rows. */
     private static final int ROW_STEP_MIN_ROWS = 8;
 
