@@ -35,9 +35,13 @@ import org.rnn4j.tensor.Tensor;
  *   <li><b>proj</b> (LSTMP only): T products r = m·W_hrᵀ (B × P × H, unpacked), as each LSTMP step makes.</li>
  * </ul>
  * and {@code --fma}: the FMA throughput of one and of two threads at once (12 independent 512-bit FMA chains each).
+ * Issue 22, item 2: {@code --sharing} (the unit split with and without cache lines shared at its boundaries, against
+ * the row split; run with {@code -XX:ObjectAlignmentInBytes=64}), {@code --pattern} (the unit split's address pattern
+ * on one thread) and {@code --row-steps} (the real forward by units and by rows, in one process).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
- * org.rnn4j.bench.InferenceBreakdown [--fma] [--configs A,B,C,D,E] [--threads 1,2] [--reps 9]}
+ * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps]
+ * [--configs A,B,C,D,E] [--threads 1,2] [--reps 9] [--rounds 3] [--warmup-time 1]}
  */
 public final class InferenceBreakdown {
 
