@@ -35,9 +35,13 @@ import org.rnn4j.tensor.Tensor;
  *   <li><b>proj</b> (LSTMP only): T products r = m·W_hrᵀ (B × P × H, unpacked), as each LSTMP step makes.</li>
  * </ul>
  * and {@code --fma}: the FMA throughput of one and of two threads at once (12 independent 512-bit FMA chains each).
+ * Issue 22, item 2: {@code --sharing} (the unit split with and without cache lines shared at its boundaries, against
+ * the row split; run with {@code -XX:ObjectAlignmentInBytes=64}), {@code --pattern} (the unit split's address pattern
+ * on one thread) and {@code --row-steps} (the real forward by units and by rows, in one process).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
- * org.rnn4j.bench.InferenceBreakdown [--fma] [--configs A,B,C,D,E] [--threads 1,2] [--reps 9]}
+ * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps]
+ * [--configs A,B,C,D,E] [--threads 1,2] [--reps 9] [--rounds 3] [--warmup-time 1]}
  */
 public final class InferenceBreakdown {
 
@@ -82,10 +86,22 @@ public final class InferenceBreakdown {
             new Cfg("E", "RNN", 64, 256, 0, 1, 32, 100));
 
     static volatile float sink;
+    static double lastMin;   // the fastest call of the last median()
     static int reps = 9;
     static double warmSeconds = 1.0;
     static int rounds = 3;
     static boolean diag;
+    static boolean sharing;
+    static boolean rowSteps;
+    static boolean pattern;
+
+    static double minOf(double[][] r, int col) {
+        double m = Double.MAX_VALUE;
+        for (double[] row : r) {
+            m = Math.min(m, row[col]);
+        }
+        return m;
+    }
 
     static double mid(double[][] r, int col) {
         double[] v = new double[r.length];
@@ -113,6 +129,9 @@ public final class InferenceBreakdown {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--diag" -> diag = true;
+                case "--sharing" -> sharing = true;
+                case "--row-steps" -> rowSteps = true;
+                case "--pattern" -> pattern = true;
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -124,6 +143,18 @@ public final class InferenceBreakdown {
         }
         for (String name : configs.split(",")) {
             Cfg c = CONFIGS.stream().filter(x -> x.name.equals(name)).findFirst().orElseThrow();
+            if (sharing) {
+                sharing(c);
+                continue;
+            }
+            if (rowSteps) {
+                rowSteps(c);
+                continue;
+            }
+            if (pattern) {
+                pattern(c);
+                continue;
+            }
             for (int t : threads) {
                 breakdown(c, t);
             }
@@ -346,6 +377,7 @@ public final class InferenceBreakdown {
             t[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(t);
+        lastMin = t[0];
         return t[reps / 2];
     }
 
@@ -361,6 +393,7 @@ public final class InferenceBreakdown {
     static final class Layer {
         final Cfg c;
         final int in, r, g, h, b, t, gates;
+        final int o;              // where element 0 of every buffer the step writes sits in its array (--sharing)
         final float[] w;          // (G, in + R) as [W_ih W_hh] row-major
         final float[] x;          // (T·B, in)
         final float[] hState;     // 2 × (B, R) alternated
@@ -375,7 +408,12 @@ public final class InferenceBreakdown {
         final Compute.StepOperands ops = new Compute.StepOperands();
 
         Layer(Cfg c, int layer, Kernels k, SplittableRandom rnd) {
+            this(c, layer, k, rnd, 0);
+        }
+
+        Layer(Cfg c, int layer, Kernels k, SplittableRandom rnd, int o) {
             this.c = c;
+            this.o = o;
             in = c.inputOf(layer);
             r = c.out();
             h = c.hidden;
@@ -385,13 +423,13 @@ public final class InferenceBreakdown {
             t = c.steps;
             w = random(rnd, g * (in + r), 1.0 / Math.sqrt(h));
             x = random(rnd, t * b * in, 1);
-            hState = random(rnd, 2 * b * r, 0.5);
-            cState = random(rnd, 2 * b * h, 0.5);
-            pre = new float[t * b * g];
-            rec = new float[b * g];
-            tanhC = new float[b * h];
+            hState = random(rnd, 2 * b * r + o, 0.5);
+            cState = random(rnd, 2 * b * h + o, 0.5);
+            pre = new float[t * b * g + o];
+            rec = new float[b * g + o];
+            tanhC = new float[b * h + o];
             bias = random(rnd, g, 0.1);
-            m = random(rnd, b * h, 0.5);
+            m = random(rnd, b * h + o, 0.5);
             wProj = c.proj > 0 ? random(rnd, c.proj * h, 1.0 / Math.sqrt(h)) : null;
             pack(k);
             recOnly = PackedMatrix.reuse(null, k, r, g).packRows(0, r, w, in, in + r, true);
@@ -403,26 +441,26 @@ public final class InferenceBreakdown {
 
         /** The operands of step s: fused (input rows too) or recurrent only. */
         Compute.StepOperands operands(int s, boolean withInput) {
-            int hPrev = (s & 1) * b * r;
+            int hPrev = (s & 1) * b * r + o;
             boolean gru = c.kind.equals("GRU");
             if (withInput) {
-                ops.rows(b, fused, gates).input(x, s * b * in, in, in, bias, 0, pre, s * b * g, g);
+                ops.rows(b, fused, gates).input(x, s * b * in, in, in, bias, 0, pre, s * b * g + o, g);
             } else {
                 ops.rows(b, recOnly, gates).noInput();
             }
             if (gru) {   // the GRU's recurrent part goes to its own buffer with b_hh
-                ops.recurrent(hState, hPrev, r, bias, 0, rec, 0, g);
+                ops.recurrent(hState, hPrev, r, bias, 0, rec, o, g);
             } else {
-                ops.recurrent(hState, hPrev, r, withInput ? null : bias, 0, pre, s * b * g, g);
+                ops.recurrent(hState, hPrev, r, withInput ? null : bias, 0, pre, s * b * g + o, g);
             }
             return ops;
         }
 
         /** The LSTMP's projection r_t = m_t · W_hrᵀ into the next state, as the layer does it per step. */
         void project(Compute cx, int s) {
-            int hNext = ((s + 1) & 1) * b * r;
+            int hNext = ((s + 1) & 1) * b * r + o;
             Arrays.fill(hState, hNext, hNext + b * r, 0f);
-            cx.multTransBAdd(b, r, h, m, 0, h, wProj, 0, h, hState, hNext, r);
+            cx.multTransBAdd(b, r, h, m, o, h, wProj, 0, h, hState, hNext, r);
         }
     }
 
@@ -440,14 +478,15 @@ public final class InferenceBreakdown {
             int rows = hi - lo;
             int n = u1 - u0;
             int b = L.b, h = L.h, gw = L.g;
-            int pre = (s * b + lo) * gw + u0;
+            int o = L.o;
+            int pre = (s * b + lo) * gw + u0 + o;
             switch (L.c.kind) {
                 case "LSTM" -> {
-                    int cPrev = (s & 1) * b * h + lo * h + u0;
-                    int cNext = ((s + 1) & 1) * b * h + lo * h + u0;
-                    int aux = lo * h + u0;
+                    int cPrev = (s & 1) * b * h + lo * h + u0 + o;
+                    int cNext = ((s + 1) & 1) * b * h + lo * h + u0 + o;
+                    int aux = lo * h + u0 + o;
                     float[] mOut = L.c.proj > 0 ? L.m : L.hState;
-                    int mOff = L.c.proj > 0 ? lo * h + u0 : ((s + 1) & 1) * b * h + lo * h + u0;
+                    int mOff = (L.c.proj > 0 ? lo * h + u0 : ((s + 1) & 1) * b * h + lo * h + u0) + o;
                     k.activate(Activation.SIGMOID, rows, n, L.pre, pre, gw);
                     k.activate(Activation.SIGMOID, rows, n, L.pre, pre + h, gw);
                     k.activate(Activation.TANH, rows, n, L.pre, pre + 2 * h, gw);
@@ -472,11 +511,11 @@ public final class InferenceBreakdown {
                     }
                 }
                 case "GRU" -> {
-                    int hPrev = (s & 1) * b * h + lo * h + u0;
-                    int hNext = ((s + 1) & 1) * b * h + lo * h + u0;
+                    int hPrev = (s & 1) * b * h + lo * h + u0 + o;
+                    int hNext = ((s + 1) & 1) * b * h + lo * h + u0 + o;
                     for (int r = 0; r < rows; r++) {
                         int row = pre + r * gw;
-                        int rec = (lo + r) * gw + u0;
+                        int rec = (lo + r) * gw + u0 + o;
                         for (int j = 0; j < n; j++) {
                             L.pre[row + j] += L.rec[rec + j];
                             L.pre[row + h + j] += L.rec[rec + h + j];
@@ -486,10 +525,10 @@ public final class InferenceBreakdown {
                     k.activate(Activation.SIGMOID, rows, n, L.pre, pre + h, gw);
                     for (int r = 0; r < rows; r++) {
                         int row = pre + r * gw;
-                        int rec = (lo + r) * gw + u0;
+                        int rec = (lo + r) * gw + u0 + o;
                         for (int j = 0; j < n; j++) {
                             float hn = L.rec[rec + 2 * h + j];
-                            L.tanhC[(lo + r) * h + u0 + j] = hn;
+                            L.tanhC[(lo + r) * h + u0 + j + o] = hn;
                             L.pre[row + 2 * h + j] += L.pre[row + j] * hn;
                         }
                     }
@@ -504,7 +543,7 @@ public final class InferenceBreakdown {
                     }
                 }
                 default -> {
-                    int hNext = ((s + 1) & 1) * b * h + lo * h + u0;
+                    int hNext = ((s + 1) & 1) * b * h + lo * h + u0 + o;
                     k.activate(Activation.TANH, rows, n, L.pre, pre, gw);
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(L.pre, pre + r * gw, L.hState, hNext + r * h, n);
@@ -512,6 +551,260 @@ public final class InferenceBreakdown {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- cache-line sharing at the unit split
+
+    /**
+     * Issue 22, item 2: is the unit split's elementwise loss cache lines written by both threads at the split
+     * boundaries? Layer 0's T steps, in one process, every variant once per round, the order rotated each round:
+     * the elementwise work alone on one thread, split by units and by rows; and whole steps (product and
+     * elementwise) on one thread, split by units as {@link Compute#step} does, and split by rows (each thread its
+     * rows' products, all columns, then their elementwise work). Each with the buffers' element 0 at offset
+     * o = 0, 4, 8 or 12 floats in its array. Run with {@code -XX:ObjectAlignmentInBytes=64}: every array's element 0
+     * then sits 16 bytes past a line, so at o = 12 each split boundary (a multiple of 16 floats) starts a line and
+     * no line is written by both threads; at o = 0, 4, 8 each boundary falls inside a line.
+     */
+    static void sharing(Cfg c) {
+        Kernels kernels = Kernels.select();
+        int[] offs = {0, 4, 8, 12};
+        Thread caller = Thread.currentThread();
+        Compute[] rowCx = {Compute.serial(kernels.forThread()), Compute.serial(kernels.forThread())};
+        try (Compute cx = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
+            Layer[] ls = new Layer[offs.length];
+            Elementwise[] es = new Elementwise[offs.length];
+            for (int i = 0; i < offs.length; i++) {
+                ls[i] = new Layer(c, 0, cx.kernels(), new SplittableRandom(7), offs[i]);
+                es[i] = new Elementwise(ls[i]);
+            }
+            List<String> names = new ArrayList<>();
+            List<Runnable> runs = new ArrayList<>();
+            names.add("ew 1 thread o=0");
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    es[0].s = st;
+                    es[0].run(cx.kernels(), 0, c.batch, 0, c.hidden);
+                }
+            });
+            for (int i = 0; i < offs.length; i++) {
+                Elementwise e = es[i];
+                names.add("ew units o=" + offs[i]);
+                runs.add(() -> {
+                    for (int st = 0; st < c.steps; st++) {
+                        e.s = st;
+                        cx.forUnits(c.batch, c.hidden, e);
+                    }
+                });
+            }
+            for (int i : new int[] {0, 3}) {
+                Elementwise e = es[i];
+                names.add("ew rows o=" + offs[i]);
+                runs.add(() -> {
+                    for (int st = 0; st < c.steps; st++) {
+                        e.s = st;
+                        cx.forRows(c.batch, c.hidden, e);
+                    }
+                });
+            }
+            names.add("step 1 thread o=0");
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    es[0].s = st;
+                    one.step(ls[0].operands(st, true), es[0], Compute.Split.UNITS);
+                }
+            });
+            for (int i = 0; i < offs.length; i++) {
+                Layer L = ls[i];
+                Elementwise e = es[i];
+                names.add("step units o=" + offs[i]);
+                runs.add(() -> {
+                    for (int st = 0; st < c.steps; st++) {
+                        e.s = st;
+                        cx.step(L.operands(st, true), e, Compute.Split.UNITS);
+                    }
+                });
+            }
+            for (int i : new int[] {0, 3}) {
+                Layer L = ls[i];
+                Elementwise e = es[i];
+                Compute.RowTask task = (k, lo, hi) -> {
+                    rowProducts(Thread.currentThread() == caller ? rowCx[0] : rowCx[1], L, e.s, lo, hi);
+                    e.run(k, lo, hi, 0, c.hidden);
+                };
+                names.add("step rows o=" + offs[i]);
+                runs.add(() -> {
+                    for (int st = 0; st < c.steps; st++) {
+                        e.s = st;
+                        cx.forRows(c.batch, task);
+                    }
+                });
+            }
+            int nv = runs.size();
+            double[][] ms = new double[rounds][nv];
+            double[][] mins = new double[rounds][nv];
+            for (int q = 0; q < rounds; q++) {
+                for (int j = 0; j < nv; j++) {
+                    int v = (j + q * 3) % nv;   // rotate the order from round to round
+                    ms[q][v] = median(runs.get(v));
+                    mins[q][v] = lastMin;
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n%s %s I%d H%d B%d T%d, layer 0, ms per pass of T steps, median of %d"
+                    + " calls, each round:%n", c.name, c.kind, c.in, c.hidden, c.batch, c.steps, reps);
+            for (int v = 0; v < nv; v++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-20s", names.get(v)));
+                for (int q = 0; q < rounds; q++) {
+                    line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
+                }
+                line.append(String.format(Locale.ROOT, "   median %8.3f, fastest call %8.3f", mid(ms, v),
+                        minOf(mins, v)));
+                System.out.println(line);
+            }
+        }
+    }
+
+    /**
+     * The whole forward ({@code model.forward(x)}, what {@code rnn4j bench} times as "infer") on one thread, and on
+     * two with small steps split by rows (the default) and with every step split by units
+     * ({@code ScheduleOptions.withSmallStepsByRows(false)}): the same model, weights and input, alternated in one
+     * process, round by round; the outputs of the three are checked to be the same bits.
+     */
+    static void rowSteps(Cfg c) {
+        Kernels kernels = Kernels.select();
+        try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
+            CellSpec spec = switch (c.kind) {
+                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
+                case "GRU" -> CellSpec.gru();
+                default -> CellSpec.rnnTanh();
+            };
+            org.rnn4j.nn.ScheduleOptions units = org.rnn4j.nn.ScheduleOptions.DEFAULT.withSmallStepsByRows(false);
+            SequenceModel[] models = {
+                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(one).build(),
+                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).scheduleOptions(units).build(),
+                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).build()};
+            String[] names = {"1 thread", "2 threads, every step by units", "2 threads, small steps by rows"};
+            SplittableRandom rnd = new SplittableRandom(7);
+            Tensor x = Tensor.zeros(c.batch, c.steps, c.in);
+            for (int i = 0; i < x.size(); i++) {
+                x.data()[i] = (float) rnd.nextGaussian();
+            }
+            float[] ref = models[0].forward(x).data().clone();
+            for (int v = 1; v < models.length; v++) {
+                if (!Arrays.equals(ref, models[v].forward(x).data())) {
+                    throw new AssertionError(c.name + ": " + names[v] + " does not give the bits of one thread");
+                }
+            }
+            double[][] ms = new double[rounds][models.length];
+            double[][] mins = new double[rounds][models.length];
+            for (int q = 0; q < rounds; q++) {
+                for (int j = 0; j < models.length; j++) {
+                    int v = (j + q) % models.length;   // rotate the order from round to round
+                    SequenceModel model = models[v];
+                    ms[q][v] = median(() -> sink += model.forward(x).data()[0]);
+                    mins[q][v] = lastMin;
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n%s %s I%d H%d%s L%d B%d T%d: forward ms, median of %d calls, each round"
+                            + " (outputs bit-identical)%n", c.name, c.kind, c.in, c.hidden,
+                    c.proj > 0 ? " P" + c.proj : "", c.layers, c.batch, c.steps, reps);
+            for (int v = 0; v < models.length; v++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-32s", names[v]));
+                for (int q = 0; q < rounds; q++) {
+                    line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
+                }
+                line.append(String.format(Locale.ROOT, "   median %8.3f, fastest call %8.3f", mid(ms, v),
+                        minOf(mins, v)));
+                System.out.println(line);
+            }
+        }
+    }
+
+    /**
+     * The access pattern of the unit split without a second thread: one thread runs layer 0's elementwise work of
+     * each step as two halves by units ([0, H/2) of every row, then [H/2, H)), as two halves by rows, and whole. If
+     * the halves by units are slower than whole rows on one core, a unit split costs by its pattern of addresses
+     * (each half a 1/gates part of every row of the gate buffer), not by lines shared between cores.
+     */
+    static void pattern(Cfg c) {
+        Kernels kernels = Kernels.select().forThread();
+        int[] offs = {0, 12};
+        List<String> names = new ArrayList<>();
+        List<Runnable> runs = new ArrayList<>();
+        for (int o : offs) {
+            Layer L = new Layer(c, 0, kernels, new SplittableRandom(7), o);
+            Elementwise e = new Elementwise(L);
+            int b = c.batch;
+            int h = c.hidden;
+            names.add("whole o=" + o);
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    e.s = st;
+                    e.run(kernels, 0, b, 0, h);
+                }
+            });
+            names.add("unit halves o=" + o);
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    e.s = st;
+                    e.run(kernels, 0, b, 0, h / 2);
+                    e.run(kernels, 0, b, h / 2, h);
+                }
+            });
+            names.add("row halves o=" + o);
+            runs.add(() -> {
+                for (int st = 0; st < c.steps; st++) {
+                    e.s = st;
+                    e.run(kernels, 0, b / 2, 0, h);
+                    e.run(kernels, b / 2, b, 0, h);
+                }
+            });
+        }
+        int nv = runs.size();
+        double[][] ms = new double[rounds][nv];
+        double[][] mins = new double[rounds][nv];
+        for (int q = 0; q < rounds; q++) {
+            for (int j = 0; j < nv; j++) {
+                int v = (j + q) % nv;
+                ms[q][v] = median(runs.get(v));
+                mins[q][v] = lastMin;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n%s %s H%d B%d T%d, layer 0's elementwise work on one thread, ms per pass,"
+                + " median of %d calls, each round:%n", c.name, c.kind, c.hidden, c.batch, c.steps, reps);
+        for (int v = 0; v < nv; v++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-20s", names.get(v)));
+            for (int q = 0; q < rounds; q++) {
+                line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
+            }
+            line.append(String.format(Locale.ROOT, "   median %8.3f, fastest call %8.3f", mid(ms, v), minOf(mins, v)));
+            System.out.println(line);
+        }
+    }
+
+    /** Rows [lo, hi) of step s's products, every column, on k (a serial Compute): bias + x_t·W_ihᵀ + h_{t−1}·W_hhᵀ as the step does. */
+    static void rowProducts(Compute k, Layer L, int s, int lo, int hi) {
+        int rows = hi - lo;
+        int n = L.g;
+        int kk = L.in + L.r;
+        int pre = s * L.b * L.g + L.o + lo * L.g;
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(L.bias, 0, L.pre, pre + i * L.g, n);
+        }
+        k.multAddPacked(rows, L.x, (s * L.b + lo) * L.in, L.in, L.fused, 0, L.in, L.pre, pre, L.g);
+        float[] out = L.pre;
+        int outOff = pre;
+        if (L.c.kind.equals("GRU")) {
+            out = L.rec;
+            outOff = L.o + lo * L.g;
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(L.bias, 0, out, outOff + i * L.g, n);
+            }
+        }
+        int hPrev = (s & 1) * L.b * L.r + L.o + lo * L.r;
+        k.multAddPacked(rows, L.hState, hPrev, L.r, L.fused, L.in, kk, out, outOff, L.g);
     }
 
     static final Compute.StepTask NOOP = (k, lo, hi, u0, u1) -> { };

@@ -343,21 +343,37 @@ public final class Compute implements AutoCloseable {
 
         /** Columns [j0, j1) of the step's products, for every row: the input part, then the recurrent part. */
         void compute(Kernels kernels, int j0, int j1) {
+            compute(kernels, 0, m, j0, j1);
+        }
+
+        /**
+         * Rows [r0, r1) and columns [j0, j1) of the step's products. An element's chain of multiply-adds does not
+         * depend on which rows or columns are computed with it, so any split gives the bits of the whole.
+         */
+        void compute(Kernels kernels, int r0, int r1, int j0, int j1) {
             int n = weights.columns();
             int k = weights.rows();
             float[] packed = weights.data();
+            int rows = r1 - r0;
             if (x != null) {
-                initialize(xBias, xBiasOff, xOut, xOutOff, ldxOut, j0, j1);
-                kernels.multAddPacked(m, n, k, 0, kx, x, xOff, ldx, packed, j0, j1, xOut, xOutOff, ldxOut);
+                initialize(xBias, xBiasOff, xOut, xOutOff, ldxOut, r0, r1, j0, j1);
+                kernels.multAddPacked(rows, n, k, 0, kx, x, xOff + r0 * ldx, ldx, packed, j0, j1, xOut,
+                        xOutOff + r0 * ldxOut, ldxOut);
             }
             if (hBias != null) {
-                initialize(hBias, hBiasOff, hOut, hOutOff, ldhOut, j0, j1);
+                initialize(hBias, hBiasOff, hOut, hOutOff, ldhOut, r0, r1, j0, j1);
             }
-            kernels.multAddPacked(m, n, k, kx, k, h, hOff, ldh, packed, j0, j1, hOut, hOutOff, ldhOut);
+            kernels.multAddPacked(rows, n, k, kx, k, h, hOff + r0 * ldh, ldh, packed, j0, j1, hOut,
+                    hOutOff + r0 * ldhOut, ldhOut);
         }
 
         private void initialize(float[] bias, int biasOff, float[] out, int outOff, int ldOut, int j0, int j1) {
-            for (int i = 0; i < m; i++) {
+            initialize(bias, biasOff, out, outOff, ldOut, 0, m, j0, j1);
+        }
+
+        private void initialize(float[] bias, int biasOff, float[] out, int outOff, int ldOut, int r0, int r1,
+                                int j0, int j1) {
+            for (int i = r0; i < r1; i++) {
                 System.arraycopy(bias, biasOff + j0, out, outOff + i * ldOut + j0, j1 - j0);
             }
         }
@@ -376,7 +392,11 @@ public final class Compute implements AutoCloseable {
     /**
      * A recurrent step: the products of {@code s}, then {@code task} over every row and unit. Each thread takes a
      * range of units: it computes all gates' columns of its units and runs the task on them at once, so a step
-     * needs one hand-off and a unit's gates never leave the core that computed them. When u cannot be split at the
+     * needs one hand-off and a unit's gates never leave the core that computed them. A step with small weights
+     * ({@value #ROW_STEP_MAX_WEIGHT_BYTES} bytes packed or less) whose rows are independent ({@link Split#ROWS}) and
+     * that has at least 2 × {@value #ROW_STEP_MIN_ROWS} rows is split by rows instead: each thread computes all
+     * columns of its rows and runs the task on them, so it reads only the rows of h_{t−1} it wrote itself and the
+     * cores share no line of the step's buffers but at the chunk boundary. When u cannot be split at the
      * packed layout's column blocks (or there is one thread, or the team is busy, or {@code split} is NONE), the
      * products run as {@link #multAddPacked} and the task as {@link #forBlocks}. The task must treat rows and units
      * as {@code split} says, so that the results do not depend on the split.
@@ -386,6 +406,14 @@ public final class Compute implements AutoCloseable {
      * order of a projection then a step (bias, the input terms, the recurrent terms), so the bits are the same.
      */
     public void step(StepOperands s, StepTask task, Split split) {
+        step(s, task, split, true);
+    }
+
+    /**
+     * As {@link #step(StepOperands, StepTask, Split)}; with {@code smallByRows} false, a step is never split by rows
+     * (to compare the two splits: they give the same bits).
+     */
+    public void step(StepOperands s, StepTask task, Split split, boolean smallByRows) {
         PackedMatrix b = s.weights;
         checkPacked(b, s.kx, b.rows());
         int n = b.columns();
@@ -395,11 +423,14 @@ public final class Compute implements AutoCloseable {
         int units = n / s.gates;
         int m = s.m;
         int align = kernels.packedColumnBlock();
-        int parts = split != Split.NONE && units % align == 0 ? Math.min(threads, units / align) : 1;
+        boolean byRows = smallByRows && split == Split.ROWS && threads > 1 && m >= 2 * ROW_STEP_MIN_ROWS
+                && 4L * b.rows() * n <= ROW_STEP_MAX_WEIGHT_BYTES;
+        int parts = byRows ? Math.min(threads, m / ROW_STEP_MIN_ROWS)
+                : split != Split.NONE && units % align == 0 ? Math.min(threads, units / align) : 1;
         Kernels own = borrow();
         try {
             if (parts > 1 && m > 0 && acquireTeam(own)) {
-                step.set(s, units, parts, align, task);
+                step.set(s, units, parts, align, task, byRows);
                 team.run(step, parts);
                 return;
             }
@@ -462,6 +493,18 @@ public final class Compute implements AutoCloseable {
     }
 
     /**
+     * A step whose packed weights take at most this many bytes, and whose task allows it ({@link Split#ROWS}), is split
+     * by rows: each thread reads all the weights (they fit in one core's L2 cache here) but only the rows of h it
+     * wrote itself at the step before, and the threads share one cache line per buffer, where a unit split shares one
+     * per row (a boundary inside a line: Java does not align arrays). Measured on configs A-E (docs/performance.md,
+     * "Issue 22, item 2"): by rows B (0.98 MB) 1.44×, D (0.33 and 0.52 MB) 1.59× and E (0.33 MB) 1.21× faster
+     * forwards than by units on two threads; A (1.31 MB) 6% slower, C (1.57 MB) 1.11× faster.
+     */
+    private static final long ROW_STEP_MAX_WEIGHT_BYTES = 1024 * 1024;
+    /** A step split by rows gives each thread at least about this many rows. */
+    private static final int ROW_STEP_MIN_ROWS = 8;
+
+    /**
      * Units are split at multiples of this for {@link #forUnits}: a multiple of the lanes of any vector kernels (16
      * floats in 512 bits), so that vector loops and their scalar tails take the same elements whatever the split.
      */
@@ -519,22 +562,37 @@ public final class Compute implements AutoCloseable {
         }
     }
 
-    /** The team's current step: each part a range of units, all gates' columns of them, then the task. */
+    /**
+     * The team's current step: each part a range of units, all gates' columns of them, then the task; or, by rows,
+     * a range of rows, all their columns, then the task on those rows.
+     */
     private final class Step implements Team.Job {
         StepOperands s;
         StepTask task;
         int units, parts, align;
+        boolean byRows;
 
-        void set(StepOperands s, int units, int parts, int align, StepTask task) {
+        void set(StepOperands s, int units, int parts, int align, StepTask task, boolean byRows) {
             this.s = s;
             this.units = units;
             this.parts = parts;
             this.align = align;
             this.task = task;
+            this.byRows = byRows;
         }
 
         @Override
         public void run(int part) {
+            if (byRows) {
+                int lo = chunkStart(s.m, parts, part);
+                int hi = chunkStart(s.m, parts, part + 1);
+                if (hi > lo) {
+                    Kernels k = partKernels[part];
+                    s.compute(k, lo, hi, 0, s.weights.columns());
+                    task.run(k, lo, hi, 0, units);
+                }
+                return;
+            }
             int lo = alignedStart(units, parts, part, align);
             int hi = alignedStart(units, parts, part + 1, align);
             if (hi <= lo) {

@@ -11,11 +11,15 @@ package org.rnn4j.nn;
  * @param fuseInput        whether packed passes compute each step's input projection inside the step, in the same
  *                         product as its recurrent part, instead of one product for all steps first (same bits)
  * @param skipFinishedRows whether a step computes only the rows up to the last sequence still running (same bits)
+ * @param smallStepsByRows whether a packed step whose weights are small and whose rows are independent is split
+ *                         between threads by rows (each thread all the weights, its own rows of the state) rather
+ *                         than by units (same bits)
  */
-public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipFinishedRows) {
+public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipFinishedRows,
+                              boolean smallStepsByRows) {
 
-    /** Pack passes of 8 steps or more, fuse the input projection, skip finished rows. */
-    public static final ScheduleOptions DEFAULT = new ScheduleOptions(8, true, true);
+    /** Pack passes of 8 steps or more, fuse the input projection, skip finished rows, split small steps by rows. */
+    public static final ScheduleOptions DEFAULT = new ScheduleOptions(8, true, true, true);
 
     public ScheduleOptions {
         if (packMinSteps < 1) {
@@ -24,14 +28,18 @@ public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipF
     }
 
     public ScheduleOptions withPackMinSteps(int steps) {
-        return new ScheduleOptions(steps, fuseInput, skipFinishedRows);
+        return new ScheduleOptions(steps, fuseInput, skipFinishedRows, smallStepsByRows);
     }
 
     public ScheduleOptions withFuseInput(boolean on) {
-        return new ScheduleOptions(packMinSteps, on, skipFinishedRows);
+        return new ScheduleOptions(packMinSteps, on, skipFinishedRows, smallStepsByRows);
     }
 
     public ScheduleOptions withSkipFinishedRows(boolean on) {
-        return new ScheduleOptions(packMinSteps, fuseInput, on);
+        return new ScheduleOptions(packMinSteps, fuseInput, on, smallStepsByRows);
+    }
+
+    public ScheduleOptions withSmallStepsByRows(boolean on) {
+        return new ScheduleOptions(packMinSteps, fuseInput, skipFinishedRows, on);
     }
 }

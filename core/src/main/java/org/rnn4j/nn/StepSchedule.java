@@ -161,7 +161,7 @@ final class StepSchedule<T extends Tape> {
                 s.noInput();
             }
             s.recurrent(tp.h, hPrev, cell.out, ownBias ? w : null, weights.bhh.offset(), rec, recOff, cell.gw);
-            cx.step(s, elementwise, cell.split());
+            cx.step(s, elementwise, cell.split(), options.smallStepsByRows());
         } else {
             if (ownBias) {
                 Arrays.fill(rec, recOff, recOff + b * cell.gw, 0f);

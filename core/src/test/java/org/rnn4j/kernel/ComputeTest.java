@@ -248,4 +248,69 @@ class ComputeTest {
             assertTrue(f2.get(60, java.util.concurrent.TimeUnit.SECONDS));
         }
     }
+
+    /**
+     * A recurrent step ({@link Compute#step}) with independent rows gives the bits of one thread whether two threads
+     * split it by rows (small weights: 148 × 512 floats packed, 296 KB) or by units (large weights: 276 × 1024,
+     * 1.1 MB, or row splitting switched off), for row counts that leave each thread whole 12-row tiles, leftover rows and single
+     * rows; and the split is the one intended (the tasks see row chunks, or unit chunks).
+     */
+    @ParameterizedTest(name = "recurrent width {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {128, 256})
+    void stepSplitByRowsOrUnitsGivesTheBitsOfOneThread(int r) {
+        int kx = 20;
+        int gates = 4;
+        int n = gates * r;
+        int maxRows = 64;
+        Random rnd = new Random(r);
+        float[] w = fill(rnd, (kx + r) * n);   // (kx + r, n): [W_ihᵀ; W_hhᵀ]
+        float[] x = fill(rnd, maxRows * kx);
+        float[] h = fill(rnd, maxRows * r);
+        float[] bias = fill(rnd, n);
+        Kernels kernels = Kernels.select();
+        for (int m : new int[] {1, 9, 16, 17, 23, 32, 33, 64}) {
+            float[][] results = new float[3][];
+            boolean[] rowChunks = new boolean[3];
+            boolean[] unitChunks = new boolean[3];
+            for (int v = 0; v < 3; v++) {
+                try (Compute cx = v == 0 ? Compute.serial(kernels) : Compute.withThreads(kernels, 2)) {
+                    PackedMatrix packed = PackedMatrix.reuse(null, cx.kernels(), kx + r, n).pack(w, 0, n, false);
+                    float[] pre = new float[maxRows * n];
+                    float[] out = new float[maxRows * r];
+                    int which = v;
+                    Compute.StepTask task = (k, lo, hi, u0, u1) -> {
+                        if (lo > 0 && u0 == 0) {
+                            rowChunks[which] = true;
+                        }
+                        if (u0 > 0) {
+                            unitChunks[which] = true;
+                        }
+                        for (int i = lo; i < hi; i++) {
+                            for (int u = u0; u < u1; u++) {
+                                float sum = 0f;
+                                for (int g = 0; g < gates; g++) {
+                                    sum = sum * 0.5f + pre[i * n + g * r + u];
+                                }
+                                out[i * r + u] = sum;
+                            }
+                        }
+                    };
+                    Compute.StepOperands s = new Compute.StepOperands().rows(m, packed, gates)
+                            .input(x, 0, kx, kx, bias, 0, pre, 0, n)
+                            .recurrent(h, 0, r, null, 0, pre, 0, n);
+                    cx.step(s, task, Compute.Split.ROWS, v != 2);
+                    results[v] = Arrays.copyOf(pre, pre.length + out.length);
+                    System.arraycopy(out, 0, results[v], pre.length, out.length);
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1],
+                    "m = " + m + ", two threads as the step chooses");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[2],
+                    "m = " + m + ", two threads by units");
+            boolean byRows = r == 128 && m >= 16;   // small weights, and 8 rows or more for each thread
+            org.junit.jupiter.api.Assertions.assertTrue(byRows ? rowChunks[1] && !unitChunks[1]
+                    : unitChunks[1] && !rowChunks[1], "m = " + m + ": split " + (byRows ? "by rows" : "by units"));
+            org.junit.jupiter.api.Assertions.assertTrue(unitChunks[2] && !rowChunks[2], "m = " + m + ": by units");
+        }
+    }
 }

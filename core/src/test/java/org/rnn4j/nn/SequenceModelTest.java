@@ -93,10 +93,11 @@ class SequenceModelTest {
 
     /**
      * A Compute's team of two threads splits products by columns at block boundaries, the hoisted products by
-     * rows, and a step's product and elementwise work by units (H = 128, two blocks of 64) or its elementwise work
-     * by rows (H = 96), or by units at multiples of 16 (the Phased LSTM, whose time-gate gradients sum over rows):
-     * every number is computed exactly as on one thread, so a training step gives the same bits on both (vector
-     * kernels, packed weights, T ≥ 8).
+     * rows, and a step's product and elementwise work by rows (small weights, the default: every cell here but the
+     * LSTM with peepholes), or by units (H = 128, two blocks of 64; with row steps switched off, or peepholes) or
+     * its elementwise work by rows (H = 96), or by units at multiples of 16 (the Phased LSTM, whose time-gate
+     * gradients sum over rows): every number is computed exactly as on one thread, so a training step gives the
+     * same bits on both (vector kernels, packed weights, T ≥ 8).
      */
     @ParameterizedTest(name = "{0} H={1}")
     @org.junit.jupiter.params.provider.CsvSource({"lstm, 96", "lstm, 128", "lstm-peep-proj, 96",
@@ -110,11 +111,13 @@ class SequenceModelTest {
             case "plstm-peep" -> CellSpec.phasedLstm().withPeepholes(true);
             default -> CellSpec.rnnTanh();
         };
-        float[][] results = new float[2][];
-        for (int threads = 1; threads <= 2; threads++) {
+        float[][] results = new float[3][];
+        for (int v = 0; v < 3; v++) {   // one thread; two; two with every step split by units
+            int threads = v == 0 ? 1 : 2;
             try (Compute cx = Compute.withThreads(Kernels.select(), threads)) {
                 SequenceModel m = SequenceModel.builder().cell(cell).inputSize(16).hiddenSize(hidden).numLayers(2)
-                        .head(Head.LAST_STEP).outputSize(3).seed(9).compute(cx).build();
+                        .head(Head.LAST_STEP).outputSize(3).seed(9).compute(cx)
+                        .scheduleOptions(ScheduleOptions.DEFAULT.withSmallStepsByRows(v != 2)).build();
                 SplittableRandom rnd = new SplittableRandom(2);
                 Tensor x = GradientCheckTest.random(rnd, 32, 12, 16);
                 int[] classes = new int[32];
@@ -126,11 +129,13 @@ class SequenceModelTest {
                 m.backward(loss.gradient(), false);
                 float[] out = m.forward(x).data();
                 float[] grads = m.parameters().grads();
-                results[threads - 1] = java.util.Arrays.copyOf(out, out.length + grads.length);
-                System.arraycopy(grads, 0, results[threads - 1], out.length, grads.length);
+                results[v] = java.util.Arrays.copyOf(out, out.length + grads.length);
+                System.arraycopy(grads, 0, results[v], out.length, grads.length);
             }
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], which + ": outputs and gradients");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[2],
+                which + ": outputs and gradients, steps by units");
     }
 
     /**
