@@ -340,7 +340,8 @@ final class StepSchedule<T extends Tape> {
      * leave every element's chain of multiply-adds unchanged, so the bits are those of the product over every row.
      *
      * <p>A weight gradient has many more columns of A (the gates) than of B (the inputs or states): with m at
-     * least {@value #TRANSPOSE_RATIO} n, Cᵀ (n, m) += Bᵀ·A is computed instead, in a transposed copy of C. Each
+     * least {@value #TRANSPOSE_RATIO} n and n at most 128, Cᵀ (n, m) += Bᵀ·A is computed instead, in a transposed
+     * copy of C (at n = 256, config A's W_hh, the transposed product looked slower on two threads). Each
      * element is the same chain of multiply-adds over the rows (its two factors swapped), so the bits are the same;
      * the kernels copy the narrow operand rather than the wide one into their panels (event-digits Phased LSTM, m = 4H: about
      * twice as fast at n = 40, 1.3 times at n = 110; {@code PhasedTrainBreakdown}, docs/performance.md).
@@ -353,7 +354,7 @@ final class StepSchedule<T extends Tape> {
                 computed += skipped.runningRows(t);
             }
         }
-        boolean swap = m >= TRANSPOSE_RATIO * n;
+        boolean swap = m >= TRANSPOSE_RATIO * n && n <= 128;
         float[] cc = c;   // C, or its transpose (n, m)
         int ccOff = cOff;
         int ldcc = ldc;
