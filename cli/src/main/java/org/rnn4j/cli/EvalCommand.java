@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
                 "model; column options given here override the stored columns.",
                 "A speech model (train --features) is scored on a split of the speech corpus",
                 "given with --data DIR (--split, default test), with its own feature settings.",
-                "A multi-stream model is scored on an .npz archive of its streams (--data FILE.npz),",
-                "all of it or the --val-split part that train held out with the same --data-seed."})
+                "A multi-stream model is scored on an .npz of its streams (--data FILE.npz):",
+                "all of it, or the --val-split part train held out with the same --data-seed."})
 final class EvalCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (.rnn4j) or checkpoint.")

@@ -45,8 +45,8 @@ import java.util.concurrent.Callable;
                 "of CSV files), read with the columns stored in the model. Output: CSV with",
                 "the sequence id (and step, for a prediction per step), then the predicted",
                 "class and each class's probability, or the predicted targets.",
-                "A multi-stream model reads --data FILE.npz (its streams x0, t0, x1, t1, …) and",
-                "writes (N, K) outputs as .npy, or CSV with the sequence, predicted class and outputs.",
+                "A multi-stream model reads --data FILE.npz (its streams x0, t0, x1, t1, …).",
+                "It writes (N, K) outputs as .npy, or CSV: sequence, predicted class, outputs.",
                 "Inputs are standardised as the model's training data was, if its file says so."})
 final class PredictCommand implements Callable<Integer> {
 
