@@ -85,6 +85,14 @@ final class EventDigitsCommand implements Callable<Integer> {
             description = "Phased LSTM: initial periods τ log-uniform in [MIN, MAX] milliseconds. Default: ${DEFAULT-VALUE}.")
     String period;
 
+    @Option(names = "--r-on", defaultValue = "0.05", paramLabel = "R",
+            description = "Phased LSTM: initial open ratio r_on in (0, 1]. Default: ${DEFAULT-VALUE} (the paper's).")
+    float ratioOn;
+
+    @Option(names = "--fixed-r-on", description = "Phased LSTM: keep r_on at its initial value instead of training it;"
+            + " the unit updates at inference then stay near r_on of the events (trained, r_on widens).")
+    boolean fixedRatioOn;
+
     @Option(names = "--lr", defaultValue = "0.01", paramLabel = "RATE", description = "Adam's learning rate. Default: ${DEFAULT-VALUE}.")
     float lr;
 
@@ -127,6 +135,7 @@ final class EventDigitsCommand implements Callable<Integer> {
                 new EventDigitsExperiment.Events(target, cap, rate, extraRates, threshold),
                 ExperimentOptions.count(hidden, d.hidden(), "--hidden"),
                 ExperimentOptions.count(embeddingDim, d.embedding(), "--embedding"), periodMs[0], periodMs[1],
+                ratioOn(ratioOn), !fixedRatioOn,
                 ExperimentOptions.count(epochs, d.epochs(), "--epochs"), ExperimentOptions.count(batch, 0, "--batch"),
                 ExperimentOptions.rate(lr));
         ExperimentDriver.Options options = run.driverOptions("event-digits");
@@ -134,6 +143,13 @@ final class EventDigitsCommand implements Callable<Integer> {
                 mnist != null ? mnist : MnistDigits.defaultDir());
         ExperimentDriver.run(experiment, options, spec.commandLine().getOut());
         return 0;
+    }
+
+    private static float ratioOn(float r) {
+        if (!(r > 0 && r <= 1)) {
+            throw new IllegalArgumentException("--r-on must be in (0, 1], got " + r);
+        }
+        return r;
     }
 
     private static double[] periodRange(String text) {

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The rnn4j command, run in-process as a user would run it. */
@@ -580,13 +581,29 @@ public class MainTest {
             assertTrue(dense > 10 && dense <= 30, "about 20 events per sequence, at most 30: " + dense);
             if (run.get("model").equals("plstm")) {
                 assertTrue(updates < 0.3 * dense, "a Phased LSTM updates few units at inference: " + updates);
+                List<?> q = (List<?>) run.get("r_on_quartiles");
+                assertNotEquals(0.05f, ((Number) q.get(1)).floatValue(), "trained, the median r_on moved: " + q);
             } else {
                 assertEquals(dense, updates, 1e-9);
+                assertFalse(run.containsKey("r_on_quartiles"));
             }
             assertEquals(2, ((java.util.Map<?, ?>) run.get("accuracy_at_rates")).size());
         }
         assertTrue(Files.size(out.resolve("learning-curves.png")) > 1000);
+        Path fixedOut = dir.resolve("fixed-r-on");
+        Result fixed = rnn4j("experiment", "event-digits", "--mnist", mnist.toString(), "--epochs", "2", "--events", "20",
+                "--max-events", "30", "--hidden", "6", "--embedding", "4", "--seeds", "1", "--models", "plstm", "--r-on", "0.1",
+                "--fixed-r-on", "--threads", "1", "--out", fixedOut.toString());
+        assertEquals(0, fixed.code(), fixed.all());
+        assertTrue(fixed.out().contains("r_on 0.1 fixed"), fixed.out());
+        java.util.Map<?, ?> fixedRun = (java.util.Map<?, ?>) ((List<?>) ((java.util.Map<?, ?>) org.rnn4j.io.Json.parse(
+                Files.readString(fixedOut.resolve("results.json")))).get("runs")).get(0);
+        for (Object v : (List<?>) fixedRun.get("r_on_quartiles")) {
+            assertEquals(0.1f, ((Number) v).floatValue(), "--fixed-r-on keeps every unit's r_on");
+        }
         String m = mnist.toString();
+        expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--r-on", "0", "--out", out.toString()),
+                "--r-on must be in (0, 1]");
         expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--rate", "0", "--out", out.toString()),
                 "--rate must be in (0, 1]");
         expectError(rnn4j("experiment", "event-digits", "--mnist", m, "--test-rates", "0.4,x", "--out", out.toString()),
@@ -745,11 +762,40 @@ public class MainTest {
         byte[] bytes = Files.readAllBytes(png);
         assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "a PNG");
         expectError(rnn4j("train", "--cell", "gru", "--r-on", "0.1", "--out", dir.resolve("never").toString()),
-                "--period, --r-on and --leak apply to --cell plstm and pgru only");
-        Result gru = rnn4j("train", "--data", data.toString(), "--cell", "pgru", "--r-on", "0.2", "--hidden", "5",
-                "--epochs", "1", "--threads", "1", "--no-progress", "--out", dir.resolve("pgru").toString());
+                "--period, --r-on, --fixed-r-on and --leak apply to --cell plstm and pgru only");
+        expectError(rnn4j("train", "--cell", "lstm", "--fixed-r-on", "--out", dir.resolve("never").toString()),
+                "--fixed-r-on and --leak apply to --cell plstm and pgru only, not to lstm");
+        // trained, r_on moves away from --r-on; with --fixed-r-on it stays there, in the model file and in training
+        assertFalse(allEqual(ratioOn(trained), 0.2f), "a trained r_on moves");
+        Result fixed = rnn4j("train", "--data", data.toString(), "--cell", "plstm", "--period", "1,10", "--r-on", "0.2",
+                "--fixed-r-on", "--peepholes", "--hidden", "6", "--epochs", "2", "--threads", "1", "--no-progress", "--out",
+                dir.resolve("fixed").toString());
+        assertEquals(0, fixed.code(), fixed.all());
+        ModelFile.Loaded kept = ModelFile.load(dir.resolve("fixed/model.rnn4j"), null);
+        assertTrue(allEqual(ratioOn(kept), 0.2f), "--fixed-r-on keeps r_on");
+        Result gru = rnn4j("train", "--data", data.toString(), "--cell", "pgru", "--r-on", "0.2", "--fixed-r-on",
+                "--hidden", "5", "--epochs", "1", "--threads", "1", "--no-progress", "--out", dir.resolve("pgru").toString());
         assertEquals(0, gru.code(), gru.all());
         assertTrue(gru.out().contains("Phased GRU"), gru.out());
+        assertTrue(allEqual(ratioOn(ModelFile.load(dir.resolve("pgru/model.rnn4j"), null)), 0.2f),
+                "--fixed-r-on keeps a Phased GRU's r_on");
+    }
+
+    /** The r_on of every unit of a Phased LSTM or GRU in a loaded model file. */
+    private static float[] ratioOn(ModelFile.Loaded loaded) {
+        org.rnn4j.param.Parameters p = loaded.model().parameters();
+        String name = p.layout().views().stream().map(v -> v.name()).filter(n -> n.contains("r_on")).findFirst()
+                .orElseThrow();
+        return p.get(name);
+    }
+
+    private static boolean allEqual(float[] values, float v) {
+        for (float x : values) {
+            if (x != v) {
+                return false;
+            }
+        }
+        return values.length > 0;
     }
 
     @Test

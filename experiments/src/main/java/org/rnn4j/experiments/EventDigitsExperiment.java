@@ -89,12 +89,16 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
      * @param embedding   size of the learned token embedding
      * @param minPeriodMs the Phased LSTM's initial periods τ are log-uniform in [minPeriodMs, maxPeriodMs]
      * @param maxPeriodMs see minPeriodMs
+     * @param ratioOn     the Phased LSTM's initial open ratio r_on (the paper's 0.05)
+     * @param learnRatioOn whether r_on is trained; when it is not, a unit is open for r_on of its period and the unit
+     *                    updates at inference stay near r_on of the events
      * @param epochs      epochs
      * @param batch       batch size
      * @param lr          Adam's learning rate
      */
     public record Settings(List<String> models, int seeds, int trainSize, int testSize, Events events, int hidden,
-                           int embedding, double minPeriodMs, double maxPeriodMs, int epochs, int batch, float lr) {
+                           int embedding, double minPeriodMs, double maxPeriodMs, float ratioOn, boolean learnRatioOn,
+                           int epochs, int batch, float lr) {
         public Settings {
             models = Checks.names(models, MODELS, "model");
             Checks.atLeast(seeds, 1, "seeds");
@@ -108,6 +112,9 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
                 throw new IllegalArgumentException("the periods need 0 < min ≤ max, got " + minPeriodMs + " and "
                         + maxPeriodMs + " ms");
             }
+            if (!(ratioOn > 0 && ratioOn <= 1)) {
+                throw new IllegalArgumentException("r_on must be in (0, 1], got " + ratioOn);
+            }
             Checks.positive(lr, "lr");
         }
 
@@ -115,12 +122,12 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
          * The short run (4000 training and 1000 test digits, 300 events per sequence, 32 units, 5 epochs, 2 seeds),
          * or with {@code full} the long one (all digits, 1000 events per sequence, 110 units, 20 epochs, 5 seeds); at
          * most 3 times the mean events, ρ = 1 tested also at 0.4, threshold 0.3, a 40-d embedding (the paper's),
-         * periods 1-100 ms, batch 32 and Adam 0.01 in both.
+         * periods 1-100 ms, r_on 0.05 trained, batch 32 and Adam 0.01 in both.
          */
         public static Settings defaults(boolean full) {
             int events = full ? 1000 : 300;
             return new Settings(MODELS, full ? 5 : 2, full ? Integer.MAX_VALUE : 4000, full ? Integer.MAX_VALUE : 1000,
-                    new Events(events, 3 * events, 1.0, List.of(0.4), 0.3), full ? 110 : 32, 40, 1, 100,
+                    new Events(events, 3 * events, 1.0, List.of(0.4), 0.3), full ? 110 : 32, 40, 1, 100, 0.05f, true,
                     full ? 20 : 5, 32, 0.01f);
         }
     }
@@ -208,6 +215,8 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         m.put("rate", ev.rate());
         m.put("test_rates", new ArrayList<Object>(ev.testRates()));
         m.put("period_ms", List.of(settings.minPeriodMs(), settings.maxPeriodMs()));
+        m.put("r_on", Double.parseDouble(Float.toString(settings.ratioOn())));
+        m.put("r_on_trained", settings.learnRatioOn());
         m.put("lr", (double) settings.lr());
         return m;
     }
@@ -230,12 +239,12 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
                         + " the camera (threshold %s) gives %.0f events per digit, of which %.2f%% are kept at ρ = 1; at"
                         + " ρ = %s sequences of %.1f events on average (at most %d); recorded in %.1f s%n"
                         + "%d units, embedding %d x %d, %d epochs, batch %d, Adam %s, clip 10, %d seeds, %d threads, %s;"
-                        + " Phased LSTM periods %s-%s ms",
+                        + " Phased LSTM periods %s-%s ms, r_on %s %s",
                 settings.models(), train.size(), test.size(), source, ev.threshold(), perDigit, 100 * base,
                 fmt(ev.rate()), train.meanLength(), ev.max(), recordSeconds, settings.hidden(), train.vocabulary(),
                 settings.embedding(), settings.epochs(), settings.batch(), settings.lr(), settings.seeds(),
                 options.threads(), Checks.jobs(options.jobs()), fmt(settings.minPeriodMs()),
-                fmt(settings.maxPeriodMs()));
+                fmt(settings.maxPeriodMs()), Float.toString(settings.ratioOn()), settings.learnRatioOn() ? "trained" : "fixed");
         int empty = train.emptyRecordings() + test.emptyRecordings();
         return empty == 0 ? text : text + String.format("%nnote: %d digits gave no event at all and stand as one"
                 + " placeholder event each", empty);
@@ -250,7 +259,8 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
             case "lstm" -> CellSpec.lstm();
             case "bnlstm" -> CellSpec.bnLstm().withMaxSteps(settings.events().max());
             default -> CellSpec.phasedLstm().withPeepholes(true).withPeriodRange(settings.minPeriodMs(),
-                    settings.maxPeriodMs());
+                    settings.maxPeriodMs()).withRatioOn(settings.ratioOn())
+                    .withLearned(true, true, settings.learnRatioOn());
         };
         SequenceModel net = SequenceModel.builder().cell(cell).embedding(tr.vocabulary(), settings.embedding())
                 .inputSize(tr.inputSize()).hiddenSize(settings.hidden()).head(Head.LAST_STEP).outputSize(tr.classes())
@@ -269,6 +279,10 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         extras.put("unit_updates_per_neuron_per_sequence", updates[0]);
         extras.put("dense_updates_per_neuron_per_sequence", updates[1]);
         extras.put("accuracy_at_rates", rated);
+        if (phased) {
+            // what the open ratios became: trained, they widen, and the unit updates grow with them
+            extras.put("r_on_quartiles", ratioOnQuartiles(net));
+        }
         return r.withExtras(extras);
     }
 
@@ -279,10 +293,26 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         StringBuilder rates = new StringBuilder();
         atRates(r).forEach((k, v) -> rates.append(String.format(Locale.ROOT, ", %.4f at %s", v,
                 k.replace("rho=", "ρ = "))));
+        String ratios = r.extras().get("r_on_quartiles") instanceof List<?> q && q.size() == 3
+                ? String.format(Locale.ROOT, " (r_on quartiles %.3f, %.3f, %.3f)", ((Number) q.get(0)).doubleValue(),
+                ((Number) q.get(1)).doubleValue(), ((Number) q.get(2)).doubleValue()) : "";
         return String.format(Locale.ROOT, "%-7s seed %d: test accuracy %.4f after epoch 1, %.4f at the end%s; unit"
-                        + " updates per neuron and sequence %.1f of %.1f (%.1f%%); %.1f s%s", r.model(), r.seed(),
-                r.curve().get(0), r.score(), rates, updates, dense, 100 * updates / dense, r.seconds(),
+                        + " updates per neuron and sequence %.1f of %.1f (%.1f%%)%s; %.1f s%s", r.model(), r.seed(),
+                r.curve().get(0), r.score(), rates, updates, dense, 100 * updates / dense, ratios, r.seconds(),
                 r.divergedNote());
+    }
+
+    /** The first quartile, median and third quartile of the Phased LSTM's |r_on| over its units. */
+    static List<Double> ratioOnQuartiles(SequenceModel net) {
+        String name = net.parameters().layout().views().stream().map(v -> v.name())
+                .filter(n -> n.contains("r_on")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the model has no r_on"));
+        float[] r = net.parameters().get(name).clone();
+        for (int i = 0; i < r.length; i++) {
+            r[i] = Math.abs(r[i]);
+        }
+        Arrays.sort(r);
+        return List.of((double) r[r.length / 4], (double) r[r.length / 2], (double) r[3 * r.length / 4]);
     }
 
     /** The accuracy at each further test rate, by "rho=R". */

@@ -23,6 +23,10 @@ public final class ModelOptions {
     @Option(names = "--r-on", paramLabel = "R", description = "plstm: initial open ratio r_on. Default: 0.05.")
     Float ratioOn;
 
+    @Option(names = "--fixed-r-on", description = "plstm, pgru: keep r_on at its initial value instead of training it"
+            + " (trained, it widens, and with it the units updated per step).")
+    boolean fixedRatioOn;
+
     @Option(names = "--leak", paramLabel = "A", description = "plstm: leak α of the closed phase in training. Default: 0.001.")
     Float leak;
 
@@ -97,8 +101,10 @@ public final class ModelOptions {
         if (peepholes && !lstm && !c.equals("plstm")) {
             throw new IllegalArgumentException("--peepholes applies to --cell lstm and plstm only, not to " + cell);
         }
-        if (!c.equals("plstm") && !c.equals("pgru") && (period != null || ratioOn != null || leak != null)) {
-            throw new IllegalArgumentException("--period, --r-on and --leak apply to --cell plstm and pgru only, not to " + cell);
+        if (!c.equals("plstm") && !c.equals("pgru") && (period != null || ratioOn != null || leak != null
+                || fixedRatioOn)) {
+            throw new IllegalArgumentException("--period, --r-on, --fixed-r-on and --leak apply to --cell plstm and pgru"
+                    + " only, not to " + cell);
         }
         if (!c.equals("bnlstm") && bnSteps != null) {
             throw new IllegalArgumentException("--bn-steps applies to --cell bnlstm only, not to " + cell);
@@ -115,7 +121,7 @@ public final class ModelOptions {
             case "pgru" -> {
                 org.rnn4j.nn.PhasedLstmSpec p = phased();
                 yield CellSpec.phasedGru().withPeriodRange(p.periodMin(), p.periodMax()).withRatioOn(p.ratioOn())
-                        .withLeak(p.leak());
+                        .withLeak(p.leak()).withLearned(p.learnPeriod(), p.learnShift(), p.learnRatioOn());
             }
             case "bnlstm" -> bnSteps == null ? CellSpec.bnLstm() : CellSpec.bnLstm().withMaxSteps(bnSteps);
             default -> throw new IllegalArgumentException("--cell: unknown cell type '" + cell
@@ -146,6 +152,9 @@ public final class ModelOptions {
         if (leak != null) {
             org.rnn4j.nn.PhasedLstmSpec base = spec;
             spec = named("--leak", () -> base.withLeak(leak));
+        }
+        if (fixedRatioOn) {
+            spec = spec.withLearned(spec.learnPeriod(), spec.learnShift(), false);
         }
         return spec;
     }
