@@ -17,8 +17,6 @@ import org.rnn4j.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -331,11 +329,9 @@ public final class AcousticExperiment implements Experiment<AcousticExperiment.R
         String time = wallTime(runs, settings.models());
         pw.println();
         pw.print(time);
-        Files.writeString(out.resolve("results.md"), table + "\n" + time, StandardCharsets.UTF_8);
         Map<String, Object> s = new LinkedHashMap<>(settings());
         s.put("majority_class_rate", majority);
-        ExperimentReport.json(out.resolve("results.json"), s, runs, "frame_accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
+        ExperimentReport.writeResults(out, table + "\n" + time, s, runs, "frame_accuracy", "learning-curves.png", pw);
     }
 
     /** A row per model: shape, parameters, both accuracies and training time (mean ± std over seeds). */

@@ -11,8 +11,6 @@ import org.rnn4j.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -146,8 +144,6 @@ public final class AddingExperiment implements Experiment<AddingExperiment.Run> 
         String table = ExperimentReport.table(runs, settings.models(), List.of(condition()), "MSE", false);
         pw.println();
         pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        ExperimentReport.json(out.resolve("results.json"), settings(), runs, "mse");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
+        ExperimentReport.writeResults(out, table, settings(), runs, "mse", "learning-curves.png", pw);
     }
 }

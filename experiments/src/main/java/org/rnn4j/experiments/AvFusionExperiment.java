@@ -11,8 +11,6 @@ import org.rnn4j.train.MultiStreamTrainer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -434,9 +432,7 @@ public final class AvFusionExperiment implements Experiment<AvFusionExperiment.R
         String table = table(runs);
         pw.println();
         pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        ExperimentReport.json(out.resolve("results.json"), settings(), runs, "accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and " + String.join(", ", charts));
+        ExperimentReport.writeResults(out, table, settings(), runs, "accuracy", String.join(", ", charts), pw);
     }
 
     /**

@@ -22,8 +22,6 @@ import org.rnn4j.train.Trainer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -279,11 +277,9 @@ public final class DigitsExperiment implements Experiment<DigitsExperiment.Run> 
         String table = table(runs, settings.models(), recorded);
         pw.println();
         pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         Map<String, Object> s = new LinkedHashMap<>(settings());
         s.put("chance", 1.0 / CLASSES);
-        ExperimentReport.json(out.resolve("results.json"), s, runs, "accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
+        ExperimentReport.writeResults(out, table, s, runs, "accuracy", "learning-curves.png", pw);
     }
 
     /** A row per model: parameters, the three accuracies (mean ± std over seeds), training time; then chance. */

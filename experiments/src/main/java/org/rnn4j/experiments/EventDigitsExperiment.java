@@ -18,8 +18,6 @@ import org.rnn4j.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -332,12 +330,10 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
                 test.size(), source) + table(runs);
         pw.println();
         pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         // the directory goes into results.json but not into settings(): moving the data does not void saved runs
         Map<String, Object> json = new LinkedHashMap<>(settings());
         json.put("data_dir", dataDir.toString());
-        ExperimentReport.json(out.resolve("results.json"), json, runs, "accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
+        ExperimentReport.writeResults(out, table, json, runs, "accuracy", "learning-curves.png", pw);
     }
 
     /**

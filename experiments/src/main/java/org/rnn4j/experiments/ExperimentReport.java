@@ -9,6 +9,8 @@ import org.rnn4j.io.Json;
 
 import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,6 +120,17 @@ public final class ExperimentReport {
             line.setMarkerColor(c);
         }
         AtomicFiles.write(png, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /**
+     * Writes an experiment's results into {@code out}: {@code markdown} as results.md, the settings and runs as
+     * results.json ({@link #json}), and says so on {@code pw}, naming the charts written beside them.
+     */
+    public static void writeResults(Path out, String markdown, Map<String, Object> settings, List<RunResult> runs,
+                                    String scoreName, String charts, PrintWriter pw) throws IOException {
+        Files.writeString(out.resolve("results.md"), markdown, StandardCharsets.UTF_8);
+        json(out.resolve("results.json"), settings, runs, scoreName);
+        pw.println("wrote " + out.resolve("results.md") + ", results.json and " + charts);
     }
 
     /**

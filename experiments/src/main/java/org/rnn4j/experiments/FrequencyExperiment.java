@@ -11,8 +11,6 @@ import org.rnn4j.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,8 +172,6 @@ public final class FrequencyExperiment implements Experiment<FrequencyExperiment
         String table = ExperimentReport.table(runs, settings.models(), settings.modes(), "accuracy", true);
         pw.println();
         pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        ExperimentReport.json(out.resolve("results.json"), settings(), runs, "accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves-<mode>.png");
+        ExperimentReport.writeResults(out, table, settings(), runs, "accuracy", "learning-curves-<mode>.png", pw);
     }
 }

@@ -12,8 +12,6 @@ import org.rnn4j.train.SeededRandom;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -247,9 +245,7 @@ public final class Seq2SeqExperiment implements Experiment<Seq2SeqExperiment.Run
         String table = table(runs);
         pw.println();
         pw.print(table);
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        ExperimentReport.json(out.resolve("results.json"), settings(), runs, "sequence_accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and " + String.join(", ", charts));
+        ExperimentReport.writeResults(out, table, settings(), runs, "sequence_accuracy", String.join(", ", charts), pw);
     }
 
     /** A row per task and input order: sequence and per-token accuracy (mean ± std over seeds), time per run. */

@@ -15,8 +15,6 @@ import org.rnn4j.train.TrainConfig;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,9 +172,7 @@ public final class SeqFashionExperiment implements Experiment<SeqFashionExperime
         pw.print(table);
         pw.println();
         pw.println(comparison(runs, settings.models()));
-        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
-        ExperimentReport.json(out.resolve("results.json"), settings(), runs, "accuracy");
-        pw.println("wrote " + out.resolve("results.md") + ", results.json and learning-curves.png");
+        ExperimentReport.writeResults(out, table, settings(), runs, "accuracy", "learning-curves.png", pw);
     }
 
     /** The mean test accuracy of each model beside the published row-by-row results of LSTM and GRU. */
