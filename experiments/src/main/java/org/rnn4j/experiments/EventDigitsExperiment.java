@@ -7,6 +7,7 @@ import org.rnn4j.data.image.MnistDigits;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
+import org.rnn4j.nn.PhasedLstmSpec;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.nn.Sequences;
 import org.rnn4j.optim.Adam;
@@ -110,10 +111,19 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
                 throw new IllegalArgumentException("the periods need 0 < min ≤ max, got " + minPeriodMs + " and "
                         + maxPeriodMs + " ms");
             }
-            if (!(ratioOn > 0 && ratioOn <= 1)) {
-                throw new IllegalArgumentException("r_on must be in (0, 1], got " + ratioOn);
-            }
+            // the cell's own checks of r_on, now rather than after the recording (the fields are not set yet)
+            phasedLstm(minPeriodMs, maxPeriodMs, ratioOn, learnRatioOn);
             Checks.positive(lr, "lr");
+        }
+
+        /** The Phased LSTM of these settings: peepholes, the period range, r_on and whether it is trained. */
+        PhasedLstmSpec phasedLstm() {
+            return phasedLstm(minPeriodMs, maxPeriodMs, ratioOn, learnRatioOn);
+        }
+
+        private static PhasedLstmSpec phasedLstm(double minMs, double maxMs, float ratioOn, boolean learnRatioOn) {
+            return CellSpec.phasedLstm().withPeepholes(true).withPeriodRange(minMs, maxMs).withRatioOn(ratioOn)
+                    .withLearned(true, true, learnRatioOn);
         }
 
         /**
@@ -256,9 +266,7 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
         CellSpec cell = switch (run.model()) {
             case "lstm" -> CellSpec.lstm();
             case "bnlstm" -> CellSpec.bnLstm().withMaxSteps(settings.events().max());
-            default -> CellSpec.phasedLstm().withPeepholes(true).withPeriodRange(settings.minPeriodMs(),
-                    settings.maxPeriodMs()).withRatioOn(settings.ratioOn())
-                    .withLearned(true, true, settings.learnRatioOn());
+            default -> settings.phasedLstm();
         };
         SequenceModel net = SequenceModel.builder().cell(cell).embedding(tr.vocabulary(), settings.embedding())
                 .inputSize(tr.inputSize()).hiddenSize(settings.hidden()).head(Head.LAST_STEP).outputSize(tr.classes())
@@ -302,10 +310,7 @@ public final class EventDigitsExperiment implements Experiment<EventDigitsExperi
 
     /** The first quartile, median and third quartile of the Phased LSTM's |r_on| over its units. */
     static List<Double> ratioOnQuartiles(SequenceModel net) {
-        String name = net.parameters().layout().views().stream().map(v -> v.name())
-                .filter(n -> n.contains("r_on")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the model has no r_on"));
-        float[] r = net.parameters().get(name).clone();
+        float[] r = net.parameters().get("r_on_l0");   // a copy
         for (int i = 0; i < r.length; i++) {
             r[i] = Math.abs(r[i]);
         }
