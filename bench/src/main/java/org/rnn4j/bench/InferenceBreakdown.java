@@ -37,7 +37,8 @@ import org.rnn4j.tensor.Tensor;
  * and {@code --fma}: the FMA throughput of one and of two threads at once (12 independent 512-bit FMA chains each).
  * Issue 22, item 2: {@code --sharing} (the unit split with and without cache lines shared at its boundaries, against
  * the row split; run with {@code -XX:ObjectAlignmentInBytes=64}), {@code --pattern} (the unit split's address pattern
- * on one thread) and {@code --row-steps} (the real forward by units and by rows, in one process).
+ * on one thread), {@code --row-steps} (the real forward by units and by rows, in one process) and
+ * {@code --cell-steps} (the real forward with the elementwise steps row by row and by passes).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
  * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps]
@@ -93,6 +94,7 @@ public final class InferenceBreakdown {
     static boolean diag;
     static boolean sharing;
     static boolean rowSteps;
+    static boolean cellSteps;
     static boolean pattern;
 
     static double minOf(double[][] r, int col) {
@@ -131,6 +133,7 @@ public final class InferenceBreakdown {
                 case "--diag" -> diag = true;
                 case "--sharing" -> sharing = true;
                 case "--row-steps" -> rowSteps = true;
+                case "--cell-steps" -> cellSteps = true;
                 case "--pattern" -> pattern = true;
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -149,6 +152,10 @@ public final class InferenceBreakdown {
             }
             if (rowSteps) {
                 rowSteps(c);
+                continue;
+            }
+            if (cellSteps) {
+                cellSteps(c);
                 continue;
             }
             if (pattern) {
@@ -686,39 +693,74 @@ public final class InferenceBreakdown {
                 SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
                         .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).build()};
             String[] names = {"1 thread", "2 threads, every step by units", "2 threads, small steps by rows"};
-            SplittableRandom rnd = new SplittableRandom(7);
-            Tensor x = Tensor.zeros(c.batch, c.steps, c.in);
-            for (int i = 0; i < x.size(); i++) {
-                x.data()[i] = (float) rnd.nextGaussian();
-            }
-            float[] ref = models[0].forward(x).data().clone();
-            for (int v = 1; v < models.length; v++) {
-                if (!Arrays.equals(ref, models[v].forward(x).data())) {
-                    throw new AssertionError(c.name + ": " + names[v] + " does not give the bits of one thread");
-                }
-            }
-            double[][] ms = new double[rounds][models.length];
-            double[][] mins = new double[rounds][models.length];
-            for (int q = 0; q < rounds; q++) {
-                for (int j = 0; j < models.length; j++) {
-                    int v = (j + q) % models.length;   // rotate the order from round to round
-                    SequenceModel model = models[v];
-                    ms[q][v] = median(() -> sink += model.forward(x).data()[0]);
-                    mins[q][v] = lastMin;
-                }
-            }
-            System.out.printf(Locale.ROOT, "%n%s %s I%d H%d%s L%d B%d T%d: forward ms, median of %d calls, each round"
-                            + " (outputs bit-identical)%n", c.name, c.kind, c.in, c.hidden,
-                    c.proj > 0 ? " P" + c.proj : "", c.layers, c.batch, c.steps, reps);
+            compareForwards(c, names, models);
+        }
+    }
+
+    /**
+     * The whole forward with the cells' elementwise steps row by row (the kernels' {@code lstmStep} and
+     * {@code gruStep}, the default) and as one pass per activation ({@link PassKernels}, as before them), on one
+     * thread and on two: the same weights and input, alternated in one process; outputs checked to be the same bits.
+     */
+    static void cellSteps(Cfg c) {
+        Kernels kernels = Kernels.select();
+        Kernels passes = new PassKernels(kernels.forThread());
+        try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread());
+             Compute twoPasses = Compute.withThreads(passes, 2); Compute onePasses = Compute.serial(passes.forThread())) {
+            CellSpec spec = switch (c.kind) {
+                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
+                case "GRU" -> CellSpec.gru();
+                default -> CellSpec.rnnTanh();
+            };
+            Compute[] computes = {onePasses, one, twoPasses, two};
+            SequenceModel[] models = new SequenceModel[computes.length];
             for (int v = 0; v < models.length; v++) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-32s", names[v]));
-                for (int q = 0; q < rounds; q++) {
-                    line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
-                }
-                line.append(String.format(Locale.ROOT, "   median %8.3f, fastest call %8.3f", mid(ms, v),
-                        minOf(mins, v)));
-                System.out.println(line);
+                models[v] = SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden)
+                        .numLayers(c.layers).head(Head.LAST_STEP).outputSize(1).seed(1).compute(computes[v]).build();
             }
+            String[] names = {"1 thread, one pass per activation", "1 thread, row by row",
+                "2 threads, one pass per activation", "2 threads, row by row"};
+            compareForwards(c, names, models);
+        }
+    }
+
+    /**
+     * The forward of each model on the same input, alternated in one process, round by round (the order rotated);
+     * the outputs are checked to be the same bits as the first model's.
+     */
+    static void compareForwards(Cfg c, String[] names, SequenceModel[] models) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        Tensor x = Tensor.zeros(c.batch, c.steps, c.in);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = (float) rnd.nextGaussian();
+        }
+        float[] ref = models[0].forward(x).data().clone();
+        for (int v = 1; v < models.length; v++) {
+            if (!Arrays.equals(ref, models[v].forward(x).data())) {
+                throw new AssertionError(c.name + ": " + names[v] + " does not give the bits of one thread");
+            }
+        }
+        double[][] ms = new double[rounds][models.length];
+        double[][] mins = new double[rounds][models.length];
+        for (int q = 0; q < rounds; q++) {
+            for (int j = 0; j < models.length; j++) {
+                int v = (j + q) % models.length;   // rotate the order from round to round
+                SequenceModel model = models[v];
+                ms[q][v] = median(() -> sink += model.forward(x).data()[0]);
+                mins[q][v] = lastMin;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n%s %s I%d H%d%s L%d B%d T%d: forward ms, median of %d calls, each round"
+                        + " (outputs bit-identical)%n", c.name, c.kind, c.in, c.hidden,
+                c.proj > 0 ? " P" + c.proj : "", c.layers, c.batch, c.steps, reps);
+        for (int v = 0; v < models.length; v++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-32s", names[v]));
+            for (int q = 0; q < rounds; q++) {
+                line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
+            }
+            line.append(String.format(Locale.ROOT, "   median %8.3f, fastest call %8.3f", mid(ms, v),
+                    minOf(mins, v)));
+            System.out.println(line);
         }
     }
 

@@ -146,6 +146,48 @@ public interface Kernels {
                           float[] y, int yOff, int ldy,
                           float[] d, int dOff, int ldd);
 
+    /**
+     * One LSTM step's elementwise work on a block of {@code rows} × {@code n} units, after the step's products
+     * (the equations of the LSTM cell, in {@code org.rnn4j.nn.LstmCell}):
+     * <pre>
+     * i = σ(a^i + p_i ⊙ c_prev)  (i = 1 − f with CIFG),  f = σ(a^f + p_f ⊙ c_prev),  g = tanh(a^g)
+     * c = clip(f ⊙ c_prev + i ⊙ g),  o = σ(a^o + p_o ⊙ c),  tanhC = tanh(c),  m = o ⊙ tanhC
+     * </pre>
+     * The gate block G holds the pre-activations a at {@code gOff + col} (row stride {@code ldg}) and receives the
+     * activated gates in place. The (rows, n) blocks c_prev, c, tanhC and m share the row stride {@code ldh}.
+     *
+     * @param colI column of the input gate in G, or −1 for a coupled input and forget gate (CIFG)
+     * @param peep the peephole weights p_i, p_f, p_o at {@code peepI}, {@code peepF}, {@code peepO} (each n long),
+     *             or {@code null} without peepholes; not modified
+     * @param clip the cell clip, or 0 for none
+     * @param cPrev c_prev, not modified; {@code cOut}, {@code tanhC} and {@code m} modified
+     */
+    default void lstmStep(int rows, int n, float[] g, int gOff, int ldg, int colI, int colF, int colG, int colO,
+                          float[] peep, int peepI, int peepF, int peepO, float clip,
+                          float[] cPrev, int cPrevOff, float[] cOut, int cOutOff, float[] tanhC, int tanhCOff,
+                          float[] m, int mOff, int ldh) {
+        CellSteps.lstm(this, rows, n, g, gOff, ldg, colI, colF, colG, colO, peep, peepI, peepF, peepO, clip,
+                cPrev, cPrevOff, cOut, cOutOff, tanhC, tanhCOff, m, mOff, ldh);
+    }
+
+    /**
+     * One GRU step's elementwise work (PyTorch's form, the reset gate applied to the recurrent product) on a block
+     * of {@code rows} × {@code n} units, after the step's products:
+     * <pre>
+     * r = σ(a^r + rec^r),  z = σ(a^z + rec^z),  n = tanh(a^n + r ⊙ rec^n),  h = (1 − z) ⊙ n + z ⊙ h_prev
+     * </pre>
+     * The gate block G holds the input parts a^r, a^z, a^n at {@code gOff}, {@code gOff + block} and
+     * {@code gOff + 2·block} (row stride {@code ldg}) and receives r, z and n in place; rec (row stride
+     * {@code ldRec}) holds the recurrent products in the same layout and is not modified. rec^n is copied to aux
+     * (for the backward pass) and h to hNext; aux, h_prev and hNext share the row stride {@code ldh}.
+     */
+    default void gruStep(int rows, int n, float[] g, int gOff, int ldg, int block, float[] rec, int recOff,
+                         int ldRec, float[] aux, int auxOff, float[] hPrev, int hPrevOff, float[] hNext,
+                         int hNextOff, int ldh) {
+        CellSteps.gru(this, rows, n, g, gOff, ldg, block, rec, recOff, ldRec, aux, auxOff, hPrev, hPrevOff, hNext,
+                hNextOff, ldh);
+    }
+
     /** The reference implementation. */
     static Kernels scalar() {
         return ScalarKernels.INSTANCE;

@@ -829,6 +829,133 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Row by row: each row's gates, c, tanh c and m are computed while the row (a few KB) is in L1, where
+     * {@link CellSteps#lstm} passes over the whole block (rows × 4n floats, more than L1 holds) once per
+     * activation. Each activation is still a loop of its own: a single loop computing all five, tried first,
+     * was too large for the JIT to inline exp into, and boxed every vector (300 KB per step at B = 32, H = 256).
+     * The lanewise operations and their order are those of the passes, with the same scalar tails, so the bits
+     * are the same (tested).
+     */
+    @Override
+    public void lstmStep(int rows, int n, float[] g, int gOff, int ldg, int colI, int colF, int colG, int colO,
+                         float[] peep, int peepI, int peepF, int peepO, float clip,
+                         float[] cPrev, int cPrevOff, float[] cOut, int cOutOff, float[] tanhC, int tanhCOff,
+                         float[] m, int mOff, int ldh) {
+        boolean cifg = colI < 0;
+        for (int b = 0; b < rows; b++) {
+            int gr = gOff + b * ldg;
+            int cp = cPrevOff + b * ldh;
+            int co = cOutOff + b * ldh;
+            int tc = tanhCOff + b * ldh;
+            if (peep != null) {
+                if (!cifg) {
+                    addProduct(n, peep, peepI, cPrev, cp, g, gr + colI);
+                }
+                addProduct(n, peep, peepF, cPrev, cp, g, gr + colF);
+            }
+            if (!cifg) {
+                sigmoidRow(n, g, gr + colI);
+            }
+            sigmoidRow(n, g, gr + colF);
+            tanhRow(n, g, gr + colG);
+            cellState(n, g, gr, colI, colF, colG, clip, cPrev, cp, cOut, co);
+            if (peep != null) {
+                addProduct(n, peep, peepO, cOut, co, g, gr + colO);
+            }
+            sigmoidRow(n, g, gr + colO);
+            System.arraycopy(cOut, co, tanhC, tc, n);
+            tanhRow(n, tanhC, tc);
+            multiply(n, g, gr + colO, tanhC, tc, m, mOff + b * ldh);
+        }
+    }
+
+    /** Row by row, as {@link #lstmStep}; the same bits as {@link CellSteps#gru} (tested). */
+    @Override
+    public void gruStep(int rows, int n, float[] g, int gOff, int ldg, int block, float[] rec, int recOff,
+                        int ldRec, float[] aux, int auxOff, float[] hPrev, int hPrevOff, float[] hNext,
+                        int hNextOff, int ldh) {
+        for (int b = 0; b < rows; b++) {
+            int gr = gOff + b * ldg;
+            int rr = recOff + b * ldRec;
+            addInto(n, rec, rr, g, gr);
+            addInto(n, rec, rr + block, g, gr + block);
+            sigmoidRow(n, g, gr);
+            sigmoidRow(n, g, gr + block);
+            System.arraycopy(rec, rr + 2 * block, aux, auxOff + b * ldh, n);
+            addProduct(n, g, gr, rec, rr + 2 * block, g, gr + 2 * block);
+            tanhRow(n, g, gr + 2 * block);
+            mixRow(n, g, gr + block, g, gr + 2 * block, hPrev, hPrevOff + b * ldh, hNext, hNextOff + b * ldh);
+        }
+    }
+
+    /** h = (1 − z) ⊙ n + z ⊙ h_prev over n elements. */
+    private static void mixRow(int n, float[] z, int zOff, float[] c, int cOff, float[] hPrev, int pOff,
+                               float[] hNext, int hOff) {
+        int j = 0;
+        for (int upper = SPECIES.loopBound(n); j < upper; j += L) {
+            FloatVector zv = FloatVector.fromArray(SPECIES, z, zOff + j);
+            ONE.sub(zv).mul(FloatVector.fromArray(SPECIES, c, cOff + j))
+                    .add(zv.mul(FloatVector.fromArray(SPECIES, hPrev, pOff + j))).intoArray(hNext, hOff + j);
+        }
+        for (; j < n; j++) {
+            float zj = z[zOff + j];
+            hNext[hOff + j] = (1f - zj) * c[cOff + j] + zj * hPrev[pOff + j];
+        }
+    }
+
+    /** y += p ⊙ x over n elements (y + (p·x), rounded as the scalar expression {@code y += p * x}). */
+    private static void addProduct(int n, float[] p, int pOff, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int upper = SPECIES.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(SPECIES, y, yOff + i)
+                    .add(FloatVector.fromArray(SPECIES, p, pOff + i).mul(FloatVector.fromArray(SPECIES, x, xOff + i)))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += p[pOff + i] * x[xOff + i];
+        }
+    }
+
+    /** c = clip(f ⊙ c_prev + i ⊙ g) of one row (i = 1 − f when colI &lt; 0), from the activated gates. */
+    private static void cellState(int n, float[] g, int gr, int colI, int colF, int colG, float clip,
+                                  float[] cPrev, int cp, float[] cOut, int co) {
+        boolean cifg = colI < 0;
+        boolean clipped = clip > 0f;
+        int j = 0;
+        for (int upper = SPECIES.loopBound(n); j < upper; j += L) {
+            FloatVector f = FloatVector.fromArray(SPECIES, g, gr + colF + j);
+            FloatVector i = cifg ? ONE.sub(f) : FloatVector.fromArray(SPECIES, g, gr + colI + j);
+            FloatVector c = f.mul(FloatVector.fromArray(SPECIES, cPrev, cp + j))
+                    .add(i.mul(FloatVector.fromArray(SPECIES, g, gr + colG + j)));
+            if (clipped) {
+                c = c.min(clip).max(-clip);
+            }
+            c.intoArray(cOut, co + j);
+        }
+        for (; j < n; j++) {
+            float f = g[gr + colF + j];
+            float i = cifg ? 1f - f : g[gr + colI + j];
+            float c = f * cPrev[cp + j] + i * g[gr + colG + j];
+            if (clipped) {
+                c = Math.max(-clip, Math.min(clip, c));
+            }
+            cOut[co + j] = c;
+        }
+    }
+
+    /** z = x ⊙ y over n elements. */
+    private static void multiply(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        int i = 0;
+        for (int upper = SPECIES.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(z, zOff + i);
+        }
+        for (; i < n; i++) {
+            z[zOff + i] = x[xOff + i] * y[yOff + i];
+        }
+    }
+
     // One loop per function, each calling its own formula: with one loop over a switch of all of them, the JIT
     // did not inline exp into it and boxed every vector passed in and out (about 300 KB per LSTM step at
     // B = 32, H = 256, by JMH -prof gc).

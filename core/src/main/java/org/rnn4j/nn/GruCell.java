@@ -1,6 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.kernel.Activation;
 import org.rnn4j.kernel.Kernels;
 import org.rnn4j.param.ParamLayout;
 
@@ -37,27 +36,8 @@ final class GruCell extends GruMix {
         int n = u1 - u0;
         int pre = (t * bsz + lo) * gw + u0;   // (rows, G) from unit u0 of each gate block
         int aux = (t * bsz + lo) * h + u0;    // (rows, H) rec^n kept for backward
-        for (int b = 0; b < rows; b++) {
-            int row = pre + b * gw;
-            int rec = (lo + b) * gw + u0;
-            for (int j = 0; j < n; j++) {
-                tp.pre[row + j] += tp.rec[rec + j];
-                tp.pre[row + h + j] += tp.rec[rec + h + j];
-            }
-        }
-        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre, gw);
-        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + h, gw);
-        for (int b = 0; b < rows; b++) {
-            int row = pre + b * gw;
-            int rec = (lo + b) * gw + u0;
-            for (int j = 0; j < n; j++) {
-                float hn = tp.rec[rec + 2 * h + j];
-                tp.aux[aux + b * h + j] = hn;
-                tp.pre[row + 2 * h + j] += tp.pre[row + j] * hn;
-            }
-        }
-        k.activate(Activation.TANH, rows, n, tp.pre, pre + 2 * h, gw);
-        mix(tp, t, lo, hi, u0, u1);
+        k.gruStep(rows, n, tp.pre, pre, gw, h, tp.rec, lo * gw + u0, gw, tp.aux, aux,
+                tp.h, (tp.prev(t) * bsz + lo) * h + u0, tp.h, (tp.next(t) * bsz + lo) * h + u0, h);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.rnn4j.nn;
 
-import org.rnn4j.kernel.Activation;
 import org.rnn4j.kernel.Compute;
 import org.rnn4j.kernel.Kernels;
 import org.rnn4j.param.ParamLayout;
@@ -182,49 +181,10 @@ final class LstmCell extends Cell<LstmCell.LstmTape> {
         int aux = (t * bsz + lo) * h + u0;             // (rows, H) tanh(c_t)
         int mOff = mBase + lo * h + u0;                // (rows, H) m_t
 
-        if (peephole != null) {
-            for (int b = 0; b < rows; b++) {
-                int row = pre + b * gw;
-                int cb = cPrev + b * h;
-                for (int j = 0; j < n; j++) {
-                    if (!cifg) {
-                        tp.pre[row + colI + j] += w[peepI() + u0 + j] * tp.c[cb + j];
-                    }
-                    tp.pre[row + colF + j] += w[peepF() + u0 + j] * tp.c[cb + j];
-                }
-            }
-        }
-        if (!cifg) {
-            k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colI, gw);
-        }
-        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colF, gw);
-        k.activate(Activation.TANH, rows, n, tp.pre, pre + colG, gw);
-        for (int b = 0; b < rows; b++) {
-            int row = pre + b * gw;
-            for (int j = 0; j < n; j++) {
-                float f = tp.pre[row + colF + j];
-                float i = cifg ? 1f - f : tp.pre[row + colI + j];
-                float c = f * tp.c[cPrev + b * h + j] + i * tp.pre[row + colG + j];
-                if (clip > 0f) {
-                    c = Math.max(-clip, Math.min(clip, c));
-                }
-                cOut[cNext + b * h + j] = c;
-                if (peephole != null) {
-                    tp.pre[row + colO + j] += w[peepO() + u0 + j] * c;
-                }
-            }
-        }
-        k.activate(Activation.SIGMOID, rows, n, tp.pre, pre + colO, gw);
-        for (int b = 0; b < rows; b++) {
-            System.arraycopy(cOut, cNext + b * h, tp.tanhC, aux + b * h, n);
-        }
-        k.activate(Activation.TANH, rows, n, tp.tanhC, aux, h);
-        for (int b = 0; b < rows; b++) {
-            int row = pre + b * gw;
-            for (int j = 0; j < n; j++) {
-                mOut[mOff + b * h + j] = tp.pre[row + colO + j] * tp.tanhC[aux + b * h + j];
-            }
-        }
+        boolean peep = peephole != null;
+        k.lstmStep(rows, n, tp.pre, pre, gw, colI, colF, colG, colO, peep ? w : null,
+                peep ? peepI() + u0 : 0, peep ? peepF() + u0 : 0, peep ? peepO() + u0 : 0, clip,
+                tp.c, cPrev, cOut, cNext, tp.tanhC, aux, mOut, mOff, h);
     }
 
     @Override
