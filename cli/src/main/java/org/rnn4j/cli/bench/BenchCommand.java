@@ -35,6 +35,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -219,11 +220,13 @@ public final class BenchCommand implements Callable<Integer> {
         PyTorchAnchors anchors = compare == null ? null : PyTorchAnchors.read(compare);
         Kernels k = kernels();
 
+        Optional<Machine.Snapshot> start = Machine.now();
         try (Compute compute = Compute.withThreads(k, nThreads)) {
             Map<String, Object> env = environment(k, nThreads);
-            out.printf(Locale.ROOT, "rnn4j %s bench: JDK %s (%s), %s %s, %d cores; %s kernels, %d %s%n",
+            out.printf(Locale.ROOT, "rnn4j %s bench: JDK %s (%s), %s %s, %d cores%s; %s kernels, %d %s%n",
                     Version.VERSION, env.get("jdk"), env.get("jdk_vendor"), env.get("os"), env.get("arch"),
-                    (Integer) env.get("cores"), k.name(), nThreads, nThreads == 1 ? "thread" : "threads");
+                    (Integer) env.get("cores"), env.containsKey("cpu") ? " of " + env.get("cpu") : "", k.name(),
+                    nThreads, nThreads == 1 ? "thread" : "threads");
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("tool", "rnn4j bench");
@@ -259,6 +262,16 @@ public final class BenchCommand implements Callable<Integer> {
             if (doScaling) {
                 out.println();
                 report.put("scaling", scaling(out, compute, SCALING_SIZES));
+            }
+            Optional<Machine.Load> load = start.flatMap(a -> Machine.now().flatMap(b -> Machine.between(a, b, 100)));
+            if (load.isPresent()) {
+                out.println();
+                out.println(load.get().describe());
+                report.put("machine_load", load.get().toJson());
+                if (load.get().noisy()) {
+                    spec.commandLine().getErr().println("warning: the times above were measured while the machine"
+                            + " was not quiet (see the line above); compare them only with times taken alongside");
+                }
             }
             if (json != null) {
                 byte[] bytes = (Json.writeIndented(report) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -762,6 +775,7 @@ public final class BenchCommand implements Callable<Integer> {
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         env.put("arch", System.getProperty("os.arch"));
         env.put("cores", Runtime.getRuntime().availableProcessors());
+        Machine.cpu().ifPresent(cpu -> env.put("cpu", cpu));
         env.put("kernels", k.name());
         env.put("threads", nThreads);
         env.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1 << 20));

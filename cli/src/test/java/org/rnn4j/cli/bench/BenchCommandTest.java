@@ -69,6 +69,17 @@ class BenchCommandTest {
             assertNotNull(env.get(key), "env." + key + " in " + env);
         }
         assertEquals((long) Runtime.getRuntime().availableProcessors(), env.get("threads"));
+        if (Files.isReadable(Path.of("/proc/stat"))) {   // Linux: the machine's load during the run, and the CPU
+            Map<?, ?> load = (Map<?, ?>) root.get("machine_load");
+            assertNotNull(load, "machine_load in " + root.keySet());
+            for (String key : List.of("steal_fraction", "others_fraction")) {
+                double f = (Double) load.get(key);
+                assertTrue(f >= 0 && f <= 1, key + " " + f);
+            }
+            assertTrue((Double) load.get("seconds") > 0, load.toString());
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("machine during the run (")), out);
+            assertTrue(((String) env.get("cpu")).contains("(family "), env.toString());
+        }
         assertEquals(Kernels.select().name(), env.get("kernels"));
         assertEquals(Map.of("iters", 2L, "warmup", 1L, "warmup_time_s", 0.0, "seed", 0L), root.get("settings"));
         List<?> rnn = (List<?>) root.get("rnn");
