@@ -38,7 +38,8 @@ import org.rnn4j.tensor.Tensor;
  * Issue 22, item 2: {@code --sharing} (the unit split with and without cache lines shared at its boundaries, against
  * the row split; run with {@code -XX:ObjectAlignmentInBytes=64}), {@code --pattern} (the unit split's address pattern
  * on one thread), {@code --row-steps} (the real forward by units and by rows, in one process) and
- * {@code --cell-steps} (the real forward with the elementwise steps row by row and by passes).
+ * {@code --cell-steps} (the real forward with the elementwise steps row by row and by passes), {@code --row-scans}
+ * (the real forward with a hand-off per step and as row scans).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
  * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps]
@@ -95,6 +96,7 @@ public final class InferenceBreakdown {
     static boolean sharing;
     static boolean rowSteps;
     static boolean cellSteps;
+    static boolean rowScans;
     static boolean pattern;
 
     static double minOf(double[][] r, int col) {
@@ -134,6 +136,7 @@ public final class InferenceBreakdown {
                 case "--sharing" -> sharing = true;
                 case "--row-steps" -> rowSteps = true;
                 case "--cell-steps" -> cellSteps = true;
+                case "--row-scans" -> rowScans = true;
                 case "--pattern" -> pattern = true;
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -156,6 +159,10 @@ public final class InferenceBreakdown {
             }
             if (cellSteps) {
                 cellSteps(c);
+                continue;
+            }
+            if (rowScans) {
+                rowScans(c);
                 continue;
             }
             if (pattern) {
@@ -720,6 +727,32 @@ public final class InferenceBreakdown {
             }
             String[] names = {"1 thread, one pass per activation", "1 thread, row by row",
                 "2 threads, one pass per activation", "2 threads, row by row"};
+            compareForwards(c, names, models);
+        }
+    }
+
+    /**
+     * The whole forward on one thread, on two with a hand-off at every step (the step split by rows or units as
+     * {@code Compute.step} chooses), and on two as row scans (each thread all steps of its own rows, the default
+     * where the cell allows it): the same weights and input, alternated in one process; bits checked.
+     */
+    static void rowScans(Cfg c) {
+        Kernels kernels = Kernels.select();
+        try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
+            CellSpec spec = switch (c.kind) {
+                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
+                case "GRU" -> CellSpec.gru();
+                default -> CellSpec.rnnTanh();
+            };
+            org.rnn4j.nn.ScheduleOptions perStep = org.rnn4j.nn.ScheduleOptions.DEFAULT.withRowScans(false);
+            SequenceModel[] models = {
+                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(one).build(),
+                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).scheduleOptions(perStep).build(),
+                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).build()};
+            String[] names = {"1 thread", "2 threads, a hand-off per step", "2 threads, row scans"};
             compareForwards(c, names, models);
         }
     }

@@ -104,6 +104,15 @@ public final class Compute implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * How many times this Compute has handed work to its threads so far (each product, step or row task split
+     * between them counts once; work done by the caller alone does not): how often the cores met. Read it from the
+     * thread that drives the computation.
+     */
+    public long handOffs() {
+        return team == null ? 0 : team.runs();
+    }
+
     /** C (m, n) += A (m, k) · B (k, n), split over rows of C. */
     public void multAdd(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
@@ -339,6 +348,14 @@ public final class Compute implements AutoCloseable {
             this.hOutOff = outOff;
             this.ldhOut = ldOut;
             return this;
+        }
+
+        /**
+         * Rows [r0, r1) of the step's products, every column, with kernels k, on the calling thread: a thread
+         * scanning its own rows through all steps ({@link #forRows(int, RowTask)}) computes its steps with this.
+         */
+        public void computeRows(Kernels k, int r0, int r1) {
+            compute(k, r0, r1, 0, weights.columns());
         }
 
         /** Columns [j0, j1) of the step's products, for every row: the input part, then the recurrent part. */

@@ -31,7 +31,7 @@ final class Team {
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile boolean closed;
     private Job job;   // written by the holder of busy before publishing, read by workers after
-    private long generation;
+    private long generation;   // also the number of runs so far; written by the holder of busy
 
     Team(int size, String name) {
         workers = new Worker[size];
@@ -39,6 +39,11 @@ final class Team {
             workers[i] = new Worker(this, i + 1, name + "-" + (i + 1));
             workers[i].start();
         }
+    }
+
+    /** Runs so far (read by the thread that makes them). */
+    long runs() {
+        return generation;
     }
 
     /** Workers besides the caller. */

@@ -78,25 +78,47 @@ final class RecurrentLayer<T extends Tape> {
             copyOrZero(c0, c0Off, tp.c, init * batch * h, batch * h);
         }
         schedule.startForward(cx, w, tp, p, x, xOff);
-        for (int s = 0; s < steps; s++) {
-            int t = reverse ? steps - 1 - s : s;
-            schedule.forwardStep(cx, w, tp, p, t);
-            int prev = tp.prev(t);
-            int next = tp.next(t);
-            for (int b = 0; b < batch; b++) {
-                int o = (t * batch + b) * ldOut + outCol;
-                if (p.active(b, t)) {
-                    System.arraycopy(tp.h, (next * batch + b) * r, out, o, r);
-                } else {
-                    System.arraycopy(tp.h, (prev * batch + b) * r, tp.h, (next * batch + b) * r, r);
-                    if (cell.hasCellState()) {
-                        System.arraycopy(tp.c, (prev * batch + b) * h, tp.c, (next * batch + b) * h, h);
-                    }
-                    Arrays.fill(out, o, o + r, 0f);
+        if (schedule.scansRows(cx, tp)) {
+            cx.forRows(batch, (k, lo, hi) -> {
+                Compute.StepOperands operands = new Compute.StepOperands();
+                for (int s = 0; s < steps; s++) {
+                    int t = reverse ? steps - 1 - s : s;
+                    schedule.forwardRows(k, w, tp, p, t, lo, hi, operands);
+                    emit(tp, p, t, lo, hi, out, outCol, ldOut);
                 }
+            });
+        } else {
+            for (int s = 0; s < steps; s++) {
+                int t = reverse ? steps - 1 - s : s;
+                schedule.forwardStep(cx, w, tp, p, t);
+                emit(tp, p, t, 0, batch, out, outCol, ldOut);
             }
         }
         schedule.endForward(w, tp, p);
+    }
+
+    /**
+     * Rows [lo, hi) of step t's output: h_t of the running rows into out; a finished row keeps its state (copied
+     * to t's slot) and outputs zeros.
+     */
+    private void emit(T tp, Pass p, int t, int lo, int hi, float[] out, int outCol, int ldOut) {
+        int batch = tp.batch;
+        int r = cell.outputSize();
+        int h = cell.hiddenSize();
+        int prev = tp.prev(t);
+        int next = tp.next(t);
+        for (int b = lo; b < hi; b++) {
+            int o = (t * batch + b) * ldOut + outCol;
+            if (p.active(b, t)) {
+                System.arraycopy(tp.h, (next * batch + b) * r, out, o, r);
+            } else {
+                System.arraycopy(tp.h, (prev * batch + b) * r, tp.h, (next * batch + b) * r, r);
+                if (cell.hasCellState()) {
+                    System.arraycopy(tp.c, (prev * batch + b) * h, tp.c, (next * batch + b) * h, h);
+                }
+                Arrays.fill(out, o, o + r, 0f);
+            }
+        }
     }
 
     /** State updates of the latest forward; see {@link Cell#unitUpdates}. */

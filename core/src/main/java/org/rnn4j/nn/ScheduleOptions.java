@@ -14,12 +14,18 @@ package org.rnn4j.nn;
  * @param smallStepsByRows whether a packed step whose weights are small and whose rows are independent is split
  *                         between threads by rows (each thread all the weights, its own rows of the state) rather
  *                         than by units (same bits)
+ * @param rowScans         whether a packed forward pass whose rows are independent at every step runs as one scan
+ *                         over all steps per thread, each thread its own rows, with no hand-off between steps
+ *                         (same bits)
  */
 public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipFinishedRows,
-                              boolean smallStepsByRows) {
+                              boolean smallStepsByRows, boolean rowScans) {
 
-    /** Pack passes of 8 steps or more, fuse the input projection, skip finished rows, split small steps by rows. */
-    public static final ScheduleOptions DEFAULT = new ScheduleOptions(8, true, true, true);
+    /**
+     * Pack passes of 8 steps or more, fuse the input projection, skip finished rows, split small steps by rows,
+     * scan rows per thread.
+     */
+    public static final ScheduleOptions DEFAULT = new ScheduleOptions(8, true, true, true, true);
 
     public ScheduleOptions {
         if (packMinSteps < 1) {
@@ -28,18 +34,22 @@ public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipF
     }
 
     public ScheduleOptions withPackMinSteps(int steps) {
-        return new ScheduleOptions(steps, fuseInput, skipFinishedRows, smallStepsByRows);
+        return new ScheduleOptions(steps, fuseInput, skipFinishedRows, smallStepsByRows, rowScans);
     }
 
     public ScheduleOptions withFuseInput(boolean on) {
-        return new ScheduleOptions(packMinSteps, on, skipFinishedRows, smallStepsByRows);
+        return new ScheduleOptions(packMinSteps, on, skipFinishedRows, smallStepsByRows, rowScans);
     }
 
     public ScheduleOptions withSkipFinishedRows(boolean on) {
-        return new ScheduleOptions(packMinSteps, fuseInput, on, smallStepsByRows);
+        return new ScheduleOptions(packMinSteps, fuseInput, on, smallStepsByRows, rowScans);
     }
 
     public ScheduleOptions withSmallStepsByRows(boolean on) {
-        return new ScheduleOptions(packMinSteps, fuseInput, skipFinishedRows, on);
+        return new ScheduleOptions(packMinSteps, fuseInput, skipFinishedRows, on, rowScans);
+    }
+
+    public ScheduleOptions withRowScans(boolean on) {
+        return new ScheduleOptions(packMinSteps, fuseInput, skipFinishedRows, smallStepsByRows, on);
     }
 }

@@ -178,6 +178,48 @@ final class StepSchedule<T extends Tape> {
         }
     }
 
+    /**
+     * Whether this pass (after {@link #startForward}) runs as row scans: each thread takes a block of rows and
+     * computes all steps of them, {@link #forwardRows}, with no hand-off between steps. That needs rows that are
+     * independent at every step (no sum over rows, no per-step product over all rows such as a projection's),
+     * packed steps, two threads or more and at least 8 rows per thread. The two cores then meet once per pass
+     * instead of once per step, and each reads only the state it wrote.
+     */
+    boolean scansRows(Compute cx, T tp) {
+        return options.rowScans() && packed && !eventDriven && cell.split() == Compute.Split.ROWS
+                && cell.projection() == null && cell.wiring() != Cell.Wiring.NORMALISED && cx.threads() > 1
+                && tp.batch >= 2 * ROW_SCAN_MIN_ROWS;
+    }
+
+    /** A row scan gives each thread at least this many rows. */
+    private static final int ROW_SCAN_MIN_ROWS = 8;
+
+    /**
+     * Step t of a forward pass for rows [lo, hi) only (those still running), on the calling thread with kernels k:
+     * the step's products for those rows, then their elementwise work. s is the calling thread's own operands.
+     * Every element is computed by the same chain of operations as in {@link #forwardStep}, so a pass of row
+     * scans gives the same bits.
+     */
+    void forwardRows(Kernels k, float[] w, T tp, Pass p, int t, int lo, int hi, Compute.StepOperands s) {
+        int end = Math.min(hi, rows(p, t));
+        if (end <= lo) {
+            return;
+        }
+        int b = tp.batch;
+        s.rows(b, forwardWeights, gates);
+        if (fused) {
+            s.input(x, xOff + t * b * cell.inputSize, cell.inputSize, cell.inputSize, fusedBias, 0, tp.pre,
+                    t * b * cell.gw, cell.gw);
+        } else {
+            s.noInput();
+        }
+        boolean ownBias = cell.wiring() == Cell.Wiring.RESET_AFTER;
+        s.recurrent(tp.h, tp.prev(t) * b * cell.out, cell.out, ownBias ? w : null, weights.bhh.offset(),
+                tp.recurrentPart(), tp.recurrentOffset(t), cell.gw);
+        s.computeRows(k, lo, end);
+        cell.forward(k, w, tp, p, t, lo, end, 0, cell.gw / gates);
+    }
+
     /** r_t (B, P) = m_t · W_hrᵀ: an unpacked product, on every row; the finished rows' m_t are zeros. */
     private void project(Compute cx, float[] w, LstmCell.LstmTape tp, int t, int rows, ParamView projection) {
         int b = tp.batch;

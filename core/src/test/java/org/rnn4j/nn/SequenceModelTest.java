@@ -111,13 +111,18 @@ class SequenceModelTest {
             case "plstm-peep" -> CellSpec.phasedLstm().withPeepholes(true);
             default -> CellSpec.rnnTanh();
         };
-        float[][] results = new float[3][];
-        for (int v = 0; v < 3; v++) {   // one thread; two; two with every step split by units
+        // one thread; two (row scans where the cell allows them); two with a hand-off per step, small steps by rows;
+        // two with every step split by units
+        ScheduleOptions[] options = {ScheduleOptions.DEFAULT, ScheduleOptions.DEFAULT,
+            ScheduleOptions.DEFAULT.withRowScans(false),
+            ScheduleOptions.DEFAULT.withRowScans(false).withSmallStepsByRows(false)};
+        float[][] results = new float[options.length][];
+        for (int v = 0; v < options.length; v++) {
             int threads = v == 0 ? 1 : 2;
             try (Compute cx = Compute.withThreads(Kernels.select(), threads)) {
                 SequenceModel m = SequenceModel.builder().cell(cell).inputSize(16).hiddenSize(hidden).numLayers(2)
                         .head(Head.LAST_STEP).outputSize(3).seed(9).compute(cx)
-                        .scheduleOptions(ScheduleOptions.DEFAULT.withSmallStepsByRows(v != 2)).build();
+                        .scheduleOptions(options[v]).build();
                 SplittableRandom rnd = new SplittableRandom(2);
                 Tensor x = GradientCheckTest.random(rnd, 32, 12, 16);
                 int[] classes = new int[32];
@@ -135,6 +140,8 @@ class SequenceModelTest {
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], which + ": outputs and gradients");
         org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[2],
+                which + ": outputs and gradients, a hand-off per step");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[3],
                 which + ": outputs and gradients, steps by units");
     }
 
@@ -187,6 +194,82 @@ class SequenceModelTest {
      * running rows included); forward and reverse layers; lengths sorted longest first (where most work is skipped) and in any
      * order; in training mode and at inference (the Phased cells' event-driven steps).
      */
+    /**
+     * Row scans (each of two threads all steps of its own rows) give the bits of one thread and of a hand-off per
+     * step: forward and reverse layers, variable lengths in any order and sorted longest first (a thread whose rows
+     * have all finished stops early), a batch that splits unevenly, outputs, input and parameter gradients. The
+     * count of hand-offs shows the scans ran: a pass meets once instead of once per step.
+     */
+    @Test
+    void rowScansGiveTheBitsOfOneThreadAndOfAHandOffPerStep() {
+        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withCifg(true), CellSpec.gru(), CellSpec.rnnTanh(),
+            CellSpec.rnnRelu()};
+        int batch = 37;
+        int steps = 20;
+        SplittableRandom lr = new SplittableRandom(5);
+        int[] shuffled = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            shuffled[b] = 1 + lr.nextInt(steps);
+        }
+        shuffled[3] = steps;
+        int[] sorted = shuffled.clone();
+        java.util.Arrays.sort(sorted);
+        for (int b = 0; b < batch / 2; b++) {   // longest first
+            int tmp = sorted[b];
+            sorted[b] = sorted[batch - 1 - b];
+            sorted[batch - 1 - b] = tmp;
+        }
+        for (CellSpec cell : cells) {
+            for (int[] lengths : new int[][] {shuffled, sorted}) {
+                ScheduleOptions[] options = {ScheduleOptions.DEFAULT, ScheduleOptions.DEFAULT,
+                    ScheduleOptions.DEFAULT.withRowScans(false)};
+                float[][] results = new float[options.length][];
+                long[] handOffs = new long[options.length];
+                for (int v = 0; v < options.length; v++) {
+                    try (Compute cx = Compute.withThreads(Kernels.select(), v == 0 ? 1 : 2)) {
+                        SequenceModel m = SequenceModel.builder().cell(cell).inputSize(12).hiddenSize(48)
+                                .numLayers(2).bidirectional(true).head(Head.EVERY_STEP).outputSize(3).seed(8)
+                                .compute(cx).scheduleOptions(options[v]).build();
+                        SplittableRandom rnd = new SplittableRandom(3);
+                        Tensor x = GradientCheckTest.random(rnd, batch, steps, 12);
+                        long before = cx.handOffs();
+                        float[] inference = m.forward(x, Sequences.of(lengths), null).data().clone();
+                        handOffs[v] = cx.handOffs() - before;
+                        m.parameters().zeroGrad();
+                        Tensor y = m.forward(x, Sequences.of(lengths), null);
+                        float[] dx = m.backward(GradientCheckTest.random(rnd, y.shape()), true).data();
+                        float[][] parts = {inference, y.data(), dx, m.parameters().grads()};
+                        results[v] = concat(parts);
+                    }
+                }
+                String what = cell + ", lengths " + java.util.Arrays.toString(lengths);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], what + ": row scans");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[2], what
+                        + ": a hand-off per step");
+                // 2 layers × 2 directions: one hand-off per pass with scans (plus the head's), about one per step
+                // without (fewer where under 16 rows still run and a step is not split)
+                org.junit.jupiter.api.Assertions.assertTrue(handOffs[1] < steps, what + ": " + handOffs[1]
+                        + " hand-offs with row scans");
+                org.junit.jupiter.api.Assertions.assertTrue(handOffs[2] >= 2 * steps, what + ": " + handOffs[2]
+                        + " hand-offs with one per step");
+            }
+        }
+    }
+
+    private static float[] concat(float[][] parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] all = new float[n];
+        n = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, n, p.length);
+            n += p.length;
+        }
+        return all;
+    }
+
     @ParameterizedTest(name = "{0} threads={1}")
     @CsvSource({"scalar, 1", "vector, 1", "vector, 2"})
     void skippingFinishedRowsGivesTheBitsOfComputingThemAll(String kernels, int threads) {
