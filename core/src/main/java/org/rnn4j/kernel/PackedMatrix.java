@@ -56,6 +56,19 @@ public final class PackedMatrix {
         return this;
     }
 
+    /**
+     * C (m, n) += A (m, k) · this, all n columns, on the calling thread with {@code k} (kernels of the arithmetic
+     * this was packed for): a thread's own rows of a product, as in a row scan. Each element of C gets the chain of
+     * multiply-adds it gets in the whole product.
+     */
+    public void multAddInto(Kernels k, int m, float[] a, int aOff, int lda, float[] c, int cOff, int ldc) {
+        if (!kernels.sameArithmetic(k)) {
+            throw new IllegalArgumentException("the matrix was packed for " + kernels.name() + " kernels, not "
+                    + k.name());
+        }
+        k.multAddPacked(m, columns(), rows(), 0, rows(), a, aOff, lda, data, 0, columns(), c, cOff, ldc);
+    }
+
     public int rows() {
         return k;
     }

@@ -223,6 +223,21 @@ abstract class Cell<T extends Tape> {
             dcPrev = new float[batch * hidden];
         }
 
+        private Carry(float[] dh, float[] dc, float[] dhPrev, float[] dcPrev) {
+            this.dh = dh;
+            this.dc = dc;
+            this.dhPrev = dhPrev;
+            this.dcPrev = dcPrev;
+        }
+
+        /**
+         * Another carry over the same arrays, swapped on its own: a thread of a row scan keeps its rows in them
+         * while another thread, at another step, keeps its rows in the same arrays the other way round.
+         */
+        Carry sameArrays() {
+            return new Carry(dh, dc, dhPrev, dcPrev);
+        }
+
         /** The gradients before this step become those after the next one back. */
         void swap() {
             float[] tmp = dh;

@@ -1,6 +1,7 @@
 package org.rnn4j.nn;
 
 import org.rnn4j.kernel.Compute;
+import org.rnn4j.kernel.Kernels;
 
 import java.util.Arrays;
 
@@ -167,37 +168,25 @@ final class RecurrentLayer<T extends Tape> {
         copyOrZero(dhN, dhNOff, d.dh, 0, batch * r);
         copyOrZero(hasC ? dcN : null, dcNOff, d.dc, 0, batch * h);
         schedule.startBackward(cx, w, tp);
-        for (int s = steps - 1; s >= 0; s--) {
-            int t = reverse ? steps - 1 - s : s;
-            for (int b = 0; b < batch; b++) {
-                if (p.active(b, t)) {
-                    if (dOut != null) {
-                        int o = (t * batch + b) * ldOut + outCol;
-                        for (int j = 0; j < r; j++) {
-                            d.dh[b * r + j] += dOut[o + j];
-                        }
-                    }
-                } else {
-                    moveRow(d.dh, passH, b * r, r);
-                    moveRow(d.dc, passC, b * h, h);
+        if (stateGradientNorms == null && schedule.scansRows(cx, tp)) {
+            // each thread its rows through all steps, with carries of its own over the same arrays (rows apart)
+            cx.forRows(batch, (k, lo, hi) -> {
+                Cell.Carry own = d.sameArrays();
+                for (int s = steps - 1; s >= 0; s--) {
+                    int t = reverse ? steps - 1 - s : s;
+                    backwardRows(k, w, g, tp, p, t, own, dOut, outCol, ldOut, lo, hi);
+                    own.swap();
                 }
+            });
+            if (steps % 2 == 1) {   // as many swaps as the threads' carries made
+                d.swap();
             }
-            if (stateGradientNorms != null) {
-                stateGradientNorms[t] = stateGradientNorm(d.dh, p, t, batch, r);
+        } else {
+            for (int s = steps - 1; s >= 0; s--) {
+                int t = reverse ? steps - 1 - s : s;
+                backwardStep(cx, w, g, tp, p, t, d, dOut, outCol, ldOut);
+                d.swap();
             }
-            schedule.backwardStep(cx, w, g, tp, p, t, d);
-            if (!hasC) {
-                Arrays.fill(d.dcPrev, 0f);
-            }
-            if (p.lengths() != null) {
-                for (int b = 0; b < batch; b++) {
-                    if (!p.active(b, t)) {
-                        addRow(passH, d.dhPrev, b * r, r);
-                        addRow(passC, d.dcPrev, b * h, h);
-                    }
-                }
-            }
-            d.swap();
         }
         if (dh0 != null) {
             System.arraycopy(d.dh, 0, dh0, dh0Off, batch * r);
@@ -206,6 +195,74 @@ final class RecurrentLayer<T extends Tape> {
             System.arraycopy(d.dc, 0, dc0, dc0Off, batch * h);
         }
         schedule.endBackward(cx, w, g, tp, p, x, xOff, dx, dxOff);
+    }
+
+    /** Step t backward on the team, a hand-off per step: the output's gradient into dh, the step, the finished rows. */
+    private void backwardStep(Compute cx, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d, float[] dOut,
+                              int outCol, int ldOut) {
+        int batch = tp.batch;
+        int r = cell.outputSize();
+        int h = cell.hiddenSize();
+        boolean hasC = cell.hasCellState();
+        receive(p, t, d, dOut, outCol, ldOut, 0, batch);
+        if (stateGradientNorms != null) {
+            stateGradientNorms[t] = stateGradientNorm(d.dh, p, t, batch, r);
+        }
+        schedule.backwardStep(cx, w, g, tp, p, t, d);
+        if (!hasC) {
+            Arrays.fill(d.dcPrev, 0f);
+        }
+        passOn(p, t, d, 0, batch);
+    }
+
+    /** Step t backward for rows [lo, hi) on the calling thread: a thread's part of a row scan. */
+    private void backwardRows(Kernels k, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d, float[] dOut,
+                              int outCol, int ldOut, int lo, int hi) {
+        int h = cell.hiddenSize();
+        receive(p, t, d, dOut, outCol, ldOut, lo, hi);
+        schedule.backwardRows(k, w, g, tp, p, t, d, lo, hi);
+        if (!cell.hasCellState()) {
+            Arrays.fill(d.dcPrev, lo * h, hi * h, 0f);
+        }
+        passOn(p, t, d, lo, hi);
+    }
+
+    /**
+     * Rows [lo, hi) of dh before step t's backward: a running row adds the gradient at its output; a finished row
+     * sets its dh and dc aside, to pass them to the step before unchanged ({@link #passOn}).
+     */
+    private void receive(Pass p, int t, Cell.Carry d, float[] dOut, int outCol, int ldOut, int lo, int hi) {
+        int batch = p.batch();
+        int r = cell.outputSize();
+        int h = cell.hiddenSize();
+        for (int b = lo; b < hi; b++) {
+            if (p.active(b, t)) {
+                if (dOut != null) {
+                    int o = (t * batch + b) * ldOut + outCol;
+                    for (int j = 0; j < r; j++) {
+                        d.dh[b * r + j] += dOut[o + j];
+                    }
+                }
+            } else {
+                moveRow(d.dh, passH, b * r, r);
+                moveRow(d.dc, passC, b * h, h);
+            }
+        }
+    }
+
+    /** Rows [lo, hi) after step t's backward: a finished row's dh and dc, set aside, go to the step before. */
+    private void passOn(Pass p, int t, Cell.Carry d, int lo, int hi) {
+        if (p.lengths() == null) {
+            return;
+        }
+        int r = cell.outputSize();
+        int h = cell.hiddenSize();
+        for (int b = lo; b < hi; b++) {
+            if (!p.active(b, t)) {
+                addRow(passH, d.dhPrev, b * r, r);
+                addRow(passC, d.dcPrev, b * h, h);
+            }
+        }
     }
 
     /**

@@ -317,6 +317,36 @@ final class StepSchedule<T extends Tape> {
     }
 
     /**
+     * Step t backward for rows [lo, hi) only, on the calling thread with kernels k (a thread's part of a row scan,
+     * {@link #scansRows}): the gate gradients of the rows still running, their dhPrev = (the cell's direct path) +
+     * dRec·W_hh, zeros for the finished ones. The same operations per element as {@link #backwardStep}, so the same
+     * bits.
+     */
+    void backwardRows(Kernels k, float[] w, float[] g, T tp, Pass p, int t, Cell.Carry d, int lo, int hi) {
+        int b = tp.batch;
+        int end = Math.max(lo, Math.min(hi, rows(p, t)));
+        Arrays.fill(d.dhPrev, lo * cell.out, hi * cell.out, 0f);
+        if (end > lo) {
+            cell.backward(k, w, g, tp, p, t, d, lo, end, 0, cell.gw / gates);
+        }
+        int off = t * b * cell.gw;
+        float[] dRec = tp.dRecurrent();
+        float[] dIn = tp.dInput();
+        Arrays.fill(tp.dA, off + end * cell.gw, off + hi * cell.gw, 0f);   // finished rows: no gradient
+        if (dRec != tp.dA) {
+            Arrays.fill(dRec, off + end * cell.gw, off + hi * cell.gw, 0f);
+        }
+        if (dIn != tp.dA) {
+            Arrays.fill(dIn, off + end * cell.gw, off + hi * cell.gw, 0f);
+        }
+        if (end > lo) {
+            backwardWeights.multAddInto(k, end - lo, dRec, off + lo * cell.gw, cell.gw, d.dhPrev, lo * cell.out,
+                    cell.out);
+        }
+        Arrays.fill(d.dcPrev, end * cell.hidden, hi * cell.hidden, 0f);
+    }
+
+    /**
      * The original GRU form backward: through the mix and n, d(r ⊙ h_{t−1}) = dA^n · W_hn, through the reset gate,
      * then dh_{t−1} += dA[r, z] · W_hh[r, z]. Unpacked, on every row.
      */

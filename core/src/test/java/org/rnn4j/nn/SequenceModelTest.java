@@ -225,6 +225,7 @@ class SequenceModelTest {
                     ScheduleOptions.DEFAULT.withRowScans(false)};
                 float[][] results = new float[options.length][];
                 long[] handOffs = new long[options.length];
+                long[] backwardHandOffs = new long[options.length];
                 for (int v = 0; v < options.length; v++) {
                     try (Compute cx = Compute.withThreads(Kernels.select(), v == 0 ? 1 : 2)) {
                         SequenceModel m = SequenceModel.builder().cell(cell).inputSize(12).hiddenSize(48)
@@ -237,7 +238,10 @@ class SequenceModelTest {
                         handOffs[v] = cx.handOffs() - before;
                         m.parameters().zeroGrad();
                         Tensor y = m.forward(x, Sequences.of(lengths), null);
-                        float[] dx = m.backward(GradientCheckTest.random(rnd, y.shape()), true).data();
+                        Tensor dy = GradientCheckTest.random(rnd, y.shape());
+                        before = cx.handOffs();
+                        float[] dx = m.backward(dy, true).data();
+                        backwardHandOffs[v] = cx.handOffs() - before;
                         float[][] parts = {inference, y.data(), dx, m.parameters().grads()};
                         results[v] = concat(parts);
                     }
@@ -252,6 +256,10 @@ class SequenceModelTest {
                         + " hand-offs with row scans");
                 org.junit.jupiter.api.Assertions.assertTrue(handOffs[2] >= 2 * steps, what + ": " + handOffs[2]
                         + " hand-offs with one per step");
+                // backward: the weight gradients' products after each scan, against two hand-offs per step
+                org.junit.jupiter.api.Assertions.assertTrue(2 * backwardHandOffs[1] < backwardHandOffs[2], what
+                        + ": backward hand-offs " + backwardHandOffs[1] + " with row scans, " + backwardHandOffs[2]
+                        + " with one per step");
             }
         }
     }
