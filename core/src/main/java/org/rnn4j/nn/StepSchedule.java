@@ -54,6 +54,8 @@ final class StepSchedule<T extends Tape> {
     // kept across passes: nothing is allocated per step
     private PackedMatrix forwardWeights;    // W_hhᵀ, or [W_ihᵀ; W_hhᵀ] when fused
     private PackedMatrix backwardWeights;   // W_hh
+    private PackedMatrix projectionWeights;          // W_hrᵀ of a packed LSTMP pass's forward
+    private PackedMatrix projectionBackwardWeights;  // W_hr, for its backward
     private final float[] fusedBias;        // (G) the input part's bias of a fused step
     private final Compute.StepOperands operands = new Compute.StepOperands();
     private final Elementwise elementwise = new Elementwise();
@@ -111,6 +113,11 @@ final class StepSchedule<T extends Tape> {
                 forwardWeights = PackedMatrix.reuse(forwardWeights, cx.kernels(), cell.out, cell.gw)
                         .pack(w, weights.whh.offset(), cell.out, true);
             }
+        }
+        ParamView projection = cell.projection();
+        if (packed && projection != null) {
+            projectionWeights = PackedMatrix.reuse(projectionWeights, cx.kernels(), cell.hidden, cell.out)
+                    .pack(w, projection.offset(), cell.hidden, true);
         }
         cell.startForward(w, tp, p);
     }
@@ -181,14 +188,13 @@ final class StepSchedule<T extends Tape> {
     /**
      * Whether this pass (after {@link #startForward}) runs as row scans: each thread takes a block of rows and
      * computes all steps of them, {@link #forwardRows}, with no hand-off between steps. That needs rows that are
-     * independent at every step (no sum over rows, no per-step product over all rows such as a projection's),
-     * packed steps, two threads or more and at least 8 rows per thread. The two cores then meet once per pass
+     * independent at every step (no sum over rows), packed steps (whose products, a projection's included, give a
+     * row the same bits whichever rows are computed with it), two threads or more and at least 8 rows per thread. The two cores then meet once per pass
      * instead of once per step, and each reads only the state it wrote.
      */
     boolean scansRows(Compute cx, T tp) {
         return options.rowScans() && packed && !eventDriven && cell.split() == Compute.Split.ROWS
-                && cell.projection() == null && cell.wiring() != Cell.Wiring.NORMALISED && cx.threads() > 1
-                && tp.batch >= 2 * ROW_SCAN_MIN_ROWS;
+                && cell.wiring() != Cell.Wiring.NORMALISED && cx.threads() > 1 && tp.batch >= 2 * ROW_SCAN_MIN_ROWS;
     }
 
     /** A row scan gives each thread at least this many rows. */
@@ -201,10 +207,7 @@ final class StepSchedule<T extends Tape> {
      * scans gives the same bits.
      */
     void forwardRows(Kernels k, float[] w, T tp, Pass p, int t, int lo, int hi, Compute.StepOperands s) {
-        int end = Math.min(hi, rows(p, t));
-        if (end <= lo) {
-            return;
-        }
+        int end = Math.max(lo, Math.min(hi, rows(p, t)));
         int b = tp.batch;
         s.rows(b, forwardWeights, gates);
         if (fused) {
@@ -216,11 +219,25 @@ final class StepSchedule<T extends Tape> {
         boolean ownBias = cell.wiring() == Cell.Wiring.RESET_AFTER;
         s.recurrent(tp.h, tp.prev(t) * b * cell.out, cell.out, ownBias ? w : null, weights.bhh.offset(),
                 tp.recurrentPart(), tp.recurrentOffset(t), cell.gw);
-        s.computeRows(k, lo, end);
-        cell.forward(k, w, tp, p, t, lo, end, 0, cell.gw / gates);
+        if (end > lo) {
+            s.computeRows(k, lo, end);
+            cell.forward(k, w, tp, p, t, lo, end, 0, cell.gw / gates);
+        }
+        if (cell.projection() != null) {   // r_t = m_t · W_hrᵀ of rows [lo, hi), zeros for the finished ones
+            LstmCell.LstmTape lt = (LstmCell.LstmTape) tp;
+            int h = cell.hidden;
+            int m = t * b * h;
+            int rNext = tp.next(t) * b * cell.out;
+            Arrays.fill(lt.m, m + end * h, m + hi * h, 0f);
+            Arrays.fill(tp.h, rNext + lo * cell.out, rNext + hi * cell.out, 0f);
+            projectionWeights.multAddInto(k, hi - lo, lt.m, m + lo * h, h, tp.h, rNext + lo * cell.out, cell.out);
+        }
     }
 
-    /** r_t (B, P) = m_t · W_hrᵀ: an unpacked product, on every row; the finished rows' m_t are zeros. */
+    /**
+     * r_t (B, P) = m_t · W_hrᵀ, on every row (the finished rows' m_t are zeros): packed in a packed pass, so that
+     * a row gets the same bits whichever rows are computed with it (as a row scan computes them), else unpacked.
+     */
     private void project(Compute cx, float[] w, LstmCell.LstmTape tp, int t, int rows, ParamView projection) {
         int b = tp.batch;
         int h = cell.hidden;
@@ -228,7 +245,11 @@ final class StepSchedule<T extends Tape> {
         int rNext = tp.next(t) * b * cell.out;
         Arrays.fill(tp.m, m + rows * h, m + b * h, 0f);
         Arrays.fill(tp.h, rNext, rNext + b * cell.out, 0f);
-        cx.multTransBAdd(b, cell.out, h, tp.m, m, h, w, projection.offset(), h, tp.h, rNext, cell.out);
+        if (packed) {
+            cx.multAddPacked(b, tp.m, m, h, projectionWeights, tp.h, rNext, cell.out);
+        } else {
+            cx.multTransBAdd(b, cell.out, h, tp.m, m, h, w, projection.offset(), h, tp.h, rNext, cell.out);
+        }
     }
 
     /**
@@ -269,6 +290,11 @@ final class StepSchedule<T extends Tape> {
         if (packed) {
             backwardWeights = PackedMatrix.reuse(backwardWeights, cx.kernels(), cell.gw, cell.out)
                     .pack(w, weights.whh.offset(), cell.out, false);
+            ParamView projection = cell.projection();
+            if (projection != null) {
+                projectionBackwardWeights = PackedMatrix.reuse(projectionBackwardWeights, cx.kernels(), cell.out,
+                        cell.hidden).pack(w, projection.offset(), cell.hidden, false);
+            }
         }
     }
 
@@ -285,8 +311,12 @@ final class StepSchedule<T extends Tape> {
             LstmCell.LstmTape lt = (LstmCell.LstmTape) tp;
             System.arraycopy(d.dh, 0, lt.dR, t * b * cell.out, b * cell.out);
             Arrays.fill(lt.dm, 0, b * cell.hidden, 0f);
-            cx.multAdd(b, cell.hidden, cell.out, d.dh, 0, cell.out, w, projection.offset(), cell.hidden, lt.dm, 0,
-                    cell.hidden);
+            if (packed) {
+                cx.multAddPacked(b, d.dh, 0, cell.out, projectionBackwardWeights, lt.dm, 0, cell.hidden);
+            } else {
+                cx.multAdd(b, cell.hidden, cell.out, d.dh, 0, cell.out, w, projection.offset(), cell.hidden, lt.dm,
+                        0, cell.hidden);
+            }
         }
         if (cell.wiring() == Cell.Wiring.RESET_BEFORE) {
             resetBeforeBackward(cx, w, g, tp, p, t, d);
@@ -326,6 +356,13 @@ final class StepSchedule<T extends Tape> {
         int b = tp.batch;
         int end = Math.max(lo, Math.min(hi, rows(p, t)));
         Arrays.fill(d.dhPrev, lo * cell.out, hi * cell.out, 0f);
+        if (cell.projection() != null) {   // dm_t = dr_t · W_hr of rows [lo, hi); dr_t kept for dW_hr
+            LstmCell.LstmTape lt = (LstmCell.LstmTape) tp;
+            System.arraycopy(d.dh, lo * cell.out, lt.dR, (t * b + lo) * cell.out, (hi - lo) * cell.out);
+            Arrays.fill(lt.dm, lo * cell.hidden, hi * cell.hidden, 0f);
+            projectionBackwardWeights.multAddInto(k, hi - lo, d.dh, lo * cell.out, cell.out, lt.dm, lo * cell.hidden,
+                    cell.hidden);
+        }
         if (end > lo) {
             cell.backward(k, w, g, tp, p, t, d, lo, end, 0, cell.gw / gates);
         }

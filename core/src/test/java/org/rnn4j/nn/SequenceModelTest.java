@@ -196,14 +196,14 @@ class SequenceModelTest {
      */
     /**
      * Row scans (each of two threads all steps of its own rows) give the bits of one thread and of a hand-off per
-     * step: forward and reverse layers, variable lengths in any order and sorted longest first (a thread whose rows
+     * step: an LSTM, with CIFG and with a projection, a GRU and RNNs; forward and reverse layers, variable lengths in any order and sorted longest first (a thread whose rows
      * have all finished stops early), a batch that splits unevenly, outputs, input and parameter gradients. The
      * count of hand-offs shows the scans ran: a pass meets once instead of once per step.
      */
     @Test
     void rowScansGiveTheBitsOfOneThreadAndOfAHandOffPerStep() {
-        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withCifg(true), CellSpec.gru(), CellSpec.rnnTanh(),
-            CellSpec.rnnRelu()};
+        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withCifg(true), CellSpec.lstm().withProjSize(20),
+            CellSpec.gru(), CellSpec.rnnTanh(), CellSpec.rnnRelu()};
         int batch = 37;
         int steps = 20;
         SplittableRandom lr = new SplittableRandom(5);
