@@ -678,27 +678,31 @@ public final class InferenceBreakdown {
     }
 
     /**
+     * The config's model (last-step head, one output, seed 1: the same weights on every call) computing on
+     * {@code compute} with the schedule {@code options}.
+     */
+    static SequenceModel model(Cfg c, Compute compute, org.rnn4j.nn.ScheduleOptions options) {
+        CellSpec spec = switch (c.kind) {
+            case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
+            case "GRU" -> CellSpec.gru();
+            default -> CellSpec.rnnTanh();
+        };
+        return SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
+                .head(Head.LAST_STEP).outputSize(1).seed(1).compute(compute).scheduleOptions(options).build();
+    }
+
+    /**
      * The whole forward ({@code model.forward(x)}, what {@code rnn4j bench} times as "infer") on one thread, and on
-     * two with small steps split by rows (the default) and with every step split by units
+     * two with a hand-off per step, small steps split by rows and with every step split by units
      * ({@code ScheduleOptions.withSmallStepsByRows(false)}): the same model, weights and input, alternated in one
      * process, round by round; the outputs of the three are checked to be the same bits.
      */
     static void rowSteps(Cfg c) {
         Kernels kernels = Kernels.select();
         try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
-            CellSpec spec = switch (c.kind) {
-                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
-                case "GRU" -> CellSpec.gru();
-                default -> CellSpec.rnnTanh();
-            };
-            org.rnn4j.nn.ScheduleOptions units = org.rnn4j.nn.ScheduleOptions.DEFAULT.withSmallStepsByRows(false);
-            SequenceModel[] models = {
-                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
-                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(one).build(),
-                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
-                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).scheduleOptions(units).build(),
-                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
-                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).build()};
+            org.rnn4j.nn.ScheduleOptions perStep = org.rnn4j.nn.ScheduleOptions.DEFAULT.withRowScans(false);
+            SequenceModel[] models = {model(c, one, perStep), model(c, two, perStep.withSmallStepsByRows(false)),
+                model(c, two, perStep)};
             String[] names = {"1 thread", "2 threads, every step by units", "2 threads, small steps by rows"};
             compareForwards(c, names, models);
         }
@@ -714,16 +718,10 @@ public final class InferenceBreakdown {
         Kernels passes = new PassKernels(kernels.forThread());
         try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread());
              Compute twoPasses = Compute.withThreads(passes, 2); Compute onePasses = Compute.serial(passes.forThread())) {
-            CellSpec spec = switch (c.kind) {
-                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
-                case "GRU" -> CellSpec.gru();
-                default -> CellSpec.rnnTanh();
-            };
             Compute[] computes = {onePasses, one, twoPasses, two};
             SequenceModel[] models = new SequenceModel[computes.length];
             for (int v = 0; v < models.length; v++) {
-                models[v] = SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden)
-                        .numLayers(c.layers).head(Head.LAST_STEP).outputSize(1).seed(1).compute(computes[v]).build();
+                models[v] = model(c, computes[v], org.rnn4j.nn.ScheduleOptions.DEFAULT);
             }
             String[] names = {"1 thread, one pass per activation", "1 thread, row by row",
                 "2 threads, one pass per activation", "2 threads, row by row"};
@@ -739,19 +737,9 @@ public final class InferenceBreakdown {
     static void rowScans(Cfg c) {
         Kernels kernels = Kernels.select();
         try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
-            CellSpec spec = switch (c.kind) {
-                case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
-                case "GRU" -> CellSpec.gru();
-                default -> CellSpec.rnnTanh();
-            };
-            org.rnn4j.nn.ScheduleOptions perStep = org.rnn4j.nn.ScheduleOptions.DEFAULT.withRowScans(false);
-            SequenceModel[] models = {
-                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
-                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(one).build(),
-                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
-                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).scheduleOptions(perStep).build(),
-                SequenceModel.builder().cell(spec).inputSize(c.in).hiddenSize(c.hidden).numLayers(c.layers)
-                        .head(Head.LAST_STEP).outputSize(1).seed(1).compute(two).build()};
+            org.rnn4j.nn.ScheduleOptions scans = org.rnn4j.nn.ScheduleOptions.DEFAULT;
+            SequenceModel[] models = {model(c, one, scans), model(c, two, scans.withRowScans(false)),
+                model(c, two, scans)};
             String[] names = {"1 thread", "2 threads, a hand-off per step", "2 threads, row scans"};
             compareForwards(c, names, models);
         }
