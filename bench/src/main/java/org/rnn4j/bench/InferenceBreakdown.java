@@ -42,7 +42,8 @@ import org.rnn4j.tensor.Tensor;
  * (the real forward with a hand-off per step and as row scans).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
- * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps]
+ * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps
+ * | --cell-steps | --row-scans]
  * [--configs A,B,C,D,E] [--threads 1,2] [--reps 9] [--rounds 3] [--warmup-time 1]}
  */
 public final class InferenceBreakdown {

@@ -260,13 +260,38 @@ public final class Compute implements AutoCloseable {
      * the caller runs all rows. Rows must be independent, so the results do not depend on the split.
      */
     public void forRows(int m, RowTask task) {
-        int parts = Math.min(threads, m);
+        forRows(m, null, task);
+    }
+
+    /**
+     * Runs {@code task} over the row ranges [bounds[p], bounds[p + 1]), one per thread (bounds[0] = 0, ascending,
+     * at most {@link #threads()} ranges), and returns when all are done: a split chosen by the caller, e.g. to give
+     * each thread as much work when rows cost differently (a row scan over sequences of different lengths). With
+     * one thread, or when the team is busy, the caller runs all rows.
+     */
+    public void forRowRanges(int[] bounds, RowTask task) {
+        int parts = bounds.length - 1;
+        if (parts < 1 || bounds[0] != 0 || parts > threads) {
+            throw new IllegalArgumentException("row ranges " + java.util.Arrays.toString(bounds) + " for " + threads
+                    + " threads");
+        }
+        for (int i = 0; i < parts; i++) {
+            if (bounds[i + 1] < bounds[i]) {
+                throw new IllegalArgumentException("row ranges must ascend: " + java.util.Arrays.toString(bounds));
+            }
+        }
+        forRows(bounds[parts], bounds, task);
+    }
+
+    private void forRows(int m, int[] bounds, RowTask task) {
+        int parts = bounds != null ? bounds.length - 1 : Math.min(threads, m);
         Kernels own = borrow();
         try {
             if (parts > 1 && acquireTeam(own)) {
                 rows.task = task;
                 rows.m = m;
                 rows.parts = parts;
+                rows.bounds = bounds;
                 team.run(rows, parts);   // the task stays referenced until the next: clearing it after the team is
                 return;                  // released could wipe another thread's task
             }
@@ -628,11 +653,12 @@ public final class Compute implements AutoCloseable {
         RowTask task;
         int m;
         int parts;
+        int[] bounds;   // the caller's ranges, or null for equal chunks
 
         @Override
         public void run(int part) {
-            int lo = chunkStart(m, parts, part);
-            int hi = chunkStart(m, parts, part + 1);
+            int lo = bounds != null ? bounds[part] : chunkStart(m, parts, part);
+            int hi = bounds != null ? bounds[part + 1] : chunkStart(m, parts, part + 1);
             if (hi > lo) {
                 task.run(partKernels[part], lo, hi);
             }

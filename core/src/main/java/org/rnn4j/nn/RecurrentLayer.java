@@ -79,8 +79,9 @@ final class RecurrentLayer<T extends Tape> {
             copyOrZero(c0, c0Off, tp.c, init * batch * h, batch * h);
         }
         schedule.startForward(cx, w, tp, p, x, xOff);
-        if (schedule.scansRows(cx, tp)) {
-            cx.forRows(batch, (k, lo, hi) -> {
+        int[] scans = schedule.scanRanges(cx, tp, p);
+        if (scans != null) {
+            cx.forRowRanges(scans, (k, lo, hi) -> {
                 Compute.StepOperands operands = new Compute.StepOperands();
                 for (int s = 0; s < steps; s++) {
                     int t = reverse ? steps - 1 - s : s;
@@ -168,9 +169,10 @@ final class RecurrentLayer<T extends Tape> {
         copyOrZero(dhN, dhNOff, d.dh, 0, batch * r);
         copyOrZero(hasC ? dcN : null, dcNOff, d.dc, 0, batch * h);
         schedule.startBackward(cx, w, tp);
-        if (stateGradientNorms == null && schedule.scansRows(cx, tp)) {
+        int[] scans = stateGradientNorms == null ? schedule.scanRanges(cx, tp, p) : null;
+        if (scans != null) {
             // each thread its rows through all steps, with carries of its own over the same arrays (rows apart)
-            cx.forRows(batch, (k, lo, hi) -> {
+            cx.forRowRanges(scans, (k, lo, hi) -> {
                 Cell.Carry own = d.sameArrays();
                 for (int s = steps - 1; s >= 0; s--) {
                     int t = reverse ? steps - 1 - s : s;
@@ -202,7 +204,6 @@ final class RecurrentLayer<T extends Tape> {
                               int outCol, int ldOut) {
         int batch = tp.batch;
         int r = cell.outputSize();
-        int h = cell.hiddenSize();
         boolean hasC = cell.hasCellState();
         receive(p, t, d, dOut, outCol, ldOut, 0, batch);
         if (stateGradientNorms != null) {

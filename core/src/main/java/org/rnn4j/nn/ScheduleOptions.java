@@ -14,9 +14,10 @@ package org.rnn4j.nn;
  * @param smallStepsByRows whether a packed step whose weights are small and whose rows are independent is split
  *                         between threads by rows (each thread all the weights, its own rows of the state) rather
  *                         than by units (same bits)
- * @param rowScans         whether a packed forward pass whose rows are independent at every step runs as one scan
- *                         over all steps per thread, each thread its own rows, with no hand-off between steps
- *                         (same bits)
+ * @param rowScans         whether a packed pass whose rows are independent at every step runs as one scan over
+ *                         all steps per thread, each thread its own rows, with no hand-off between steps, forward
+ *                         and backward (same bits; the backward steps one by one while per-step state-gradient
+ *                         norms are recorded, as they sum over rows)
  */
 public record ScheduleOptions(int packMinSteps, boolean fuseInput, boolean skipFinishedRows,
                               boolean smallStepsByRows, boolean rowScans) {

@@ -186,19 +186,68 @@ final class StepSchedule<T extends Tape> {
     }
 
     /**
-     * Whether this pass (after {@link #startForward}) runs as row scans: each thread takes a block of rows and
-     * computes all steps of them, {@link #forwardRows}, with no hand-off between steps. That needs rows that are
-     * independent at every step (no sum over rows), packed steps (whose products, a projection's included, give a
-     * row the same bits whichever rows are computed with it), two threads or more and at least 8 rows per thread. The two cores then meet once per pass
-     * instead of once per step, and each reads only the state it wrote.
+     * The row ranges of this pass's row scans (after {@link #startForward}), one per thread, or null when the
+     * pass steps on the team instead. In a row scan each thread takes a block of rows and computes all steps of
+     * them, forward ({@link #forwardRows}) and backward ({@link #backwardRows}), with no hand-off between steps.
+     * That needs rows that are independent at every step (no sum over rows), packed steps (whose products, a
+     * projection's included, give a row the same bits whichever rows are computed with it), two threads or more
+     * with at least 8 rows each, and packed weights of at most {@value #ROW_SCAN_MAX_WEIGHT_BYTES} bytes (each
+     * thread reads all of them at every step; the largest measured, config C's, take 1.8 MB). The ranges give the
+     * threads equal numbers of computed row-steps: with finished rows skipped, a batch sorted longest first gives
+     * the thread of the long rows fewer of them.
      */
-    boolean scansRows(Compute cx, T tp) {
-        return options.rowScans() && packed && !eventDriven && cell.split() == Compute.Split.ROWS
-                && cell.wiring() != Cell.Wiring.NORMALISED && cx.threads() > 1 && tp.batch >= 2 * ROW_SCAN_MIN_ROWS;
+    int[] scanRanges(Compute cx, T tp, Pass p) {
+        if (!options.rowScans() || !packed || eventDriven || cell.split() != Compute.Split.ROWS
+                || cell.wiring() == Cell.Wiring.NORMALISED || forwardWeights == null) {
+            return null;
+        }
+        long bytes = 4L * forwardWeights.rows() * forwardWeights.columns()
+                + (cell.projection() != null ? 4L * cell.hidden * cell.out : 0);
+        int b = tp.batch;
+        int parts = Math.min(cx.threads(), b / ROW_SCAN_MIN_ROWS);
+        if (parts < 2 || bytes > ROW_SCAN_MAX_WEIGHT_BYTES) {
+            return null;
+        }
+        // cost[i]: the steps that compute row i (those whose running rows reach past it)
+        long[] cost = new long[b + 1];
+        for (int t = 0; t < tp.steps; t++) {
+            cost[rows(p, t)]++;
+        }
+        for (int i = b - 1; i >= 0; i--) {
+            cost[i] += cost[i + 1];
+        }
+        return balancedRanges(cost, b, parts, ROW_SCAN_MIN_ROWS);
+    }
+
+    /**
+     * Splits rows [0, rows) into {@code parts} contiguous ranges of at least {@code minRows} rows whose costs
+     * (cost[i] for row i) are as equal as a cut between rows allows: range k ends where the running total passes
+     * k/parts of the whole (a row goes to the range holding more than half of it). Returns the parts + 1 bounds.
+     */
+    static int[] balancedRanges(long[] cost, int rows, int parts, int minRows) {
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            total += cost[i];
+        }
+        int[] ranges = new int[parts + 1];
+        int row = 0;
+        long done = 0;
+        for (int k = 1; k < parts; k++) {
+            long target = total * k / parts;
+            int last = rows - (parts - k) * minRows;   // leave the later ranges their rows
+            while (row < last && (row - ranges[k - 1] < minRows || done + cost[row] / 2 < target)) {
+                done += cost[row++];
+            }
+            ranges[k] = row;
+        }
+        ranges[parts] = rows;
+        return ranges;
     }
 
     /** A row scan gives each thread at least this many rows. */
     private static final int ROW_SCAN_MIN_ROWS = 8;
+    /** Row scans for packed weights (and projection) of at most this many bytes. */
+    private static final long ROW_SCAN_MAX_WEIGHT_BYTES = 2L << 20;
 
     /**
      * Step t of a forward pass for rows [lo, hi) only (those still running), on the calling thread with kernels k:
@@ -348,7 +397,7 @@ final class StepSchedule<T extends Tape> {
 
     /**
      * Step t backward for rows [lo, hi) only, on the calling thread with kernels k (a thread's part of a row scan,
-     * {@link #scansRows}): the gate gradients of the rows still running, their dhPrev = (the cell's direct path) +
+     * {@link #scanRanges}): the gate gradients of the rows still running, their dhPrev = (the cell's direct path) +
      * dRec·W_hh, zeros for the finished ones. The same operations per element as {@link #backwardStep}, so the same
      * bits.
      */

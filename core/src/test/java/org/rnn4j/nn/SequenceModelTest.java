@@ -187,18 +187,12 @@ class SequenceModelTest {
         }
     }
 
-
-    /**
-     * Skipping the rows of finished sequences (rows past the last one still running) gives the bits of computing
-     * every row: outputs, parameter and input gradients, for every cell (the BN-LSTM's statistics over the
-     * running rows included); forward and reverse layers; lengths sorted longest first (where most work is skipped) and in any
-     * order; in training mode and at inference (the Phased cells' event-driven steps).
-     */
     /**
      * Row scans (each of two threads all steps of its own rows) give the bits of one thread and of a hand-off per
-     * step: an LSTM, with CIFG and with a projection, a GRU and RNNs; forward and reverse layers, variable lengths in any order and sorted longest first (a thread whose rows
-     * have all finished stops early), a batch that splits unevenly, outputs, input and parameter gradients. The
-     * count of hand-offs shows the scans ran: a pass meets once instead of once per step.
+     * step: an LSTM, with CIFG and with a projection, a GRU and RNNs; forward and reverse layers; variable lengths
+     * in any order and sorted longest first (a thread whose rows have all finished computes nothing more but keeps
+     * their states); a batch that splits unevenly; outputs, input and parameter gradients. The count of hand-offs
+     * shows the scans ran: a pass meets once instead of once per step.
      */
     @Test
     void rowScansGiveTheBitsOfOneThreadAndOfAHandOffPerStep() {
@@ -264,6 +258,54 @@ class SequenceModelTest {
         }
     }
 
+    /**
+     * Row scans through {@link Recurrent} with initial states, gradients at the final states and an odd number of
+     * steps (each thread's carry swaps once per step, and the shared carry must end where theirs do): outputs,
+     * final states, dx, dh0, dc0 and parameter gradients are the bits of one thread and of a hand-off per step.
+     */
+    @Test
+    void rowScansGiveTheInitialStateGradientsOfOneThread() {
+        int batch = 19;
+        int steps = 21;
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = steps - b;   // sorted longest first: the ranges are balanced by length
+        }
+        CellSpec[] cells = {CellSpec.lstm(), CellSpec.lstm().withProjSize(7), CellSpec.gru(), CellSpec.rnnTanh()};
+        for (CellSpec cell : cells) {
+            ScheduleOptions[] options = {ScheduleOptions.DEFAULT, ScheduleOptions.DEFAULT,
+                ScheduleOptions.DEFAULT.withRowScans(false)};
+            float[][] results = new float[options.length][];
+            for (int v = 0; v < options.length; v++) {
+                try (Compute cx = Compute.withThreads(Kernels.select(), v == 0 ? 1 : 2)) {
+                    Recurrent net = Recurrent.builder().cell(cell).inputSize(5).hiddenSize(16).numLayers(2)
+                            .bidirectional(true).seed(3).compute(cx).scheduleOptions(options[v]).build();
+                    SplittableRandom rnd = new SplittableRandom(11);
+                    Tensor x = GradientCheckTest.random(rnd, batch, steps, 5);
+                    int r = net.config().outputSizePerDirection();
+                    Tensor h0 = GradientCheckTest.random(rnd, 4, batch, r);
+                    Tensor c0 = net.config().hasCellState() ? GradientCheckTest.random(rnd, 4, batch, 16) : null;
+                    net.parameters().zeroGrad();
+                    long before = cx.handOffs();
+                    Recurrent.Output out = net.forward(x, Sequences.of(lengths), new State(h0, c0));
+                    if (v == 1) {
+                        org.junit.jupiter.api.Assertions.assertTrue(cx.handOffs() - before < steps,
+                                cell + ": the forward ran as row scans");
+                    }
+                    Tensor dhN = GradientCheckTest.random(rnd, out.hN().shape());
+                    Tensor dcN = out.cN() == null ? null : GradientCheckTest.random(rnd, out.cN().shape());
+                    Recurrent.InputGrads g = net.backward(GradientCheckTest.random(rnd, out.output().shape()), dhN,
+                            dcN);
+                    results[v] = concat(new float[][] {out.output().data(), out.hN().data(),
+                        out.cN() == null ? new float[0] : out.cN().data(), g.dx().data(), g.dh0().data(),
+                        g.dc0() == null ? new float[0] : g.dc0().data(), net.parameters().grads()});
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[1], cell + ": row scans");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(results[0], results[2], cell + ": per step");
+        }
+    }
+
     private static float[] concat(float[][] parts) {
         int n = 0;
         for (float[] p : parts) {
@@ -278,6 +320,12 @@ class SequenceModelTest {
         return all;
     }
 
+    /**
+     * Skipping the rows of finished sequences (rows past the last one still running) gives the bits of computing
+     * every row: outputs, parameter and input gradients, for every cell (the BN-LSTM's statistics over the
+     * running rows included); forward and reverse layers; lengths sorted longest first (where most work is
+     * skipped) and in any order; in training mode and at inference (the Phased cells' event-driven steps).
+     */
     @ParameterizedTest(name = "{0} threads={1}")
     @CsvSource({"scalar, 1", "vector, 1", "vector, 2"})
     void skippingFinishedRowsGivesTheBitsOfComputingThemAll(String kernels, int threads) {

@@ -74,7 +74,9 @@ import java.util.concurrent.Callable;
                 + " LSTMP), G = 4/3/1 for LSTM/GRU/RNN, R = P or H; a training step counts 3x the forward."
                 + " k(T*B)/s = thousands of time steps x sequences per second.",
                 "Timings on a shared machine are noisy: run this next to PyTorch (bench/pytorch/run_configs.sh) in one"
-                        + " sitting, alternating; see docs/performance.md."})
+                        + " sitting, alternating; see docs/performance.md. On Linux the last line says how much of"
+                        + " the CPUs' time the host took (steal) and other processes used during the run, with a"
+                        + " warning on stderr above 5%%."})
 public final class BenchCommand implements Callable<Integer> {
 
     /** Seed of the weights, the inputs and the targets. */

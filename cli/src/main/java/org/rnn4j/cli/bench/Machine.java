@@ -1,7 +1,6 @@
 package org.rnn4j.cli.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -56,9 +55,11 @@ final class Machine {
     static Optional<Snapshot> now() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
-            long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime();
-            return parse(lines, cpu, System.nanoTime());
+            Optional<java.time.Duration> cpu = ProcessHandle.current().info().totalCpuDuration();
+            if (cpu.isEmpty()) {
+                return Optional.empty();
+            }
+            return parse(lines, cpu.get().toNanos(), System.nanoTime());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -92,7 +93,8 @@ final class Machine {
 
     /**
      * The load between two snapshots. {@code ticksPerSecond} converts this process's CPU time to clock ticks
-     * (USER_HZ, 100 on Linux). Empty when no CPU time passed.
+     * (USER_HZ, which Linux fixes at 100 for /proc). Empty when no CPU time passed. In a container /proc/stat
+     * counts the whole machine, so "other processes" includes other containers'.
      */
     static Optional<Load> between(Snapshot a, Snapshot b, long ticksPerSecond) {
         long total = b.total - a.total;
