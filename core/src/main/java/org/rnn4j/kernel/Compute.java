@@ -288,10 +288,7 @@ public final class Compute implements AutoCloseable {
         Kernels own = borrow();
         try {
             if (parts > 1 && acquireTeam(own)) {
-                rows.task = task;
-                rows.m = m;
-                rows.parts = parts;
-                rows.bounds = bounds;
+                rows.set(task, m, parts, bounds);
                 team.run(rows, parts);   // the task stays referenced until the next: clearing it after the team is
                 return;                  // released could wipe another thread's task
             }
@@ -522,9 +519,7 @@ public final class Compute implements AutoCloseable {
             if (rowParts > 1 && acquireTeam(own)) {
                 wholeUnits.task = task;
                 wholeUnits.units = units;
-                rows.task = wholeUnits;
-                rows.m = m;
-                rows.parts = rowParts;
+                rows.set(wholeUnits, m, rowParts, null);
                 team.run(rows, rowParts);
             } else if (m > 0) {
                 task.run(own, 0, m, 0, units);
@@ -654,6 +649,14 @@ public final class Compute implements AutoCloseable {
         int m;
         int parts;
         int[] bounds;   // the caller's ranges, or null for equal chunks
+
+        /** Every field at once, so that no run sees a field of the one before. */
+        void set(RowTask task, int m, int parts, int[] bounds) {
+            this.task = task;
+            this.m = m;
+            this.parts = parts;
+            this.bounds = bounds;
+        }
 
         @Override
         public void run(int part) {

@@ -313,4 +313,45 @@ class ComputeTest {
             org.junit.jupiter.api.Assertions.assertTrue(unitChunks[2] && !rowChunks[2], "m = " + m + ": by units");
         }
     }
+    /**
+     * Row ranges given for one run do not leak into the next: after {@link Compute#forRowRanges} over 40 rows, a
+     * step's rows split into equal chunks over 10 rows cover exactly those 10 (a field left over once made the
+     * second run use the first's ranges, past the end of its arrays). Wrong ranges are refused.
+     */
+    @Test
+    void rowRangesAreTheirRunsOnly() {
+        try (Compute cx = Compute.withThreads(Kernels.select(), 2)) {
+            int[] seen = new int[40];
+            cx.forRowRanges(new int[] {0, 13, 40}, (k, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    seen[i]++;
+                }
+            });
+            int[] all = new int[40];
+            Arrays.fill(all, 1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(all, seen, "every row once");
+            int[] step = new int[40];
+            cx.forRows(10, 4, (k, lo, hi, u0, u1) -> {
+                for (int i = lo; i < hi; i++) {
+                    step[i]++;
+                }
+            });
+            int[] ten = new int[40];
+            Arrays.fill(ten, 0, 10, 1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ten, step, "the 10 rows of the step, once each");
+            int[] plain = new int[40];
+            cx.forRows(6, (k, lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    plain[i]++;
+                }
+            });
+            int[] six = new int[40];
+            Arrays.fill(six, 0, 6, 1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(six, plain, "the 6 rows, once each");
+            assertThrows(IllegalArgumentException.class, () -> cx.forRowRanges(new int[] {0, 5, 3}, (k, lo, hi) -> { }));
+            assertThrows(IllegalArgumentException.class, () -> cx.forRowRanges(new int[] {1, 5}, (k, lo, hi) -> { }));
+            assertThrows(IllegalArgumentException.class,
+                    () -> cx.forRowRanges(new int[] {0, 1, 2, 3}, (k, lo, hi) -> { }), "more ranges than threads");
+        }
+    }
 }
