@@ -160,15 +160,7 @@ final class StepSchedule<T extends Tape> {
             Arrays.fill(rec, recOff, recOff + b * cell.gw, 0f);
         }
         if (packed) {
-            Compute.StepOperands s = operands.rows(rows, forwardWeights, gates);
-            if (fused) {
-                s.input(x, xOff + t * b * cell.inputSize, cell.inputSize, cell.inputSize, fusedBias, 0, tp.pre,
-                        t * b * cell.gw, cell.gw);
-            } else {
-                s.noInput();
-            }
-            s.recurrent(tp.h, hPrev, cell.out, ownBias ? w : null, weights.bhh.offset(), rec, recOff, cell.gw);
-            cx.step(s, elementwise, cell.split(), options.smallStepsByRows());
+            cx.step(stepOperands(operands, w, tp, t, rows), elementwise, cell.split(), options.smallStepsByRows());
         } else {
             if (ownBias) {
                 Arrays.fill(rec, recOff, recOff + b * cell.gw, 0f);
@@ -258,18 +250,8 @@ final class StepSchedule<T extends Tape> {
     void forwardRows(Kernels k, float[] w, T tp, Pass p, int t, int lo, int hi, Compute.StepOperands s) {
         int end = Math.max(lo, Math.min(hi, rows(p, t)));
         int b = tp.batch;
-        s.rows(b, forwardWeights, gates);
-        if (fused) {
-            s.input(x, xOff + t * b * cell.inputSize, cell.inputSize, cell.inputSize, fusedBias, 0, tp.pre,
-                    t * b * cell.gw, cell.gw);
-        } else {
-            s.noInput();
-        }
-        boolean ownBias = cell.wiring() == Cell.Wiring.RESET_AFTER;
-        s.recurrent(tp.h, tp.prev(t) * b * cell.out, cell.out, ownBias ? w : null, weights.bhh.offset(),
-                tp.recurrentPart(), tp.recurrentOffset(t), cell.gw);
         if (end > lo) {
-            s.computeRows(k, lo, end);
+            stepOperands(s, w, tp, t, b).computeRows(k, lo, end);
             cell.forward(k, w, tp, p, t, lo, end, 0, cell.gw / gates);
         }
         if (cell.projection() != null) {   // r_t = m_t · W_hrᵀ of rows [lo, hi), zeros for the finished ones
@@ -281,6 +263,24 @@ final class StepSchedule<T extends Tape> {
             Arrays.fill(tp.h, rNext + lo * cell.out, rNext + hi * cell.out, 0f);
             projectionWeights.multAddInto(k, hi - lo, lt.m, m + lo * h, h, tp.h, rNext + lo * cell.out, cell.out);
         }
+    }
+
+    /**
+     * s set to step t's packed products over {@code rows} rows: the input part (when fused: bias + x_t·W_ihᵀ into
+     * the gates) and the recurrent part h_{t−1}·W_hhᵀ (with b_hh into its own buffer for the GRU's wiring).
+     */
+    private Compute.StepOperands stepOperands(Compute.StepOperands s, float[] w, T tp, int t, int rows) {
+        int b = tp.batch;
+        s.rows(rows, forwardWeights, gates);
+        if (fused) {
+            s.input(x, xOff + t * b * cell.inputSize, cell.inputSize, cell.inputSize, fusedBias, 0, tp.pre,
+                    t * b * cell.gw, cell.gw);
+        } else {
+            s.noInput();
+        }
+        boolean ownBias = cell.wiring() == Cell.Wiring.RESET_AFTER;   // rec = b_hh + h·W_hhᵀ
+        return s.recurrent(tp.h, tp.prev(t) * b * cell.out, cell.out, ownBias ? w : null, weights.bhh.offset(),
+                tp.recurrentPart(), tp.recurrentOffset(t), cell.gw);
     }
 
     /**
@@ -373,14 +373,7 @@ final class StepSchedule<T extends Tape> {
             elementwise.backward(w, g, tp, p, t, d);
             split(cx, rows);
             float[] dRec = tp.dRecurrent();
-            float[] dIn = tp.dInput();
-            tp.zeroRows(tp.dA, t, cell.gw, rows);   // finished rows: no gradient
-            if (dRec != tp.dA) {
-                tp.zeroRows(dRec, t, cell.gw, rows);
-            }
-            if (dIn != tp.dA) {
-                tp.zeroRows(dIn, t, cell.gw, rows);
-            }
+            zeroGateGradients(tp, t, rows, b);   // finished rows: no gradient
             int off = t * b * cell.gw;
             if (packed) {
                 cx.multAddPacked(rows, dRec, off, cell.gw, backwardWeights, d.dhPrev, 0, cell.out);
@@ -417,19 +410,23 @@ final class StepSchedule<T extends Tape> {
         }
         int off = t * b * cell.gw;
         float[] dRec = tp.dRecurrent();
-        float[] dIn = tp.dInput();
-        Arrays.fill(tp.dA, off + end * cell.gw, off + hi * cell.gw, 0f);   // finished rows: no gradient
-        if (dRec != tp.dA) {
-            Arrays.fill(dRec, off + end * cell.gw, off + hi * cell.gw, 0f);
-        }
-        if (dIn != tp.dA) {
-            Arrays.fill(dIn, off + end * cell.gw, off + hi * cell.gw, 0f);
-        }
+        zeroGateGradients(tp, t, end, hi);   // finished rows: no gradient
         if (end > lo) {
             backwardWeights.multAddInto(k, end - lo, dRec, off + lo * cell.gw, cell.gw, d.dhPrev, lo * cell.out,
                     cell.out);
         }
         Arrays.fill(d.dcPrev, end * cell.hidden, hi * cell.hidden, 0f);
+    }
+
+    /** Zeroes rows [from, to) of step t in the gate gradients: dA, and dRec and dIn where the cell has them. */
+    private void zeroGateGradients(T tp, int t, int from, int to) {
+        tp.zeroRows(tp.dA, t, cell.gw, from, to);
+        if (tp.dRecurrent() != tp.dA) {
+            tp.zeroRows(tp.dRecurrent(), t, cell.gw, from, to);
+        }
+        if (tp.dInput() != tp.dA) {
+            tp.zeroRows(tp.dInput(), t, cell.gw, from, to);
+        }
     }
 
     /**

@@ -111,8 +111,8 @@ class Tape {
         }
     }
 
-    /** Zeroes rows [from, B) of step t's (B, width) block in a (T, B, width) buffer. */
-    final void zeroRows(float[] buf, int t, int width, int from) {
-        java.util.Arrays.fill(buf, (t * batch + from) * width, (t + 1) * batch * width, 0f);
+    /** Zeroes rows [from, to) of step t's (B, width) block in a (T, B, width) buffer. */
+    final void zeroRows(float[] buf, int t, int width, int from, int to) {
+        java.util.Arrays.fill(buf, (t * batch + from) * width, (t * batch + to) * width, 0f);
     }
 }
