@@ -11,10 +11,11 @@ import java.util.Optional;
 
 /**
  * The machine a measurement ran on: its CPU model, and how much of the machine the measurement had: the CPU time
- * the hypervisor gave to other guests ("steal") and the time other processes of this machine used, between two snapshots of Linux's {@code /proc/stat} and of this
- * process's CPU time. A virtual machine on a busy host loses its vCPUs for milliseconds at a time, and two threads
- * that meet every time step wait for each other whenever one of them is off its core: a benchmark taken with 10%
- * steal is not comparable with one taken on a quiet host, and this says so next to the numbers.
+ * the hypervisor gave to other guests ("steal") and the time other processes of this machine used, between two
+ * snapshots of Linux's {@code /proc/stat} and of this process's CPU time. A virtual machine on a busy host loses
+ * its vCPUs for milliseconds at a time, and two threads that meet every time step wait for each other whenever one
+ * of them is off its core: a benchmark taken with 10% steal is not comparable with one taken on a quiet host, and
+ * this says so next to the numbers.
  */
 final class Machine {
 
