@@ -69,7 +69,7 @@ class ClusterTest {
         AddingProblem data = new AddingProblem(10, 180, 1);
         TrainConfig config = TrainConfig.builder().epochs(2).batchSize(20).learningRate(0.01f).seed(2).build();
         Function<Compute, SequenceModel> factory = lstm(1, 0f);
-        List<String> descriptions = new ArrayList<>();
+        List<String> descriptions = java.util.Collections.synchronizedList(new ArrayList<>());   // two hosts add
         JobResolver resolver = job -> {
             descriptions.add(job.description());
             return new JobResolver.Resolved(factory, data, config);
@@ -78,7 +78,7 @@ class ClusterTest {
         HazelcastInstance a = host(o, resolver);
         HazelcastInstance b = host(joining(o, a), resolver);
         DistConfig dist = DistConfig.builder().workers(3).threads(1).shards(4).description("adding, T = 10")
-                .member(joining(o, a)).build();
+                .otherHosts(2).member(joining(o, a)).build();
         DistributedTrainer.Result r = new DistributedTrainer(dist, config, new Adam(0.01f)).fit(factory, data, null, null);
 
         assertEquals(List.of("adding, T = 10", "adding, T = 10"), descriptions, "each host resolved the job once");
@@ -129,7 +129,7 @@ class ClusterTest {
         Member.Options o = Member.Options.defaults();
         HazelcastInstance b = host(o, job -> new JobResolver.Resolved(factory, data, config));
         DistConfig dist = DistConfig.builder().workers(2).threads(1).description("throwing")
-                .member(joining(o, b)).build();
+                .otherHosts(1).member(joining(o, b)).build();
         DistributedTrainer.Result r = new DistributedTrainer(dist, config, new Adam(0.01f)).fit(factory, data, null, null);
 
         TrainingStats.WorkerReport thrower = r.stats().workers().get(0);
@@ -155,7 +155,7 @@ class ClusterTest {
             throw new java.nio.file.NoSuchFileException("/nowhere/data.csv");
         });
         DistConfig dist = DistConfig.builder().workers(2).threads(1).description("data at /nowhere")
-                .member(joining(o, b)).build();
+                .otherHosts(1).member(joining(o, b)).build();
         DistributedTrainer.Result r = new DistributedTrainer(dist, config, new Adam(0.01f)).fit(factory, data, null, null);
 
         for (TrainingStats.WorkerReport w : r.stats().workers()) {
