@@ -1,6 +1,5 @@
 package org.rnn4j.dist;
 
-import com.hazelcast.core.HazelcastInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rnn4j.data.synthetic.AddingProblem;
@@ -16,7 +15,6 @@ import org.rnn4j.train.TrainListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -134,18 +132,16 @@ class FaultsTest {
                 .member(Member.Options.defaults().withMaxNoHeartbeatSeconds(5)).build();
         DistributedTrainer trainer = new DistributedTrainer(dist, config, new Adam(0.01f));
         AtomicBoolean killed = new AtomicBoolean();
-        Thread[] killer = new Thread[1];
         DistributedTrainer.Result r = trainer.fit(lstm(1, 0f), data, null, new DistributedListener() {
             @Override
             public void onStep(int worker, TrainListener.StepRecord step) {
-                if (worker == 0 && step.step() == 4 && killed.compareAndSet(false, true)) {
-                    List<HazelcastInstance> members = trainer.members();
-                    killer[0] = new Thread(() -> members.get(2).getLifecycleService().terminate());
-                    killer[0].start();
+                // on worker 2's own thread, which waits until its member is gone: the worker cannot finish first
+                // (a kill timed by another worker's step missed it when worker 2 started a poll earlier)
+                if (worker == 2 && step.step() == 4 && killed.compareAndSet(false, true)) {
+                    trainer.members().get(2).getLifecycleService().terminate();
                 }
             }
         });
-        killer[0].join();
         TrainingStats s = r.stats();
         assertTrue(killed.get());
         assertEquals(1, s.membersLost(), s.events().toString());
