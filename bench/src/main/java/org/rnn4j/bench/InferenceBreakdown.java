@@ -39,11 +39,12 @@ import org.rnn4j.tensor.Tensor;
  * the row split; run with {@code -XX:ObjectAlignmentInBytes=64}), {@code --pattern} (the unit split's address pattern
  * on one thread), {@code --row-steps} (the real forward by units and by rows, in one process) and
  * {@code --cell-steps} (the real forward with the elementwise steps row by row and by passes), {@code --row-scans}
- * (the real forward with a hand-off per step and as row scans).
+ * (the real forward with a hand-off per step and as row scans), {@code --fuse-input} (the input projection computed
+ * in each step's product or in one product over all steps first, with row scans and with a hand-off per step).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
  * org.rnn4j.bench.InferenceBreakdown [--fma | --independent | --diag | --sharing | --pattern | --row-steps
- * | --cell-steps | --row-scans]
+ * | --cell-steps | --row-scans | --fuse-input]
  * [--configs A,B,C,D,E] [--threads 1,2] [--reps 9] [--rounds 3] [--warmup-time 1]}
  */
 public final class InferenceBreakdown {
@@ -98,6 +99,7 @@ public final class InferenceBreakdown {
     static boolean rowSteps;
     static boolean cellSteps;
     static boolean rowScans;
+    static boolean fuseInput;
     static boolean pattern;
 
     static double minOf(double[][] r, int col) {
@@ -138,6 +140,7 @@ public final class InferenceBreakdown {
                 case "--row-steps" -> rowSteps = true;
                 case "--cell-steps" -> cellSteps = true;
                 case "--row-scans" -> rowScans = true;
+                case "--fuse-input" -> fuseInput = true;
                 case "--pattern" -> pattern = true;
                 case "--warmup-time" -> warmSeconds = Double.parseDouble(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -160,6 +163,10 @@ public final class InferenceBreakdown {
             }
             if (cellSteps) {
                 cellSteps(c);
+                continue;
+            }
+            if (fuseInput) {
+                fuseInput(c);
                 continue;
             }
             if (rowScans) {
@@ -742,6 +749,22 @@ public final class InferenceBreakdown {
             SequenceModel[] models = {model(c, one, scans), model(c, two, scans.withRowScans(false)),
                 model(c, two, scans)};
             String[] names = {"1 thread", "2 threads, a hand-off per step", "2 threads, row scans"};
+            compareForwards(c, names, models);
+        }
+    }
+
+    /**
+     * Two threads with the default schedule (row scans), each step's input projection computed in its product
+     * (fused) against one product over all steps first; and both with a hand-off per step instead of row scans.
+     */
+    static void fuseInput(Cfg c) {
+        Kernels kernels = Kernels.select();
+        try (Compute one = Compute.serial(kernels.forThread()); Compute two = Compute.withThreads(kernels, 2)) {
+            org.rnn4j.nn.ScheduleOptions d = org.rnn4j.nn.ScheduleOptions.DEFAULT;
+            SequenceModel[] models = {model(c, one, d), model(c, two, d), model(c, two, d.withFuseInput(false)),
+                model(c, two, d.withRowScans(false)), model(c, two, d.withRowScans(false).withFuseInput(false))};
+            String[] names = {"1 thread", "2 threads, scans, input fused", "2 threads, scans, input first",
+                "2 threads, hand-offs, input fused", "2 threads, hand-offs, input first"};
             compareForwards(c, names, models);
         }
     }
