@@ -42,6 +42,15 @@ public final class Bf16Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {   // a bad option: one line, no stack trace
+            System.err.println("Bf16Bench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         int k = 256;
         int n = 1024;
         int rows = 24;
@@ -51,13 +60,14 @@ public final class Bf16Bench {
         int steps = 100;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--k" -> k = Integer.parseInt(args[++i]);
-                case "--rows" -> rows = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--reps" -> reps = Integer.parseInt(args[++i]);
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                case "--k" -> k = positive(args, ++i);
+                case "--rows" -> rows = positive(args, ++i);
+                case "--threads" -> threads = positive(args, ++i);
+                case "--rounds" -> rounds = positive(args, ++i);
+                case "--reps" -> reps = positive(args, ++i);
+                case "--steps" -> steps = positive(args, ++i);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; the options are --k,"
+                        + " --rows, --threads, --rounds, --reps, --steps");
             }
         }
         if (rows % 12 != 0 || F.length() != 16) {
@@ -121,6 +131,22 @@ public final class Bf16Bench {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** The value after option {@code args[i - 1]}: a whole number of at least 1. */
+    private static int positive(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        try {
+            int v = Integer.parseInt(args[i]);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(args[i - 1] + " needs a whole number of at least 1, got '" + args[i] + "'");
     }
 
     /** W (k, n) as column blocks of NR columns, each k rows of NR bf16 values (truncated: the float's upper half). */
