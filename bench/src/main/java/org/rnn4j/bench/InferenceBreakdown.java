@@ -15,6 +15,7 @@ import org.rnn4j.kernel.Kernels;
 import org.rnn4j.kernel.PackedMatrix;
 import org.rnn4j.nn.CellSpec;
 import org.rnn4j.nn.Head;
+import org.rnn4j.nn.ScheduleOptions;
 import org.rnn4j.nn.SequenceModel;
 import org.rnn4j.tensor.Tensor;
 
@@ -689,7 +690,7 @@ public final class InferenceBreakdown {
      * The config's model (last-step head, one output, seed 1: the same weights on every call) computing on
      * {@code compute} with the schedule {@code options}.
      */
-    static SequenceModel model(Cfg c, Compute compute, org.rnn4j.nn.ScheduleOptions options) {
+    static SequenceModel model(Cfg c, Compute compute, ScheduleOptions options) {
         CellSpec spec = switch (c.kind) {
             case "LSTM" -> c.proj > 0 ? CellSpec.lstm().withProjSize(c.proj) : CellSpec.lstm();
             case "GRU" -> CellSpec.gru();
@@ -706,14 +707,9 @@ public final class InferenceBreakdown {
      * process, round by round; the outputs of the three are checked to be the same bits.
      */
     static void rowSteps(Cfg c) {
-        Kernels kernels = Kernels.select();
-        try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
-            org.rnn4j.nn.ScheduleOptions perStep = org.rnn4j.nn.ScheduleOptions.DEFAULT.withRowScans(false);
-            SequenceModel[] models = {model(c, one, perStep), model(c, two, perStep.withSmallStepsByRows(false)),
-                model(c, two, perStep)};
-            String[] names = {"1 thread", "2 threads, every step by units", "2 threads, small steps by rows"};
-            compareForwards(c, names, models);
-        }
+        ScheduleOptions perStep = ScheduleOptions.DEFAULT.withRowScans(false);
+        String[] names = {"1 thread", "2 threads, every step by units", "2 threads, small steps by rows"};
+        compareSchedules(c, names, perStep, perStep.withSmallStepsByRows(false), perStep);
     }
 
     /**
@@ -725,11 +721,12 @@ public final class InferenceBreakdown {
         Kernels kernels = Kernels.select();
         Kernels passes = new PassKernels(kernels.forThread());
         try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread());
-             Compute twoPasses = Compute.withThreads(passes, 2); Compute onePasses = Compute.serial(passes.forThread())) {
+             Compute twoPasses = Compute.withThreads(passes, 2);
+             Compute onePasses = Compute.serial(passes.forThread())) {
             Compute[] computes = {onePasses, one, twoPasses, two};
             SequenceModel[] models = new SequenceModel[computes.length];
             for (int v = 0; v < models.length; v++) {
-                models[v] = model(c, computes[v], org.rnn4j.nn.ScheduleOptions.DEFAULT);
+                models[v] = model(c, computes[v], ScheduleOptions.DEFAULT);
             }
             String[] names = {"1 thread, one pass per activation", "1 thread, row by row",
                 "2 threads, one pass per activation", "2 threads, row by row"};
@@ -743,14 +740,9 @@ public final class InferenceBreakdown {
      * where the cell allows it): the same weights and input, alternated in one process; bits checked.
      */
     static void rowScans(Cfg c) {
-        Kernels kernels = Kernels.select();
-        try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
-            org.rnn4j.nn.ScheduleOptions scans = org.rnn4j.nn.ScheduleOptions.DEFAULT;
-            SequenceModel[] models = {model(c, one, scans), model(c, two, scans.withRowScans(false)),
-                model(c, two, scans)};
-            String[] names = {"1 thread", "2 threads, a hand-off per step", "2 threads, row scans"};
-            compareForwards(c, names, models);
-        }
+        ScheduleOptions scans = ScheduleOptions.DEFAULT;
+        String[] names = {"1 thread", "2 threads, a hand-off per step", "2 threads, row scans"};
+        compareSchedules(c, names, scans, scans.withRowScans(false), scans);
     }
 
     /**
@@ -758,13 +750,25 @@ public final class InferenceBreakdown {
      * (fused) against one product over all steps first; and both with a hand-off per step instead of row scans.
      */
     static void fuseInput(Cfg c) {
+        ScheduleOptions d = ScheduleOptions.DEFAULT;
+        String[] names = {"1 thread", "2 threads, scans, input fused", "2 threads, scans, input first",
+            "2 threads, hand-offs, input fused", "2 threads, hand-offs, input first"};
+        compareSchedules(c, names, d, d, d.withFuseInput(false), d.withRowScans(false),
+                d.withRowScans(false).withFuseInput(false));
+    }
+
+    /**
+     * {@link #compareForwards} of the same model on one thread with {@code oneThread}'s schedule and on two threads
+     * with each of {@code twoThreads}'; names: one per model, the one-thread model's first.
+     */
+    static void compareSchedules(Cfg c, String[] names, ScheduleOptions oneThread, ScheduleOptions... twoThreads) {
         Kernels kernels = Kernels.select();
-        try (Compute one = Compute.serial(kernels.forThread()); Compute two = Compute.withThreads(kernels, 2)) {
-            org.rnn4j.nn.ScheduleOptions d = org.rnn4j.nn.ScheduleOptions.DEFAULT;
-            SequenceModel[] models = {model(c, one, d), model(c, two, d), model(c, two, d.withFuseInput(false)),
-                model(c, two, d.withRowScans(false)), model(c, two, d.withRowScans(false).withFuseInput(false))};
-            String[] names = {"1 thread", "2 threads, scans, input fused", "2 threads, scans, input first",
-                "2 threads, hand-offs, input fused", "2 threads, hand-offs, input first"};
+        try (Compute two = Compute.withThreads(kernels, 2); Compute one = Compute.serial(kernels.forThread())) {
+            SequenceModel[] models = new SequenceModel[1 + twoThreads.length];
+            models[0] = model(c, one, oneThread);
+            for (int v = 0; v < twoThreads.length; v++) {
+                models[v + 1] = model(c, two, twoThreads[v]);
+            }
             compareForwards(c, names, models);
         }
     }
@@ -799,7 +803,7 @@ public final class InferenceBreakdown {
                         + " (outputs bit-identical)%n", c.name, c.kind, c.in, c.hidden,
                 c.proj > 0 ? " P" + c.proj : "", c.layers, c.batch, c.steps, reps);
         for (int v = 0; v < models.length; v++) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-32s", names[v]));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-34s", names[v]));
             for (int q = 0; q < rounds; q++) {
                 line.append(String.format(Locale.ROOT, " %8.3f", ms[q][v]));
             }
